@@ -1,0 +1,1 @@
+"""Coalition: the shared platform of a regional workforce partnership."""

@@ -1,0 +1,1 @@
+"""Tokens, the OAuth2 server, principals and permissions."""

@@ -1,0 +1,76 @@
+"""Configuration from the environment (every variable starts with ``COALITION_``)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+MAX_ACCESS_TOKEN_SECONDS = 900
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="COALITION_", extra="ignore")
+
+    env: Environment = Environment.DEVELOPMENT
+    # The owner's connection (migrations, seed, admin commands). Unset: embedded PostgreSQL.
+    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    # The API's login role. Unset: derived from database_url with app_role and the
+    # password kept in data_dir (written by `coalition db upgrade`).
+    app_database_url: str | None = None
+    app_role: str = "coalition_app"
+    data_dir: Path = Field(
+        default_factory=lambda: Path(platformdirs.user_data_dir("coalition"))
+    )
+
+    issuer: str = "http://127.0.0.1:8000"
+    audience: str = "coalition-api"
+    access_token_seconds: int = 600
+
+    oidc_issuer: str | None = None
+    oidc_jwks_url: str | None = None
+    oidc_audience: str | None = None
+    oidc_tenant_claim: str = "coalition_tenant"
+    oidc_leeway_seconds: int = 30
+
+    max_page_size: int = 100
+    max_query_depth: int = 10
+    max_aliases: int = 15
+    max_tokens: int = 2000
+    max_query_cost: int = 5000
+    max_body_bytes: int = 100_000
+
+    db_pool_size: int = 10
+
+    @field_validator("access_token_seconds")
+    @classmethod
+    def _short_lived(cls, value: int) -> int:
+        if not 60 <= value <= MAX_ACCESS_TOKEN_SECONDS:
+            raise ValueError(f"must be between 60 and {MAX_ACCESS_TOKEN_SECONDS} seconds")
+        return value
+
+    @field_validator("oidc_leeway_seconds")
+    @classmethod
+    def _bounded_leeway(cls, value: int) -> int:
+        if not 0 <= value <= 60:
+            raise ValueError("must be between 0 and 60 seconds")
+        return value
+
+    @property
+    def is_production(self) -> bool:
+        return self.env is Environment.PRODUCTION
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

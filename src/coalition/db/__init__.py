@@ -1,0 +1,1 @@
+"""Database access: engines, the embedded server, tenant-scoped transactions."""

@@ -1,0 +1,29 @@
+"""The embedded PostgreSQL server a newcomer gets when DATABASE_URL is unset."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+_servers: dict[Path, Any] = {}
+
+
+def embedded_server_uri(data_dir: Path) -> str:
+    """Start (or join) the embedded server whose data lives under ``data_dir``.
+
+    The server keeps running while this process holds its handle; pgserver
+    stops it when the last process using the folder exits.
+    """
+    import pgserver
+
+    pgdata = (data_dir / "pgdata").resolve()
+    server = _servers.get(pgdata)
+    if server is None:
+        pgdata.mkdir(parents=True, exist_ok=True)
+        logger.info("starting embedded PostgreSQL in %s", pgdata)
+        server = pgserver.get_server(pgdata, cleanup_mode="stop")
+        _servers[pgdata] = server
+    return str(server.get_uri())

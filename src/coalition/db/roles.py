@@ -1,0 +1,55 @@
+"""The API's login role: created and kept in shape by ``coalition db upgrade``.
+
+The role owns no table, is no superuser and has no BYPASSRLS, so the
+row-level security policies bind it. Its privileges are exactly
+``APP_PRIVILEGES``: a table missing here is unreachable from the API, and
+``tests/db/test_catalog.py`` fails when a table is missing or extra.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+# Append-only tables (audit_events) get no UPDATE or DELETE.
+APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
+    "tenants": ("SELECT",),
+    "signing_keys": ("SELECT",),
+    "organizations": ("SELECT", "INSERT", "UPDATE"),
+    "users": ("SELECT", "INSERT", "UPDATE"),
+    "memberships": ("SELECT", "INSERT", "DELETE"),
+    "api_clients": ("SELECT", "INSERT", "UPDATE"),
+    "audit_events": ("SELECT", "INSERT"),
+}
+
+_ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def _quote_literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+async def ensure_app_role(conn: AsyncConnection, *, role: str, password: str | None) -> None:
+    """Create or update ``role`` and set its privileges; run as the owner."""
+    if not _ROLE_NAME.match(role):
+        raise ValueError(f"invalid role name {role!r}")
+    owner = (await conn.execute(text("SELECT current_user"))).scalar_one()
+    if owner == role:
+        raise ValueError("the app role must differ from the owner role that runs migrations")
+    exists = (
+        await conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role})
+    ).scalar_one_or_none()
+    if not exists:
+        await conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+    attributes = "LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT"
+    if password is not None:
+        attributes += f" PASSWORD {_quote_literal(password)}"
+    await conn.execute(text(f'ALTER ROLE "{role}" {attributes}'))
+    database = (await conn.execute(text("SELECT current_database()"))).scalar_one()
+    await conn.execute(text(f'GRANT CONNECT ON DATABASE "{database}" TO "{role}"'))
+    await conn.execute(text(f'GRANT USAGE ON SCHEMA public TO "{role}"'))
+    await conn.execute(text(f'REVOKE ALL ON ALL TABLES IN SCHEMA public FROM "{role}"'))
+    for table, privileges in APP_PRIVILEGES.items():
+        await conn.execute(text(f'GRANT {", ".join(privileges)} ON "{table}" TO "{role}"'))

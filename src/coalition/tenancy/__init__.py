@@ -1,0 +1,1 @@
+"""Partnerships, their member organizations, people, memberships and API clients."""

@@ -1,0 +1,165 @@
+"""Tables of the tenancy domain."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ARRAY,
+    CheckConstraint,
+    DateTime,
+    Enum,
+    Index,
+    ForeignKeyConstraint,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from coalition.db.base import Base, TenantScoped, Timestamp
+
+
+class OrganizationKind(enum.StrEnum):
+    EMPLOYER = "EMPLOYER"
+    TRAINING_PROVIDER = "TRAINING_PROVIDER"
+    WORKER_ORGANIZATION = "WORKER_ORGANIZATION"
+    FUNDER = "FUNDER"
+    COMMUNITY_ORGANIZATION = "COMMUNITY_ORGANIZATION"
+    PUBLIC_AGENCY = "PUBLIC_AGENCY"
+    EDUCATION_INSTITUTION = "EDUCATION_INSTITUTION"
+
+
+class Role(enum.StrEnum):
+    PARTNERSHIP_ADMIN = "PARTNERSHIP_ADMIN"
+    ORGANIZATION_ADMIN = "ORGANIZATION_ADMIN"
+    MEMBER = "MEMBER"
+    ANALYST = "ANALYST"
+
+
+def _enum(kind: type[enum.Enum], name: str) -> Enum:
+    return Enum(kind, name=name, native_enum=False, length=40, validate_strings=True)
+
+
+class Tenant(Base):
+    """A regional sector partnership. A global table: the directory of tenants."""
+
+    __tablename__ = "tenants"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    slug: Mapped[str] = mapped_column(String(63), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    region: Mapped[str] = mapped_column(String(200))
+    settings: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+    created_at: Mapped[Timestamp]
+
+
+class Organization(TenantScoped, Base):
+    __tablename__ = "organizations"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "name"),
+        CheckConstraint("employee_count >= 0", name="employee_count_not_negative"),
+    )
+
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[OrganizationKind] = mapped_column(_enum(OrganizationKind, "organization_kind"))
+    employee_count: Mapped[int | None] = mapped_column(Integer)
+    naics_code: Mapped[str | None] = mapped_column(String(6))
+    city: Mapped[str | None] = mapped_column(String(120))
+    region: Mapped[str | None] = mapped_column(String(120))
+    website: Mapped[str | None] = mapped_column(String(2048))
+    created_at: Mapped[Timestamp]
+    updated_at: Mapped[Timestamp]
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class User(TenantScoped, Base):
+    """A person known to one partnership, matched to tokens by subject or email."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "email"),
+        UniqueConstraint("tenant_id", "oidc_subject"),
+    )
+
+    email: Mapped[str] = mapped_column(String(320))
+    display_name: Mapped[str] = mapped_column(String(200))
+    oidc_subject: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[Timestamp]
+
+
+class Membership(TenantScoped, Base):
+    """A person's role in one member organization."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "user_id", "organization_id"),
+        ForeignKeyConstraint(["tenant_id", "user_id"], ["users.tenant_id", "users.id"]),
+        ForeignKeyConstraint(
+            ["tenant_id", "organization_id"],
+            ["organizations.tenant_id", "organizations.id"],
+        ),
+        Index(None, "tenant_id", "organization_id", "id"),
+    )
+
+    user_id: Mapped[uuid.UUID]
+    organization_id: Mapped[uuid.UUID]
+    role: Mapped[Role] = mapped_column(_enum(Role, "membership_role"))
+    created_at: Mapped[Timestamp]
+
+
+class ApiClient(TenantScoped, Base):
+    """A partner application's OAuth2 client; the secret is stored only as a hash."""
+
+    __tablename__ = "api_clients"
+
+    name: Mapped[str] = mapped_column(String(200))
+    secret_hash: Mapped[str] = mapped_column(String(128))
+    scopes: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    created_at: Mapped[Timestamp]
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def client_id(self) -> str:
+        return format_client_id(self.tenant_id, self.id)
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+CLIENT_ID_PREFIX = "ct_"
+
+
+def format_client_id(tenant_id: uuid.UUID, client_uuid: uuid.UUID) -> str:
+    """The public client_id carries its tenant, so the token endpoint can scope its
+    lookup to that tenant under row-level security before it knows anything else."""
+    return f"{CLIENT_ID_PREFIX}{tenant_id.hex}_{client_uuid.hex}"
+
+
+def parse_client_id(client_id: str) -> tuple[uuid.UUID, uuid.UUID] | None:
+    if not client_id.startswith(CLIENT_ID_PREFIX):
+        return None
+    parts = client_id[len(CLIENT_ID_PREFIX) :].split("_")
+    if len(parts) != 2:
+        return None
+    try:
+        return uuid.UUID(hex=parts[0]), uuid.UUID(hex=parts[1])
+    except ValueError:
+        return None
+
+
+__all__ = [
+    "ApiClient",
+    "Membership",
+    "Organization",
+    "OrganizationKind",
+    "Role",
+    "Tenant",
+    "User",
+]
