@@ -54,7 +54,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('tenant_id', 'id', name=op.f('pk_api_clients'))
     )
     op.create_table('audit_events',
-    sa.Column('occurred_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.Column('occurred_at', sa.DateTime(timezone=True), server_default=sa.text('clock_timestamp()'), nullable=False),
     sa.Column('actor_kind', sa.String(length=20), nullable=False),
     sa.Column('actor_id', sa.Uuid(), nullable=False),
     sa.Column('actor_label', sa.String(length=320), nullable=False),

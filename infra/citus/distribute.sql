@@ -1,0 +1,41 @@
+-- Distribute Coalition's tables on a Citus cluster.
+--
+-- Run as the schema owner, on the coordinator, after `coalition db upgrade`
+-- and before any tenant data is written (so before `coalition demo`):
+--
+--   psql "$DATABASE_URL" -v ON_ERROR_STOP=1 -f infra/citus/distribute.sql
+--
+-- Global tables become reference tables (a copy on every node); every
+-- tenant-owned table is hash-distributed by tenant_id and co-located with
+-- organizations, in foreign-key order (a referenced table first).
+--
+-- Every later migration that adds a table MUST add its line here (a test
+-- checks that every table appears). Each statement is skipped when its table
+-- is already distributed, so after such a migration run this file again.
+-- Needs Citus 11.0 or later (policies, roles and grants propagate to workers).
+
+BEGIN;
+
+-- Reference tables are touched first and tenant tables have foreign keys to
+-- them: Citus requires one connection per node for the rest of the transaction.
+SET LOCAL citus.multi_shard_modify_mode TO 'sequential';
+
+-- Global (reference) tables
+SELECT create_reference_table('tenants')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'tenants'::regclass);
+SELECT create_reference_table('signing_keys')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'signing_keys'::regclass);
+
+-- Tenant-owned (distributed) tables, co-located by tenant_id
+SELECT create_distributed_table('organizations', 'tenant_id')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'organizations'::regclass);
+SELECT create_distributed_table('users', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'users'::regclass);
+SELECT create_distributed_table('memberships', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'memberships'::regclass);
+SELECT create_distributed_table('api_clients', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'api_clients'::regclass);
+SELECT create_distributed_table('audit_events', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'audit_events'::regclass);
+
+COMMIT;

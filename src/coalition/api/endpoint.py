@@ -1,0 +1,199 @@
+"""``/graphql`` over HTTP: POST JSON for everything, GET for queries only.
+
+One request is one transaction, bound to the caller's tenant before any
+query runs; it commits only when the operation finished without errors.
+Authorization denials are written to the audit log afterwards, in their
+own transaction, so they survive the rollback of the refused change.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any
+
+from graphql import GraphQLError
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from strawberry.schema.exceptions import InvalidOperationTypeError
+from strawberry.http.ides import get_graphql_ide_html
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
+
+from coalition.api.context import Context
+from coalition.api.errors import format_error
+from coalition.audit.service import record_event
+from coalition.auth.authenticate import TENANT_HEADER, bearer_token, load_principal
+from coalition.auth.principal import Principal
+from coalition.config import Settings
+from coalition.db.session import RequestTransaction, tenant_transaction
+from coalition.errors import Forbidden, Unauthenticated
+from coalition.observability import request_id_var
+
+logger = logging.getLogger("coalition.api")
+
+
+def _error(message: str, status: int, code: str, headers: dict[str, str] | None = None) -> Response:
+    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _bad_request(message: str) -> Response:
+    return _error(message, 400, "BAD_REQUEST")
+
+
+class _Rejected(Exception):
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+async def _read_post(request: Request, settings: Settings) -> dict[str, Any]:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type != "application/json":
+        raise _Rejected(_bad_request("Send the operation as JSON (Content-Type: application/json)."))
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > settings.max_body_bytes:
+        raise _Rejected(_error("The request body is too large.", 413, "BAD_REQUEST"))
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > settings.max_body_bytes:
+            raise _Rejected(_error("The request body is too large.", 413, "BAD_REQUEST"))
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise _Rejected(_bad_request("The request body is not valid JSON.")) from None
+    if isinstance(payload, list):
+        raise _Rejected(_bad_request("Batched operations are not supported: send one at a time."))
+    if not isinstance(payload, dict):
+        raise _Rejected(_bad_request("The request body must be a JSON object."))
+    return payload
+
+
+def _read_get(request: Request) -> dict[str, Any]:
+    params = request.query_params
+    payload: dict[str, Any] = {"query": params.get("query"), "operationName": params.get("operationName")}
+    if "variables" in params:
+        try:
+            payload["variables"] = json.loads(params["variables"])
+        except ValueError:
+            raise _Rejected(_bad_request("The variables parameter is not valid JSON.")) from None
+    return payload
+
+
+def _operation(payload: dict[str, Any]) -> tuple[str, dict[str, Any] | None, str | None]:
+    query, variables, name = payload.get("query"), payload.get("variables"), payload.get("operationName")
+    if not isinstance(query, str) or not query.strip():
+        raise _Rejected(_bad_request("Provide the operation as a string in 'query'."))
+    if variables is not None and not isinstance(variables, dict):
+        raise _Rejected(_bad_request("'variables' must be a JSON object."))
+    if name is not None and not isinstance(name, str):
+        raise _Rejected(_bad_request("'operationName' must be a string."))
+    return query, variables, name
+
+
+async def _context(request: Request, request_id: str) -> Context:
+    state = request.app.state
+    settings: Settings = state.settings
+    try:
+        token = bearer_token(request.headers.get("authorization"))
+    except Unauthenticated as error:
+        raise _Rejected(_unauthenticated(error)) from None
+    if token is None:
+        return Context(settings=settings, request_id=request_id, principal=None, transaction=None)
+    try:
+        identity = await state.authenticator.identify(
+            token, tenant_slug=request.headers.get(TENANT_HEADER)
+        )
+    except Unauthenticated as error:
+        raise _Rejected(_unauthenticated(error)) from None
+    transaction = RequestTransaction(state.sessions, identity.tenant_id)
+    try:
+        async with transaction.session() as session:
+            principal = await load_principal(session, identity)
+    except Unauthenticated as error:
+        await transaction.finish(commit=False)
+        raise _Rejected(_unauthenticated(error)) from None
+    return Context(
+        settings=settings, request_id=request_id, principal=principal, transaction=transaction
+    )
+
+
+def _unauthenticated(error: Unauthenticated) -> Response:
+    return _error(
+        str(error), 401, "UNAUTHENTICATED",
+        headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+    )
+
+
+def _denials(result: ExecutionResult) -> list[GraphQLError]:
+    return [
+        error for error in result.errors or []
+        if isinstance(error.original_error, Forbidden) and error.path
+    ]
+
+
+async def _audit_denials(
+    request: Request, principal: Principal, denials: list[GraphQLError]
+) -> None:
+    async with tenant_transaction(request.app.state.sessions, principal.tenant_id) as session:
+        for error in denials:
+            assert error.path is not None
+            await record_event(
+                session, principal, action=f"{error.path[0]}.denied", object_type=None,
+                object_id=None, changes={"reason": error.message},
+            )
+
+
+async def graphql_endpoint(request: Request) -> Response:
+    state = request.app.state
+    settings: Settings = state.settings
+    request_id = request_id_var.get() or uuid.uuid4().hex
+    try:
+        if request.method == "GET":
+            if settings.is_production:
+                return _error("Use POST for GraphQL requests.", 405, "METHOD_NOT_ALLOWED",
+                              headers={"Allow": "POST"})
+            if "query" not in request.query_params:
+                if "text/html" in request.headers.get("accept", ""):
+                    return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
+                return _bad_request("Provide the operation in the 'query' parameter.")
+            payload = _read_get(request)
+            allowed = (OperationType.QUERY,)
+        else:
+            payload = await _read_post(request, settings)
+            allowed = (OperationType.QUERY, OperationType.MUTATION)
+        query, variables, operation_name = _operation(payload)
+        context = await _context(request, request_id)
+    except _Rejected as rejected:
+        return rejected.response
+
+    committed = False
+    try:
+        result = await state.schema.execute(
+            query, variable_values=variables, context_value=context,
+            operation_name=operation_name, allowed_operation_types=allowed,
+        )
+        if context.transaction is not None:
+            await context.transaction.finish(commit=not result.errors)
+            committed = True
+    except InvalidOperationTypeError:
+        return _error("Mutations must be sent with POST.", 405, "METHOD_NOT_ALLOWED",
+                      headers={"Allow": "POST"})
+    finally:
+        if context.transaction is not None and not committed:
+            await context.transaction.finish(commit=False)
+
+    denials = _denials(result)
+    if denials and context.principal is not None:
+        await _audit_denials(request, context.principal, denials)
+
+    body: dict[str, Any] = {}
+    if result.errors:
+        body["errors"] = [
+            format_error(error, request_id=request_id, production=settings.is_production)
+            for error in result.errors
+        ]
+    body["data"] = result.data
+    return JSONResponse(body)

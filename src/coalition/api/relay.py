@@ -1,0 +1,71 @@
+"""Relay conventions: opaque global IDs, the Node interface, connections."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from typing import Generic, TypeVar
+
+import strawberry
+
+from coalition.pagination import Page
+
+T = TypeVar("T")
+
+
+def to_global_id(type_name: str, object_id: uuid.UUID) -> strawberry.ID:
+    raw = f"{type_name}:{object_id}".encode()
+    return strawberry.ID(base64.urlsafe_b64encode(raw).decode().rstrip("="))
+
+
+def from_global_id(global_id: str, expected_type: str | None = None) -> tuple[str, uuid.UUID] | None:
+    """Decode a global ID; None for anything malformed or of another type."""
+    try:
+        padded = global_id + "=" * (-len(global_id) % 4)
+        type_name, _, raw_id = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
+        object_id = uuid.UUID(raw_id)
+    except (binascii.Error, ValueError, UnicodeError):
+        return None
+    if expected_type is not None and type_name != expected_type:
+        return None
+    return type_name, object_id
+
+
+@strawberry.interface(description="An object with a globally unique, opaque ID.")
+class Node:
+    id: strawberry.ID = strawberry.field(description="The object's global ID.")
+
+
+@strawberry.type(description="Where a page of a connection ends.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="Whether more items follow this page.")
+    end_cursor: str | None = strawberry.field(
+        description="Pass as `after` to fetch the next page; null on an empty page."
+    )
+
+
+@strawberry.type(description="An item in a connection, with the cursor that points at it.")
+class Edge(Generic[T]):
+    cursor: str = strawberry.field(description="Opaque position of this item.")
+    node: T = strawberry.field(description="The item.")
+
+
+@strawberry.type(description="A page of items, with the cursors to fetch the next page.")
+class Connection(Generic[T]):
+    edges: list[Edge[T]] = strawberry.field(description="The items of this page.")
+    page_info: PageInfo = strawberry.field(description="Where this page ends.")
+    total_count: int = strawberry.field(description="How many items match, on all pages.")
+
+    @classmethod
+    def of(cls, page: Page[object], node: object) -> Connection[T]:
+        """Wrap a service page, converting each item with ``node`` (a callable)."""
+        convert = node  # a type's ``from_model``
+        return cls(
+            edges=[
+                Edge(cursor=cursor, node=convert(item))  # type: ignore[operator]
+                for item, cursor in zip(page.items, page.cursors, strict=True)
+            ],
+            page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),
+            total_count=page.total_count,
+        )

@@ -1,0 +1,120 @@
+"""The schema root: Node lookups, the viewer, and every domain's queries and mutations."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions.base_extension import SchemaExtension
+from strawberry.extensions.disable_introspection import DisableIntrospection
+from strawberry.tools import merge_types
+
+from coalition.api.context import Info
+from coalition.api.limits import OperationLimits
+from coalition.api.relay import Node, from_global_id
+from coalition.audit.schema import AuditQuery
+from coalition.auth.principal import PrincipalKind
+from coalition.config import Settings
+from coalition.tenancy import service as tenancy
+from coalition.tenancy.models import format_client_id
+from coalition.tenancy.schema import (
+    ApiClientType,
+    MembershipType,
+    OrganizationType,
+    Role,
+    TenancyMutation,
+    TenancyQuery,
+    TenantType,
+    UserType,
+)
+
+ViewerKind = strawberry.enum(PrincipalKind, name="ViewerKind", description="Person or partner app.")
+
+
+@strawberry.type(description="Who is calling.")
+class Viewer:
+    kind: ViewerKind = strawberry.field(description="A person (user) or a partner app (client).")
+    label: str = strawberry.field(description="The person's email or the client's name.")
+    user: UserType | None = strawberry.field(description="The person, for a person's token.")
+    client_id: str | None = strawberry.field(description="The client_id, for a partner app.")
+    scopes: list[str] = strawberry.field(description="What the token allows.")
+    roles: list[Role] = strawberry.field(description="The person's roles across memberships.")
+    memberships: list[MembershipType] = strawberry.field(description="The person's memberships.")
+    tenant: TenantType = strawberry.field(description="The partnership.")
+
+
+async def _node(info: Info, global_id: str) -> Node | None:
+    principal = info.context.require_principal()
+    decoded = from_global_id(global_id)
+    if decoded is None:
+        return None
+    type_name, object_id = decoded
+    loaders = info.context.loaders
+    if type_name == "Organization":
+        organization = await loaders.organization.load(object_id)
+        return OrganizationType.from_model(organization) if organization else None
+    if type_name == "Membership":
+        membership = await loaders.membership.load(object_id)
+        return MembershipType.from_model(membership) if membership else None
+    if type_name == "User":
+        user = await loaders.user.load(object_id)
+        return UserType.from_model(user, principal) if user else None
+    if type_name == "ApiClient" and principal.is_partnership_admin:
+        client = await loaders.api_client.load(object_id)
+        return ApiClientType.from_model(client) if client else None
+    if type_name == "Tenant" and object_id == principal.tenant_id:
+        async with info.context.session() as session:
+            return TenantType.from_model(await tenancy.get_tenant(session, principal))
+    return None
+
+
+@strawberry.type
+class NodeQuery:
+    @strawberry.field(description="Any object by its global ID; null if not found.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:  # noqa: A002
+        return await _node(info, id)
+
+    @strawberry.field(description="Objects by global ID, in order; null for each not found.")
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        return [await _node(info, global_id) for global_id in ids]
+
+    @strawberry.field(description="The caller: a person or a partner app.")
+    async def viewer(self, info: Info) -> Viewer:
+        principal = info.context.require_principal()
+        async with info.context.session() as session:
+            tenant = await tenancy.get_tenant(session, principal)
+            memberships = (
+                await tenancy.memberships_of_user(session, principal, principal.id)
+                if principal.is_user else []
+            )
+        user = await info.context.loaders.user.load(principal.id) if principal.is_user else None
+        return Viewer(
+            kind=principal.kind,
+            label=principal.label,
+            user=UserType.from_model(user, principal) if user else None,
+            client_id=None if principal.is_user else format_client_id(principal.tenant_id, principal.id),
+            scopes=sorted(principal.scopes),
+            roles=sorted(principal.roles),
+            memberships=[MembershipType.from_model(m) for m in memberships],
+            tenant=TenantType.from_model(tenant),
+        )
+
+
+Query = merge_types("Query", (NodeQuery, TenancyQuery, AuditQuery))
+Mutation = merge_types("Mutation", (TenancyMutation,))
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    extensions: list[SchemaExtension] = [
+        MaxTokensLimiter(max_token_count=settings.max_tokens),
+        QueryDepthLimiter(max_depth=settings.max_query_depth),
+        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        OperationLimits(max_page_size=settings.max_page_size, max_cost=settings.max_query_cost),
+    ]
+    if settings.is_production:
+        extensions.append(DisableIntrospection())
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[OrganizationType, MembershipType, UserType, ApiClientType, TenantType],
+        extensions=extensions,
+    )

@@ -1,0 +1,89 @@
+"""Writing and reading the audit log.
+
+``record_event`` must be called inside the transaction that makes the
+change, so the entry and the change commit or roll back together.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coalition.audit.models import AuditEvent
+from coalition.auth.permissions import require_partnership_admin
+from coalition.auth.principal import Principal
+from coalition.observability import request_id_var
+from coalition.pagination import (
+    Page,
+    PageRequest,
+    after_clause,
+    build_page,
+    check_page_request,
+)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (str, int, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_jsonable(item) for item in value]
+    return str(value)
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """The changed fields as ``{"field": {"from": old, "to": new}}``."""
+    return {
+        key: {"from": _jsonable(before.get(key)), "to": _jsonable(value)}
+        for key, value in after.items()
+        if before.get(key) != value
+    }
+
+
+async def record_event(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    action: str,
+    object_type: str | None,
+    object_id: uuid.UUID | None,
+    changes: dict[str, Any] | None = None,
+) -> AuditEvent:
+    event = AuditEvent(
+        tenant_id=principal.tenant_id,
+        actor_kind=principal.kind.value,
+        actor_id=principal.id,
+        actor_label=principal.label,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        changes=changes or {},
+        request_id=request_id_var.get(),
+    )
+    session.add(event)
+    await session.flush()
+    return event
+
+
+async def list_events(
+    session: AsyncSession, principal: Principal, *, page: PageRequest
+) -> Page[AuditEvent]:
+    """Newest first. Partnership admins only."""
+    require_partnership_admin(principal)
+    check_page_request(page)
+    scoped = select(AuditEvent).where(AuditEvent.tenant_id == principal.tenant_id)
+    total = await session.scalar(select(func.count()).select_from(scoped.subquery()))
+    statement = scoped.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    condition = after_clause(
+        [AuditEvent.occurred_at, AuditEvent.id],
+        page,
+        [datetime.fromisoformat, uuid.UUID],
+        descending=True,
+    )
+    if condition is not None:
+        statement = statement.where(condition)
+    rows = list(await session.scalars(statement.limit(page.first + 1)))
+    return build_page(rows, page, total or 0, lambda event: (event.occurred_at, event.id))

@@ -1,0 +1,160 @@
+"""From an ``Authorization`` header to a verified identity, then to a ``Principal``.
+
+Step one (``Authenticator.identify``) checks the token's signature and
+claims and settles the tenant: from our own token's ``tenant`` claim, or for
+a person's OpenID Connect token from the configured tenant claim or the
+``X-Coalition-Tenant`` header. Step two (``load_principal``) runs inside the
+request's tenant transaction and looks the caller up under row-level
+security: a tenant the caller does not belong to yields no user, so a
+client-chosen header cannot open another partnership.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coalition.auth.keys import KeyStore
+from coalition.auth.oidc import OidcVerifier
+from coalition.auth.principal import Grant, Principal, PrincipalKind
+from coalition.auth.scopes import USER_SCOPES
+from coalition.auth.tokens import unverified_parts, verify_access_token
+from coalition.config import Settings
+from coalition.db.engine import SessionFactory
+from coalition.errors import Unauthenticated
+from coalition.tenancy.models import ApiClient, Membership, Tenant, User, parse_client_id
+
+TENANT_HEADER = "x-coalition-tenant"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A verified token, before its subject has been looked up."""
+
+    tenant_id: uuid.UUID
+    kind: PrincipalKind
+    subject: str
+    scopes: frozenset[str]
+    oidc_email: str | None = None
+    is_oidc: bool = False
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("Use 'Authorization: Bearer <token>'.")
+    return token.strip()
+
+
+class Authenticator:
+    def __init__(
+        self,
+        settings: Settings,
+        keys: KeyStore,
+        sessions: SessionFactory,
+        oidc: OidcVerifier | None = None,
+    ) -> None:
+        self._settings = settings
+        self._keys = keys
+        self._sessions = sessions
+        self._oidc = oidc
+
+    async def identify(self, token: str, *, tenant_slug: str | None) -> Identity:
+        header, claims = unverified_parts(token)
+        issuer = claims.get("iss")
+        if issuer == self._settings.issuer:
+            verified = await verify_access_token(token, self._keys, self._settings)
+            kind = PrincipalKind.CLIENT if verified.is_client else PrincipalKind.USER
+            return Identity(
+                tenant_id=verified.tenant_id,
+                kind=kind,
+                subject=verified.subject,
+                scopes=verified.scopes,
+            )
+        if self._oidc is not None and issuer == self._oidc.issuer:
+            oidc_claims = await self._oidc.verify(token, header)
+            slug = oidc_claims.get(self._settings.oidc_tenant_claim) or tenant_slug
+            if not isinstance(slug, str) or not slug:
+                raise Unauthenticated(
+                    "Name the partnership with the X-Coalition-Tenant header (its slug)."
+                )
+            tenant_id = await self._tenant_by_slug(slug)
+            email = oidc_claims.get("email")
+            verified_email = (
+                email.strip().lower()
+                if isinstance(email, str) and oidc_claims.get("email_verified") is True
+                else None
+            )
+            return Identity(
+                tenant_id=tenant_id,
+                kind=PrincipalKind.USER,
+                subject=str(oidc_claims["sub"]),
+                scopes=USER_SCOPES,
+                oidc_email=verified_email,
+                is_oidc=True,
+            )
+        raise Unauthenticated("The token's issuer is not trusted.")
+
+    async def _tenant_by_slug(self, slug: str) -> uuid.UUID:
+        async with self._sessions() as session:
+            tenant_id = await session.scalar(select(Tenant.id).where(Tenant.slug == slug))
+        if tenant_id is None:
+            raise Unauthenticated("You are not a member of that partnership.")
+        return tenant_id
+
+
+async def load_principal(session: AsyncSession, identity: Identity) -> Principal:
+    """Look the identity up in its tenant; the session must be bound to that tenant."""
+    if identity.kind is PrincipalKind.CLIENT:
+        parsed = parse_client_id(identity.subject)
+        client = None
+        if parsed is not None and parsed[0] == identity.tenant_id:
+            client = await session.scalar(
+                select(ApiClient).where(
+                    ApiClient.tenant_id == identity.tenant_id, ApiClient.id == parsed[1]
+                )
+            )
+        if client is None or client.is_revoked:
+            raise Unauthenticated("This client has been revoked.")
+        return Principal(
+            kind=PrincipalKind.CLIENT,
+            id=client.id,
+            tenant_id=client.tenant_id,
+            label=client.name,
+            scopes=identity.scopes & frozenset(client.scopes),
+        )
+    user = await _find_user(session, identity)
+    if user is None:
+        raise Unauthenticated("You are not a member of that partnership.")
+    rows = await session.execute(
+        select(Membership.id, Membership.organization_id, Membership.role)
+        .where(Membership.tenant_id == identity.tenant_id, Membership.user_id == user.id)
+        .order_by(Membership.created_at, Membership.id)
+    )
+    return Principal(
+        kind=PrincipalKind.USER,
+        id=user.id,
+        tenant_id=user.tenant_id,
+        label=user.email,
+        scopes=identity.scopes,
+        grants=tuple(Grant(row.id, row.organization_id, row.role) for row in rows),
+    )
+
+
+async def _find_user(session: AsyncSession, identity: Identity) -> User | None:
+    scoped = select(User).where(User.tenant_id == identity.tenant_id)
+    if not identity.is_oidc:
+        try:
+            user_id = uuid.UUID(identity.subject)
+        except ValueError:
+            return None
+        return await session.scalar(scoped.where(User.id == user_id))
+    user = await session.scalar(scoped.where(User.oidc_subject == identity.subject))
+    if user is None and identity.oidc_email is not None:
+        user = await session.scalar(scoped.where(User.email == identity.oidc_email))
+    return user

@@ -1,0 +1,74 @@
+"""Who is calling: a person (through their memberships) or a partner app (through scopes)."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from dataclasses import dataclass, field
+
+from coalition.tenancy.models import Role
+
+
+class PrincipalKind(enum.StrEnum):
+    USER = "user"
+    CLIENT = "client"
+    SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Grant:
+    membership_id: uuid.UUID
+    organization_id: uuid.UUID
+    role: Role
+
+
+@dataclass(frozen=True, kw_only=True)
+class Principal:
+    kind: PrincipalKind
+    id: uuid.UUID
+    tenant_id: uuid.UUID
+    label: str
+    scopes: frozenset[str]
+    grants: tuple[Grant, ...] = field(default=())
+
+    @property
+    def is_user(self) -> bool:
+        return self.kind is PrincipalKind.USER
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(grant.role for grant in self.grants)
+
+    @property
+    def is_system(self) -> bool:
+        return self.kind is PrincipalKind.SYSTEM
+
+    @property
+    def is_partnership_admin(self) -> bool:
+        return self.is_system or (self.is_user and Role.PARTNERSHIP_ADMIN in self.roles)
+
+    def administers(self, organization_id: uuid.UUID) -> bool:
+        """Partnership admins administer every organization; organization admins their own."""
+        if self.is_partnership_admin:
+            return True
+        return self.is_user and any(
+            grant.organization_id == organization_id and grant.role is Role.ORGANIZATION_ADMIN
+            for grant in self.grants
+        )
+
+
+SYSTEM_ACTOR_ID = uuid.UUID(int=0)
+
+
+def system_principal(tenant_id: uuid.UUID, label: str) -> Principal:
+    """The operator at the command line: acts as a partnership admin of one tenant.
+
+    Only the CLI builds one; the API never does.
+    """
+    return Principal(
+        kind=PrincipalKind.SYSTEM,
+        id=SYSTEM_ACTOR_ID,
+        tenant_id=tenant_id,
+        label=label,
+        scopes=frozenset({"read", "write"}),
+    )

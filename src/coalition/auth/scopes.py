@@ -1,0 +1,18 @@
+"""OAuth2 scopes a partner app can hold. Each domain adds its own here."""
+
+from __future__ import annotations
+
+READ = "read"
+WRITE = "write"
+
+SCOPES: dict[str, str] = {
+    READ: "Read the partnership's directory and shared data.",
+    WRITE: "Create and update organizations on the partnership's behalf.",
+}
+
+# What a person's token carries: people act by their roles, not by scopes.
+USER_SCOPES = frozenset({READ, WRITE})
+
+
+def unknown_scopes(requested: list[str] | set[str] | frozenset[str]) -> list[str]:
+    return sorted(set(requested) - SCOPES.keys())

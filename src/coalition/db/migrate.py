@@ -1,0 +1,76 @@
+"""``coalition db ...``: Alembic migrations, then the app role and the first signing key."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from coalition.auth.keys import ensure_signing_key
+from coalition.config import Settings
+from coalition.db.engine import create_session_factory
+from coalition.db.roles import ensure_app_role
+from coalition.db.urls import app_role_password
+
+
+def migrations_dir() -> Path:
+    configured = os.environ.get("COALITION_MIGRATIONS_DIR")
+    candidates = [Path(configured)] if configured else []
+    candidates += [Path(__file__).resolve().parents[3] / "migrations", Path.cwd() / "migrations"]
+    for candidate in candidates:
+        if (candidate / "env.py").exists():
+            return candidate
+    raise RuntimeError("cannot find the migrations folder: set COALITION_MIGRATIONS_DIR")
+
+
+def alembic_config(url: URL) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    config.attributes["url"] = url
+    return config
+
+
+def app_role_credentials(settings: Settings) -> tuple[str, str | None]:
+    if settings.app_database_url:
+        app = make_url(settings.app_database_url)
+        if not app.username:
+            raise ValueError("COALITION_APP_DATABASE_URL must name a user")
+        return app.username, app.password
+    return settings.app_role, app_role_password(settings, create=True)
+
+
+async def upgrade(settings: Settings, owner: URL, revision: str = "head") -> None:
+    """Migrate, then create or update the app role and make sure a signing key exists."""
+    engine = create_async_engine(owner)
+    try:
+        async with engine.begin() as connection:
+            def run(sync_connection: object) -> None:
+                config = alembic_config(owner)
+                config.attributes["connection"] = sync_connection
+                command.upgrade(config, revision)
+
+            await connection.run_sync(run)
+            role, password = app_role_credentials(settings)
+            await ensure_app_role(connection, role=role, password=password)
+        async with create_session_factory(engine)() as session, session.begin():
+            await ensure_signing_key(session)
+    finally:
+        await engine.dispose()
+
+
+async def run_alembic(owner: URL, name: str, *args: str) -> None:
+    engine = create_async_engine(owner)
+    try:
+        async with engine.begin() as connection:
+            def run(sync_connection: object) -> None:
+                config = alembic_config(owner)
+                config.attributes["connection"] = sync_connection
+                getattr(command, name)(config, *args)
+
+            await connection.run_sync(run)
+    finally:
+        await engine.dispose()

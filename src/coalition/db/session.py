@@ -1,0 +1,94 @@
+"""Tenant-scoped transactions: the only way application code reaches tenant data.
+
+Each unit of work (an HTTP request, a CLI command) runs in one transaction
+that first sets ``app.tenant_id`` with ``set_config(..., true)``: the value
+lives only as long as the transaction, so a pooled connection never carries
+one request's tenant into the next (a plain ``SET`` would).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coalition.db.engine import SessionFactory
+from coalition.db.rls import TENANT_SETTING
+
+
+class MissingTenantError(RuntimeError):
+    """Raised before any SQL runs when a tenant-scoped transaction has no tenant."""
+
+
+async def set_tenant(session: AsyncSession, tenant_id: uuid.UUID) -> None:
+    if not isinstance(tenant_id, uuid.UUID):
+        raise MissingTenantError("a tenant-scoped transaction needs the tenant's UUID")
+    await session.execute(
+        text("SELECT set_config(:name, :value, true)"),
+        {"name": TENANT_SETTING, "value": str(tenant_id)},
+    )
+
+
+@asynccontextmanager
+async def tenant_transaction(
+    sessions: SessionFactory, tenant_id: uuid.UUID | None
+) -> AsyncIterator[AsyncSession]:
+    """One transaction bound to ``tenant_id``; commits on success, rolls back on error."""
+    if tenant_id is None:
+        raise MissingTenantError("no tenant in this context")
+    async with sessions() as session, session.begin():
+        await set_tenant(session, tenant_id)
+        yield session
+
+
+class RequestTransaction:
+    """The transaction of one request, opened on first use.
+
+    GraphQL resolves sibling fields and DataLoader batches concurrently, but
+    one connection runs one statement at a time ("another operation is in
+    progress"), so every use goes through ``session()``, which holds a lock
+    for as long as the caller works with the session. Callers must not await
+    a DataLoader while they hold it.
+    """
+
+    def __init__(self, sessions: SessionFactory, tenant_id: uuid.UUID) -> None:
+        self._sessions = sessions
+        self._tenant_id = tenant_id
+        self._session: AsyncSession | None = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def tenant_id(self) -> uuid.UUID:
+        return self._tenant_id
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        async with self._lock:
+            if self._session is None:
+                session = self._sessions()
+                await session.begin()
+                try:
+                    await set_tenant(session, self._tenant_id)
+                except BaseException:
+                    await session.close()
+                    raise
+                self._session = session
+            yield self._session
+
+    async def finish(self, *, commit: bool) -> None:
+        """Commit or roll back, and return the connection to the pool."""
+        async with self._lock:
+            session, self._session = self._session, None
+            if session is None:
+                return
+            try:
+                if commit:
+                    await session.commit()
+                else:
+                    await session.rollback()
+            finally:
+                await session.close()

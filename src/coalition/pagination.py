@@ -1,0 +1,102 @@
+"""Keyset (cursor) pagination, shared by every list in every domain.
+
+A cursor is the opaque encoding of the sort key of the last row a client
+saw; the next page starts strictly after it, so rows inserted or archived
+meanwhile never make a page repeat or skip a row.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Select, tuple_
+
+from coalition.errors import InvalidInput, UserError
+
+T = TypeVar("T")
+
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    first: int = DEFAULT_PAGE_SIZE
+    after: str | None = None
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    cursors: list[str]
+    has_next_page: bool
+    total_count: int
+
+    @property
+    def end_cursor(self) -> str | None:
+        return self.cursors[-1] if self.cursors else None
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    raw = json.dumps([str(value) for value in values], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, width: int) -> list[str]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (binascii.Error, ValueError, UnicodeError) as error:
+        raise InvalidInput([UserError(("after",), "The cursor is not valid.", "INVALID")]) from error
+    if not isinstance(values, list) or len(values) != width or not all(
+        isinstance(value, str) for value in values
+    ):
+        raise InvalidInput([UserError(("after",), "The cursor is not valid.", "INVALID")])
+    return values
+
+
+def check_page_request(page: PageRequest, *, max_size: int = MAX_PAGE_SIZE) -> None:
+    if not 1 <= page.first <= max_size:
+        raise InvalidInput(
+            [UserError(("first",), f"first must be between 1 and {max_size}.", "OUT_OF_RANGE")]
+        )
+
+
+def after_clause(
+    columns: Sequence[ColumnElement[Any]],
+    page: PageRequest,
+    parsers: Sequence[Callable[[str], Any]],
+    *,
+    descending: bool = False,
+) -> ColumnElement[bool] | None:
+    """``(c1, c2, ...) > cursor`` (``<`` when descending), or None on the first page."""
+    if page.after is None:
+        return None
+    raw = decode_cursor(page.after, len(columns))
+    try:
+        values = [parse(value) for parse, value in zip(parsers, raw, strict=True)]
+    except ValueError as error:
+        raise InvalidInput([UserError(("after",), "The cursor is not valid.", "INVALID")]) from error
+    key, bound = tuple_(*columns), tuple_(*values)
+    return key < bound if descending else key > bound
+
+
+def limit_page(statement: Select[Any], page: PageRequest) -> Select[Any]:
+    return statement.limit(page.first + 1)
+
+
+def build_page(rows: Sequence[T], page: PageRequest, total_count: int,
+               sort_key: Callable[[T], Sequence[Any]]) -> Page[T]:
+    """Turn ``first + 1`` fetched rows into a page (the extra row only signals more)."""
+    items = list(rows[: page.first])
+    return Page(
+        items=items,
+        cursors=[encode_cursor(sort_key(item)) for item in items],
+        has_next_page=len(rows) > page.first,
+        total_count=total_count,
+    )
