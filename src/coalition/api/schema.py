@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.extensions.base_extension import SchemaExtension
@@ -104,14 +106,17 @@ Mutation = merge_types("Mutation", (TenancyMutation,))
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
-    extensions: list[SchemaExtension] = [
-        MaxTokensLimiter(max_token_count=settings.max_tokens),
-        QueryDepthLimiter(max_depth=settings.max_query_depth),
-        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
-        OperationLimits(max_page_size=settings.max_page_size, max_cost=settings.max_query_cost),
+    # Factories, not instances: each request gets fresh extensions (they hold its state).
+    extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: OperationLimits(
+            max_page_size=settings.max_page_size, max_cost=settings.max_query_cost
+        ),
     ]
     if settings.is_production:
-        extensions.append(DisableIntrospection())
+        extensions.append(DisableIntrospection)
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,

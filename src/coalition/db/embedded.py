@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,11 @@ def embedded_server_uri(data_dir: Path) -> str:
     The server keeps running while this process holds its handle; pgserver
     stops it when the last process using the folder exits.
     """
-    import pgserver
+    with warnings.catch_warnings():
+        # pgserver asks platformdirs for a runtime dir; without XDG_RUNTIME_DIR it falls
+        # back to /tmp/runtime-<uid> and warns, which is fine for us.
+        warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+        import pgserver
 
     pgdata = (data_dir / "pgdata").resolve()
     server = _servers.get(pgdata)

@@ -1,0 +1,153 @@
+"""One database per test run: the embedded server, or TEST_DATABASE_URL's server.
+
+A fresh database is created and migrated exactly as ``coalition db upgrade``
+does it, the API connects as its own non-owner login role, and every test
+makes its own partnerships (``world`` and ``other_world``), so tests never
+depend on each other's data.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from starlette.applications import Starlette
+
+from coalition.app import create_app
+from coalition.config import Settings
+from coalition.db.engine import SessionFactory, create_session_factory
+from coalition.db.migrate import upgrade
+from coalition.db.urls import app_url, to_asyncpg
+from tests.support import GraphQLClient, World, create_world
+
+TEST_APP_ROLE = "coalition_test_app"
+
+
+def _server_url(tmp_root: Path) -> URL:
+    configured = os.environ.get("TEST_DATABASE_URL")
+    if configured:
+        return to_asyncpg(configured)
+    from coalition.db.embedded import embedded_server_uri
+
+    return to_asyncpg(embedded_server_uri(tmp_root))
+
+
+def _dsn(url: URL) -> str:
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("coalition-data")
+
+
+@pytest.fixture(scope="session")
+async def owner_url(data_dir: Path) -> AsyncIterator[URL]:
+    server = _server_url(data_dir)
+    name = f"coalition_test_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(_dsn(server))
+    try:
+        await admin.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await admin.close()
+    yield server.set(database=name)
+    admin = await asyncpg.connect(_dsn(server))
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await admin.close()
+
+
+@pytest.fixture(scope="session")
+async def settings(owner_url: URL, data_dir: Path) -> Settings:
+    settings = Settings(
+        database_url=owner_url.render_as_string(hide_password=False),
+        data_dir=data_dir,
+        app_role=TEST_APP_ROLE,
+    )
+    await upgrade(settings, owner_url)
+    return settings
+
+
+@pytest.fixture(scope="session")
+async def owner_engine(settings: Settings, owner_url: URL) -> AsyncIterator[AsyncEngine]:
+    engine = create_async_engine(owner_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def owner_sessions(owner_engine: AsyncEngine) -> SessionFactory:
+    return create_session_factory(owner_engine)
+
+
+@pytest.fixture(scope="session")
+async def app_engine(settings: Settings) -> AsyncIterator[AsyncEngine]:
+    """The API role's own engine, for tests that run raw SQL as the app would."""
+    engine = create_async_engine(app_url(settings))
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def app(settings: Settings) -> AsyncIterator[Starlette]:
+    application = create_app(settings, configure_logs=False)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def http(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as client:
+        yield client
+
+
+@pytest.fixture
+def gql(http: httpx.AsyncClient) -> GraphQLClient:
+    return GraphQLClient(http)
+
+
+@pytest.fixture
+async def world(app: Starlette, owner_sessions: SessionFactory, settings: Settings) -> World:
+    key = await app.state.keys.signer()
+    return await create_world(owner_sessions, key, settings, label="alpha")
+
+
+@pytest.fixture
+async def other_world(app: Starlette, owner_sessions: SessionFactory, settings: Settings) -> World:
+    key = await app.state.keys.signer()
+    return await create_world(owner_sessions, key, settings, label="beta")
+
+
+class StatementCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, conn: object, cursor: object, statement: str, *args: object) -> None:
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_statements(app: Starlette) -> Iterator[StatementCounter]:
+    """Counts the SQL statements the API runs while the test is active."""
+    counter = StatementCounter()
+    engine = app.state.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", counter)
+    yield counter
+    event.remove(engine, "before_cursor_execute", counter)
+
+
+
