@@ -35,7 +35,7 @@ async def readyz(request: Request) -> Response:
     try:
         async with request.app.state.engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
-    except Exception:  # noqa: BLE001 - any failure means not ready
+    except Exception:
         return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
     return JSONResponse({"status": "ok", "database": "ok"})
 
@@ -49,14 +49,16 @@ async def authorization_server_metadata(request: Request) -> Response:
     """RFC 8414 metadata, so OAuth2 libraries can configure themselves."""
     settings: Settings = request.app.state.settings
     issuer = settings.issuer.rstrip("/")
-    return JSONResponse({
-        "issuer": settings.issuer,
-        "token_endpoint": f"{issuer}/oauth/token",
-        "jwks_uri": f"{issuer}/.well-known/jwks.json",
-        "grant_types_supported": ["client_credentials"],
-        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-        "scopes_supported": sorted(SCOPES),
-    })
+    return JSONResponse(
+        {
+            "issuer": settings.issuer,
+            "token_endpoint": f"{issuer}/oauth/token",
+            "jwks_uri": f"{issuer}/.well-known/jwks.json",
+            "grant_types_supported": ["client_credentials"],
+            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+            "scopes_supported": sorted(SCOPES),
+        }
+    )
 
 
 def _oidc(settings: Settings) -> OidcVerifier | None:
@@ -95,8 +97,11 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
         Route("/oauth/token", token_endpoint, methods=["POST"]),
         Route("/.well-known/jwks.json", jwks, methods=["GET"]),
-        Route("/.well-known/oauth-authorization-server", authorization_server_metadata,
-              methods=["GET"]),
+        Route(
+            "/.well-known/oauth-authorization-server",
+            authorization_server_metadata,
+            methods=["GET"],
+        ),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
     ]

@@ -19,8 +19,11 @@ from coalition.config import Settings, get_settings
 
 T = TypeVar("T")
 
-app = typer.Typer(help="Coalition: the platform of a regional workforce partnership.",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Coalition: the platform of a regional workforce partnership.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 db_app = typer.Typer(help="Database migrations (as the owner).", no_args_is_help=True)
 tenant_app = typer.Typer(help="Partnerships (tenants).", no_args_is_help=True)
 client_app = typer.Typer(help="Partner apps' OAuth2 clients.", no_args_is_help=True)
@@ -87,8 +90,15 @@ def serve(
 
     app_url(settings)  # fail early, with a clear message, if the app role is not set up
     typer.echo(f"Coalition on http://{host}:{port}/graphql ({settings.env.value})", err=True)
-    uvicorn.run("coalition.app:create_app", factory=True, host=host, port=port,
-                workers=workers, log_config=None, proxy_headers=True)
+    uvicorn.run(
+        "coalition.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        proxy_headers=True,
+    )
 
 
 @db_app.command("upgrade")
@@ -105,7 +115,9 @@ def db_upgrade(
 
 
 @db_app.command("downgrade")
-def db_downgrade(revision: Annotated[str, typer.Argument(help="Target revision, e.g. base.")]) -> None:
+def db_downgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision, e.g. base.")],
+) -> None:
     """Revert migrations down to REV."""
     from coalition.db.migrate import run_alembic
     from coalition.db.urls import owner_url
@@ -161,10 +173,17 @@ def tenant_create(
 
     async def work(engine: AsyncEngine) -> object:
         async with create_session_factory(engine)() as session, session.begin():
-            return await session.scalar(insert(Tenant).values(
-                slug=slug, name=name.strip(), region=region.strip(),
-                settings={"time_zone": time_zone},
-            ).on_conflict_do_nothing().returning(Tenant.id))
+            return await session.scalar(
+                insert(Tenant)
+                .values(
+                    slug=slug,
+                    name=name.strip(),
+                    region=region.strip(),
+                    settings={"time_zone": time_zone},
+                )
+                .on_conflict_do_nothing()
+                .returning(Tenant.id)
+            )
 
     tenant_id = _with_owner(get_settings(), work)
     if tenant_id is None:
@@ -190,8 +209,12 @@ def client_create(
         principal = system_principal(tenant_id, _operator())
         async with tenant_transaction(create_session_factory(engine), tenant_id) as session:
             client, secret = await create_api_client(session, principal, name=name, scopes=scope)
-        return {"client_id": client.client_id, "client_secret": secret,
-                "scopes": list(client.scopes), "tenant": tenant}
+        return {
+            "client_id": client.client_id,
+            "client_secret": secret,
+            "scopes": list(client.scopes),
+            "tenant": tenant,
+        }
 
     try:
         typer.echo(json.dumps(_with_owner(get_settings(), work), indent=2))
@@ -222,16 +245,25 @@ def token(
         tenant_id = await _tenant_id(engine, tenant)
         sessions = create_session_factory(engine)
         async with tenant_transaction(sessions, tenant_id) as session:
-            user_id = await session.scalar(select(User.id).where(
-                User.tenant_id == tenant_id, User.email == email.strip().lower()))
+            user_id = await session.scalar(
+                select(User.id).where(
+                    User.tenant_id == tenant_id, User.email == email.strip().lower()
+                )
+            )
             signers = [key for key in await list_signing_keys(session) if key.superseded_at is None]
         if user_id is None:
             raise _fail(f"no person with email {email!r} in {tenant!r}")
         if not signers:
             raise _fail("no signing key: run `coalition db upgrade`")
         key = ECKey.import_key(signers[-1].private_jwk)
-        return issue_access_token(key, settings, tenant_id=tenant_id, subject=str(user_id),
-                                  client_id=USER_TOKEN_CLIENT_ID, scopes=USER_SCOPES)
+        return issue_access_token(
+            key,
+            settings,
+            tenant_id=tenant_id,
+            subject=str(user_id),
+            client_id=USER_TOKEN_CLIENT_ID,
+            scopes=USER_SCOPES,
+        )
 
     sys.stdout.write(_with_owner(settings, work) + "\n")
 
@@ -253,13 +285,18 @@ def keys_rotate() -> None:
 def keys_list() -> None:
     """List signing keys: kid, created, superseded."""
     from coalition.auth.keys import list_signing_keys
+    from coalition.auth.models import SigningKey
     from coalition.db.engine import create_session_factory
+
+    def describe(key: SigningKey) -> str:
+        state = "signing"
+        if key.superseded_at is not None:
+            state = f"superseded {key.superseded_at:%Y-%m-%dT%H:%M:%SZ}"
+        return f"{key.kid}\t{key.created_at:%Y-%m-%dT%H:%M:%SZ}\t{state}"
 
     async def work(engine: AsyncEngine) -> list[str]:
         async with create_session_factory(engine)() as session:
-            return [f"{key.kid}\t{key.created_at:%Y-%m-%dT%H:%M:%SZ}\t"
-                    f"{'superseded ' + format(key.superseded_at, '%Y-%m-%dT%H:%M:%SZ') if key.superseded_at else 'signing'}"
-                    for key in await list_signing_keys(session)]
+            return [describe(key) for key in await list_signing_keys(session)]
 
     for line in _with_owner(get_settings(), work):
         typer.echo(line)

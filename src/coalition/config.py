@@ -29,9 +29,7 @@ class Settings(BaseSettings):
     # password kept in data_dir (written by `coalition db upgrade`).
     app_database_url: str | None = None
     app_role: str = "coalition_app"
-    data_dir: Path = Field(
-        default_factory=lambda: Path(platformdirs.user_data_dir("coalition"))
-    )
+    data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("coalition")))
 
     issuer: str = "http://127.0.0.1:8000"
     audience: str = "coalition-api"

@@ -65,19 +65,35 @@ PARTNERSHIPS = (
         region="Lakeshore Region",
         time_zone="America/Detroit",
         organizations=(
-            DemoOrganization("Lakeshore Workforce Board", Kind.PUBLIC_AGENCY, 35, "926110", "Muskegon"),
+            DemoOrganization(
+                "Lakeshore Workforce Board", Kind.PUBLIC_AGENCY, 35, "926110", "Muskegon"
+            ),
             DemoOrganization("Precision Tool & Die", Kind.EMPLOYER, 42, "332710", "Muskegon"),
             DemoOrganization("Harbor Fabrication", Kind.EMPLOYER, 12, "332312", "Grand Haven"),
             DemoOrganization("Lakeshore Plastics Molding", Kind.EMPLOYER, 180, "326199", "Holland"),
             DemoOrganization("Great Lakes Castings", Kind.EMPLOYER, 850, "331511", "Muskegon"),
-            DemoOrganization("Lakeshore Community College", Kind.EDUCATION_INSTITUTION, 600, "611210", "Muskegon"),
-            DemoOrganization("West Shore Apprenticeship Center", Kind.TRAINING_PROVIDER, 20, "611519", "Holland"),
-            DemoOrganization("Machinists Union Local 1720", Kind.WORKER_ORGANIZATION, 8, "813930", "Muskegon"),
-            DemoOrganization("Lakeshore Community Foundation", Kind.FUNDER, 15, "813211", "Grand Haven"),
-            DemoOrganization("Harbor Reentry Network", Kind.COMMUNITY_ORGANIZATION, 25, "624310", "Muskegon"),
+            DemoOrganization(
+                "Lakeshore Community College", Kind.EDUCATION_INSTITUTION, 600, "611210", "Muskegon"
+            ),
+            DemoOrganization(
+                "West Shore Apprenticeship Center", Kind.TRAINING_PROVIDER, 20, "611519", "Holland"
+            ),
+            DemoOrganization(
+                "Machinists Union Local 1720", Kind.WORKER_ORGANIZATION, 8, "813930", "Muskegon"
+            ),
+            DemoOrganization(
+                "Lakeshore Community Foundation", Kind.FUNDER, 15, "813211", "Grand Haven"
+            ),
+            DemoOrganization(
+                "Harbor Reentry Network", Kind.COMMUNITY_ORGANIZATION, 25, "624310", "Muskegon"
+            ),
         ),
-        people=_people("Lakeshore Workforce Board", "Precision Tool & Die",
-                       "Lakeshore Community College", "Lakeshore Community Foundation"),
+        people=_people(
+            "Lakeshore Workforce Board",
+            "Precision Tool & Die",
+            "Lakeshore Community College",
+            "Lakeshore Community Foundation",
+        ),
     ),
     DemoPartnership(
         slug="metro-healthcare",
@@ -85,19 +101,37 @@ PARTNERSHIPS = (
         region="Metro Region",
         time_zone="America/Chicago",
         organizations=(
-            DemoOrganization("Metro Workforce Partnership", Kind.PUBLIC_AGENCY, 60, "926110", "Metro City"),
+            DemoOrganization(
+                "Metro Workforce Partnership", Kind.PUBLIC_AGENCY, 60, "926110", "Metro City"
+            ),
             DemoOrganization("Northside Family Clinic", Kind.EMPLOYER, 28, "621111", "Metro City"),
             DemoOrganization("Riverside Senior Living", Kind.EMPLOYER, 95, "623110", "Riverside"),
             DemoOrganization("HomeCare Partners", Kind.EMPLOYER, 140, "621610", "Metro City"),
             DemoOrganization("Metro General Hospital", Kind.EMPLOYER, 4200, "622110", "Metro City"),
-            DemoOrganization("Metro Community College", Kind.EDUCATION_INSTITUTION, 900, "611210", "Metro City"),
-            DemoOrganization("CareerPath Nursing Academy", Kind.TRAINING_PROVIDER, 18, "611519", "Riverside"),
-            DemoOrganization("Healthcare Workers Union Local 200", Kind.WORKER_ORGANIZATION, 40, "813930", "Metro City"),
+            DemoOrganization(
+                "Metro Community College", Kind.EDUCATION_INSTITUTION, 900, "611210", "Metro City"
+            ),
+            DemoOrganization(
+                "CareerPath Nursing Academy", Kind.TRAINING_PROVIDER, 18, "611519", "Riverside"
+            ),
+            DemoOrganization(
+                "Healthcare Workers Union Local 200",
+                Kind.WORKER_ORGANIZATION,
+                40,
+                "813930",
+                "Metro City",
+            ),
             DemoOrganization("Metro Health Foundation", Kind.FUNDER, 22, "813211", "Metro City"),
-            DemoOrganization("Neighborhood Career Center", Kind.COMMUNITY_ORGANIZATION, 30, "624310", "Riverside"),
+            DemoOrganization(
+                "Neighborhood Career Center", Kind.COMMUNITY_ORGANIZATION, 30, "624310", "Riverside"
+            ),
         ),
-        people=_people("Metro Workforce Partnership", "Northside Family Clinic",
-                       "Metro Community College", "Metro Health Foundation"),
+        people=_people(
+            "Metro Workforce Partnership",
+            "Northside Family Clinic",
+            "Metro Community College",
+            "Metro Health Foundation",
+        ),
     ),
 )
 
@@ -113,33 +147,61 @@ def demo_email(person: DemoPerson, slug: str) -> str:
 async def _seed_partnership(session: AsyncSession, partnership: DemoPartnership) -> None:
     tenant_id = _id(partnership.slug)
     for organization in partnership.organizations:
-        await session.execute(insert(Organization).values(
-            tenant_id=tenant_id, id=_id(partnership.slug, "org", organization.name),
-            name=organization.name, kind=organization.kind,
-            employee_count=organization.employee_count, naics_code=organization.naics_code,
-            city=organization.city, region=partnership.region,
-        ).on_conflict_do_nothing())
+        await session.execute(
+            insert(Organization)
+            .values(
+                tenant_id=tenant_id,
+                id=_id(partnership.slug, "org", organization.name),
+                name=organization.name,
+                kind=organization.kind,
+                employee_count=organization.employee_count,
+                naics_code=organization.naics_code,
+                city=organization.city,
+                region=partnership.region,
+            )
+            .on_conflict_do_nothing()
+        )
     for person in partnership.people:
         email = demo_email(person, partnership.slug)
         user_id = _id(partnership.slug, "user", email)
-        await session.execute(insert(User).values(
-            tenant_id=tenant_id, id=user_id, email=email, display_name=person.display_name,
-        ).on_conflict_do_nothing())
-        await session.execute(insert(Membership).values(
-            tenant_id=tenant_id, id=_id(partnership.slug, "membership", email),
-            user_id=user_id, organization_id=_id(partnership.slug, "org", person.organization),
-            role=person.role,
-        ).on_conflict_do_nothing())
+        await session.execute(
+            insert(User)
+            .values(
+                tenant_id=tenant_id,
+                id=user_id,
+                email=email,
+                display_name=person.display_name,
+            )
+            .on_conflict_do_nothing()
+        )
+        await session.execute(
+            insert(Membership)
+            .values(
+                tenant_id=tenant_id,
+                id=_id(partnership.slug, "membership", email),
+                user_id=user_id,
+                organization_id=_id(partnership.slug, "org", person.organization),
+                role=person.role,
+            )
+            .on_conflict_do_nothing()
+        )
 
 
 async def seed_demo(sessions: SessionFactory) -> list[str]:
     """Create the demo partnerships if missing; returns their slugs."""
     async with sessions() as session, session.begin():
         for partnership in PARTNERSHIPS:
-            await session.execute(insert(Tenant).values(
-                id=_id(partnership.slug), slug=partnership.slug, name=partnership.name,
-                region=partnership.region, settings={"time_zone": partnership.time_zone},
-            ).on_conflict_do_nothing())
+            await session.execute(
+                insert(Tenant)
+                .values(
+                    id=_id(partnership.slug),
+                    slug=partnership.slug,
+                    name=partnership.name,
+                    region=partnership.region,
+                    settings={"time_zone": partnership.time_zone},
+                )
+                .on_conflict_do_nothing()
+            )
     for partnership in PARTNERSHIPS:
         async with tenant_transaction(sessions, _id(partnership.slug)) as session:
             await _seed_partnership(session, partnership)

@@ -40,8 +40,10 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 response_started = True
                 status = message["status"]
-                message["headers"] = [*message.get("headers", []),
-                                      (b"x-request-id", request_id.encode())]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode()),
+                ]
             await send(message)
 
         try:
@@ -50,18 +52,41 @@ class RequestContextMiddleware:
             logger.exception("unhandled error")
             if response_started:
                 raise
-            body = json.dumps({"errors": [{
-                "message": "Unexpected error.",
-                "extensions": {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id},
-            }]}).encode()
-            await send_with_id({"type": "http.response.start", "status": 500, "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode())]})
+            body = json.dumps(
+                {
+                    "errors": [
+                        {
+                            "message": "Unexpected error.",
+                            "extensions": {
+                                "code": "INTERNAL_SERVER_ERROR",
+                                "requestId": request_id,
+                            },
+                        }
+                    ]
+                }
+            ).encode()
+            await send_with_id(
+                {
+                    "type": "http.response.start",
+                    "status": 500,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", str(len(body)).encode()),
+                    ],
+                }
+            )
             await send({"type": "http.response.body", "body": body})
         finally:
             logger.info(
-                "%s %s %s", scope["method"], scope["path"], status,
-                extra={"method": scope["method"], "path": scope["path"], "status": status,
-                       "duration_ms": round((time.perf_counter() - started) * 1000, 1)},
+                "%s %s %s",
+                scope["method"],
+                scope["path"],
+                status,
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                },
             )
             request_id_var.reset(token)

@@ -52,9 +52,13 @@ def decode_cursor(cursor: str, width: int) -> list[str]:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
     except (binascii.Error, ValueError, UnicodeError) as error:
-        raise InvalidInput([UserError(("after",), "The cursor is not valid.", "INVALID")]) from error
-    if not isinstance(values, list) or len(values) != width or not all(
-        isinstance(value, str) for value in values
+        raise InvalidInput(
+            [UserError(("after",), "The cursor is not valid.", "INVALID")]
+        ) from error
+    if (
+        not isinstance(values, list)
+        or len(values) != width
+        or not all(isinstance(value, str) for value in values)
     ):
         raise InvalidInput([UserError(("after",), "The cursor is not valid.", "INVALID")])
     return values
@@ -68,7 +72,7 @@ def check_page_request(page: PageRequest, *, max_size: int = MAX_PAGE_SIZE) -> N
 
 
 def after_clause(
-    columns: Sequence[ColumnElement[Any]],
+    columns: Sequence[Any],
     page: PageRequest,
     parsers: Sequence[Callable[[str], Any]],
     *,
@@ -81,7 +85,9 @@ def after_clause(
     try:
         values = [parse(value) for parse, value in zip(parsers, raw, strict=True)]
     except ValueError as error:
-        raise InvalidInput([UserError(("after",), "The cursor is not valid.", "INVALID")]) from error
+        raise InvalidInput(
+            [UserError(("after",), "The cursor is not valid.", "INVALID")]
+        ) from error
     key, bound = tuple_(*columns), tuple_(*values)
     return key < bound if descending else key > bound
 
@@ -90,8 +96,9 @@ def limit_page(statement: Select[Any], page: PageRequest) -> Select[Any]:
     return statement.limit(page.first + 1)
 
 
-def build_page(rows: Sequence[T], page: PageRequest, total_count: int,
-               sort_key: Callable[[T], Sequence[Any]]) -> Page[T]:
+def build_page(
+    rows: Sequence[T], page: PageRequest, total_count: int, sort_key: Callable[[T], Sequence[Any]]
+) -> Page[T]:
     """Turn ``first + 1`` fetched rows into a page (the extra row only signals more)."""
     items = list(rows[: page.first])
     return Page(

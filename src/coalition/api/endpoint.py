@@ -16,8 +16,8 @@ from typing import Any
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
-from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.http.ides import get_graphql_ide_html
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
@@ -51,7 +51,9 @@ class _Rejected(Exception):
 async def _read_post(request: Request, settings: Settings) -> dict[str, Any]:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type != "application/json":
-        raise _Rejected(_bad_request("Send the operation as JSON (Content-Type: application/json)."))
+        raise _Rejected(
+            _bad_request("Send the operation as JSON (Content-Type: application/json).")
+        )
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > settings.max_body_bytes:
         raise _Rejected(_error("The request body is too large.", 413, "BAD_REQUEST"))
@@ -73,7 +75,10 @@ async def _read_post(request: Request, settings: Settings) -> dict[str, Any]:
 
 def _read_get(request: Request) -> dict[str, Any]:
     params = request.query_params
-    payload: dict[str, Any] = {"query": params.get("query"), "operationName": params.get("operationName")}
+    payload: dict[str, Any] = {
+        "query": params.get("query"),
+        "operationName": params.get("operationName"),
+    }
     if "variables" in params:
         try:
             payload["variables"] = json.loads(params["variables"])
@@ -83,7 +88,11 @@ def _read_get(request: Request) -> dict[str, Any]:
 
 
 def _operation(payload: dict[str, Any]) -> tuple[str, dict[str, Any] | None, str | None]:
-    query, variables, name = payload.get("query"), payload.get("variables"), payload.get("operationName")
+    query, variables, name = (
+        payload.get("query"),
+        payload.get("variables"),
+        payload.get("operationName"),
+    )
     if not isinstance(query, str) or not query.strip():
         raise _Rejected(_bad_request("Provide the operation as a string in 'query'."))
     if variables is not None and not isinstance(variables, dict):
@@ -122,14 +131,17 @@ async def _context(request: Request, request_id: str) -> Context:
 
 def _unauthenticated(error: Unauthenticated) -> Response:
     return _error(
-        str(error), 401, "UNAUTHENTICATED",
+        str(error),
+        401,
+        "UNAUTHENTICATED",
         headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
     )
 
 
 def _denials(result: ExecutionResult) -> list[GraphQLError]:
     return [
-        error for error in result.errors or []
+        error
+        for error in result.errors or []
         if isinstance(error.original_error, Forbidden) and error.path
     ]
 
@@ -141,8 +153,12 @@ async def _audit_denials(
         for error in denials:
             assert error.path is not None
             await record_event(
-                session, principal, action=f"{error.path[0]}.denied", object_type=None,
-                object_id=None, changes={"reason": error.message},
+                session,
+                principal,
+                action=f"{error.path[0]}.denied",
+                object_type=None,
+                object_id=None,
+                changes={"reason": error.message},
             )
 
 
@@ -153,14 +169,18 @@ async def graphql_endpoint(request: Request) -> Response:
     try:
         if request.method == "GET":
             if settings.is_production:
-                return _error("Use POST for GraphQL requests.", 405, "METHOD_NOT_ALLOWED",
-                              headers={"Allow": "POST"})
+                return _error(
+                    "Use POST for GraphQL requests.",
+                    405,
+                    "METHOD_NOT_ALLOWED",
+                    headers={"Allow": "POST"},
+                )
             if "query" not in request.query_params:
                 if "text/html" in request.headers.get("accept", ""):
                     return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
                 return _bad_request("Provide the operation in the 'query' parameter.")
             payload = _read_get(request)
-            allowed = (OperationType.QUERY,)
+            allowed: tuple[OperationType, ...] = (OperationType.QUERY,)
         else:
             payload = await _read_post(request, settings)
             allowed = (OperationType.QUERY, OperationType.MUTATION)
@@ -172,15 +192,22 @@ async def graphql_endpoint(request: Request) -> Response:
     committed = False
     try:
         result = await state.schema.execute(
-            query, variable_values=variables, context_value=context,
-            operation_name=operation_name, allowed_operation_types=allowed,
+            query,
+            variable_values=variables,
+            context_value=context,
+            operation_name=operation_name,
+            allowed_operation_types=allowed,
         )
         if context.transaction is not None:
             await context.transaction.finish(commit=not result.errors)
             committed = True
     except InvalidOperationTypeError:
-        return _error("Mutations must be sent with POST.", 405, "METHOD_NOT_ALLOWED",
-                      headers={"Allow": "POST"})
+        return _error(
+            "Mutations must be sent with POST.",
+            405,
+            "METHOD_NOT_ALLOWED",
+            headers={"Allow": "POST"},
+        )
     finally:
         if context.transaction is not None and not committed:
             await context.transaction.finish(commit=False)

@@ -43,13 +43,12 @@ def error_code(error: GraphQLError) -> str | None:
     return None
 
 
-def format_error(
-    error: GraphQLError, *, request_id: str, production: bool
-) -> dict[str, Any]:
+def format_error(error: GraphQLError, *, request_id: str, production: bool) -> dict[str, Any]:
     code = error_code(error)
     if code is None:
         logger.error(
-            "unexpected error in %s", ".".join(map(str, error.path or [])) or "operation",
+            "unexpected error in %s",
+            ".".join(map(str, error.path or [])) or "operation",
             exc_info=error.original_error,
         )
         formatted: dict[str, Any] = {"message": UNEXPECTED}

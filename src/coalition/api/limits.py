@@ -17,9 +17,9 @@ from graphql import (
     FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
+    GraphQLInterfaceType,
     GraphQLNamedType,
     GraphQLObjectType,
-    GraphQLInterfaceType,
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
@@ -101,8 +101,13 @@ class _Walker:
                 target = self.schema.get_type(fragment.type_condition.name.value) or parent
                 yield from self._fields(fragment.selection_set, target, seen | {name})
 
-    def cost(self, selection_set: SelectionSetNode, parent: GraphQLNamedType,
-             multiplier: int, seen: frozenset[str] = frozenset()) -> int:
+    def cost(
+        self,
+        selection_set: SelectionSetNode,
+        parent: GraphQLNamedType,
+        multiplier: int,
+        seen: frozenset[str] = frozenset(),
+    ) -> int:
         total = 0
         for field, owner in self._fields(selection_set, parent, seen):
             total += multiplier
@@ -115,7 +120,9 @@ class _Walker:
                 continue
             child = get_named_type(definition.type)
             total += self.cost(
-                field.selection_set, child, multiplier * self._multiplier(field, definition.args),
+                field.selection_set,
+                child,
+                multiplier * self._multiplier(field, definition.args),
                 seen,
             )
         return total
@@ -146,12 +153,14 @@ def cost_rule(
             for message in walker.errors:
                 self.report_error(GraphQLError(message, node, extensions={"code": LIMIT_CODE}))
             if cost > max_cost:
-                self.report_error(GraphQLError(
-                    f"This operation could return {cost} objects; the limit is {max_cost}. "
-                    "Ask for smaller pages.",
-                    node,
-                    extensions={"code": LIMIT_CODE},
-                ))
+                self.report_error(
+                    GraphQLError(
+                        f"This operation could return {cost} objects; the limit is {max_cost}. "
+                        "Ask for smaller pages.",
+                        node,
+                        extensions={"code": LIMIT_CODE},
+                    )
+                )
 
     return OperationCost
 

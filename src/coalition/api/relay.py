@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import uuid
+from collections.abc import Callable
 from typing import Generic, TypeVar
 
 import strawberry
@@ -12,6 +13,7 @@ import strawberry
 from coalition.pagination import Page
 
 T = TypeVar("T")
+M = TypeVar("M")
 
 
 def to_global_id(type_name: str, object_id: uuid.UUID) -> strawberry.ID:
@@ -19,7 +21,9 @@ def to_global_id(type_name: str, object_id: uuid.UUID) -> strawberry.ID:
     return strawberry.ID(base64.urlsafe_b64encode(raw).decode().rstrip("="))
 
 
-def from_global_id(global_id: str, expected_type: str | None = None) -> tuple[str, uuid.UUID] | None:
+def from_global_id(
+    global_id: str, expected_type: str | None = None
+) -> tuple[str, uuid.UUID] | None:
     """Decode a global ID; None for anything malformed or of another type."""
     try:
         padded = global_id + "=" * (-len(global_id) % 4)
@@ -58,12 +62,11 @@ class Connection(Generic[T]):
     total_count: int = strawberry.field(description="How many items match, on all pages.")
 
     @classmethod
-    def of(cls, page: Page[object], node: object) -> Connection[T]:
-        """Wrap a service page, converting each item with ``node`` (a callable)."""
-        convert = node  # a type's ``from_model``
+    def of(cls, page: Page[M], node: Callable[[M], T]) -> Connection[T]:
+        """Wrap a service page, converting each item with ``node`` (a type's ``from_model``)."""
         return cls(
             edges=[
-                Edge(cursor=cursor, node=convert(item))  # type: ignore[operator]
+                Edge(cursor=cursor, node=node(item))
                 for item, cursor in zip(page.items, page.cursors, strict=True)
             ],
             page_info=PageInfo(has_next_page=page.has_next_page, end_cursor=page.end_cursor),

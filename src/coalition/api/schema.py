@@ -17,24 +17,23 @@ from coalition.audit.schema import AuditQuery
 from coalition.auth.principal import PrincipalKind
 from coalition.config import Settings
 from coalition.tenancy import service as tenancy
-from coalition.tenancy.models import format_client_id
+from coalition.tenancy.models import Role, format_client_id
 from coalition.tenancy.schema import (
     ApiClientType,
     MembershipType,
     OrganizationType,
-    Role,
     TenancyMutation,
     TenancyQuery,
     TenantType,
     UserType,
 )
 
-ViewerKind = strawberry.enum(PrincipalKind, name="ViewerKind", description="Person or partner app.")
+strawberry.enum(PrincipalKind, name="ViewerKind", description="Person, partner app or operator.")
 
 
 @strawberry.type(description="Who is calling.")
 class Viewer:
-    kind: ViewerKind = strawberry.field(description="A person (user) or a partner app (client).")
+    kind: PrincipalKind = strawberry.field(description="A person (user) or a partner app (client).")
     label: str = strawberry.field(description="The person's email or the client's name.")
     user: UserType | None = strawberry.field(description="The person, for a person's token.")
     client_id: str | None = strawberry.field(description="The client_id, for a partner app.")
@@ -86,14 +85,17 @@ class NodeQuery:
             tenant = await tenancy.get_tenant(session, principal)
             memberships = (
                 await tenancy.memberships_of_user(session, principal, principal.id)
-                if principal.is_user else []
+                if principal.is_user
+                else []
             )
         user = await info.context.loaders.user.load(principal.id) if principal.is_user else None
         return Viewer(
             kind=principal.kind,
             label=principal.label,
             user=UserType.from_model(user, principal) if user else None,
-            client_id=None if principal.is_user else format_client_id(principal.tenant_id, principal.id),
+            client_id=None
+            if principal.is_user
+            else format_client_id(principal.tenant_id, principal.id),
             scopes=sorted(principal.scopes),
             roles=sorted(principal.roles),
             memberships=[MembershipType.from_model(m) for m in memberships],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -36,11 +37,16 @@ class AuditEventType:
     def from_model(cls, event: AuditEvent) -> AuditEventType:
         actor_type = "User" if event.actor_kind == "user" else "ApiClient"
         return cls(
-            id=strawberry.ID(str(event.id)), occurred_at=event.occurred_at,
-            actor_kind=event.actor_kind, actor_id=to_global_id(actor_type, event.actor_id),
-            actor_label=event.actor_label, action=event.action, object_type=event.object_type,
+            id=strawberry.ID(str(event.id)),
+            occurred_at=event.occurred_at,
+            actor_kind=event.actor_kind,
+            actor_id=to_global_id(actor_type, event.actor_id),
+            actor_label=event.actor_label,
+            action=event.action,
+            object_type=event.object_type,
             object_id=_object_id(event.object_type, event.object_id),
-            changes=event.changes, request_id=event.request_id,
+            changes=cast(JSON, event.changes),
+            request_id=event.request_id,
         )
 
 

@@ -47,9 +47,7 @@ async def ensure_signing_key(session: AsyncSession) -> str | None:
 async def rotate_signing_key(session: AsyncSession, *, now: datetime | None = None) -> str:
     """Make a new key the signer; delete keys superseded longer than ``RETENTION`` ago."""
     now = now or datetime.now(UTC)
-    await session.execute(
-        delete(SigningKey).where(SigningKey.superseded_at < now - RETENTION)
-    )
+    await session.execute(delete(SigningKey).where(SigningKey.superseded_at < now - RETENTION))
     await session.execute(
         update(SigningKey).where(SigningKey.superseded_at.is_(None)).values(superseded_at=now)
     )
@@ -92,7 +90,7 @@ class KeyStore:
         async with self._sessions() as session:
             rows = await list_signing_keys(session)
         signer = None
-        keys = []
+        keys: list[Any] = []
         for row in rows:
             key = ECKey.import_key(row.private_jwk)
             keys.append(key)

@@ -80,8 +80,10 @@ class _Grant(ClientCredentialsGrant):  # type: ignore[misc]
         requested = set((self.request.payload.scope or "").split())
         client: _Client = self.request.client
         if not requested <= set(client.model.scopes):
-            raise InvalidScopeError("The client may not ask for: " + " ".join(
-                sorted(requested - set(client.model.scopes))))
+            raise InvalidScopeError(
+                "The client may not ask for: "
+                + " ".join(sorted(requested - set(client.model.scopes)))
+            )
 
 
 class _Server(AuthorizationServer):  # type: ignore[misc]
@@ -188,7 +190,9 @@ async def token_endpoint(request: Request) -> Response:
         tenant_id, client_uuid = parsed
         async with tenant_transaction(state.sessions, tenant_id) as session:
             client = await session.scalar(
-                select(ApiClient).where(ApiClient.tenant_id == tenant_id, ApiClient.id == client_uuid)
+                select(ApiClient).where(
+                    ApiClient.tenant_id == tenant_id, ApiClient.id == client_uuid
+                )
             )
     key = await state.keys.signer()
     server = _Server(client, key, settings)

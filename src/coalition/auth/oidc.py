@@ -66,7 +66,9 @@ class OidcVerifier:
                     await self._fetch()
                 except (httpx.HTTPError, ValueError, JoseError) as error:
                     if self._keys is None:
-                        raise Unauthenticated("The identity provider's keys are unavailable.") from error
+                        raise Unauthenticated(
+                            "The identity provider's keys are unavailable."
+                        ) from error
         if self._keys is None:
             raise Unauthenticated("The identity provider's keys are unavailable.")
         return self._keys
@@ -92,5 +94,7 @@ class OidcVerifier:
         try:
             registry.validate(decoded.claims)
         except JoseError as error:
-            raise Unauthenticated(f"The identity token is not valid: {error.description}") from error
+            raise Unauthenticated(
+                f"The identity token is not valid: {error.description}"
+            ) from error
         return dict(decoded.claims)

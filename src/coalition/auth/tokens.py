@@ -23,8 +23,8 @@ from coalition.auth.keys import ALGORITHM, KeyStore
 from coalition.config import Settings
 from coalition.errors import Unauthenticated
 
-TOKEN_TYPE = "at+jwt"
-USER_TOKEN_CLIENT_ID = "coalition-cli"
+TOKEN_TYPE = "at+jwt"  # noqa: S105 - a media type, not a secret
+USER_TOKEN_CLIENT_ID = "coalition-cli"  # noqa: S105 - a public client id
 LEEWAY_SECONDS = 30
 
 

@@ -29,6 +29,6 @@ def embedded_server_uri(data_dir: Path) -> str:
     if server is None:
         pgdata.mkdir(parents=True, exist_ok=True)
         logger.info("starting embedded PostgreSQL in %s", pgdata)
-        server = pgserver.get_server(pgdata, cleanup_mode="stop")
+        server = pgserver.get_server(pgdata, cleanup_mode="stop")  # type: ignore[attr-defined]
         _servers[pgdata] = server
     return str(server.get_uri())

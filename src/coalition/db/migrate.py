@@ -48,6 +48,7 @@ async def upgrade(settings: Settings, owner: URL, revision: str = "head") -> Non
     engine = create_async_engine(owner)
     try:
         async with engine.begin() as connection:
+
             def run(sync_connection: object) -> None:
                 config = alembic_config(owner)
                 config.attributes["connection"] = sync_connection
@@ -66,6 +67,7 @@ async def run_alembic(owner: URL, name: str, *args: str) -> None:
     engine = create_async_engine(owner)
     try:
         async with engine.begin() as connection:
+
             def run(sync_connection: object) -> None:
                 config = alembic_config(owner)
                 config.attributes["connection"] = sync_connection

@@ -5,5 +5,13 @@ from coalition.auth.models import SigningKey
 from coalition.db.base import Base
 from coalition.tenancy.models import ApiClient, Membership, Organization, Tenant, User
 
-__all__ = ["ApiClient", "AuditEvent", "Base", "Membership", "Organization", "SigningKey",
-           "Tenant", "User"]
+__all__ = [
+    "ApiClient",
+    "AuditEvent",
+    "Base",
+    "Membership",
+    "Organization",
+    "SigningKey",
+    "Tenant",
+    "User",
+]

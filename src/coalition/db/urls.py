@@ -19,7 +19,7 @@ from sqlalchemy.engine import URL, make_url
 from coalition.config import Settings
 from coalition.db.embedded import embedded_server_uri
 
-PASSWORD_FILE = "app-role-password"
+PASSWORD_FILE = "app-role-password"  # noqa: S105 - a file name
 
 
 def to_asyncpg(url: str | URL) -> URL:
@@ -27,7 +27,9 @@ def to_asyncpg(url: str | URL) -> URL:
     if parsed.drivername in ("postgres", "postgresql", "postgresql+psycopg", "postgresql+psycopg2"):
         parsed = parsed.set(drivername="postgresql+asyncpg")
     if parsed.drivername != "postgresql+asyncpg":
-        raise ValueError(f"unsupported database URL scheme {parsed.drivername!r}: use postgresql://")
+        raise ValueError(
+            f"unsupported database URL scheme {parsed.drivername!r}: use postgresql://"
+        )
     return parsed
 
 
@@ -58,6 +60,4 @@ def app_role_password(settings: Settings, *, create: bool = False) -> str:
 def app_url(settings: Settings) -> URL:
     if settings.app_database_url:
         return to_asyncpg(settings.app_database_url)
-    return owner_url(settings).set(
-        username=settings.app_role, password=app_role_password(settings)
-    )
+    return owner_url(settings).set(username=settings.app_role, password=app_role_password(settings))

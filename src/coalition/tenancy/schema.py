@@ -14,17 +14,17 @@ from coalition.auth.principal import Principal
 from coalition.pagination import DEFAULT_PAGE_SIZE, PageRequest
 from coalition.tenancy import models, service
 
-OrganizationKind = strawberry.enum(
+strawberry.enum(
     models.OrganizationKind, name="OrganizationKind", description="What a member organization is."
 )
-Role = strawberry.enum(
+strawberry.enum(
     models.Role,
     name="Role",
     description="A person's role in one organization. PARTNERSHIP_ADMIN (the convener) manages "
     "everything; ORGANIZATION_ADMIN manages their organization and its members; MEMBER takes "
     "part; ANALYST only reads.",
 )
-SizeBand = strawberry.enum(
+strawberry.enum(
     service.SizeBand,
     name="SizeBand",
     description="Head-count band: MICRO < 10, SMALL < 50, MEDIUM < 500, LARGE 500 or more.",
@@ -33,7 +33,9 @@ SizeBand = strawberry.enum(
 
 @strawberry.type(description="Partnership-wide settings.")
 class TenantSettings:
-    time_zone: str = strawberry.field(description="IANA time zone used for the partnership's dates.")
+    time_zone: str = strawberry.field(
+        description="IANA time zone used for the partnership's dates."
+    )
 
 
 @strawberry.type(name="Tenant", description="A regional sector partnership.")
@@ -47,7 +49,9 @@ class TenantType(Node):
     @classmethod
     def from_model(cls, tenant: models.Tenant) -> TenantType:
         return cls(
-            id=to_global_id("Tenant", tenant.id), slug=tenant.slug, name=tenant.name,
+            id=to_global_id("Tenant", tenant.id),
+            slug=tenant.slug,
+            name=tenant.name,
             region=tenant.region,
             settings=TenantSettings(time_zone=tenant.settings.get("time_zone", "UTC")),
             created_at=tenant.created_at,
@@ -64,14 +68,15 @@ class UserType(Node):
     @classmethod
     def from_model(cls, user: models.User, viewer: Principal) -> UserType:
         return cls(
-            id=to_global_id("User", user.id), display_name=user.display_name,
+            id=to_global_id("User", user.id),
+            display_name=user.display_name,
             email=user.email if viewer.is_user else None,
         )
 
 
 @strawberry.type(name="Membership", description="A person's role in one organization.")
 class MembershipType(Node):
-    role: Role = strawberry.field(description="What the person may do.")
+    role: models.Role = strawberry.field(description="What the person may do.")
     created_at: datetime = strawberry.field(description="When the membership began.")
     organization_id: strawberry.Private[Any]
     user_id: strawberry.Private[Any]
@@ -79,8 +84,10 @@ class MembershipType(Node):
     @classmethod
     def from_model(cls, membership: models.Membership) -> MembershipType:
         return cls(
-            id=to_global_id("Membership", membership.id), role=membership.role,
-            created_at=membership.created_at, organization_id=membership.organization_id,
+            id=to_global_id("Membership", membership.id),
+            role=membership.role,
+            created_at=membership.created_at,
+            organization_id=membership.organization_id,
             user_id=membership.user_id,
         )
 
@@ -98,9 +105,9 @@ class MembershipType(Node):
 @strawberry.type(name="Organization", description="A member organization of the partnership.")
 class OrganizationType(Node):
     name: str = strawberry.field(description="The organization's name, unique in the partnership.")
-    kind: OrganizationKind = strawberry.field(description="What kind of organization it is.")
+    kind: models.OrganizationKind = strawberry.field(description="What kind of organization it is.")
     employee_count: int | None = strawberry.field(description="Number of employees, if known.")
-    size_band: SizeBand | None = strawberry.field(description="Head-count band, if known.")
+    size_band: service.SizeBand | None = strawberry.field(description="Head-count band, if known.")
     is_sme: bool | None = strawberry.field(
         description="Small or medium-sized (fewer than 500 employees); null if unknown."
     )
@@ -115,13 +122,18 @@ class OrganizationType(Node):
     def from_model(cls, organization: models.Organization) -> OrganizationType:
         band = service.size_band(organization.employee_count)
         return cls(
-            id=to_global_id("Organization", organization.id), name=organization.name,
-            kind=organization.kind, employee_count=organization.employee_count,
+            id=to_global_id("Organization", organization.id),
+            name=organization.name,
+            kind=organization.kind,
+            employee_count=organization.employee_count,
             size_band=band,
             is_sme=None if band is None else band is not service.SizeBand.LARGE,
-            naics_code=organization.naics_code, city=organization.city,
-            region=organization.region, website=organization.website,
-            created_at=organization.created_at, archived_at=organization.archived_at,
+            naics_code=organization.naics_code,
+            city=organization.city,
+            region=organization.region,
+            website=organization.website,
+            created_at=organization.created_at,
+            archived_at=organization.archived_at,
         )
 
     @strawberry.field(description="People in this organization, oldest membership first.")
@@ -147,15 +159,18 @@ class ApiClientType(Node):
     @classmethod
     def from_model(cls, client: models.ApiClient) -> ApiClientType:
         return cls(
-            id=to_global_id("ApiClient", client.id), name=client.name,
-            client_id=client.client_id, scopes=list(client.scopes),
-            created_at=client.created_at, revoked_at=client.revoked_at,
+            id=to_global_id("ApiClient", client.id),
+            name=client.name,
+            client_id=client.client_id,
+            scopes=list(client.scopes),
+            created_at=client.created_at,
+            revoked_at=client.revoked_at,
         )
 
 
 @strawberry.input(description="Which organizations to list.")
 class OrganizationFilter:
-    kinds: list[OrganizationKind] | None = strawberry.field(
+    kinds: list[models.OrganizationKind] | None = strawberry.field(
         default=None, description="Only these kinds."
     )
     search: str | None = strawberry.field(default=None, description="Words in the name.")
@@ -165,7 +180,7 @@ class OrganizationFilter:
 @strawberry.input(description="A new member organization.")
 class CreateOrganizationInput:
     name: str = strawberry.field(description="Name, unique in the partnership (max 200).")
-    kind: OrganizationKind = strawberry.field(description="What kind of organization.")
+    kind: models.OrganizationKind = strawberry.field(description="What kind of organization.")
     employee_count: int | None = strawberry.field(default=None, description="Employees.")
     naics_code: str | None = strawberry.field(default=None, description="NAICS 2022 code.")
     city: str | None = strawberry.field(default=None, description="City (max 120).")
@@ -177,7 +192,7 @@ class CreateOrganizationInput:
 class UpdateOrganizationInput:
     id: strawberry.ID = strawberry.field(description="The organization.")
     name: str | None = strawberry.field(default=strawberry.UNSET, description="New name.")
-    kind: OrganizationKind | None = strawberry.field(
+    kind: models.OrganizationKind | None = strawberry.field(
         default=strawberry.UNSET, description="New kind."
     )
     employee_count: int | None = strawberry.field(
@@ -198,10 +213,8 @@ class ArchiveOrganizationInput:
 class AddMembershipInput:
     organization_id: strawberry.ID = strawberry.field(description="The organization.")
     email: str = strawberry.field(description="The person's email; a new person is created.")
-    role: Role = strawberry.field(description="The role to give.")
-    display_name: str | None = strawberry.field(
-        default=None, description="Name for a new person."
-    )
+    role: models.Role = strawberry.field(description="The role to give.")
+    display_name: str | None = strawberry.field(default=None, description="Name for a new person.")
 
 
 @strawberry.input(description="The membership to end.")
@@ -271,8 +284,11 @@ class TenancyQuery:
         chosen = filter or OrganizationFilter()
         async with info.context.session() as session:
             page = await service.list_organizations(
-                session, principal, page=PageRequest(first=first, after=after),
-                kinds=chosen.kinds or (), search=chosen.search,
+                session,
+                principal,
+                page=PageRequest(first=first, after=after),
+                kinds=chosen.kinds or (),
+                search=chosen.search,
                 include_archived=chosen.include_archived,
             )
         return Connection.of(page, OrganizationType.from_model)
@@ -302,11 +318,17 @@ class TenancyQuery:
 class TenancyMutation:
     @strawberry.mutation(description="Add a member organization.")
     async def create_organization(
-        self, info: Info, input: CreateOrganizationInput  # noqa: A002
+        self,
+        info: Info,
+        input: CreateOrganizationInput,  # noqa: A002
     ) -> OrganizationPayload:
         fields = {
-            "name": input.name, "kind": input.kind, "employee_count": input.employee_count,
-            "naics_code": input.naics_code, "city": input.city, "region": input.region,
+            "name": input.name,
+            "kind": input.kind,
+            "employee_count": input.employee_count,
+            "naics_code": input.naics_code,
+            "city": input.city,
+            "region": input.region,
             "website": input.website,
         }
         organization, errors = await run_mutation(
@@ -319,11 +341,17 @@ class TenancyMutation:
 
     @strawberry.mutation(description="Change an organization's details.")
     async def update_organization(
-        self, info: Info, input: UpdateOrganizationInput  # noqa: A002
+        self,
+        info: Info,
+        input: UpdateOrganizationInput,  # noqa: A002
     ) -> OrganizationPayload:
         candidates = {
-            "name": input.name, "kind": input.kind, "employee_count": input.employee_count,
-            "naics_code": input.naics_code, "city": input.city, "region": input.region,
+            "name": input.name,
+            "kind": input.kind,
+            "employee_count": input.employee_count,
+            "naics_code": input.naics_code,
+            "city": input.city,
+            "region": input.region,
             "website": input.website,
         }
         fields = {key: value for key, value in candidates.items() if _given(value)}
@@ -342,7 +370,9 @@ class TenancyMutation:
 
     @strawberry.mutation(description="Archive an organization (partnership admins).")
     async def archive_organization(
-        self, info: Info, input: ArchiveOrganizationInput  # noqa: A002
+        self,
+        info: Info,
+        input: ArchiveOrganizationInput,  # noqa: A002
     ) -> OrganizationPayload:
         async def action(session: Any, principal: Principal) -> models.Organization:
             organization_id = decode_id(input.id, "Organization", "id")
@@ -358,13 +388,19 @@ class TenancyMutation:
 
     @strawberry.mutation(description="Give a person a role in an organization.")
     async def add_membership(
-        self, info: Info, input: AddMembershipInput  # noqa: A002
+        self,
+        info: Info,
+        input: AddMembershipInput,  # noqa: A002
     ) -> MembershipPayload:
         async def action(session: Any, principal: Principal) -> models.Membership:
             organization_id = decode_id(input.organization_id, "Organization", "organizationId")
             return await service.add_membership(
-                session, principal, organization_id=organization_id, email=input.email,
-                display_name=input.display_name, role=input.role,
+                session,
+                principal,
+                organization_id=organization_id,
+                email=input.email,
+                display_name=input.display_name,
+                role=input.role,
             )
 
         membership, errors = await run_mutation(info, action)
@@ -375,13 +411,13 @@ class TenancyMutation:
 
     @strawberry.mutation(description="End a membership.")
     async def remove_membership(
-        self, info: Info, input: RemoveMembershipInput  # noqa: A002
+        self,
+        info: Info,
+        input: RemoveMembershipInput,  # noqa: A002
     ) -> MembershipPayload:
         async def action(session: Any, principal: Principal) -> models.Membership:
             membership_id = decode_id(input.id, "Membership", "id")
-            return await service.remove_membership(
-                session, principal, membership_id=membership_id
-            )
+            return await service.remove_membership(session, principal, membership_id=membership_id)
 
         membership, errors = await run_mutation(info, action)
         return MembershipPayload(
@@ -391,7 +427,9 @@ class TenancyMutation:
 
     @strawberry.mutation(description="Create a partner application's client.")
     async def create_api_client(
-        self, info: Info, input: CreateApiClientInput  # noqa: A002
+        self,
+        info: Info,
+        input: CreateApiClientInput,  # noqa: A002
     ) -> CreateApiClientPayload:
         result, errors = await run_mutation(
             info, lambda s, p: service.create_api_client(s, p, name=input.name, scopes=input.scopes)
@@ -399,12 +437,15 @@ class TenancyMutation:
         client, secret = result if result else (None, None)
         return CreateApiClientPayload(
             api_client=ApiClientType.from_model(client) if client else None,
-            client_secret=secret, user_errors=errors,
+            client_secret=secret,
+            user_errors=errors,
         )
 
     @strawberry.mutation(description="Revoke a client: its tokens stop working at once.")
     async def revoke_api_client(
-        self, info: Info, input: RevokeApiClientInput  # noqa: A002
+        self,
+        info: Info,
+        input: RevokeApiClientInput,  # noqa: A002
     ) -> ApiClientPayload:
         async def action(session: Any, principal: Principal) -> models.ApiClient:
             client_id = decode_id(input.id, "ApiClient", "id")

@@ -71,7 +71,7 @@ def _not_found(field: str, what: str) -> InvalidInput:
     return InvalidInput([UserError((field,), f"No {what} with this ID.", "NOT_FOUND")])
 
 
-def _organizations(principal: Principal) -> Select[tuple[Organization]]:
+def _organizations(principal: Principal) -> Select[Organization]:
     return select(Organization).where(Organization.tenant_id == principal.tenant_id)
 
 
@@ -164,8 +164,12 @@ async def create_organization(
     session.add(organization)
     await session.flush()
     await record_event(
-        session, principal, action="organization.create", object_type="Organization",
-        object_id=organization.id, changes=diff({}, _organization_snapshot(organization)),
+        session,
+        principal,
+        action="organization.create",
+        object_type="Organization",
+        object_id=organization.id,
+        changes=diff({}, _organization_snapshot(organization)),
     )
     return organization
 
@@ -212,8 +216,12 @@ async def update_organization(
         organization.updated_at = datetime.now(UTC)
         await session.flush()
         await record_event(
-            session, principal, action="organization.update", object_type="Organization",
-            object_id=organization.id, changes=changes,
+            session,
+            principal,
+            action="organization.update",
+            object_type="Organization",
+            object_id=organization.id,
+            changes=changes,
         )
     return organization
 
@@ -229,8 +237,12 @@ async def archive_organization(
     organization.archived_at = datetime.now(UTC)
     await session.flush()
     await record_event(
-        session, principal, action="organization.archive", object_type="Organization",
-        object_id=organization.id, changes={"archived": {"from": False, "to": True}},
+        session,
+        principal,
+        action="organization.archive",
+        object_type="Organization",
+        object_id=organization.id,
+        changes={"archived": {"from": False, "to": True}},
     )
     return organization
 
@@ -271,13 +283,21 @@ async def memberships_of_organizations(
     require_read(principal)
     check_page_request(page)
     total = func.count().over(partition_by=Membership.organization_id).label("total")
-    scoped = select(Membership.id, total).where(
-        Membership.tenant_id == principal.tenant_id,
-        Membership.organization_id.in_(organization_ids),
-    ).subquery()
-    position = func.row_number().over(
-        partition_by=Membership.organization_id, order_by=(Membership.created_at, Membership.id)
-    ).label("position")
+    scoped = (
+        select(Membership.id, total)
+        .where(
+            Membership.tenant_id == principal.tenant_id,
+            Membership.organization_id.in_(organization_ids),
+        )
+        .subquery()
+    )
+    position = (
+        func.row_number()
+        .over(
+            partition_by=Membership.organization_id, order_by=(Membership.created_at, Membership.id)
+        )
+        .label("position")
+    )
     ranked = (
         select(Membership.id, scoped.c.total, position)
         .join(scoped, scoped.c.id == Membership.id)
@@ -302,7 +322,9 @@ async def memberships_of_organizations(
         totals[membership.organization_id] = count
     return {
         organization_id: build_page(
-            grouped.get(organization_id, []), page, totals.get(organization_id, 0),
+            grouped.get(organization_id, []),
+            page,
+            totals.get(organization_id, 0),
             lambda row: (row.created_at, row.id),
         )
         for organization_id in organization_ids
@@ -353,7 +375,9 @@ async def add_membership(
     )
     if user is None:
         user = User(
-            tenant_id=principal.tenant_id, id=uuid.uuid4(), email=clean_email,
+            tenant_id=principal.tenant_id,
+            id=uuid.uuid4(),
+            email=clean_email,
             display_name=clean_name or clean_email.split("@")[0],
         )
         session.add(user)
@@ -365,20 +389,27 @@ async def add_membership(
             Membership.organization_id == organization.id,
         )
     ):
-        raise InvalidInput([UserError(
-            ("email",), "This person is already a member of the organization.", "TAKEN"
-        )])
+        raise InvalidInput(
+            [UserError(("email",), "This person is already a member of the organization.", "TAKEN")]
+        )
     membership = Membership(
-        tenant_id=principal.tenant_id, id=uuid.uuid4(), user_id=user.id,
-        organization_id=organization.id, role=clean_role,
+        tenant_id=principal.tenant_id,
+        id=uuid.uuid4(),
+        user_id=user.id,
+        organization_id=organization.id,
+        role=clean_role,
     )
     session.add(membership)
     await session.flush()
     await record_event(
-        session, principal, action="membership.add", object_type="Membership",
+        session,
+        principal,
+        action="membership.add",
+        object_type="Membership",
         object_id=membership.id,
-        changes=diff({}, {"organization_id": organization.id, "email": clean_email,
-                          "role": clean_role}),
+        changes=diff(
+            {}, {"organization_id": organization.id, "email": clean_email, "role": clean_role}
+        ),
     )
     return membership
 
@@ -397,23 +428,36 @@ async def remove_membership(
     require_member_manager(principal, membership.organization_id, role=membership.role)
     if membership.role is Role.PARTNERSHIP_ADMIN:
         # Lock every admin row so two concurrent removals cannot both pass this check.
-        admins = list(await session.scalars(
-            select(Membership.id).where(
-                Membership.tenant_id == principal.tenant_id,
-                Membership.role == Role.PARTNERSHIP_ADMIN,
-            ).with_for_update()
-        ))
+        admins = list(
+            await session.scalars(
+                select(Membership.id)
+                .where(
+                    Membership.tenant_id == principal.tenant_id,
+                    Membership.role == Role.PARTNERSHIP_ADMIN,
+                )
+                .with_for_update()
+            )
+        )
         if len(admins) <= 1:
-            raise InvalidInput([UserError(
-                ("id",), "A partnership needs at least one partnership admin.", "LAST_ADMIN"
-            )])
+            raise InvalidInput(
+                [
+                    UserError(
+                        ("id",), "A partnership needs at least one partnership admin.", "LAST_ADMIN"
+                    )
+                ]
+            )
     await session.delete(membership)
     await session.flush()
     await record_event(
-        session, principal, action="membership.remove", object_type="Membership",
+        session,
+        principal,
+        action="membership.remove",
+        object_type="Membership",
         object_id=membership.id,
-        changes=diff({"organization_id": membership.organization_id, "role": membership.role},
-                     {"organization_id": None, "role": None}),
+        changes=diff(
+            {"organization_id": membership.organization_id, "role": membership.role},
+            {"organization_id": None, "role": None},
+        ),
     )
     return membership
 
@@ -433,9 +477,11 @@ async def list_api_clients(
     )
     if condition is not None:
         scoped = scoped.where(condition)
-    rows = list(await session.scalars(
-        scoped.order_by(ApiClient.created_at, ApiClient.id).limit(page.first + 1)
-    ))
+    rows = list(
+        await session.scalars(
+            scoped.order_by(ApiClient.created_at, ApiClient.id).limit(page.first + 1)
+        )
+    )
     return build_page(rows, page, total or 0, lambda row: (row.created_at, row.id))
 
 
@@ -469,14 +515,21 @@ async def create_api_client(
     assert clean_name is not None
     secret = new_client_secret()
     client = ApiClient(
-        tenant_id=principal.tenant_id, id=uuid.uuid4(), name=clean_name,
-        secret_hash=hash_client_secret(secret), scopes=requested,
+        tenant_id=principal.tenant_id,
+        id=uuid.uuid4(),
+        name=clean_name,
+        secret_hash=hash_client_secret(secret),
+        scopes=requested,
     )
     session.add(client)
     await session.flush()
     await record_event(
-        session, principal, action="api_client.create", object_type="ApiClient",
-        object_id=client.id, changes=diff({}, {"name": clean_name, "scopes": requested}),
+        session,
+        principal,
+        action="api_client.create",
+        object_type="ApiClient",
+        object_id=client.id,
+        changes=diff({}, {"name": clean_name, "scopes": requested}),
     )
     return client, secret
 
@@ -498,10 +551,11 @@ async def revoke_api_client(
     client.revoked_at = datetime.now(UTC)
     await session.flush()
     await record_event(
-        session, principal, action="api_client.revoke", object_type="ApiClient",
-        object_id=client.id, changes={"revoked": {"from": False, "to": True}},
+        session,
+        principal,
+        action="api_client.revoke",
+        object_type="ApiClient",
+        object_id=client.id,
+        changes={"revoked": {"from": False, "to": True}},
     )
     return client
-
-
-

@@ -57,19 +57,23 @@ def organization_fields(
     if "employee_count" in values:
         count = values["employee_count"]
         if count is not None and not 0 <= count <= MAX_EMPLOYEES:
-            errors.append(UserError(
-                ("employeeCount",),
-                f"employeeCount must be between 0 and {MAX_EMPLOYEES}.",
-                "OUT_OF_RANGE",
-            ))
+            errors.append(
+                UserError(
+                    ("employeeCount",),
+                    f"employeeCount must be between 0 and {MAX_EMPLOYEES}.",
+                    "OUT_OF_RANGE",
+                )
+            )
         cleaned["employee_count"] = count
     if "naics_code" in values:
         code = values["naics_code"]
         code = code.strip() if isinstance(code, str) else code
         if code is not None and code != "" and not NAICS.match(code):
-            errors.append(UserError(
-                ("naicsCode",), "naicsCode must be a NAICS code of 2 to 6 digits.", "INVALID"
-            ))
+            errors.append(
+                UserError(
+                    ("naicsCode",), "naicsCode must be a NAICS code of 2 to 6 digits.", "INVALID"
+                )
+            )
         cleaned["naics_code"] = code or None
     for field, column in (("city", "city"), ("region", "region")):
         if column in values:
