@@ -1,9 +1,9 @@
 """Tenant-scoped transactions: the only way application code reaches tenant data.
 
 Each unit of work (an HTTP request, a CLI command) runs in one transaction
-that first sets ``app.tenant_id`` with ``set_config(..., true)``: the value
-lives only as long as the transaction, so a pooled connection never carries
-one request's tenant into the next (a plain ``SET`` would).
+that first sets ``app.tenant_id`` with ``SET LOCAL``: the value lives only as
+long as the transaction, so a pooled connection never carries one request's
+tenant into the next (a plain ``SET`` would).
 """
 
 from __future__ import annotations
@@ -25,12 +25,16 @@ class MissingTenantError(RuntimeError):
 
 
 async def set_tenant(session: AsyncSession, tenant_id: uuid.UUID) -> None:
+    """Bind the current transaction to ``tenant_id``.
+
+    ``SET LOCAL`` rather than ``set_config(..., true)``: both last only until the
+    transaction ends, but Citus forwards ``SET LOCAL`` to its workers (with
+    ``citus.propagate_set_commands = 'local'``), where the policies run. The
+    value is a ``uuid.UUID`` rendered by Python, so it cannot carry SQL.
+    """
     if not isinstance(tenant_id, uuid.UUID):
         raise MissingTenantError("a tenant-scoped transaction needs the tenant's UUID")
-    await session.execute(
-        text("SELECT set_config(:name, :value, true)"),
-        {"name": TENANT_SETTING, "value": str(tenant_id)},
-    )
+    await session.execute(text(f"SET LOCAL {TENANT_SETTING} = '{tenant_id}'"))
 
 
 @asynccontextmanager
