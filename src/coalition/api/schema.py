@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
 import strawberry
@@ -76,7 +77,8 @@ class NodeQuery:
 
     @strawberry.field(description="Objects by global ID, in order; null for each not found.")
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
-        return [await _node(info, global_id) for global_id in ids]
+        # gather, so the DataLoaders see every ID at once and batch them.
+        return list(await asyncio.gather(*(_node(info, global_id) for global_id in ids)))
 
     @strawberry.field(description="The caller: a person or a partner app.")
     async def viewer(self, info: Info) -> Viewer:
