@@ -75,7 +75,7 @@ async def test_upgrade_demo_serve_on_an_empty_database(
     assert token.stdout.count(".") == 2
 
     port = _free_port()
-    server = subprocess.Popen(  # noqa: S603 - our own CLI
+    server = subprocess.Popen(  # noqa: S603, ASYNC220 - our own CLI, started once
         [*COALITION, "serve", "--port", str(port)], env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
