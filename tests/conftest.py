@@ -29,6 +29,7 @@ from coalition.db.urls import app_url, to_asyncpg
 from tests.support import GraphQLClient, World, create_world
 
 TEST_APP_ROLE = "coalition_test_app"
+TEST_OWNER = "coalition_test_owner"
 
 
 def _server_url(tmp_root: Path) -> URL:
@@ -51,14 +52,34 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 async def owner_url(data_dir: Path) -> AsyncIterator[URL]:
+    """A fresh database owned by an ordinary role, as a managed PostgreSQL gives it.
+
+    The owner is no superuser and has no BYPASSRLS (FORCEd policies bind it
+    too); it may create roles (the app role) and databases, and signal
+    backends (the resilience tests kill connections).
+    """
     server = _server_url(data_dir)
     name = f"coalition_test_{uuid.uuid4().hex[:10]}"
+    password = uuid.uuid4().hex
     admin = await asyncpg.connect(_dsn(server))
     try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
+        exists = await admin.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", TEST_OWNER)
+        if not exists:
+            await admin.execute(f'CREATE ROLE "{TEST_OWNER}" LOGIN')
+        await admin.execute(
+            f'ALTER ROLE "{TEST_OWNER}" LOGIN CREATEROLE CREATEDB NOSUPERUSER NOBYPASSRLS '
+            f"PASSWORD '{password}'"
+        )
+        await admin.execute(f'GRANT pg_signal_backend TO "{TEST_OWNER}"')
+        await admin.execute(f'CREATE DATABASE "{name}" OWNER "{TEST_OWNER}"')
     finally:
         await admin.close()
-    yield server.set(database=name)
+    admin = await asyncpg.connect(_dsn(server.set(database=name)))
+    try:
+        await admin.execute(f'ALTER SCHEMA public OWNER TO "{TEST_OWNER}"')
+    finally:
+        await admin.close()
+    yield server.set(database=name, username=TEST_OWNER, password=password)
     admin = await asyncpg.connect(_dsn(server))
     try:
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -80,6 +101,15 @@ async def settings(owner_url: URL, data_dir: Path) -> Settings:
 @pytest.fixture(scope="session")
 async def owner_engine(settings: Settings, owner_url: URL) -> AsyncIterator[AsyncEngine]:
     engine = create_async_engine(owner_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+async def admin_engine(owner_url: URL, data_dir: Path) -> AsyncIterator[AsyncEngine]:
+    """The server's superuser on the test database: only for planting what the owner
+    could not (a BYPASSRLS role) to prove a check catches it."""
+    engine = create_async_engine(_server_url(data_dir).set(database=owner_url.database))
     yield engine
     await engine.dispose()
 

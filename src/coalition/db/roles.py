@@ -42,11 +42,27 @@ async def ensure_app_role(conn: AsyncConnection, *, role: str, password: str | N
         await conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role})
     ).scalar_one_or_none()
     if not exists:
+        # The defaults are what we want: NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE.
+        # Naming them would need superuser rights a managed database's owner lacks.
         await conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
-    attributes = "LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT"
+    attributes = "LOGIN"
     if password is not None:
         attributes += f" PASSWORD {_quote_literal(password)}"
     await conn.execute(text(f'ALTER ROLE "{role}" {attributes}'))
+    powers = (
+        await conn.execute(
+            text(
+                "SELECT rolsuper OR rolbypassrls OR rolcreaterole OR rolcreatedb "
+                "FROM pg_roles WHERE rolname = :r"
+            ),
+            {"r": role},
+        )
+    ).scalar_one()
+    if powers:
+        raise ValueError(
+            f"role {role!r} is a superuser or may bypass RLS, create roles or databases: "
+            "the API must connect as a role without those powers"
+        )
     database = (await conn.execute(text("SELECT current_database()"))).scalar_one()
     await conn.execute(text(f'GRANT CONNECT ON DATABASE "{database}" TO "{role}"'))
     await conn.execute(text(f'GRANT USAGE ON SCHEMA public TO "{role}"'))
