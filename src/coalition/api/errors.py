@@ -13,7 +13,7 @@ from coalition.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
 logger = logging.getLogger("coalition.api")
 
 UNEXPECTED = "Unexpected error."
-_SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 
 
 class BadRequest(Exception):

@@ -30,6 +30,7 @@ from graphql import (
     ValidationRule,
     VariableNode,
     get_named_type,
+    value_from_ast_untyped,
 )
 from strawberry.extensions import SchemaExtension
 
@@ -148,7 +149,13 @@ def cost_rule(
                 for definition in self.context.document.definitions
                 if isinstance(definition, FragmentDefinitionNode)
             }
-            walker = _Walker(schema, fragments, variables or {}, max_page_size)
+            values = dict(variables or {})
+            # A variable the client left out takes the operation's default: price that.
+            for definition in node.variable_definitions or ():
+                name = definition.variable.name.value
+                if name not in values and definition.default_value is not None:
+                    values[name] = value_from_ast_untyped(definition.default_value)
+            walker = _Walker(schema, fragments, values, max_page_size)
             cost = walker.cost(node.selection_set, root, 1)
             for message in walker.errors:
                 self.report_error(GraphQLError(message, node, extensions={"code": LIMIT_CODE}))

@@ -6,7 +6,7 @@ import base64
 import binascii
 import uuid
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
 import strawberry
 
@@ -34,6 +34,16 @@ def from_global_id(
     if expected_type is not None and type_name != expected_type:
         return None
     return type_name, object_id
+
+
+First = Annotated[
+    int, strawberry.argument(description="How many items to return, from 1 to 100 (default 20).")
+]
+After = Annotated[
+    str | None,
+    strawberry.argument(description="Return the items after this cursor (a page's endCursor)."),
+]
+NodeId = Annotated[strawberry.ID, strawberry.argument(description="The object's global ID.")]
 
 
 @strawberry.interface(description="An object with a globally unique, opaque ID.")

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import Annotated
 
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.extensions.base_extension import SchemaExtension
 from strawberry.extensions.disable_introspection import DisableIntrospection
-from strawberry.tools import merge_types
 
 from coalition.api.context import Info
+from coalition.api.enums import expose_enum
 from coalition.api.limits import OperationLimits
-from coalition.api.relay import Node, from_global_id
+from coalition.api.relay import Node, NodeId, from_global_id
 from coalition.audit.schema import AuditQuery
 from coalition.auth.principal import PrincipalKind
 from coalition.config import Settings
@@ -29,7 +30,16 @@ from coalition.tenancy.schema import (
     UserType,
 )
 
-strawberry.enum(PrincipalKind, name="ViewerKind", description="Person, partner app or operator.")
+expose_enum(
+    PrincipalKind,
+    name="ViewerKind",
+    description="Who is calling.",
+    values={
+        PrincipalKind.USER: "A person, with a token from the identity provider or the CLI.",
+        PrincipalKind.CLIENT: "A partner application, with an OAuth2 client-credentials token.",
+        PrincipalKind.SYSTEM: "The operator at the command line (never seen through the API).",
+    },
+)
 
 
 @strawberry.type(description="Who is calling.")
@@ -72,11 +82,18 @@ async def _node(info: Info, global_id: str) -> Node | None:
 @strawberry.type
 class NodeQuery:
     @strawberry.field(description="Any object by its global ID; null if not found.")
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:  # noqa: A002
+    async def node(self, info: Info, id: NodeId) -> Node | None:
         return await _node(info, id)
 
     @strawberry.field(description="Objects by global ID, in order; null for each not found.")
-    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[
+            list[strawberry.ID],
+            strawberry.argument(description="Global IDs, at most 100."),
+        ],
+    ) -> list[Node | None]:
         # gather, so the DataLoaders see every ID at once and batch them.
         return list(await asyncio.gather(*(_node(info, global_id) for global_id in ids)))
 
@@ -105,8 +122,14 @@ class NodeQuery:
         )
 
 
-Query = merge_types("Query", (NodeQuery, TenancyQuery, AuditQuery))
-Mutation = merge_types("Mutation", (TenancyMutation,))
+@strawberry.type(description="Everything a caller can read.")
+class Query(NodeQuery, TenancyQuery, AuditQuery):
+    pass
+
+
+@strawberry.type(description="Everything a caller can change.")
+class Mutation(TenancyMutation):
+    pass
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:

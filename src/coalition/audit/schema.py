@@ -10,7 +10,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from coalition.api.context import Info
-from coalition.api.relay import Connection, to_global_id
+from coalition.api.relay import After, Connection, First, to_global_id
 from coalition.audit import service
 from coalition.audit.models import AuditEvent
 from coalition.pagination import DEFAULT_PAGE_SIZE, PageRequest
@@ -60,7 +60,7 @@ def _object_id(object_type: str | None, object_id: uuid.UUID | None) -> strawber
 class AuditQuery:
     @strawberry.field(description="The audit log, newest first (partnership admins only).")
     async def audit_events(
-        self, info: Info, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
+        self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
     ) -> Connection[AuditEventType]:
         principal = info.context.require_principal()
         async with info.context.session() as session:

@@ -3,31 +3,64 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
 from coalition.api.context import Info
+from coalition.api.enums import expose_enum
 from coalition.api.mutations import UserError, decode_id, run_mutation
-from coalition.api.relay import Connection, Node, from_global_id, to_global_id
+from coalition.api.relay import (
+    After,
+    Connection,
+    First,
+    Node,
+    NodeId,
+    from_global_id,
+    to_global_id,
+)
 from coalition.auth.principal import Principal
 from coalition.pagination import DEFAULT_PAGE_SIZE, PageRequest
 from coalition.tenancy import models, service
+from coalition.tenancy.models import OrganizationKind as Kind
 
-strawberry.enum(
-    models.OrganizationKind, name="OrganizationKind", description="What a member organization is."
+expose_enum(
+    models.OrganizationKind,
+    name="OrganizationKind",
+    description="What a member organization is.",
+    values={
+        Kind.EMPLOYER: "Hires workers: a shop, a hospital, a franchisee.",
+        Kind.TRAINING_PROVIDER: "Trains people: a bootcamp, an apprenticeship sponsor.",
+        Kind.WORKER_ORGANIZATION: "Speaks for workers: a union, a worker center.",
+        Kind.FUNDER: "Funds the partnership's work: a foundation, a state agency.",
+        Kind.COMMUNITY_ORGANIZATION: "Serves people in the community: navigators, "
+        "wrap-around services, recruitment.",
+        Kind.PUBLIC_AGENCY: "A public body: a workforce board, an apprenticeship office.",
+        Kind.EDUCATION_INSTITUTION: "A school or college: a community college, a K-12 district.",
+    },
 )
-strawberry.enum(
+expose_enum(
     models.Role,
     name="Role",
-    description="A person's role in one organization. PARTNERSHIP_ADMIN (the convener) manages "
-    "everything; ORGANIZATION_ADMIN manages their organization and its members; MEMBER takes "
-    "part; ANALYST only reads.",
+    description="A person's role in one organization.",
+    values={
+        models.Role.PARTNERSHIP_ADMIN: "The convener: manages organizations, memberships, API "
+        "clients, and reads the audit log.",
+        models.Role.ORGANIZATION_ADMIN: "Manages their own organization and its members.",
+        models.Role.MEMBER: "Takes part in the partnership for their organization.",
+        models.Role.ANALYST: "Reads everything members may read; changes nothing.",
+    },
 )
-strawberry.enum(
+expose_enum(
     service.SizeBand,
     name="SizeBand",
-    description="Head-count band: MICRO < 10, SMALL < 50, MEDIUM < 500, LARGE 500 or more.",
+    description="Head-count band of an organization.",
+    values={
+        service.SizeBand.MICRO: "Fewer than 10 employees.",
+        service.SizeBand.SMALL: "10 to 49 employees.",
+        service.SizeBand.MEDIUM: "50 to 499 employees.",
+        service.SizeBand.LARGE: "500 employees or more.",
+    },
 )
 
 
@@ -138,7 +171,7 @@ class OrganizationType(Node):
 
     @strawberry.field(description="People in this organization, oldest membership first.")
     async def memberships(
-        self, info: Info, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
+        self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
     ) -> Connection[MembershipType]:
         organization_id = from_global_id(self.id, "Organization")
         assert organization_id is not None
@@ -276,9 +309,12 @@ class TenancyQuery:
     async def organizations(
         self,
         info: Info,
-        first: int = DEFAULT_PAGE_SIZE,
-        after: str | None = None,
-        filter: OrganizationFilter | None = None,  # noqa: A002
+        first: First = DEFAULT_PAGE_SIZE,
+        after: After = None,
+        filter: Annotated[
+            OrganizationFilter | None,
+            strawberry.argument(description="Which organizations: by kind, by words in the name."),
+        ] = None,
     ) -> Connection[OrganizationType]:
         principal = info.context.require_principal()
         chosen = filter or OrganizationFilter()
@@ -294,7 +330,7 @@ class TenancyQuery:
         return Connection.of(page, OrganizationType.from_model)
 
     @strawberry.field(description="One organization; null if there is none with this ID.")
-    async def organization(self, info: Info, id: strawberry.ID) -> OrganizationType | None:  # noqa: A002
+    async def organization(self, info: Info, id: NodeId) -> OrganizationType | None:
         info.context.require_principal()
         decoded = from_global_id(id, "Organization")
         if decoded is None:
@@ -304,7 +340,7 @@ class TenancyQuery:
 
     @strawberry.field(description="Partner applications' clients (partnership admins only).")
     async def api_clients(
-        self, info: Info, first: int = DEFAULT_PAGE_SIZE, after: str | None = None
+        self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
     ) -> Connection[ApiClientType]:
         principal = info.context.require_principal()
         async with info.context.session() as session:
@@ -320,7 +356,9 @@ class TenancyMutation:
     async def create_organization(
         self,
         info: Info,
-        input: CreateOrganizationInput,  # noqa: A002
+        input: Annotated[
+            CreateOrganizationInput, strawberry.argument(description="The new organization.")
+        ],
     ) -> OrganizationPayload:
         fields = {
             "name": input.name,
@@ -343,7 +381,10 @@ class TenancyMutation:
     async def update_organization(
         self,
         info: Info,
-        input: UpdateOrganizationInput,  # noqa: A002
+        input: Annotated[
+            UpdateOrganizationInput,
+            strawberry.argument(description="The organization and its changes."),
+        ],
     ) -> OrganizationPayload:
         candidates = {
             "name": input.name,
@@ -372,7 +413,10 @@ class TenancyMutation:
     async def archive_organization(
         self,
         info: Info,
-        input: ArchiveOrganizationInput,  # noqa: A002
+        input: Annotated[
+            ArchiveOrganizationInput,
+            strawberry.argument(description="The organization to archive."),
+        ],
     ) -> OrganizationPayload:
         async def action(session: Any, principal: Principal) -> models.Organization:
             organization_id = decode_id(input.id, "Organization", "id")
@@ -390,7 +434,10 @@ class TenancyMutation:
     async def add_membership(
         self,
         info: Info,
-        input: AddMembershipInput,  # noqa: A002
+        input: Annotated[
+            AddMembershipInput,
+            strawberry.argument(description="The person, organization and role."),
+        ],
     ) -> MembershipPayload:
         async def action(session: Any, principal: Principal) -> models.Membership:
             organization_id = decode_id(input.organization_id, "Organization", "organizationId")
@@ -413,7 +460,9 @@ class TenancyMutation:
     async def remove_membership(
         self,
         info: Info,
-        input: RemoveMembershipInput,  # noqa: A002
+        input: Annotated[
+            RemoveMembershipInput, strawberry.argument(description="The membership to end.")
+        ],
     ) -> MembershipPayload:
         async def action(session: Any, principal: Principal) -> models.Membership:
             membership_id = decode_id(input.id, "Membership", "id")
@@ -429,7 +478,7 @@ class TenancyMutation:
     async def create_api_client(
         self,
         info: Info,
-        input: CreateApiClientInput,  # noqa: A002
+        input: Annotated[CreateApiClientInput, strawberry.argument(description="The new client.")],
     ) -> CreateApiClientPayload:
         result, errors = await run_mutation(
             info, lambda s, p: service.create_api_client(s, p, name=input.name, scopes=input.scopes)
@@ -445,7 +494,9 @@ class TenancyMutation:
     async def revoke_api_client(
         self,
         info: Info,
-        input: RevokeApiClientInput,  # noqa: A002
+        input: Annotated[
+            RevokeApiClientInput, strawberry.argument(description="The client to revoke.")
+        ],
     ) -> ApiClientPayload:
         async def action(session: Any, principal: Principal) -> models.ApiClient:
             client_id = decode_id(input.id, "ApiClient", "id")

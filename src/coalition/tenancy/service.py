@@ -317,7 +317,7 @@ async def memberships_of_organizations(
     )
     grouped: dict[uuid.UUID, list[Membership]] = {}
     totals: dict[uuid.UUID, int] = {}
-    for membership, count in rows.tuples():
+    for membership, count in rows:
         grouped.setdefault(membership.organization_id, []).append(membership)
         totals[membership.organization_id] = count
     return {

@@ -1,0 +1,65 @@
+"""Fixtures for the API layer's tests: counting rows as the owner, spying on services."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from coalition.db.engine import SessionFactory
+from coalition.db.session import tenant_transaction
+from coalition.tenancy import service as tenancy
+from coalition.tenancy.models import Organization
+
+# Every tenancy read a query can reach: a limit that holds "before any resolver"
+# leaves all of them uncalled.
+SPIED_READS = (
+    "get_tenant",
+    "list_organizations",
+    "organizations_by_ids",
+    "memberships_by_ids",
+    "memberships_of_organizations",
+    "users_by_ids",
+)
+
+
+@pytest.fixture
+def organization_count(
+    owner_sessions: SessionFactory,
+) -> Callable[[uuid.UUID], Awaitable[int]]:
+    """How many organizations (archived ones included) a tenant has, read as the owner."""
+
+    async def count(tenant_id: uuid.UUID) -> int:
+        # Filtered by hand as well: the test server's owner may be a superuser, whom RLS skips.
+        async with tenant_transaction(owner_sessions, tenant_id) as session:
+            total = await session.scalar(
+                select(func.count())
+                .select_from(Organization)
+                .where(Organization.tenant_id == tenant_id)
+            )
+        return int(total or 0)
+
+    return count
+
+
+@pytest.fixture
+def service_calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Wraps the tenancy service's reads; the counter says how often each ran."""
+    calls: Counter[str] = Counter()
+
+    def spy(name: str) -> Callable[..., Awaitable[Any]]:
+        original = getattr(tenancy, name)
+
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            calls[name] += 1
+            return await original(*args, **kwargs)
+
+        return wrapper
+
+    for name in SPIED_READS:
+        monkeypatch.setattr(tenancy, name, spy(name))
+    return calls
