@@ -156,5 +156,9 @@ async def _find_user(session: AsyncSession, identity: Identity) -> User | None:
         return await session.scalar(scoped.where(User.id == user_id))
     user = await session.scalar(scoped.where(User.oidc_subject == identity.subject))
     if user is None and identity.oidc_email is not None:
-        user = await session.scalar(scoped.where(User.email == identity.oidc_email))
+        # A verified email finds a person not yet linked to another identity: once a
+        # person has a subject, a second account with the same email cannot take it over.
+        user = await session.scalar(
+            scoped.where(User.email == identity.oidc_email, User.oidc_subject.is_(None))
+        )
     return user

@@ -183,6 +183,10 @@ async def token_endpoint(request: Request) -> Response:
     form = dict(pairs)
     if len(form) != len(pairs):
         return _invalid_request("Each parameter may appear only once (RFC 6749 section 3.2).")
+    if not form.get("grant_type"):
+        return _invalid_request("Missing 'grant_type'.")
+    if request.headers.get("authorization") and "client_secret" in form:
+        return _invalid_request("Use one client authentication method (RFC 6749 section 2.3).")
     client: ApiClient | None = None
     client_id = _named_client_id(request, form)
     parsed = parse_client_id(client_id) if client_id else None
