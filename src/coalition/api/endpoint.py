@@ -13,7 +13,7 @@ import logging
 import uuid
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import FieldNode, GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from strawberry.http.ides import get_graphql_ide_html
@@ -146,16 +146,23 @@ def _denials(result: ExecutionResult) -> list[GraphQLError]:
     ]
 
 
+def _field_name(error: GraphQLError) -> str:
+    """The schema's name of the refused field (never the caller's alias for it)."""
+    for node in error.nodes or ():
+        if isinstance(node, FieldNode):
+            return node.name.value
+    return str((error.path or ["operation"])[-1])
+
+
 async def _audit_denials(
     request: Request, principal: Principal, denials: list[GraphQLError]
 ) -> None:
     async with tenant_transaction(request.app.state.sessions, principal.tenant_id) as session:
         for error in denials:
-            assert error.path is not None
             await record_event(
                 session,
                 principal,
-                action=f"{error.path[0]}.denied",
+                action=f"{_field_name(error)}.denied",
                 object_type=None,
                 object_id=None,
                 changes={"reason": error.message},

@@ -19,7 +19,8 @@ APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "signing_keys": ("SELECT",),
     "organizations": ("SELECT", "INSERT", "UPDATE"),
     "users": ("SELECT", "INSERT", "UPDATE"),
-    "memberships": ("SELECT", "INSERT", "DELETE"),
+    # UPDATE also lets the services lock rows with SELECT ... FOR UPDATE.
+    "memberships": ("SELECT", "INSERT", "UPDATE", "DELETE"),
     "api_clients": ("SELECT", "INSERT", "UPDATE"),
     "audit_events": ("SELECT", "INSERT"),
 }
