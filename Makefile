@@ -26,7 +26,7 @@ test: install-test
 	$(BIN)/pytest
 
 lint: install-test
-	$(BIN)/ruff check src tests migrations
+	$(BIN)/ruff check .
 	$(BIN)/mypy src
 
 schema: install
