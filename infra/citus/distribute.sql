@@ -25,6 +25,24 @@ SELECT create_reference_table('tenants')
  WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'tenants'::regclass);
 SELECT create_reference_table('signing_keys')
  WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'signing_keys'::regclass);
+SELECT create_reference_table('occupation_groups')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'occupation_groups'::regclass);
+SELECT create_reference_table('occupations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'occupations'::regclass);
+SELECT create_reference_table('onet_occupations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'onet_occupations'::regclass);
+SELECT create_reference_table('occupation_aliases')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'occupation_aliases'::regclass);
+SELECT create_reference_table('skills')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'skills'::regclass);
+SELECT create_reference_table('occupation_skill_ratings')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'occupation_skill_ratings'::regclass);
+SELECT create_reference_table('industries')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'industries'::regclass);
+SELECT create_reference_table('instructional_programs')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'instructional_programs'::regclass);
+SELECT create_reference_table('program_occupations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'program_occupations'::regclass);
 
 -- Tenant-owned (distributed) tables, co-located by tenant_id
 SELECT create_distributed_table('organizations', 'tenant_id')
@@ -37,5 +55,14 @@ SELECT create_distributed_table('api_clients', 'tenant_id', colocate_with => 'or
  WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'api_clients'::regclass);
 SELECT create_distributed_table('audit_events', 'tenant_id', colocate_with => 'organizations')
  WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'audit_events'::regclass);
+SELECT create_distributed_table('essential_skill_overrides', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'essential_skill_overrides'::regclass);
+
+SELECT create_distributed_table('demand_signals', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'demand_signals'::regclass);
+SELECT create_distributed_table('demand_signal_skills', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'demand_signal_skills'::regclass);
+SELECT create_distributed_table('demand_signal_versions', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'demand_signal_versions'::regclass);
 
 COMMIT;

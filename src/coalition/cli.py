@@ -36,6 +36,15 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(schema_app, name="schema")
 
 
+def _add_domain_commands() -> None:
+    from coalition.skills.cli import reference_app
+
+    app.add_typer(reference_app, name="reference")
+
+
+_add_domain_commands()
+
+
 def _fail(message: str) -> typer.Exit:
     typer.echo(f"error: {message}", err=True)
     return typer.Exit(code=1)

@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
+from coalition.skills.loader import load_reference
+from coalition.skills.starter import load_starter, shared_data_dir
 from coalition.tenancy.models import Membership, Organization, Role, Tenant, User
 from coalition.tenancy.models import OrganizationKind as Kind
 
@@ -188,7 +190,16 @@ async def _seed_partnership(session: AsyncSession, partnership: DemoPartnership)
 
 
 async def seed_demo(sessions: SessionFactory) -> list[str]:
-    """Create the demo partnerships if missing; returns their slugs."""
+    """Create the demo partnerships if missing; returns their slugs.
+
+    Loads the full reference vocabulary first when the publishers' files are at
+    hand (``COALITION_REFERENCE_DIR`` or ``../shared/data``).
+    """
+    reference = shared_data_dir()
+    async with sessions() as session, session.begin():
+        await load_starter(session)
+        if reference is not None:
+            await load_reference(session, reference)
     async with sessions() as session, session.begin():
         for partnership in PARTNERSHIPS:
             await session.execute(

@@ -22,7 +22,10 @@ from coalition.db.models import Base
 from coalition.db.roles import APP_PRIVILEGES
 
 # Tables without tenant_id: the directory of tenants, token signing keys, Alembic's own.
-GLOBAL_TABLES = ("tenants", "signing_keys", "alembic_version")
+GLOBAL_TABLES = ("tenants", "signing_keys", "alembic_version", "occupation_groups",
+                 "occupations", "onet_occupations", "occupation_aliases", "skills",
+                 "occupation_skill_ratings", "industries", "instructional_programs",
+                 "program_occupations")
 TENANT_BOUNDARY = "tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid"
 PLANTED_ROLE = f"coalition_planted_{uuid.uuid4().hex[:8]}"
 DISTRIBUTE_SQL = Path(__file__).resolve().parents[2] / "infra" / "citus" / "distribute.sql"

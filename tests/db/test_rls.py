@@ -177,6 +177,20 @@ def _foreign_inserts(b: World) -> dict[str, tuple[str, dict[str, Any]]]:
                         "VALUES (:tenant, :id, :user, :organization, 'MEMBER')", values),
         "api_clients": ("INSERT INTO api_clients (tenant_id, id, name, secret_hash, scopes) "
                         "VALUES (:tenant, :id, 'planted', 'x', '{read}')", values),
+        "essential_skill_overrides": ("INSERT INTO essential_skill_overrides (tenant_id, id, "
+                                      "skill_id, examples) VALUES (:tenant, :id, "
+                                      "'ES.communication', '{planted}')", values),
+        "demand_signals": ("INSERT INTO demand_signals (tenant_id, id, organization_id, "
+                           "occupation_code, openings, start_quarter, end_quarter, openings_kind, "
+                           "sharing_level, status) VALUES (:tenant, :id, :organization, '51-4041', "
+                           "1, '2027-01-01', '2027-01-01', 'GROWTH', 'POOLED', 'ACTIVE')", values),
+        "demand_signal_skills": ("INSERT INTO demand_signal_skills (tenant_id, id, signal_id, "
+                                 "skill_id, level) VALUES (:tenant, :id, :id, '2.A.1.a', 1)",
+                                 values),
+        "demand_signal_versions": ("INSERT INTO demand_signal_versions (tenant_id, id, signal_id, "
+                                   "version, snapshot, changed_by_kind, changed_by_id, "
+                                   "changed_by_label, changed_at) VALUES (:tenant, :id, :id, 1, "
+                                   "'{}', 'user', :user, 'x', now())", values),
         "audit_events": ("INSERT INTO audit_events (tenant_id, id, actor_kind, actor_id, "
                          "actor_label, action) VALUES (:tenant, :id, 'USER', :user, 'x', 'x')",
                          values),

@@ -85,3 +85,13 @@ async def test_archived_organizations_leave_the_list(gql: GraphQLClient, world: 
     names = [edge["node"]["name"] for edge in listed["data"]["organizations"]["edges"]]
     assert "alpha college" not in names
     assert listed["data"]["organizations"]["totalCount"] == 3
+
+
+async def test_an_unknown_naics_code_is_refused(gql: GraphQLClient, world: World) -> None:
+    body = await gql(CREATE, {"input": {"name": "Nowhere Inc", "kind": "EMPLOYER",
+                                        "naicsCode": "999999"}}, token=world.tokens["admin"])
+
+    payload = body["data"]["createOrganization"]
+    assert payload["organization"] is None
+    assert payload["userErrors"] == [{"field": ["naicsCode"], "code": "INVALID",
+                                      "message": "naicsCode is not a NAICS 2022 code."}]

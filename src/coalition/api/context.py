@@ -17,6 +17,7 @@ from coalition.config import Settings
 from coalition.db.session import RequestTransaction
 from coalition.errors import Unauthenticated
 from coalition.pagination import Page, PageRequest
+from coalition.skills.loaders import SkillsLoaders
 from coalition.tenancy import service as tenancy
 from coalition.tenancy.models import Membership
 
@@ -101,6 +102,7 @@ class Loaders:
         self.memberships_of_organization: DataLoader[
             tuple[uuid.UUID, PageRequest], Page[Membership]
         ] = DataLoader(load_fn=memberships)
+        self.skills = SkillsLoaders(context)
 
 
 __all__ = ["Context", "Info", "Loaders"]

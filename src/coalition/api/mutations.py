@@ -23,7 +23,7 @@ class UserError:
     field: list[str] = strawberry.field(description="Path to the input field at fault.")
     message: str = strawberry.field(description="What is wrong, in plain words.")
     code: str = strawberry.field(
-        description="Stable machine-readable code: REQUIRED, BLANK, TOO_LONG, INVALID, "
+        description="Stable machine-readable code: REQUIRED, BLANK, TOO_SHORT, TOO_LONG, INVALID, "
         "OUT_OF_RANGE, TAKEN, NOT_FOUND, ARCHIVED, ALREADY_ARCHIVED, ALREADY_REVOKED, LAST_ADMIN."
     )
 

@@ -18,6 +18,7 @@ from coalition.api.relay import Node, NodeId, from_global_id
 from coalition.audit.schema import AuditQuery
 from coalition.auth.principal import PrincipalKind
 from coalition.config import Settings
+from coalition.skills.schema import SkillsMutation, SkillsQuery
 from coalition.tenancy import service as tenancy
 from coalition.tenancy.models import Role, format_client_id
 from coalition.tenancy.schema import (
@@ -123,12 +124,12 @@ class NodeQuery:
 
 
 @strawberry.type(description="Everything a caller can read.")
-class Query(NodeQuery, TenancyQuery, AuditQuery):
+class Query(NodeQuery, TenancyQuery, AuditQuery, SkillsQuery):
     pass
 
 
 @strawberry.type(description="Everything a caller can change.")
-class Mutation(TenancyMutation):
+class Mutation(TenancyMutation, SkillsMutation):
     pass
 
 

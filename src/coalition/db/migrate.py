@@ -15,6 +15,7 @@ from coalition.config import Settings
 from coalition.db.engine import create_session_factory
 from coalition.db.roles import ensure_app_role
 from coalition.db.urls import app_role_password
+from coalition.skills.starter import load_starter
 
 
 def migrations_dir() -> Path:
@@ -44,7 +45,7 @@ def app_role_credentials(settings: Settings) -> tuple[str, str | None]:
 
 
 async def upgrade(settings: Settings, owner: URL, revision: str = "head") -> None:
-    """Migrate, then create or update the app role and make sure a signing key exists."""
+    """Migrate, create or update the app role, ensure a signing key and the starter vocabulary."""
     engine = create_async_engine(owner)
     try:
         async with engine.begin() as connection:
@@ -59,6 +60,9 @@ async def upgrade(settings: Settings, owner: URL, revision: str = "head") -> Non
             await ensure_app_role(connection, role=role, password=password)
         async with create_session_factory(engine)() as session, session.begin():
             await ensure_signing_key(session)
+            # The starter vocabulary (a few dozen occupations, skills, industries) so a new
+            # database works at once; `coalition reference load` adds the full sets.
+            await load_starter(session)
     finally:
         await engine.dispose()
 

@@ -23,6 +23,21 @@ APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "memberships": ("SELECT", "INSERT", "UPDATE", "DELETE"),
     "api_clients": ("SELECT", "INSERT", "UPDATE"),
     "audit_events": ("SELECT", "INSERT"),
+    # The shared vocabulary is global reference data: the API only reads it.
+    "occupation_groups": ("SELECT",),
+    "occupations": ("SELECT",),
+    "onet_occupations": ("SELECT",),
+    "occupation_aliases": ("SELECT",),
+    "skills": ("SELECT",),
+    "occupation_skill_ratings": ("SELECT",),
+    "industries": ("SELECT",),
+    "instructional_programs": ("SELECT",),
+    "program_occupations": ("SELECT",),
+    "essential_skill_overrides": ("SELECT", "INSERT", "UPDATE", "DELETE"),
+    "demand_signals": ("SELECT", "INSERT", "UPDATE"),
+    "demand_signal_skills": ("SELECT", "INSERT", "DELETE"),
+    # Versions are history: appended, never changed.
+    "demand_signal_versions": ("SELECT", "INSERT"),
 }
 
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")

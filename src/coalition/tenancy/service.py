@@ -32,6 +32,7 @@ from coalition.auth.scopes import unknown_scopes
 from coalition.auth.secrets import hash_client_secret, new_client_secret
 from coalition.errors import InvalidInput, UserError
 from coalition.pagination import Page, PageRequest, after_clause, build_page, check_page_request
+from coalition.skills.service import industry_exists
 from coalition.tenancy import validation
 from coalition.tenancy.models import (
     ApiClient,
@@ -151,11 +152,21 @@ async def _name_taken(
     return (await session.scalar(statement.limit(1))) is not None
 
 
+async def _check_industry(
+    session: AsyncSession, cleaned: dict[str, Any], errors: list[UserError]
+) -> None:
+    code = cleaned.get("naics_code")
+    already_wrong = any(error.field == ("naicsCode",) for error in errors)
+    if code and not already_wrong and not await industry_exists(session, code):
+        errors.append(UserError(("naicsCode",), "naicsCode is not a NAICS 2022 code.", "INVALID"))
+
+
 async def create_organization(
     session: AsyncSession, principal: Principal, *, fields: dict[str, Any]
 ) -> Organization:
     require_organization_creator(principal)
     cleaned, errors = validation.organization_fields(fields, creating=True)
+    await _check_industry(session, cleaned, errors)
     if not errors and await _name_taken(session, principal, cleaned["name"]):
         errors.append(UserError(("name",), "An organization with this name exists.", "TAKEN"))
     if errors:
@@ -198,6 +209,7 @@ async def update_organization(
     organization = await _organization_for_change(session, principal, organization_id)
     require_organization_editor(principal, organization.id)
     cleaned, errors = validation.organization_fields(fields, creating=False)
+    await _check_industry(session, cleaned, errors)
     if (
         not errors
         and cleaned.get("name")

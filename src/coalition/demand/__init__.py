@@ -1,0 +1,1 @@
+"""Employers' skills demand: signals, their history, and pooled demand under disclosure control."""

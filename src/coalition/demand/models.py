@@ -1,0 +1,164 @@
+"""Tables of the demand domain (all tenant-owned)."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    ARRAY,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from coalition.db.base import Base, TenantScoped, Timestamp
+
+
+class SharingLevel(enum.StrEnum):
+    PRIVATE = "PRIVATE"
+    POOLED = "POOLED"
+    NAMED = "NAMED"
+
+
+class DemandStatus(enum.StrEnum):
+    DRAFT = "DRAFT"
+    ACTIVE = "ACTIVE"
+    FILLED = "FILLED"
+    WITHDRAWN = "WITHDRAWN"
+
+
+class OpeningsKind(enum.StrEnum):
+    GROWTH = "GROWTH"
+    REPLACEMENT = "REPLACEMENT"
+
+
+class WageUnit(enum.StrEnum):
+    HOUR = "HOUR"
+    YEAR = "YEAR"
+
+
+class WorkBasedLearning(enum.StrEnum):
+    REGISTERED_APPRENTICESHIP = "REGISTERED_APPRENTICESHIP"
+    PRE_APPRENTICESHIP = "PRE_APPRENTICESHIP"
+    ON_THE_JOB_TRAINING = "ON_THE_JOB_TRAINING"
+    INTERNSHIP = "INTERNSHIP"
+    EARN_AND_LEARN = "EARN_AND_LEARN"
+    NONE = "NONE"
+
+
+def _enum(kind: type[enum.Enum], name: str) -> Enum:
+    return Enum(kind, name=name, native_enum=False, length=40, validate_strings=True)
+
+
+class DemandSignal(TenantScoped, Base):
+    """One employer's expected openings for one occupation over a horizon of quarters.
+
+    Quarters are stored as the first day of the quarter (2027Q1 = 2027-01-01).
+    Wages are integer cents in ``currency``, per ``wage_unit``.
+    """
+
+    __tablename__ = "demand_signals"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "organization_id"],
+            ["organizations.tenant_id", "organizations.id"],
+        ),
+        ForeignKeyConstraint(["tenant_id", "created_by_user_id"], ["users.tenant_id", "users.id"]),
+        CheckConstraint("openings > 0", name="openings_positive"),
+        CheckConstraint("end_quarter >= start_quarter", name="horizon_ordered"),
+        CheckConstraint(
+            "wage_min_cents IS NULL OR wage_min_cents >= 0", name="wage_min_not_negative"
+        ),
+        CheckConstraint(
+            "wage_min_cents IS NULL OR wage_max_cents IS NULL OR wage_min_cents <= wage_max_cents",
+            name="wage_range_ordered",
+        ),
+        CheckConstraint(
+            "(wage_min_cents IS NULL AND wage_max_cents IS NULL) OR wage_unit IS NOT NULL",
+            name="wage_has_unit",
+        ),
+        CheckConstraint("version >= 1", name="version_positive"),
+        # Pooled demand aggregates ACTIVE shared signals of one tenant by occupation.
+        Index(None, "tenant_id", "status", "sharing_level", "occupation_code"),
+        Index(None, "tenant_id", "organization_id", "id"),
+        Index(None, "tenant_id", "created_at", "id"),
+    )
+
+    organization_id: Mapped[uuid.UUID]
+    occupation_code: Mapped[str] = mapped_column(ForeignKey("occupations.soc_code"))
+    openings: Mapped[int] = mapped_column(Integer)
+    start_quarter: Mapped[date] = mapped_column(Date)
+    end_quarter: Mapped[date] = mapped_column(Date)
+    openings_kind: Mapped[OpeningsKind] = mapped_column(_enum(OpeningsKind, "openings_kind"))
+    wage_min_cents: Mapped[int | None] = mapped_column(BigInteger)
+    wage_max_cents: Mapped[int | None] = mapped_column(BigInteger)
+    wage_unit: Mapped[WageUnit | None] = mapped_column(_enum(WageUnit, "wage_unit"))
+    currency: Mapped[str] = mapped_column(String(3), server_default="USD")
+    is_degree_required: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    credentials: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    work_based_learning: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    city: Mapped[str | None] = mapped_column(String(120))
+    postal_code: Mapped[str | None] = mapped_column(String(10))
+    sharing_level: Mapped[SharingLevel] = mapped_column(_enum(SharingLevel, "sharing_level"))
+    status: Mapped[DemandStatus] = mapped_column(_enum(DemandStatus, "demand_status"))
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    created_by_user_id: Mapped[uuid.UUID | None]
+    created_at: Mapped[Timestamp]
+    updated_at: Mapped[Timestamp]
+
+
+class DemandSignalSkill(TenantScoped, Base):
+    """A skill a signal requires, at a level from 1 (basic) to 4 (expert)."""
+
+    __tablename__ = "demand_signal_skills"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "signal_id", "skill_id"),
+        ForeignKeyConstraint(
+            ["tenant_id", "signal_id"],
+            ["demand_signals.tenant_id", "demand_signals.id"],
+            ondelete="CASCADE",
+        ),
+        CheckConstraint("level BETWEEN 1 AND 4", name="level_in_range"),
+        Index(None, "tenant_id", "skill_id"),
+    )
+
+    signal_id: Mapped[uuid.UUID]
+    skill_id: Mapped[str] = mapped_column(ForeignKey("skills.id"))
+    level: Mapped[int] = mapped_column(SmallInteger)
+
+
+class DemandSignalVersion(TenantScoped, Base):
+    """An earlier state of a signal: who changed what, when (append-only)."""
+
+    __tablename__ = "demand_signal_versions"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "signal_id", "version"),
+        ForeignKeyConstraint(
+            ["tenant_id", "signal_id"], ["demand_signals.tenant_id", "demand_signals.id"]
+        ),
+    )
+
+    signal_id: Mapped[uuid.UUID]
+    version: Mapped[int] = mapped_column(Integer)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    changes: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+    changed_by_kind: Mapped[str] = mapped_column(String(20))
+    changed_by_id: Mapped[uuid.UUID]
+    changed_by_label: Mapped[str] = mapped_column(String(320))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,49 @@
+"""Fixtures of the vocabulary tests: the reference data, loaded once per test run."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+
+from coalition.auth.principal import Grant, Principal, PrincipalKind
+from coalition.db.engine import SessionFactory
+from coalition.skills.loader import load_reference
+from coalition.skills.starter import load_starter, shared_data_dir
+from coalition.tenancy.models import Role
+from tests.support import World
+
+_loaded: dict[str, int] = {}
+
+
+@pytest.fixture(scope="session")
+def data_files() -> Path:
+    """The publishers' files in ../shared/data (there in CI); missing data fails loudly."""
+    directory = shared_data_dir()
+    assert directory is not None, "no ../shared/data: set COALITION_REFERENCE_DIR"
+    return directory
+
+
+@pytest.fixture(scope="session")
+async def reference_data(owner_sessions: SessionFactory, data_files: Path) -> dict[str, int]:
+    """The starter set, then the full files, loaded once as the owner; the full load's
+    counts per table."""
+    if not _loaded:
+        async with owner_sessions() as session, session.begin():
+            await load_starter(session)
+            _loaded.update(await load_reference(session, data_files))
+    return _loaded
+
+
+def person(world: World, name: str, role: Role, organization: str = "convener") -> Principal:
+    """The principal the API would build for ``name`` of ``world``."""
+    return Principal(
+        kind=PrincipalKind.USER,
+        id=world.users.get(name, uuid.uuid4()),
+        tenant_id=world.id,
+        label=f"{name}@{world.slug}.example",
+        scopes=frozenset({"read", "write"}),
+        grants=(Grant(world.memberships.get(name, uuid.uuid4()),
+                      world.organizations[organization], role),),
+    )
