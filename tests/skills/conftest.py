@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from pathlib import Path
 
@@ -19,9 +20,18 @@ _loaded: dict[str, int] = {}
 
 @pytest.fixture(scope="session")
 def data_files() -> Path:
-    """The publishers' files in ../shared/data (there in CI); missing data fails loudly."""
+    """The publishers' files in ../shared/data or COALITION_REFERENCE_DIR.
+
+    CI always has them, so there a missing folder fails the run; a newcomer's
+    clone may not, and then the tests that need the full files are skipped
+    with the reason (everything else runs on the starter set).
+    """
     directory = shared_data_dir()
-    assert directory is not None, "no ../shared/data: set COALITION_REFERENCE_DIR"
+    if directory is None:
+        message = "no ../shared/data: set COALITION_REFERENCE_DIR to the publishers' files"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
     return directory
 
 
