@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
+import typer
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from typer.testing import CliRunner, Result
@@ -94,11 +95,35 @@ def _new_tenant(slug: str) -> uuid.UUID:
     return uuid.UUID(result.stdout.strip())
 
 
-COMMANDS = [
-    [], ["serve"], ["db"], ["db", "upgrade"], ["db", "downgrade"], ["db", "current"], ["demo"],
-    ["tenant"], ["tenant", "create"], ["client"], ["client", "create"], ["token"], ["keys"],
-    ["keys", "rotate"], ["keys", "list"], ["schema"], ["schema", "export"],
-]
+def _commands() -> list[list[str]]:
+    """Every command and sub-command of the CLI, found by walking it (new ones included)."""
+    found: list[list[str]] = []
+
+    def walk(command: Any, path: list[str]) -> None:
+        found.append(path)
+        for name, sub in sorted(getattr(command, "commands", {}).items()):
+            walk(sub, [*path, name])
+
+    walk(typer.main.get_command(cli), [])
+    return found
+
+
+COMMANDS = _commands()
+
+
+def test_the_walk_finds_the_known_commands() -> None:
+    assert ["tenant", "configure"] in COMMANDS
+    assert ["reference", "load"] in COMMANDS
+    assert len(COMMANDS) >= 20
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "coalition")
+def test_every_command_says_what_it_does(command: list[str]) -> None:
+    target: Any = typer.main.get_command(cli)
+    for name in command:
+        target = target.commands[name]
+
+    assert (target.help or "").strip() != ""
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "coalition")
@@ -148,6 +173,32 @@ def test_tenant_create_refuses_a_bad_slug(cli_env: Settings, slug: str) -> None:
     assert result.stdout == ""
     assert "slug must be" in result.stderr
     assert _tenant_id(cli_env, slug) is None
+
+
+def test_tenant_configure_sets_the_disclosure_rule(cli_env: Settings) -> None:
+    # given
+    slug = f"cli-{uuid.uuid4().hex[:8]}"
+    _new_tenant(slug)
+
+    # when
+    result = run("tenant", "configure", "--slug", slug, "--min-employers", "4")
+
+    # then
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["disclosure"] == {"min_employers": 4,
+                                                       "max_share_percent": 80}
+
+
+@pytest.mark.parametrize("option", [["--min-employers", "1"], ["--max-share-percent", "40"],
+                                    ["--time-zone", "Mars/Olympus"]])
+def test_tenant_configure_refuses_unsafe_settings(cli_env: Settings, option: list[str]) -> None:
+    slug = f"cli-{uuid.uuid4().hex[:8]}"
+    _new_tenant(slug)
+
+    result = run("tenant", "configure", "--slug", slug, *option)
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
 
 
 def test_client_create_prints_the_id_and_secret_once(cli_env: Settings) -> None:

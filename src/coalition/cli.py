@@ -37,9 +37,11 @@ app.add_typer(schema_app, name="schema")
 
 
 def _add_domain_commands() -> None:
+    from coalition.demand.cli import import_app
     from coalition.skills.cli import reference_app
 
     app.add_typer(reference_app, name="reference")
+    app.add_typer(import_app, name="import")
 
 
 _add_domain_commands()
@@ -198,6 +200,66 @@ def tenant_create(
     if tenant_id is None:
         raise _fail(f"a partnership with slug {slug!r} exists")
     typer.echo(str(tenant_id))
+
+
+@tenant_app.command("configure")
+def tenant_configure(
+    slug: Annotated[str, typer.Option(help="The partnership's slug.")],
+    min_employers: Annotated[
+        int | None, typer.Option(help="Pooled demand: employers a cell needs to be shown (k).")
+    ] = None,
+    max_share_percent: Annotated[
+        int | None,
+        typer.Option(help="Pooled demand: most of a cell's openings one employer may hold (p%)."),
+    ] = None,
+    time_zone: Annotated[str | None, typer.Option(help="IANA time zone.")] = None,
+) -> None:
+    """Change a partnership's settings; prints them as JSON."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from coalition.db.engine import create_session_factory
+    from coalition.demand.disclosure import DisclosureRule, InvalidDisclosureSettings
+    from coalition.tenancy.models import Tenant
+
+    if time_zone is not None:
+        try:
+            ZoneInfo(time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise _fail(f"unknown time zone {time_zone!r}") from None
+
+    async def work(engine: AsyncEngine) -> dict[str, object] | str:
+        async with create_session_factory(engine)() as session, session.begin():
+            tenant = await session.scalar(
+                select(Tenant).where(Tenant.slug == slug).with_for_update()
+            )
+            if tenant is None:
+                return f"no partnership with slug {slug!r}"
+            settings = dict(tenant.settings)
+            current = DisclosureRule.from_settings(settings)
+            try:
+                rule = DisclosureRule(
+                    min_employers=current.min_employers if min_employers is None else min_employers,
+                    max_share_percent=(
+                        current.max_share_percent
+                        if max_share_percent is None
+                        else max_share_percent
+                    ),
+                )
+            except InvalidDisclosureSettings as error:
+                return str(error)
+            settings["disclosure"] = {
+                "min_employers": rule.min_employers,
+                "max_share_percent": rule.max_share_percent,
+            }
+            if time_zone is not None:
+                settings["time_zone"] = time_zone
+            tenant.settings = settings
+            return settings
+
+    result = _with_owner(get_settings(), work)
+    if isinstance(result, str):
+        raise _fail(result)
+    typer.echo(json.dumps(result, indent=2, sort_keys=True))
 
 
 @client_app.command("create")

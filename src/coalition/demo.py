@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
+from coalition.demand.demo import seed_demand
 from coalition.skills.loader import load_reference
 from coalition.skills.starter import load_starter, shared_data_dir
 from coalition.tenancy.models import Membership, Organization, Role, Tenant, User
@@ -216,4 +217,5 @@ async def seed_demo(sessions: SessionFactory) -> list[str]:
     for partnership in PARTNERSHIPS:
         async with tenant_transaction(sessions, _id(partnership.slug)) as session:
             await _seed_partnership(session, partnership)
+    await seed_demand(sessions)
     return [partnership.slug for partnership in PARTNERSHIPS]

@@ -15,6 +15,7 @@ from strawberry.types import Info as StrawberryInfo
 from coalition.auth.principal import Principal
 from coalition.config import Settings
 from coalition.db.session import RequestTransaction
+from coalition.demand.loaders import DemandLoaders
 from coalition.errors import Unauthenticated
 from coalition.pagination import Page, PageRequest
 from coalition.skills.loaders import SkillsLoaders
@@ -103,6 +104,7 @@ class Loaders:
             tuple[uuid.UUID, PageRequest], Page[Membership]
         ] = DataLoader(load_fn=memberships)
         self.skills = SkillsLoaders(context)
+        self.demand = DemandLoaders(context)
 
 
 __all__ = ["Context", "Info", "Loaders"]

@@ -24,7 +24,8 @@ class UserError:
     message: str = strawberry.field(description="What is wrong, in plain words.")
     code: str = strawberry.field(
         description="Stable machine-readable code: REQUIRED, BLANK, TOO_SHORT, TOO_LONG, INVALID, "
-        "OUT_OF_RANGE, TAKEN, NOT_FOUND, ARCHIVED, ALREADY_ARCHIVED, ALREADY_REVOKED, LAST_ADMIN."
+        "OUT_OF_RANGE, TAKEN, DUPLICATE, TOO_MANY, NOT_FOUND, ARCHIVED, ALREADY_ARCHIVED, "
+        "ALREADY_REVOKED, LAST_ADMIN, INVALID_TRANSITION."
     )
 
 

@@ -18,6 +18,8 @@ from coalition.api.relay import Node, NodeId, from_global_id
 from coalition.audit.schema import AuditQuery
 from coalition.auth.principal import PrincipalKind
 from coalition.config import Settings
+from coalition.demand.schema import DemandMutation, DemandQuery, DemandSignalType
+from coalition.demand.summary_schema import DemandSummaryQuery
 from coalition.skills.schema import SkillsMutation, SkillsQuery
 from coalition.tenancy import service as tenancy
 from coalition.tenancy.models import Role, format_client_id
@@ -74,6 +76,9 @@ async def _node(info: Info, global_id: str) -> Node | None:
     if type_name == "ApiClient" and principal.is_partnership_admin:
         client = await loaders.api_client.load(object_id)
         return ApiClientType.from_model(client) if client else None
+    if type_name == "DemandSignal":
+        signal = await loaders.demand.signal.load(object_id)
+        return DemandSignalType.from_model(signal) if signal else None
     if type_name == "Tenant" and object_id == principal.tenant_id:
         async with info.context.session() as session:
             return TenantType.from_model(await tenancy.get_tenant(session, principal))
@@ -124,12 +129,12 @@ class NodeQuery:
 
 
 @strawberry.type(description="Everything a caller can read.")
-class Query(NodeQuery, TenancyQuery, AuditQuery, SkillsQuery):
+class Query(NodeQuery, TenancyQuery, AuditQuery, SkillsQuery, DemandQuery, DemandSummaryQuery):
     pass
 
 
 @strawberry.type(description="Everything a caller can change.")
-class Mutation(TenancyMutation, SkillsMutation):
+class Mutation(TenancyMutation, SkillsMutation, DemandMutation):
     pass
 
 

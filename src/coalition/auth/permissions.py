@@ -12,9 +12,11 @@ from __future__ import annotations
 import uuid
 
 from coalition.auth.principal import Principal
-from coalition.auth.scopes import READ, WRITE
+from coalition.auth.scopes import DEMAND_READ, READ, WRITE
 from coalition.errors import Forbidden
 from coalition.tenancy.models import Role
+
+READ_SCOPES = frozenset({READ, DEMAND_READ})
 
 
 def require_read(principal: Principal) -> None:
@@ -25,6 +27,15 @@ def require_read(principal: Principal) -> None:
             raise Forbidden("You are not a member of this partnership.")
     elif READ not in principal.scopes:
         raise Forbidden("This client lacks the 'read' scope.")
+
+
+def require_reference_read(principal: Principal) -> None:
+    """The shared vocabulary is public reference data: any member, and any client with
+    a read scope of any domain (a ``demand:read`` app must see a signal's occupation)."""
+    if principal.is_system or principal.is_user:
+        require_read(principal)
+    elif not principal.scopes & READ_SCOPES:
+        raise Forbidden("This client has no read scope.")
 
 
 def require_partnership_admin(principal: Principal) -> None:

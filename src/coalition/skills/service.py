@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Select, func, literal_column, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from coalition.auth.permissions import require_read
+from coalition.auth.permissions import require_reference_read
 from coalition.auth.principal import Principal
 from coalition.pagination import Page, PageRequest, after_clause, build_page, check_page_request
 from coalition.skills.essentials import (
@@ -136,7 +136,7 @@ async def search_occupations(
     """Detailed occupations by SOC code. ``search`` is either the start of a code
     (``51-40``, or an O*NET-SOC code) or words, each the start of a word in the title,
     a BLS direct-match title or an O*NET occupation title."""
-    require_read(principal)
+    require_reference_read(principal)
     check_page_request(page)
     statement = _occupations()
     term = (search or "").strip()
@@ -165,7 +165,7 @@ async def occupations_by_codes(
     session: AsyncSession, principal: Principal, codes: Sequence[str]
 ) -> dict[str, OccupationRecord]:
     """Occupations keyed by the codes asked for (SOC or O*NET-SOC); unknown codes are absent."""
-    require_read(principal)
+    require_reference_read(principal)
     wanted = {code: soc for code in codes if (soc := soc_code_of(code))}
     if not wanted:
         return {}
@@ -186,7 +186,7 @@ async def onet_occupations_of(
     session: AsyncSession, principal: Principal, soc_codes: Sequence[str]
 ) -> dict[str, list[OnetOccupation]]:
     """The O*NET-SOC occupations under each SOC code, ``.00`` first."""
-    require_read(principal)
+    require_reference_read(principal)
     rows = await session.scalars(
         select(OnetOccupation)
         .where(OnetOccupation.soc_code.in_(list(soc_codes)))
@@ -202,7 +202,7 @@ async def aliases_of(
     session: AsyncSession, principal: Principal, soc_codes: Sequence[str]
 ) -> dict[str, list[str]]:
     """Up to ``MAX_ALIASES`` direct-match titles per SOC code (illustrative ones first)."""
-    require_read(principal)
+    require_reference_read(principal)
     position = (
         func.row_number()
         .over(
@@ -231,7 +231,7 @@ async def skill_profiles(
     session: AsyncSession, principal: Principal, soc_codes: Sequence[str]
 ) -> dict[str, SkillProfile]:
     """The skill profile of each SOC code, most important skill first, in one statement."""
-    require_read(principal)
+    require_reference_read(principal)
     onet_codes = {f"{code}.00": code for code in soc_codes}
     rows = await session.execute(
         select(OccupationSkillRating, Skill)
@@ -282,7 +282,7 @@ async def list_skills(
     page: PageRequest,
 ) -> Page[Skill]:
     """Skills by name then ID; ``search`` matches words that start the name's words."""
-    require_read(principal)
+    require_reference_read(principal)
     check_page_request(page)
     statement = select(Skill)
     if kind is not None:
@@ -302,7 +302,7 @@ async def list_skills(
 async def skills_by_ids(
     session: AsyncSession, principal: Principal, ids: Sequence[str]
 ) -> dict[str, Skill]:
-    require_read(principal)
+    require_reference_read(principal)
     rows = await session.scalars(select(Skill).where(Skill.id.in_(list(ids))))
     return {row.id: row for row in rows}
 
@@ -321,7 +321,7 @@ def _industry_match(code: str) -> ColumnElement[bool]:
 
 
 async def get_industry(session: AsyncSession, principal: Principal, code: str) -> Industry | None:
-    require_read(principal)
+    require_reference_read(principal)
     return await session.scalar(select(Industry).where(_industry_match(code.strip())).limit(1))
 
 

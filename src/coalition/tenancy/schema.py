@@ -20,6 +20,7 @@ from coalition.api.relay import (
     to_global_id,
 )
 from coalition.auth.principal import Principal
+from coalition.demand.disclosure import DisclosureRule
 from coalition.pagination import DEFAULT_PAGE_SIZE, PageRequest
 from coalition.tenancy import models, service
 from coalition.tenancy.models import OrganizationKind as Kind
@@ -69,6 +70,22 @@ class TenantSettings:
     time_zone: str = strawberry.field(
         description="IANA time zone used for the partnership's dates."
     )
+    disclosure_min_employers: int = strawberry.field(
+        description="Pooled demand: a figure is shown only with at least this many employers."
+    )
+    disclosure_max_share_percent: int = strawberry.field(
+        description="Pooled demand: a figure is hidden when one employer holds more than this "
+        "percentage of its openings."
+    )
+
+
+def _settings(tenant: models.Tenant) -> TenantSettings:
+    rule = DisclosureRule.from_settings(tenant.settings)
+    return TenantSettings(
+        time_zone=tenant.settings.get("time_zone", "UTC"),
+        disclosure_min_employers=rule.min_employers,
+        disclosure_max_share_percent=rule.max_share_percent,
+    )
 
 
 @strawberry.type(name="Tenant", description="A regional sector partnership.")
@@ -86,7 +103,7 @@ class TenantType(Node):
             slug=tenant.slug,
             name=tenant.name,
             region=tenant.region,
-            settings=TenantSettings(time_zone=tenant.settings.get("time_zone", "UTC")),
+            settings=_settings(tenant),
             created_at=tenant.created_at,
         )
 

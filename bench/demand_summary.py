@@ -1,0 +1,249 @@
+"""How fast ``demandSummary`` answers over 100,000 signals in one partnership.
+
+    .venv/bin/python bench/demand_summary.py [--signals 100000] [--employers 200] [--runs 7]
+
+Uses the server of DATABASE_URL (its user must be allowed to create databases and
+roles), or an embedded server in a temporary folder when it is unset. Creates
+its own database, migrates it as ``coalition db upgrade`` does, generates ACTIVE
+POOLED/NAMED signals of ~200 employers over 40 occupations (the first 40 of the
+full reference set from ../shared/data when it exists, else the 31 of the starter
+set) and 8 quarters, bulk-inserted in one statement, then times
+``summary.summarize_demand`` (the service the GraphQL field calls: settings,
+one aggregate, disclosure control in Python) over several runs, and, in the
+same run, a baseline ``SELECT count(*), sum(openings)`` of the tenant's
+signals. Prints medians, their ratio and the aggregate's plan. Drops the
+database (and the role it made) at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from sqlalchemy import select, text
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from coalition.auth.principal import system_principal
+from coalition.config import Settings, get_settings
+from coalition.db.engine import SessionFactory, create_session_factory
+from coalition.db.migrate import upgrade
+from coalition.db.session import set_tenant, tenant_transaction
+from coalition.db.urls import owner_url, to_asyncpg
+from coalition.demand import summary, summary_rows
+from coalition.demand.summary import DemandDimension, DemandFilter
+from coalition.skills.loader import load_reference
+from coalition.skills.models import Occupation
+from coalition.skills.starter import shared_data_dir
+from coalition.tenancy.models import Organization, OrganizationKind, Tenant
+
+QUARTERS = [date(2027, month, 1) for month in (1, 4, 7, 10)] + [
+    date(2028, month, 1) for month in (1, 4, 7, 10)
+]
+LEARNING = ["REGISTERED_APPRENTICESHIP", "ON_THE_JOB_TRAINING", "INTERNSHIP", "EARN_AND_LEARN"]
+
+INSERT = """
+INSERT INTO demand_signals (tenant_id, id, organization_id, occupation_code, openings,
+    start_quarter, end_quarter, openings_kind, wage_min_cents, wage_max_cents, wage_unit,
+    currency, is_degree_required, work_based_learning, sharing_level, status)
+SELECT $1, id, organization_id, occupation_code, openings, start_quarter, start_quarter,
+    'GROWTH', wage_min, wage_max, wage_unit, 'USD', degree, string_to_array(learning, ','),
+    sharing, 'ACTIVE'
+FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::date[], $7::bigint[],
+            $8::bigint[], $9::text[], $10::bool[], $11::text[], $12::text[])
+    AS t(id, organization_id, occupation_code, openings, start_quarter, wage_min, wage_max,
+         wage_unit, degree, learning, sharing)
+"""
+
+
+def _dsn(url: URL) -> str:
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def generate(employers: list[uuid.UUID], occupations: list[str], count: int) -> list[list[Any]]:
+    """Columns for INSERT: a few employers post a lot, most post a little."""
+    rng = random.Random(11)
+    weights = [1 / (rank + 1) ** 0.7 for rank in range(len(employers))]
+    columns: list[list[Any]] = [[] for _ in range(11)]
+    for organization_id in rng.choices(employers, weights, k=count):
+        hourly = rng.random() < 0.7
+        low = rng.randint(1600, 3500) if hourly else rng.randint(32_000_00, 75_000_00)
+        has_wage = rng.random() < 0.8
+        learning = rng.sample(LEARNING, rng.choice((0, 0, 0, 1, 1, 2)))
+        row = [
+            uuid.uuid4(),
+            organization_id,
+            rng.choice(occupations),
+            rng.randint(1, 20),
+            rng.choice(QUARTERS),
+            low if has_wage else None,
+            low + rng.randint(0, 900 if hourly else 15_000_00) if has_wage else None,
+            ("HOUR" if hourly else "YEAR") if has_wage else None,
+            rng.random() < 0.25,
+            ",".join(learning),
+            rng.choice(("POOLED", "POOLED", "NAMED")),
+        ]
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)
+    return columns
+
+
+async def timed(runs: int, work: Callable[[], Awaitable[object]]) -> list[float]:
+    seconds = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        await work()
+        seconds.append(time.perf_counter() - started)
+    return seconds
+
+
+async def seed(sessions: SessionFactory, url: URL, args: argparse.Namespace) -> uuid.UUID:
+    tenant_id = uuid.uuid4()
+    employers = [uuid.uuid4() for _ in range(args.employers)]
+    async with sessions() as session, session.begin():
+        folder = shared_data_dir()
+        if folder is not None and not args.starter_only:
+            await load_reference(session, folder)
+        occupations = list(
+            await session.scalars(select(Occupation.soc_code).order_by(Occupation.soc_code))
+        )[:40]
+        session.add(
+            Tenant(
+                id=tenant_id,
+                slug=f"bench-{tenant_id.hex[:8]}",
+                name="Bench",
+                region="Bench",
+                settings={"time_zone": "UTC"},
+            )
+        )
+        await session.flush()
+        await set_tenant(session, tenant_id)
+        for number, organization_id in enumerate(employers):
+            session.add(
+                Organization(
+                    tenant_id=tenant_id,
+                    id=organization_id,
+                    name=f"Employer {number:03d}",
+                    kind=OrganizationKind.EMPLOYER,
+                )
+            )
+    columns = generate(employers, occupations, args.signals)
+    connection = await asyncpg.connect(_dsn(url))
+    try:
+        started = time.perf_counter()
+        async with connection.transaction():
+            await connection.execute(f"SET LOCAL app.tenant_id = '{tenant_id}'")
+            await connection.execute(INSERT, tenant_id, *columns)
+        await connection.execute("ANALYZE demand_signals")
+        print(
+            f"seeded {args.signals:,} signals of {args.employers} employers over "
+            f"{len(occupations)} occupations and {len(QUARTERS)} quarters in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
+    finally:
+        await connection.close()
+    return tenant_id
+
+
+async def measure(sessions: SessionFactory, tenant_id: uuid.UUID, runs: int) -> None:
+    principal = system_principal(tenant_id, "bench")
+    by_occupation_quarter = [DemandDimension.OCCUPATION, DemandDimension.QUARTER]
+    filtered = DemandFilter(quarter_from="2027Q2", quarter_to="2028Q1", is_degree_required=False)
+
+    async def summarize(demand_filter: DemandFilter | None) -> summary.DemandSummary:
+        async with tenant_transaction(sessions, tenant_id) as session:
+            return await summary.summarize_demand(
+                session, principal, group_by=by_occupation_quarter, filter=demand_filter
+            )
+
+    async def baseline() -> None:
+        async with tenant_transaction(sessions, tenant_id) as session:
+            await session.execute(
+                text("SELECT count(*), sum(openings) FROM demand_signals WHERE tenant_id = :t"),
+                {"t": tenant_id},
+            )
+
+    await summarize(None)  # warm the connection and the caches of the planner
+    plain = await timed(runs, baseline)
+    unfiltered = await timed(runs, lambda: summarize(None))
+    with_filter = await timed(runs, lambda: summarize(filtered))
+    result = await summarize(None)
+    shown = sum(not cell.suppressed for cell in result.cells)
+    base = statistics.median(plain)
+    print(f"cells (OCCUPATION x QUARTER): {len(result.cells)}, shown {shown}")
+    for label, seconds in (
+        ("baseline count(*), sum(openings)", plain),
+        ("demandSummary OCCUPATION x QUARTER", unfiltered),
+        ("... with a filter (2 quarters conditions, degree)", with_filter),
+    ):
+        median = statistics.median(seconds)
+        print(
+            f"{label:52s} median {median * 1000:7.1f} ms over {runs} runs"
+            f" ({median / base:5.1f} x baseline)"
+        )
+    async with tenant_transaction(sessions, tenant_id) as session:
+        await session.execute(text("SET LOCAL work_mem = '64MB'"))  # as read_rows does
+        statement = summary_rows.statement(principal, set(summary.ALWAYS_READ))
+        compiled = statement.compile(
+            dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
+        )
+        plan = await session.execute(text(f"EXPLAIN (ANALYZE, COSTS OFF) {compiled}"))
+        print("plan of the aggregate:")
+        for (line,) in plan:
+            print("   ", line)
+
+
+async def main(args: argparse.Namespace) -> None:
+    configured = get_settings()
+    with tempfile.TemporaryDirectory(prefix="coalition-bench-") as folder:
+        if configured.database_url:
+            server = owner_url(configured)
+        else:
+            from coalition.db.embedded import embedded_server_uri
+
+            server = to_asyncpg(embedded_server_uri(Path(folder)))
+        name = f"coalition_bench_{uuid.uuid4().hex[:8]}"
+        role = f"{name}_app"
+        admin = await asyncpg.connect(_dsn(server))
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        database = server.set(database=name)
+        settings = Settings(
+            database_url=database.render_as_string(hide_password=False),
+            data_dir=Path(folder),
+            app_role=role,
+        )
+        engine = create_async_engine(database)
+        try:
+            await upgrade(settings, database)
+            sessions = create_session_factory(engine)
+            tenant_id = await seed(sessions, database, args)
+            await measure(sessions, tenant_id, args.runs)
+        finally:
+            await engine.dispose()
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await admin.execute(f'DROP ROLE IF EXISTS "{role}"')
+            await admin.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--signals", type=int, default=100_000)
+    parser.add_argument("--employers", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument(
+        "--starter-only",
+        action="store_true",
+        help="do not load ../shared/data (31 occupations instead of 40)",
+    )
+    asyncio.run(main(parser.parse_args()))

@@ -1,0 +1,107 @@
+"""``coalition import demand FILE``: bulk entry from a spreadsheet (as the owner, DATABASE_URL)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+import_app = typer.Typer(help="Bulk entry from CSV files.", no_args_is_help=True)
+
+# Files with fewer rows than this import too fast for a progress bar to help.
+PROGRESS_FROM_ROWS = 2_000
+
+
+def organization_uuid(value: str) -> uuid.UUID | None:
+    """An organization's UUID, or the UUID inside its global ID; None for anything else."""
+    from coalition.api.relay import from_global_id
+
+    try:
+        return uuid.UUID(value.strip())
+    except ValueError:
+        decoded = from_global_id(value.strip(), "Organization")
+        return decoded[1] if decoded else None
+
+
+@import_app.command("demand")
+def demand(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV file with the header of docs/examples/demand.csv.",
+            metavar="FILE",
+            exists=True,
+            dir_okay=False,
+        ),
+    ],
+    tenant: Annotated[str, typer.Option(help="The partnership's slug.")],
+    organization: Annotated[str, typer.Option(help="The employer: its global ID or its UUID.")],
+) -> None:
+    """Import one employer's demand signals: every row, or none when any row is bad.
+
+    Prints a summary, or a table of every bad cell (and exits 1).
+    """
+    from rich.console import Console
+    from rich.progress import Progress
+    from rich.table import Table
+
+    from coalition.auth.principal import system_principal
+    from coalition.cli import _fail, _operator, _tenant_id, _with_owner
+    from coalition.config import get_settings
+    from coalition.db.engine import create_session_factory
+    from coalition.db.session import tenant_transaction
+    from coalition.demand.csv_import import ImportReport, import_demand_signals
+    from coalition.errors import InvalidInput
+
+    organization_id = organization_uuid(organization)
+    if organization_id is None:
+        raise _fail(f"{organization!r} is not an organization ID")
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise _fail(f"{file} is not UTF-8 text") from None
+    console = Console(stderr=True)
+    show_progress = text.count("\n") >= PROGRESS_FROM_ROWS
+
+    async def work(engine: AsyncEngine) -> ImportReport:
+        tenant_id = await _tenant_id(engine, tenant)
+        principal = system_principal(tenant_id, _operator())
+        sessions = create_session_factory(engine)
+        with Progress(console=console, disable=not show_progress, transient=True) as bar:
+            task = bar.add_task("Importing demand signals", total=None)
+
+            def advance(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            async with tenant_transaction(sessions, tenant_id) as session:
+                return await import_demand_signals(
+                    session,
+                    principal,
+                    organization_id=organization_id,
+                    text=text,
+                    progress=advance,
+                )
+
+    started = time.perf_counter()
+    try:
+        report = _with_owner(get_settings(), work)
+    except InvalidInput as error:
+        raise _fail(str(error)) from None
+    seconds = time.perf_counter() - started
+    if report.row_errors:
+        table = Table(title=f"{file.name}: nothing imported", title_justify="left")
+        for heading in ("line", "column", "problem"):
+            table.add_column(heading)
+        for problem in report.row_errors:
+            table.add_row(str(problem.line), problem.column, problem.message)
+        Console(width=120).print(table)
+        typer.echo(f"{len(report.row_errors)} problems; fix them and import again.", err=True)
+        raise typer.Exit(code=1)
+    typer.echo(f"imported {report.imported_count} demand signals in {seconds:.1f} s")
+
+
+__all__ = ["import_app", "organization_uuid"]

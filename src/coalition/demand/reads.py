@@ -1,0 +1,151 @@
+"""Reading demand signals: every query starts from ``permissions.visible_signals``.
+
+Each function filters by ``principal.tenant_id`` (through ``visible_signals``)
+and returns only what the caller may see; what it may not see is absent, as if
+the ID did not exist. The batched readers serve the per-request DataLoaders:
+one statement per batch, whatever its size.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coalition.auth.principal import Principal
+from coalition.demand.history import versions_of_signals
+from coalition.demand.models import (
+    DemandSignal,
+    DemandSignalSkill,
+    DemandSignalVersion,
+    DemandStatus,
+    SharingLevel,
+)
+from coalition.demand.permissions import may_read_demand, require_demand_read, visible_signals
+from coalition.pagination import Page, PageRequest, after_clause, build_page, check_page_request
+from coalition.skills.models import Skill
+from coalition.tenancy.models import Organization
+
+
+@dataclass(frozen=True)
+class SignalSkill:
+    """A skill a signal requires, and at which level (1 to 4)."""
+
+    skill: Skill
+    level: int
+
+
+async def list_demand_signals(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    page: PageRequest,
+    organization_id: uuid.UUID | None = None,
+    occupation_codes: Sequence[str] = (),
+    statuses: Sequence[DemandStatus] = (),
+    sharing_levels: Sequence[SharingLevel] = (),
+) -> Page[DemandSignal]:
+    """The signals the caller may see, newest first. Partner apps need ``demand:read``."""
+    require_demand_read(principal)
+    check_page_request(page)
+    statement = visible_signals(principal)
+    if organization_id is not None:
+        statement = statement.where(DemandSignal.organization_id == organization_id)
+    if occupation_codes:
+        statement = statement.where(DemandSignal.occupation_code.in_(list(occupation_codes)))
+    if statuses:
+        statement = statement.where(DemandSignal.status.in_(list(statuses)))
+    if sharing_levels:
+        statement = statement.where(DemandSignal.sharing_level.in_(list(sharing_levels)))
+    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
+    condition = after_clause(
+        [DemandSignal.created_at, DemandSignal.id],
+        page,
+        [datetime.fromisoformat, uuid.UUID],
+        descending=True,
+    )
+    if condition is not None:
+        statement = statement.where(condition)
+    rows = list(
+        await session.scalars(
+            statement.order_by(DemandSignal.created_at.desc(), DemandSignal.id.desc()).limit(
+                page.first + 1
+            )
+        )
+    )
+    return build_page(rows, page, total or 0, lambda row: (row.created_at, row.id))
+
+
+async def demand_signals_by_ids(
+    session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, DemandSignal]:
+    """The signals among ``ids`` the caller may see; the others are simply absent."""
+    if not may_read_demand(principal) or not ids:
+        return {}
+    rows = await session.scalars(visible_signals(principal).where(DemandSignal.id.in_(ids)))
+    return {row.id: row for row in rows}
+
+
+async def signal_skills_by_signal_ids(
+    session: AsyncSession, principal: Principal, signal_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[SignalSkill]]:
+    """Each visible signal's skills, by skill ID, in one statement."""
+    if not may_read_demand(principal) or not signal_ids:
+        return {}
+    visible = visible_signals(principal).where(DemandSignal.id.in_(signal_ids))
+    rows = await session.execute(
+        select(DemandSignalSkill.signal_id, DemandSignalSkill.level, Skill)
+        .join(Skill, Skill.id == DemandSignalSkill.skill_id)
+        .where(
+            DemandSignalSkill.tenant_id == principal.tenant_id,
+            DemandSignalSkill.signal_id.in_(visible.with_only_columns(DemandSignal.id)),
+        )
+        .order_by(DemandSignalSkill.signal_id, DemandSignalSkill.skill_id)
+    )
+    found: dict[uuid.UUID, list[SignalSkill]] = {}
+    for signal_id, level, skill in rows:
+        found.setdefault(signal_id, []).append(SignalSkill(skill=skill, level=level))
+    return found
+
+
+async def employers_of_signals(
+    session: AsyncSession, principal: Principal, signal_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Organization]:
+    """The employer behind each visible signal. Whoever may see a signal may see who
+    posted it (PRIVATE and DRAFT: its own people; POOLED: and partnership admins; NAMED:
+    everyone), so the visibility rule alone decides."""
+    if not may_read_demand(principal) or not signal_ids:
+        return {}
+    visible = visible_signals(principal).where(DemandSignal.id.in_(signal_ids)).subquery()
+    rows = await session.execute(
+        select(visible.c.id, Organization).join(
+            Organization,
+            (Organization.tenant_id == visible.c.tenant_id)
+            & (Organization.id == visible.c.organization_id),
+        )
+    )
+    return {signal_id: organization for signal_id, organization in rows}
+
+
+async def versions_of_signal(
+    session: AsyncSession, principal: Principal, *, signal_id: uuid.UUID, page: PageRequest
+) -> Page[DemandSignalVersion] | None:
+    """One signal's history, newest first; None when the caller may not read it."""
+    if not may_read_demand(principal):
+        return None
+    pages = await versions_of_signals(session, principal, [signal_id], page=page)
+    return pages[signal_id]
+
+
+__all__ = [
+    "SignalSkill",
+    "demand_signals_by_ids",
+    "employers_of_signals",
+    "list_demand_signals",
+    "signal_skills_by_signal_ids",
+    "versions_of_signal",
+]

@@ -1,0 +1,302 @@
+# mypy: disable-error-code="untyped-decorator"
+"""GraphQL types, queries and mutations of demand signals (translation only).
+
+The employer organization and the occupation are the tenancy and vocabulary
+domains' own types, referenced lazily (``strawberry.lazy``) so this package
+imports no other domain's schema module at load time.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+from coalition.api.context import Info
+from coalition.api.money import Money
+from coalition.api.mutations import UserError, decode_id, run_mutation
+from coalition.api.relay import After, Connection, First, Node, NodeId, from_global_id, to_global_id
+from coalition.auth.principal import Principal
+from coalition.demand import (
+    csv_import,
+    enums,  # noqa: F401  (describes the enums before they are used)
+    models,
+    reads,
+    service,
+)
+from coalition.demand.history_schema import DemandSignalVersionType
+from coalition.demand.inputs import (
+    CreateDemandSignalInput,
+    DemandSignalFilter,
+    ImportDemandSignalsInput,
+    UpdateDemandSignalInput,
+    WithdrawDemandSignalInput,
+    create_fields,
+    update_fields,
+)
+from coalition.demand.quarters import format_quarter
+from coalition.errors import InvalidInput
+from coalition.errors import UserError as DomainUserError
+from coalition.pagination import DEFAULT_PAGE_SIZE, PageRequest
+
+if TYPE_CHECKING:
+    from coalition.skills.schema import OccupationType, SkillType
+    from coalition.tenancy.schema import OrganizationType
+
+SKILLS_SCHEMA = "coalition.skills.schema"
+TENANCY_SCHEMA = "coalition.tenancy.schema"
+
+
+@strawberry.type(name="DemandSkill", description="A skill a demand signal requires.")
+class DemandSkill:
+    skill: Annotated[SkillType, strawberry.lazy(SKILLS_SCHEMA)] = strawberry.field(
+        description="The skill."
+    )
+    level: int = strawberry.field(description="Level required, 1 (basic) to 4 (expert).")
+
+
+@strawberry.type(
+    name="DemandSignal",
+    description="An employer's expected openings for one occupation over a horizon of quarters.",
+)
+class DemandSignalType(Node):
+    openings: int = strawberry.field(description="Number of openings expected.")
+    start_quarter: str = strawberry.field(description="First quarter of the horizon, e.g. 2027Q1.")
+    end_quarter: str = strawberry.field(description="Last quarter of the horizon, e.g. 2027Q4.")
+    openings_kind: models.OpeningsKind = strawberry.field(description="Growth or replacement.")
+    wage_min: Money | None = strawberry.field(description="Lowest wage offered, if given.")
+    wage_max: Money | None = strawberry.field(description="Highest wage offered, if given.")
+    wage_unit: models.WageUnit | None = strawberry.field(
+        description="Per hour or per year; set whenever a wage is."
+    )
+    is_degree_required: bool = strawberry.field(
+        description="Whether a degree is required (default no: skills-based hiring)."
+    )
+    credentials: list[str] = strawberry.field(description="Credentials accepted.")
+    work_based_learning: list[models.WorkBasedLearning] = strawberry.field(
+        description="Work-based learning the employer will host."
+    )
+    city: str | None = strawberry.field(description="Work location: city.")
+    postal_code: str | None = strawberry.field(description="Work location: ZIP code.")
+    sharing_level: models.SharingLevel = strawberry.field(description="Who may see the signal.")
+    status: models.DemandStatus = strawberry.field(description="Draft, active, filled, withdrawn.")
+    version: int = strawberry.field(description="Version number: 1 as posted, +1 per change.")
+    created_at: datetime = strawberry.field(description="When it was posted.")
+    updated_at: datetime = strawberry.field(description="When it last changed.")
+    model: strawberry.Private[models.DemandSignal]
+
+    @classmethod
+    def from_model(cls, signal: models.DemandSignal) -> DemandSignalType:
+        return cls(
+            id=to_global_id("DemandSignal", signal.id),
+            openings=signal.openings,
+            start_quarter=format_quarter(signal.start_quarter),
+            end_quarter=format_quarter(signal.end_quarter),
+            openings_kind=signal.openings_kind,
+            wage_min=Money.of(signal.wage_min_cents, signal.currency),
+            wage_max=Money.of(signal.wage_max_cents, signal.currency),
+            wage_unit=signal.wage_unit,
+            is_degree_required=signal.is_degree_required,
+            credentials=list(signal.credentials),
+            work_based_learning=[models.WorkBasedLearning(k) for k in signal.work_based_learning],
+            city=signal.city,
+            postal_code=signal.postal_code,
+            sharing_level=signal.sharing_level,
+            status=signal.status,
+            version=signal.version,
+            created_at=signal.created_at,
+            updated_at=signal.updated_at,
+            model=signal,
+        )
+
+    @strawberry.field(
+        description="The employer. Whoever may see a signal may see who posted it: its own "
+        "people (PRIVATE, DRAFT), partnership admins too (POOLED), everyone (NAMED)."
+    )
+    async def organization(
+        self, info: Info
+    ) -> Annotated[OrganizationType, strawberry.lazy(TENANCY_SCHEMA)] | None:
+        from coalition.tenancy.schema import OrganizationType
+
+        organization = await info.context.loaders.demand.employer.load(self.model.id)
+        return OrganizationType.from_model(organization) if organization else None
+
+    @strawberry.field(description="The occupation (SOC 2018).")
+    async def occupation(
+        self, info: Info
+    ) -> Annotated[OccupationType, strawberry.lazy(SKILLS_SCHEMA)] | None:
+        from coalition.skills.schema import OccupationType
+
+        record = await info.context.loaders.skills.occupation.load(self.model.occupation_code)
+        return OccupationType.from_record(record) if record else None
+
+    @strawberry.field(description="Required skills with their levels, by skill ID.")
+    async def skills(self, info: Info) -> list[DemandSkill]:
+        from coalition.skills.schema import SkillType
+
+        found: list[reads.SignalSkill] = (
+            await info.context.loaders.demand.skills.load(self.model.id) or []
+        )
+        return [DemandSkill(skill=SkillType.from_model(s.skill), level=s.level) for s in found]
+
+    @strawberry.field(
+        description="Earlier and current versions, newest first: who changed what, when. Null "
+        "for viewers outside the employer other than partnership admins."
+    )
+    async def history(
+        self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
+    ) -> Connection[DemandSignalVersionType] | None:
+        page = await info.context.loaders.demand.history.load(
+            (self.model.id, PageRequest(first=first, after=after))
+        )
+        return None if page is None else Connection.of(page, DemandSignalVersionType.from_model)
+
+
+@strawberry.type(description="Result of a change to a demand signal.")
+class DemandSignalPayload:
+    demand_signal: DemandSignalType | None = strawberry.field(description="The signal.")
+    user_errors: list[UserError] = strawberry.field(description="Problems with the input.")
+
+
+@strawberry.type(description="A problem with one cell of an imported file.")
+class ImportRowError:
+    line: int = strawberry.field(description="Line of the file, counting the header as 1.")
+    column: str = strawberry.field(description="The column's header name.")
+    message: str = strawberry.field(description="What is wrong, in plain words.")
+
+
+@strawberry.type(description="Result of an import: all rows, or none when any row is bad.")
+class ImportDemandSignalsPayload:
+    imported_count: int = strawberry.field(description="Signals imported (0 on any error).")
+    row_errors: list[ImportRowError] = strawberry.field(
+        description="Every problem found in the file; nothing was imported if there is one."
+    )
+    user_errors: list[UserError] = strawberry.field(description="Problems with the input.")
+
+
+def _payload(signal: models.DemandSignal | None, errors: list[UserError]) -> DemandSignalPayload:
+    return DemandSignalPayload(
+        demand_signal=DemandSignalType.from_model(signal) if signal else None, user_errors=errors
+    )
+
+
+@strawberry.type
+class DemandQuery:
+    @strawberry.field(description="Demand signals the caller may see, newest first.")
+    async def demand_signals(
+        self,
+        info: Info,
+        first: First = DEFAULT_PAGE_SIZE,
+        after: After = None,
+        filter: Annotated[
+            DemandSignalFilter | None,
+            strawberry.argument(description="Which signals: employer, occupations, statuses."),
+        ] = None,
+    ) -> Connection[DemandSignalType]:
+        principal = info.context.require_principal()
+        chosen = filter or DemandSignalFilter()
+        organization_id = None
+        if chosen.organization_id is not None:
+            decoded = from_global_id(chosen.organization_id, "Organization")
+            if decoded is None:
+                raise InvalidInput(
+                    [DomainUserError(("organizationId",), "Not an organization ID.", "INVALID")]
+                )
+            organization_id = decoded[1]
+        async with info.context.session() as session:
+            page = await service.list_demand_signals(
+                session,
+                principal,
+                page=PageRequest(first=first, after=after),
+                organization_id=organization_id,
+                occupation_codes=chosen.occupation_codes or (),
+                statuses=chosen.statuses or (),
+                sharing_levels=chosen.sharing_levels or (),
+            )
+        return Connection.of(page, DemandSignalType.from_model)
+
+    @strawberry.field(description="One demand signal; null if there is none the caller may see.")
+    async def demand_signal(self, info: Info, id: NodeId) -> DemandSignalType | None:
+        info.context.require_principal()
+        decoded = from_global_id(id, "DemandSignal")
+        if decoded is None:
+            return None
+        signal = await info.context.loaders.demand.signal.load(decoded[1])
+        return DemandSignalType.from_model(signal) if signal else None
+
+
+@strawberry.type
+class DemandMutation:
+    @strawberry.mutation(description="Post an employer's demand (its members, partnership admins).")
+    async def create_demand_signal(
+        self,
+        info: Info,
+        input: Annotated[CreateDemandSignalInput, strawberry.argument(description="The signal.")],
+    ) -> DemandSignalPayload:
+        async def action(session: Any, principal: Principal) -> models.DemandSignal:
+            organization_id = decode_id(input.organization_id, "Organization", "organizationId")
+            return await service.create_demand_signal(
+                session, principal, organization_id=organization_id, fields=create_fields(input)
+            )
+
+        return _payload(*await run_mutation(info, action))
+
+    @strawberry.mutation(description="Change a demand signal; its earlier version is kept.")
+    async def update_demand_signal(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateDemandSignalInput, strawberry.argument(description="The signal and changes.")
+        ],
+    ) -> DemandSignalPayload:
+        async def action(session: Any, principal: Principal) -> models.DemandSignal:
+            signal_id = decode_id(input.id, "DemandSignal", "id")
+            return await service.update_demand_signal(
+                session, principal, signal_id=signal_id, fields=update_fields(input)
+            )
+
+        return _payload(*await run_mutation(info, action))
+
+    @strawberry.mutation(description="Withdraw a DRAFT or ACTIVE demand signal (final).")
+    async def withdraw_demand_signal(
+        self,
+        info: Info,
+        input: Annotated[WithdrawDemandSignalInput, strawberry.argument(description="The signal.")],
+    ) -> DemandSignalPayload:
+        async def action(session: Any, principal: Principal) -> models.DemandSignal:
+            signal_id = decode_id(input.id, "DemandSignal", "id")
+            return await service.withdraw_demand_signal(session, principal, signal_id=signal_id)
+
+        return _payload(*await run_mutation(info, action))
+
+    @strawberry.mutation(
+        description="Import an employer's demand from CSV text (the header of "
+        "docs/examples/demand.csv): every row, or none when any row is bad."
+    )
+    async def import_demand_signals(
+        self,
+        info: Info,
+        input: Annotated[
+            ImportDemandSignalsInput, strawberry.argument(description="The employer and file.")
+        ],
+    ) -> ImportDemandSignalsPayload:
+        async def action(session: Any, principal: Principal) -> csv_import.ImportReport:
+            organization_id = decode_id(input.organization_id, "Organization", "organizationId")
+            report = await csv_import.import_demand_signals(
+                session, principal, organization_id=organization_id, text=input.csv
+            )
+            return report
+
+        report, errors = await run_mutation(info, action)
+        return ImportDemandSignalsPayload(
+            imported_count=report.imported_count if report else 0,
+            row_errors=[
+                ImportRowError(line=e.line, column=e.column, message=e.message)
+                for e in (report.row_errors if report else [])
+            ],
+            user_errors=errors,
+        )
+
+
+__all__ = ["DemandMutation", "DemandQuery", "DemandSignalType"]

@@ -1,0 +1,168 @@
+"""Properties of the disclosure rule over random markets (hypothesis, bounded).
+
+What is proved for every example, from the records alone (not the engine's internals):
+(a) every shown number passes the rule; (b) in a one-way breakdown with a shown
+total, the hidden cells are none or at least two, and together they pass the rule:
+all an attacker can compute from one response is their sum, a number that passes;
+(c) a filtered number shown never hides a part that fails: what the filter drops
+from it is none or passes; (d) a suppressed number carries no numbers; (e) an
+occupation the occupation breakdown hides (failing, or its partner) is shown in
+no cell of a one- or two-way breakdown nor as a total filtered to it: no response
+publishes what another hides to protect a neighbour. Exact recovery across many
+responses is attacked in test_summary_attacks.py.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coalition.demand.disclosure import (
+    Breakdown,
+    Condition,
+    Dimension,
+    Disclosure,
+    DisclosureRule,
+    Figure,
+    Record,
+    disclose,
+    hidden_in_line,
+)
+
+ATTRIBUTES = frozenset({"occupation", "quarter", "degree"})
+DIMENSIONS = {name: Dimension(name, name) for name in ("occupation", "quarter", "degree")}
+
+records_strategy = st.lists(
+    st.builds(
+        lambda employer, openings, occupation, quarter, degree: Record(
+            employer, openings, {"occupation": occupation, "quarter": quarter, "degree": degree}
+        ),
+        st.sampled_from("abcdefg"),
+        st.integers(1, 60),
+        st.sampled_from("ABCDE"),
+        st.sampled_from(("Q1", "Q2", "Q3")),
+        st.booleans(),
+    ),
+    min_size=1,
+    max_size=40,
+)
+rules = st.builds(DisclosureRule, st.integers(2, 4), st.integers(50, 100))
+EXAMPLES = settings(max_examples=200, deadline=None, database=None, derandomize=True)
+
+
+def contributions(records: list[Record], member: Callable[[Record], bool]) -> dict[str, int]:
+    totals: defaultdict[str, int] = defaultdict(int)
+    for record in records:
+        if member(record):
+            totals[str(record.employer)] += record.openings
+    return totals
+
+
+def in_cell(dimensions: tuple[str, ...], key: tuple[Any, ...]) -> Callable[[Record], bool]:
+    return lambda r: all(r.values[d] == k for d, k in zip(dimensions, key, strict=True))
+
+
+def assert_no_numbers(figure: Figure) -> None:
+    assert (figure.openings, figure.employer_count, figure.median_wage_cents,
+            figure.currency) == (None, None, None, None)
+
+
+def breakdown_of(result: Disclosure) -> dict[tuple[Any, ...], Figure]:
+    return {cell.key: cell for cell in result.cells}
+
+
+@EXAMPLES
+@given(records_strategy, rules, st.sampled_from([("occupation",), ("quarter",),
+                                                 ("occupation", "quarter"),
+                                                 ("quarter", "degree")]))
+def test_shown_numbers_pass_and_hidden_ones_carry_nothing(
+    records: list[Record], rule: DisclosureRule, dimensions: tuple[str, ...]
+) -> None:
+    breakdown = Breakdown(tuple(DIMENSIONS[d] for d in dimensions), (), ATTRIBUTES)
+
+    result = disclose(records, rule, breakdown)
+
+    for cell in [*result.cells, result.total]:
+        member = in_cell(dimensions, cell.key) if cell.key else (lambda r: True)
+        if cell.suppressed:
+            assert_no_numbers(cell)
+        else:
+            found = contributions(records, member)
+            assert rule.allows(found)
+            assert (cell.openings, cell.employer_count) == (sum(found.values()), len(found))
+    keys = {tuple(r.values[d] for d in dimensions) for r in records}
+    assert [cell.key for cell in result.cells] == sorted(keys)
+
+
+@EXAMPLES
+@given(records_strategy, rules, st.sampled_from(("occupation", "quarter", "degree")))
+def test_hidden_cells_of_a_shown_total_are_two_or_more_and_pass_together(
+    records: list[Record], rule: DisclosureRule, dimension: str
+) -> None:
+    result = disclose(records, rule, Breakdown((DIMENSIONS[dimension],), (), ATTRIBUTES))
+
+    hidden = {cell.key[0] for cell in result.cells if cell.suppressed}
+    if not result.total.suppressed and hidden:
+        assert len(hidden) >= 2
+        assert rule.allows(contributions(records, lambda r: r.values[dimension] in hidden))
+        shown = sum(cell.openings or 0 for cell in result.cells)
+        assert result.total.openings is not None
+        assert result.total.openings - shown == sum(
+            r.openings for r in records if r.values[dimension] in hidden
+        )
+
+
+def _in_part(record: Record, *, place: Callable[[Record], bool], degree: bool,
+             keep: bool) -> bool:
+    """In the cell, and kept (or dropped) by the filter on the degree."""
+    return place(record) and (record.values["degree"] is degree) is keep
+
+
+@EXAMPLES
+@given(records_strategy, rules, st.booleans(), st.sampled_from(("occupation", "quarter")))
+def test_what_a_filter_drops_from_a_shown_number_passes_or_is_nothing(
+    records: list[Record], rule: DisclosureRule, degree: bool, dimension: str
+) -> None:
+    condition = Condition("degree", lambda required: required is degree)
+    breakdown = Breakdown((DIMENSIONS[dimension],), (condition,), ATTRIBUTES)
+
+    result = disclose(records, rule, breakdown)
+
+    for cell in [*result.cells, result.total]:
+        if cell.suppressed:
+            assert_no_numbers(cell)
+            continue
+        place = in_cell((dimension,), cell.key) if cell.key else (lambda r: True)
+
+        kept = contributions(records, partial(_in_part, place=place, degree=degree, keep=True))
+        dropped = contributions(records, partial(_in_part, place=place, degree=degree, keep=False))
+        assert rule.allows(kept)
+        assert not dropped or rule.allows(dropped)
+
+
+@EXAMPLES
+@given(records_strategy, rules, st.sampled_from("ABCDE"))
+def test_no_response_shows_an_occupation_the_occupation_breakdown_hides(
+    records: list[Record], rule: DisclosureRule, occupation: str
+) -> None:
+    by_occupation = {
+        code: contributions(records, lambda r, code=code: r.values["occupation"] == code)
+        for code in {r.values["occupation"] for r in records}
+    }
+    hidden = hidden_in_line(by_occupation, rule)
+
+    one_way = disclose(records, rule, Breakdown((DIMENSIONS["occupation"],), (), ATTRIBUTES))
+    two_way = disclose(records, rule, Breakdown(
+        (DIMENSIONS["occupation"], DIMENSIONS["quarter"]), (), ATTRIBUTES))
+    filtered = disclose(records, rule, Breakdown(
+        (), (Condition("occupation", lambda code: code == occupation),), ATTRIBUTES))
+
+    for result in (one_way, two_way):
+        assert not any(cell.key[0] in hidden and not cell.suppressed for cell in result.cells)
+    if occupation in hidden:
+        assert filtered.total.suppressed
