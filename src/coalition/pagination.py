@@ -14,7 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, tuple_
+from sqlalchemy import ColumnElement, Select, func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.errors import InvalidInput, UserError
 
@@ -106,4 +107,34 @@ def build_page(
         cursors=[encode_cursor(sort_key(item)) for item in items],
         has_next_page=len(rows) > page.first,
         total_count=total_count,
+    )
+
+
+@dataclass(frozen=True)
+class SortKey:
+    """The order of a list: ORM attributes (last one unique), how to read each back from
+    a cursor, and the direction."""
+
+    columns: Sequence[Any]
+    parsers: Sequence[Callable[[str], Any]]
+    descending: bool = False
+
+
+async def fetch_page(
+    session: AsyncSession, statement: Select[Any], page: PageRequest, key: SortKey
+) -> Page[Any]:
+    """One page of ``statement``'s rows in ``key`` order, with the total: two statements.
+
+    ``statement`` selects one ORM entity and carries every filter (tenant included).
+    """
+    check_page_request(page)
+    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
+    condition = after_clause(key.columns, page, key.parsers, descending=key.descending)
+    if condition is not None:
+        statement = statement.where(condition)
+    order = [column.desc() if key.descending else column for column in key.columns]
+    rows = list(await session.scalars(statement.order_by(*order).limit(page.first + 1)))
+    names = [column.key for column in key.columns]
+    return build_page(
+        rows, page, total or 0, lambda row: tuple(getattr(row, name) for name in names)
     )

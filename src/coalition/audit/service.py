@@ -10,20 +10,14 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.audit.models import AuditEvent
 from coalition.auth.permissions import require_partnership_admin
 from coalition.auth.principal import Principal
 from coalition.observability import request_id_var
-from coalition.pagination import (
-    Page,
-    PageRequest,
-    after_clause,
-    build_page,
-    check_page_request,
-)
+from coalition.pagination import Page, PageRequest, SortKey, fetch_page
 
 
 def _jsonable(value: Any) -> Any:
@@ -73,17 +67,10 @@ async def list_events(
 ) -> Page[AuditEvent]:
     """Newest first. Partnership admins only."""
     require_partnership_admin(principal)
-    check_page_request(page)
     scoped = select(AuditEvent).where(AuditEvent.tenant_id == principal.tenant_id)
-    total = await session.scalar(select(func.count()).select_from(scoped.subquery()))
-    statement = scoped.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
-    condition = after_clause(
+    key = SortKey(
         [AuditEvent.occurred_at, AuditEvent.id],
-        page,
         [datetime.fromisoformat, uuid.UUID],
         descending=True,
     )
-    if condition is not None:
-        statement = statement.where(condition)
-    rows = list(await session.scalars(statement.limit(page.first + 1)))
-    return build_page(rows, page, total or 0, lambda event: (event.occurred_at, event.id))
+    return await fetch_page(session, scoped, page, key)

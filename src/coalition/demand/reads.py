@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.auth.principal import Principal
@@ -26,7 +26,12 @@ from coalition.demand.models import (
     SharingLevel,
 )
 from coalition.demand.permissions import may_read_demand, require_demand_read, visible_signals
-from coalition.pagination import Page, PageRequest, after_clause, build_page, check_page_request
+from coalition.pagination import (
+    Page,
+    PageRequest,
+    SortKey,
+    fetch_page,
+)
 from coalition.skills.models import Skill
 from coalition.tenancy.models import Organization
 
@@ -51,7 +56,6 @@ async def list_demand_signals(
 ) -> Page[DemandSignal]:
     """The signals the caller may see, newest first. Partner apps need ``demand:read``."""
     require_demand_read(principal)
-    check_page_request(page)
     statement = visible_signals(principal)
     if organization_id is not None:
         statement = statement.where(DemandSignal.organization_id == organization_id)
@@ -61,23 +65,12 @@ async def list_demand_signals(
         statement = statement.where(DemandSignal.status.in_(list(statuses)))
     if sharing_levels:
         statement = statement.where(DemandSignal.sharing_level.in_(list(sharing_levels)))
-    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
-    condition = after_clause(
+    key = SortKey(
         [DemandSignal.created_at, DemandSignal.id],
-        page,
         [datetime.fromisoformat, uuid.UUID],
         descending=True,
     )
-    if condition is not None:
-        statement = statement.where(condition)
-    rows = list(
-        await session.scalars(
-            statement.order_by(DemandSignal.created_at.desc(), DemandSignal.id.desc()).limit(
-                page.first + 1
-            )
-        )
-    )
-    return build_page(rows, page, total or 0, lambda row: (row.created_at, row.id))
+    return await fetch_page(session, statement, page, key)
 
 
 async def demand_signals_by_ids(

@@ -19,7 +19,15 @@ from sqlalchemy.orm import aliased
 
 from coalition.auth.permissions import require_reference_read
 from coalition.auth.principal import Principal
-from coalition.pagination import Page, PageRequest, after_clause, build_page, check_page_request
+from coalition.pagination import (
+    Page,
+    PageRequest,
+    SortKey,
+    after_clause,
+    build_page,
+    check_page_request,
+    fetch_page,
+)
 from coalition.skills.essentials import (
     EssentialSkillView,
     essential_skills,
@@ -283,20 +291,12 @@ async def list_skills(
 ) -> Page[Skill]:
     """Skills by name then ID; ``search`` matches words that start the name's words."""
     require_reference_read(principal)
-    check_page_request(page)
     statement = select(Skill)
     if kind is not None:
         statement = statement.where(Skill.kind == kind)
     if search and (words := _words(search)):
         statement = statement.where(_matches(Skill.name, words))
-    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
-    condition = after_clause([Skill.name, Skill.id], page, [str, str])
-    if condition is not None:
-        statement = statement.where(condition)
-    rows = list(
-        await session.scalars(statement.order_by(Skill.name, Skill.id).limit(page.first + 1))
-    )
-    return build_page(rows, page, total or 0, lambda skill: (skill.name, skill.id))
+    return await fetch_page(session, statement, page, SortKey([Skill.name, Skill.id], [str, str]))
 
 
 async def skills_by_ids(

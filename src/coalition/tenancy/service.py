@@ -31,7 +31,15 @@ from coalition.auth.principal import Principal
 from coalition.auth.scopes import unknown_scopes
 from coalition.auth.secrets import hash_client_secret, new_client_secret
 from coalition.errors import InvalidInput, UserError
-from coalition.pagination import Page, PageRequest, after_clause, build_page, check_page_request
+from coalition.pagination import (
+    Page,
+    PageRequest,
+    SortKey,
+    after_clause,
+    build_page,
+    check_page_request,
+    fetch_page,
+)
 from coalition.skills.service import industry_exists
 from coalition.tenancy import validation
 from coalition.tenancy.models import (
@@ -111,7 +119,6 @@ async def list_organizations(
 ) -> Page[Organization]:
     """Organizations ordered by name then ID; any member or a ``read`` client may list."""
     require_read(principal)
-    check_page_request(page)
     statement = _organizations(principal)
     if kinds:
         statement = statement.where(Organization.kind.in_(list(kinds)))
@@ -121,16 +128,8 @@ async def list_organizations(
         statement = statement.where(Organization.name.ilike(f"%{escaped}%", escape="\\"))
     if not include_archived:
         statement = statement.where(Organization.archived_at.is_(None))
-    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
-    condition = after_clause([Organization.name, Organization.id], page, [str, uuid.UUID])
-    if condition is not None:
-        statement = statement.where(condition)
-    rows = list(
-        await session.scalars(
-            statement.order_by(Organization.name, Organization.id).limit(page.first + 1)
-        )
-    )
-    return build_page(rows, page, total or 0, lambda row: (row.name, row.id))
+    key = SortKey([Organization.name, Organization.id], [str, uuid.UUID])
+    return await fetch_page(session, statement, page, key)
 
 
 async def organizations_by_ids(
@@ -481,20 +480,9 @@ async def list_api_clients(
     session: AsyncSession, principal: Principal, *, page: PageRequest
 ) -> Page[ApiClient]:
     require_partnership_admin(principal)
-    check_page_request(page)
     scoped = select(ApiClient).where(ApiClient.tenant_id == principal.tenant_id)
-    total = await session.scalar(select(func.count()).select_from(scoped.subquery()))
-    condition = after_clause(
-        [ApiClient.created_at, ApiClient.id], page, [datetime.fromisoformat, uuid.UUID]
-    )
-    if condition is not None:
-        scoped = scoped.where(condition)
-    rows = list(
-        await session.scalars(
-            scoped.order_by(ApiClient.created_at, ApiClient.id).limit(page.first + 1)
-        )
-    )
-    return build_page(rows, page, total or 0, lambda row: (row.created_at, row.id))
+    key = SortKey([ApiClient.created_at, ApiClient.id], [datetime.fromisoformat, uuid.UUID])
+    return await fetch_page(session, scoped, page, key)
 
 
 async def api_clients_by_ids(
