@@ -215,17 +215,9 @@ def tenant_configure(
     time_zone: Annotated[str | None, typer.Option(help="IANA time zone.")] = None,
 ) -> None:
     """Change a partnership's settings; prints them as JSON."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     from coalition.db.engine import create_session_factory
-    from coalition.demand.disclosure import DisclosureRule, InvalidDisclosureSettings
     from coalition.tenancy.models import Tenant
-
-    if time_zone is not None:
-        try:
-            ZoneInfo(time_zone)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise _fail(f"unknown time zone {time_zone!r}") from None
+    from coalition.tenancy.validation import tenant_settings
 
     async def work(engine: AsyncEngine) -> dict[str, object] | str:
         async with create_session_factory(engine)() as session, session.begin():
@@ -234,25 +226,14 @@ def tenant_configure(
             )
             if tenant is None:
                 return f"no partnership with slug {slug!r}"
-            settings = dict(tenant.settings)
-            current = DisclosureRule.from_settings(settings)
-            try:
-                rule = DisclosureRule(
-                    min_employers=current.min_employers if min_employers is None else min_employers,
-                    max_share_percent=(
-                        current.max_share_percent
-                        if max_share_percent is None
-                        else max_share_percent
-                    ),
-                )
-            except InvalidDisclosureSettings as error:
-                return str(error)
-            settings["disclosure"] = {
-                "min_employers": rule.min_employers,
-                "max_share_percent": rule.max_share_percent,
-            }
-            if time_zone is not None:
-                settings["time_zone"] = time_zone
+            settings, errors = tenant_settings(
+                tenant.settings,
+                min_employers=min_employers,
+                max_share_percent=max_share_percent,
+                time_zone=time_zone,
+            )
+            if errors:
+                return "; ".join(error.message for error in errors)
             tenant.settings = settings
             return settings
 

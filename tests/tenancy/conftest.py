@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
-from coalition.tenancy.models import ApiClient, Membership, Organization, User
+from coalition.tenancy.models import ApiClient, Membership, Organization, Tenant, User
 
 # The audit log is left out on purpose: a refused mutation does write its denial there.
 SNAPSHOT_MODELS = (Organization, User, Membership, ApiClient)
@@ -22,7 +22,8 @@ Snapshot = Callable[[uuid.UUID], Awaitable[Rows]]
 
 @pytest.fixture
 def snapshot(owner_sessions: SessionFactory) -> Snapshot:
-    """Every row of the tenant's organizations, users, memberships and API clients, read
+    """Every row of the tenant's organizations, users, memberships and API clients (and
+    the partnership's own row), read
     as the owner inside the tenant. The WHERE is needed: the test server's owner is a
     superuser, and superusers bypass row-level security even where it is FORCEd."""
 
@@ -34,6 +35,8 @@ def snapshot(owner_sessions: SessionFactory) -> Snapshot:
                 statement = select(table).where(table.c.tenant_id == tenant_id)
                 result = await session.execute(statement.order_by(table.c.id))
                 rows[model.__tablename__] = [dict(row) for row in result.mappings()]
+            tenant = await session.execute(select(Tenant.__table__).where(Tenant.id == tenant_id))
+            rows["tenants"] = [dict(row) for row in tenant.mappings()]
         return rows
 
     return take

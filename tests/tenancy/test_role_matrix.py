@@ -107,6 +107,12 @@ def _client_revoked(world: World, before: Rows, after: Rows) -> None:
     )
 
 
+def _settings_updated(world: World, before: Rows, after: Rows) -> None:
+    _unchanged_except(before, after, "tenants")
+    assert after["tenants"][0]["settings"]["disclosure"] == {
+        "min_employers": 4, "max_share_percent": 80}
+
+
 @dataclass(frozen=True)
 class Case:
     field: str
@@ -191,6 +197,14 @@ CASES: dict[str, Case] = {
         lambda world: {"input": {"name": "Matrix Dashboard", "scopes": ["read"]}},
         frozenset({"admin"}),
         _client_created,
+    ),
+    "updateTenantSettings": Case(
+        "updateTenantSettings",
+        f"""mutation($input: UpdateTenantSettingsInput!) {{ updateTenantSettings(input: $input) {{
+            tenant {{ slug }} {USER_ERRORS} }} }}""",
+        lambda world: {"input": {"minEmployers": 4}},
+        frozenset({"admin"}),
+        _settings_updated,
     ),
     "revokeApiClient": Case(
         "revokeApiClient",

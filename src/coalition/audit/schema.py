@@ -15,7 +15,7 @@ from coalition.audit import service
 from coalition.audit.models import AuditEvent
 from coalition.pagination import DEFAULT_PAGE_SIZE, PageRequest
 
-_OBJECT_TYPES = {"Organization", "Membership", "ApiClient", "User"}
+_OBJECT_TYPES = {"Organization", "Membership", "ApiClient", "User", "Tenant", "DemandSignal"}
 
 
 @strawberry.type(name="AuditEvent", description="One recorded action.")

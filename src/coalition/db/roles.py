@@ -15,7 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 # Append-only tables (audit_events) get no UPDATE or DELETE.
 APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
-    "tenants": ("SELECT",),
+    # UPDATE only of the caller's own row (RLS policy tenant_self_update, migration 0004).
+    "tenants": ("SELECT", "UPDATE"),
     "signing_keys": ("SELECT",),
     "organizations": ("SELECT", "INSERT", "UPDATE"),
     "users": ("SELECT", "INSERT", "UPDATE"),

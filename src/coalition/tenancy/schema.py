@@ -283,6 +283,26 @@ class RevokeApiClientInput:
     id: strawberry.ID = strawberry.field(description="The client.")
 
 
+@strawberry.input(description="New settings for the partnership: omitted ones stay.")
+class UpdateTenantSettingsInput:
+    min_employers: int | None = strawberry.field(
+        default=None,
+        description="Pooled demand: employers a figure needs to be shown (k, at least 2).",
+    )
+    max_share_percent: int | None = strawberry.field(
+        default=None,
+        description="Pooled demand: most of a figure's openings one employer may hold "
+        "(p, 50 to 100).",
+    )
+    time_zone: str | None = strawberry.field(default=None, description="IANA time zone.")
+
+
+@strawberry.type(description="Result of changing the partnership's settings.")
+class TenantPayload:
+    tenant: TenantType | None = strawberry.field(description="The partnership.")
+    user_errors: list[UserError] = strawberry.field(description="Problems with the input.")
+
+
 @strawberry.type(description="Result of a change to an organization.")
 class OrganizationPayload:
     organization: OrganizationType | None = strawberry.field(description="The organization.")
@@ -369,6 +389,29 @@ class TenancyQuery:
 
 @strawberry.type
 class TenancyMutation:
+    @strawberry.mutation(description="Change the partnership's settings (partnership admins).")
+    async def update_tenant_settings(
+        self,
+        info: Info,
+        input: Annotated[
+            UpdateTenantSettingsInput,
+            strawberry.argument(description="The settings to change."),
+        ],
+    ) -> TenantPayload:
+        tenant, errors = await run_mutation(
+            info,
+            lambda s, p: service.update_tenant_settings(
+                s,
+                p,
+                min_employers=input.min_employers,
+                max_share_percent=input.max_share_percent,
+                time_zone=input.time_zone,
+            ),
+        )
+        return TenantPayload(
+            tenant=TenantType.from_model(tenant) if tenant else None, user_errors=errors
+        )
+
     @strawberry.mutation(description="Add a member organization.")
     async def create_organization(
         self,

@@ -105,6 +105,52 @@ async def get_tenant(session: AsyncSession, principal: Principal) -> Tenant:
     return tenant
 
 
+async def update_tenant_settings(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    min_employers: int | None = None,
+    max_share_percent: int | None = None,
+    time_zone: str | None = None,
+) -> Tenant:
+    """Change the partnership's settings (partnership admins); omitted ones stay."""
+    require_partnership_admin(principal)
+    tenant = await session.scalar(
+        select(Tenant).where(Tenant.id == principal.tenant_id).with_for_update()
+    )
+    assert tenant is not None, "a verified principal's tenant exists"
+    settings, errors = validation.tenant_settings(
+        tenant.settings,
+        min_employers=min_employers,
+        max_share_percent=max_share_percent,
+        time_zone=time_zone,
+    )
+    if errors:
+        raise InvalidInput(errors)
+    changes = diff(_flat_settings(tenant.settings), _flat_settings(settings))
+    if changes:
+        tenant.settings = settings
+        await session.flush()
+        await record_event(
+            session,
+            principal,
+            action="tenant.update_settings",
+            object_type="Tenant",
+            object_id=tenant.id,
+            changes=changes,
+        )
+    return tenant
+
+
+def _flat_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    disclosure = settings.get("disclosure") or {}
+    return {
+        "time_zone": settings.get("time_zone"),
+        "disclosure_min_employers": disclosure.get("min_employers"),
+        "disclosure_max_share_percent": disclosure.get("max_share_percent"),
+    }
+
+
 # --- organizations ---------------------------------------------------------------------
 
 

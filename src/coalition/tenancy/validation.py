@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from coalition.demand.disclosure import DisclosureRule, InvalidDisclosureSettings
 from coalition.errors import UserError
 from coalition.tenancy.models import OrganizationKind, Role
 
@@ -113,3 +115,37 @@ def role_field(errors: list[UserError], value: Any) -> Role | None:
         errors.append(UserError(("role",), "role is required.", "REQUIRED"))
         return None
     return value
+
+
+def tenant_settings(
+    current: dict[str, Any],
+    *,
+    min_employers: int | None,
+    max_share_percent: int | None,
+    time_zone: str | None,
+) -> tuple[dict[str, Any], list[UserError]]:
+    """The partnership's settings with the given changes, or the problems with them."""
+    errors: list[UserError] = []
+    settings = dict(current)
+    rule = DisclosureRule.from_settings(current)
+    try:
+        rule = DisclosureRule(
+            min_employers=rule.min_employers if min_employers is None else min_employers,
+            max_share_percent=(
+                rule.max_share_percent if max_share_percent is None else max_share_percent
+            ),
+        )
+    except InvalidDisclosureSettings as error:
+        field = "minEmployers" if "min_employers" in str(error) else "maxSharePercent"
+        errors.append(UserError((field,), str(error), "OUT_OF_RANGE"))
+    settings["disclosure"] = {
+        "min_employers": rule.min_employers,
+        "max_share_percent": rule.max_share_percent,
+    }
+    if time_zone is not None:
+        try:
+            ZoneInfo(time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            errors.append(UserError(("timeZone",), "timeZone is not an IANA time zone.", "INVALID"))
+        settings["time_zone"] = time_zone
+    return settings, errors
