@@ -64,5 +64,27 @@ SELECT create_distributed_table('demand_signal_skills', 'tenant_id', colocate_wi
  WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'demand_signal_skills'::regclass);
 SELECT create_distributed_table('demand_signal_versions', 'tenant_id', colocate_with => 'organizations')
  WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'demand_signal_versions'::regclass);
+-- Matching funds (the ledger's identity columns are per-shard sequences on Citus:
+-- ordering within a pool holds, numbers are not dense)
+SELECT create_distributed_table('idempotency_keys', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'idempotency_keys'::regclass);
+SELECT create_distributed_table('initiatives', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'initiatives'::regclass);
+SELECT create_distributed_table('initiative_participants', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'initiative_participants'::regclass);
+SELECT create_distributed_table('fund_pools', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'fund_pools'::regclass);
+SELECT create_distributed_table('fund_match_tiers', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'fund_match_tiers'::regclass);
+SELECT create_distributed_table('fund_commitments', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'fund_commitments'::regclass);
+SELECT create_distributed_table('contributions', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'contributions'::regclass);
+SELECT create_distributed_table('disbursements', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'disbursements'::regclass);
+SELECT create_distributed_table('ledger_transactions', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'ledger_transactions'::regclass);
+SELECT create_distributed_table('ledger_entries', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'ledger_entries'::regclass);
 
 COMMIT;

@@ -4,6 +4,18 @@ from coalition.audit.models import AuditEvent
 from coalition.auth.models import SigningKey
 from coalition.db.base import Base
 from coalition.demand.models import DemandSignal, DemandSignalSkill, DemandSignalVersion
+from coalition.funds.models import (
+    Contribution,
+    Disbursement,
+    FundCommitment,
+    FundPool,
+    IdempotencyKey,
+    Initiative,
+    InitiativeParticipant,
+    LedgerEntry,
+    LedgerTransaction,
+    MatchTier,
+)
 from coalition.skills.models import (
     EssentialSkillOverride,
     Industry,
@@ -22,12 +34,22 @@ __all__ = [
     "ApiClient",
     "AuditEvent",
     "Base",
+    "Contribution",
     "DemandSignal",
     "DemandSignalSkill",
     "DemandSignalVersion",
+    "Disbursement",
     "EssentialSkillOverride",
+    "FundCommitment",
+    "FundPool",
+    "IdempotencyKey",
     "Industry",
+    "Initiative",
+    "InitiativeParticipant",
     "InstructionalProgram",
+    "LedgerEntry",
+    "LedgerTransaction",
+    "MatchTier",
     "Membership",
     "Occupation",
     "OccupationAlias",

@@ -39,6 +39,19 @@ APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "demand_signal_skills": ("SELECT", "INSERT", "DELETE"),
     # Versions are history: appended, never changed.
     "demand_signal_versions": ("SELECT", "INSERT"),
+    # Matching funds. UPDATE on pools, contributions and disbursements is for their
+    # status and running totals (and SELECT ... FOR UPDATE locks); the ledger itself
+    # is append-only: INSERT and SELECT, never UPDATE or DELETE.
+    "initiatives": ("SELECT", "INSERT", "UPDATE"),
+    "initiative_participants": ("SELECT", "INSERT", "DELETE"),
+    "fund_pools": ("SELECT", "INSERT", "UPDATE"),
+    "fund_match_tiers": ("SELECT", "INSERT"),
+    "fund_commitments": ("SELECT", "INSERT", "UPDATE"),
+    "contributions": ("SELECT", "INSERT", "UPDATE"),
+    "disbursements": ("SELECT", "INSERT", "UPDATE"),
+    "ledger_transactions": ("SELECT", "INSERT"),
+    "ledger_entries": ("SELECT", "INSERT"),
+    "idempotency_keys": ("SELECT", "INSERT", "UPDATE"),
 }
 
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")

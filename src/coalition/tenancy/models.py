@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     ARRAY,
+    Boolean,
     CheckConstraint,
     DateTime,
     Enum,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -76,6 +78,8 @@ class Organization(TenantScoped, Base):
     created_at: Mapped[Timestamp]
     updated_at: Mapped[Timestamp]
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Employers may opt out of the public investment-recognition ranking.
+    recognition_opt_out: Mapped[bool] = mapped_column(Boolean, server_default=false())
 
 
 class User(TenantScoped, Base):

@@ -1,0 +1,1 @@
+"""Matching funds: pools, match rules, contributions, disbursements and their ledger."""
