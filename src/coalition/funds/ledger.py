@@ -1,0 +1,166 @@
+"""Posting to the append-only double-entry ledger, and the balances it implies.
+
+A posting is one ``ledger_transactions`` row and its entries (legs), written
+with two INSERTs, and one UPDATE of the pool's running totals computed from
+the same legs, so the totals can only move with the entries. The database
+refuses an unbalanced transaction at COMMIT (deferred trigger) and a pool
+whose totals break their order (CHECK ``balances_in_order``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import insert, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+
+from coalition.auth.principal import Principal
+from coalition.funds.models import (
+    FundPool,
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransaction,
+    LedgerTransactionKind,
+)
+
+RECIPIENT_ACCOUNTS = frozenset({LedgerAccount.MATCHED, LedgerAccount.APPROVED, LedgerAccount.PAID})
+TOTALS = (
+    FundPool.committed_minor,
+    FundPool.matched_minor,
+    FundPool.disbursed_minor,
+    FundPool.paid_minor,
+    FundPool.contributed_minor,
+)
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One entry to post: a signed amount (debit > 0) on an account."""
+
+    account: LedgerAccount
+    amount_minor: int
+    organization_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
+class Balances:
+    """A pool's money by stage, in minor units."""
+
+    committed: int = 0
+    matched: int = 0
+    disbursed: int = 0
+    paid: int = 0
+
+    @property
+    def remaining(self) -> int:
+        """Committed and not yet matched."""
+        return self.committed - self.matched
+
+    def plus(self, other: Balances) -> Balances:
+        return Balances(
+            self.committed + other.committed,
+            self.matched + other.matched,
+            self.disbursed + other.disbursed,
+            self.paid + other.paid,
+        )
+
+
+def balances_of(legs: Iterable[tuple[LedgerAccount | str, int]]) -> Balances:
+    """What a set of entries means for the pool's totals:
+    committed = -COMMITMENTS, matched = MATCHED + APPROVED + PAID,
+    disbursed = APPROVED + PAID, paid = PAID."""
+    sums = dict.fromkeys(LedgerAccount, 0)
+    for account, amount in legs:
+        sums[LedgerAccount(account)] += amount
+    approved_or_paid = sums[LedgerAccount.APPROVED] + sums[LedgerAccount.PAID]
+    return Balances(
+        committed=-sums[LedgerAccount.COMMITMENTS],
+        matched=sums[LedgerAccount.MATCHED] + approved_or_paid,
+        disbursed=approved_or_paid,
+        paid=sums[LedgerAccount.PAID],
+    )
+
+
+def pool_balances(pool: FundPool) -> Balances:
+    return Balances(pool.committed_minor, pool.matched_minor, pool.disbursed_minor, pool.paid_minor)
+
+
+def negated(legs: Sequence[Leg]) -> list[Leg]:
+    return [Leg(leg.account, -leg.amount_minor, leg.organization_id) for leg in legs]
+
+
+async def post(
+    session: AsyncSession,
+    principal: Principal,
+    pool: FundPool,
+    kind: LedgerTransactionKind,
+    legs: Sequence[Leg],
+    *,
+    occurred_on: date,
+    contributed_delta: int = 0,
+    commitment_id: uuid.UUID | None = None,
+    contribution_id: uuid.UUID | None = None,
+    disbursement_id: uuid.UUID | None = None,
+    reverses_id: uuid.UUID | None = None,
+    reason: str | None = None,
+) -> uuid.UUID:
+    """Write one balanced transaction on ``pool`` and move its running totals."""
+    if sum(leg.amount_minor for leg in legs) != 0 or len(legs) < 2:
+        raise ValueError(f"unbalanced ledger transaction: {legs!r}")
+    transaction_id = uuid.uuid4()
+    tenant_id = principal.tenant_id
+    await session.execute(
+        insert(LedgerTransaction).values(
+            tenant_id=tenant_id,
+            id=transaction_id,
+            pool_id=pool.id,
+            kind=kind,
+            occurred_on=occurred_on,
+            commitment_id=commitment_id,
+            contribution_id=contribution_id,
+            disbursement_id=disbursement_id,
+            reverses_id=reverses_id,
+            reason=reason,
+            actor=principal.label[:200],
+        )
+    )
+    await session.execute(
+        insert(LedgerEntry),
+        [
+            {
+                "tenant_id": tenant_id,
+                "id": uuid.uuid4(),
+                "pool_id": pool.id,
+                "transaction_id": transaction_id,
+                "account": leg.account,
+                "organization_id": leg.organization_id,
+                "amount_minor": leg.amount_minor,
+                "currency": pool.currency,
+            }
+            for leg in legs
+        ],
+    )
+    delta = balances_of((leg.account, leg.amount_minor) for leg in legs)
+    totals = (
+        await session.execute(
+            update(FundPool)
+            .where(FundPool.tenant_id == tenant_id, FundPool.id == pool.id)
+            .values(
+                committed_minor=FundPool.committed_minor + delta.committed,
+                matched_minor=FundPool.matched_minor + delta.matched,
+                disbursed_minor=FundPool.disbursed_minor + delta.disbursed,
+                paid_minor=FundPool.paid_minor + delta.paid,
+                contributed_minor=FundPool.contributed_minor + contributed_delta,
+            )
+            .returning(*TOTALS)
+            .execution_options(synchronize_session=False)
+        )
+    ).one()
+    # Keep the caller's object in step without another round trip.
+    for column, value in zip(TOTALS, totals, strict=True):
+        set_committed_value(pool, column.key, value)
+    return transaction_id

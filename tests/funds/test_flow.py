@@ -1,0 +1,75 @@
+"""The whole life of a matched contribution through the service layer."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from coalition.db.engine import SessionFactory
+from coalition.db.session import tenant_transaction
+from coalition.funds import disbursements, service
+from coalition.funds.models import (
+    ContributionStatus,
+    FundPool,
+    LedgerEntry,
+    TrancheStatus,
+)
+from tests.funds.conftest import FundsWorld, contribution_input, key
+
+
+async def test_a_contribution_is_matched_disbursed_and_paid(
+    funds: FundsWorld, owner_sessions: SessionFactory
+) -> None:
+    org_admin, admin = funds.principal("org_admin"), funds.principal("admin")
+    async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
+        contribution = await service.record_contribution(
+            session, org_admin, contribution_input(funds), idempotency_key=key()
+        )
+        assert contribution.status is ContributionStatus.RECORDED
+        verified = await service.verify_contribution(
+            session, admin, contribution.id, idempotency_key=key()
+        )
+        # 40 employees: 2:1, $1,000.00 contributed -> $2,000.00 matched.
+        assert (verified.status, verified.match_requested_minor, verified.matched_minor) == (
+            ContributionStatus.VERIFIED,
+            200_000,
+            200_000,
+        )
+        tranche = await disbursements.schedule_disbursement(
+            session,
+            admin,
+            disbursements.DisbursementInput(
+                contribution.id,
+                funds.provider,
+                150_000,
+                "USD",
+                contribution.contributed_on,
+                "Outcome report",
+            ),
+            idempotency_key=key(),
+        )
+        tranche = await disbursements.approve_disbursement(
+            session, admin, tranche.id, idempotency_key=key()
+        )
+        tranche = await disbursements.mark_requirement_met(session, admin, tranche.id)
+        tranche = await disbursements.pay_disbursement(
+            session, admin, tranche.id, idempotency_key=key()
+        )
+        assert tranche.status is TrancheStatus.PAID
+    async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
+        pool = await session.scalar(
+            select(FundPool).where(FundPool.tenant_id == funds.tenant_id, FundPool.id == funds.pool)
+        )
+        assert pool is not None
+        assert (
+            pool.committed_minor,
+            pool.matched_minor,
+            pool.disbursed_minor,
+            pool.paid_minor,
+            pool.contributed_minor,
+        ) == (10_000_000, 200_000, 150_000, 150_000, 100_000)
+        entries = await session.scalar(
+            select(func.count())
+            .select_from(LedgerEntry)
+            .where(LedgerEntry.tenant_id == funds.tenant_id, LedgerEntry.pool_id == funds.pool)
+        )
+        assert entries == 8
