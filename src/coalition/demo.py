@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.demand.demo import seed_demand
+from coalition.funds.demo import seed_funds
 from coalition.skills.loader import load_reference
 from coalition.skills.starter import load_starter, shared_data_dir
 from coalition.tenancy.models import Membership, Organization, Role, Tenant, User
@@ -57,7 +58,7 @@ def _people(convener: str, employer: str, college: str, funder: str) -> tuple[De
         DemoPerson("employer-admin", "Employer Admin", employer, Role.ORGANIZATION_ADMIN),
         DemoPerson("employer-member", "Employer Member", employer, Role.MEMBER),
         DemoPerson("college-admin", "College Admin", college, Role.ORGANIZATION_ADMIN),
-        DemoPerson("funder", "Program Officer", funder, Role.MEMBER),
+        DemoPerson("funder", "Program Officer", funder, Role.ORGANIZATION_ADMIN),
     )
 
 
@@ -218,4 +219,5 @@ async def seed_demo(sessions: SessionFactory) -> list[str]:
         async with tenant_transaction(sessions, _id(partnership.slug)) as session:
             await _seed_partnership(session, partnership)
     await seed_demand(sessions)
+    await seed_funds(sessions, {p.slug: _id(p.slug) for p in PARTNERSHIPS})
     return [partnership.slug for partnership in PARTNERSHIPS]

@@ -191,6 +191,40 @@ def _foreign_inserts(b: World) -> dict[str, tuple[str, dict[str, Any]]]:
                                    "version, snapshot, changed_by_kind, changed_by_id, "
                                    "changed_by_label, changed_at) VALUES (:tenant, :id, :id, 1, "
                                    "'{}', 'user', :user, 'x', now())", values),
+        "initiatives": ("INSERT INTO initiatives (tenant_id, id, name, starts_on) "
+                        "VALUES (:tenant, :id, 'Planted', '2026-01-01')", values),
+        "initiative_participants": ("INSERT INTO initiative_participants (tenant_id, id, "
+                                    "initiative_id, organization_id) VALUES (:tenant, :id, :id, "
+                                    ":organization)", values),
+        "fund_pools": ("INSERT INTO fund_pools (tenant_id, id, funder_organization_id, name, "
+                       "currency, starts_on, ends_on, status, eligible_recipient_kinds, "
+                       "eligible_purposes) VALUES (:tenant, :id, :organization, 'Planted', 'USD', "
+                       "'2026-01-01', '2027-01-01', 'OPEN', '{EMPLOYER}', '{TRAINING_COSTS}')",
+                       values),
+        "fund_match_tiers": ("INSERT INTO fund_match_tiers (tenant_id, id, pool_id, "
+                             "ratio_numerator, ratio_denominator) VALUES (:tenant, :id, :id, 1, 1)",
+                             values),
+        "fund_commitments": ("INSERT INTO fund_commitments (tenant_id, id, pool_id, "
+                             "funder_organization_id, source, amount_minor, committed_on, status) "
+                             "VALUES (:tenant, :id, :id, :organization, 'STATE', 100, "
+                             "'2026-01-01', 'ACTIVE')", values),
+        "contributions": ("INSERT INTO contributions (tenant_id, id, initiative_id, "
+                          "organization_id, pool_id, kind, purpose, amount_minor, currency, "
+                          "contributed_on, status) VALUES (:tenant, :id, :id, :organization, :id, "
+                          "'CASH', 'TRAINING_COSTS', 100, 'USD', '2026-01-01', 'RECORDED')",
+                          values),
+        "disbursements": ("INSERT INTO disbursements (tenant_id, id, pool_id, contribution_id, "
+                          "payee_organization_id, amount_minor, scheduled_on, status) VALUES "
+                          "(:tenant, :id, :id, :id, :organization, 100, '2026-01-01', "
+                          "'SCHEDULED')", values),
+        "ledger_transactions": ("INSERT INTO ledger_transactions (tenant_id, id, pool_id, kind, "
+                                "occurred_on, actor) VALUES (:tenant, :id, :id, 'COMMITMENT', "
+                                "'2026-01-01', 'x')", values),
+        "ledger_entries": ("INSERT INTO ledger_entries (tenant_id, id, pool_id, transaction_id, "
+                           "account, amount_minor, currency) VALUES (:tenant, :id, :id, :id, "
+                           "'AVAILABLE', 100, 'USD')", values),
+        "idempotency_keys": ("INSERT INTO idempotency_keys (tenant_id, id, key, operation, "
+                             "request_hash) VALUES (:tenant, :id, 'planted', 'x', 'x')", values),
         "audit_events": ("INSERT INTO audit_events (tenant_id, id, actor_kind, actor_id, "
                          "actor_label, action) VALUES (:tenant, :id, 'USER', :user, 'x', 'x')",
                          values),

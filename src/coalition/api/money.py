@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import strawberry
 
+from coalition.funds.money import format_money
+
 
 @strawberry.type(description="An amount of money: whole minor units (cents) and a currency.")
 class Money:
@@ -17,13 +19,25 @@ class Money:
         "2350 is 23.50."
     )
     currency: str = strawberry.field(description="ISO 4217 currency code, e.g. USD.")
+    formatted: str = strawberry.field(
+        description='For people, in US English conventions: "$1,234.56", "-$5.00", "¥1,234".'
+    )
 
     @classmethod
     def of(cls, amount_minor: int | None, currency: str) -> Money | None:
         """The GraphQL value for an amount, or None when there is no amount."""
         if amount_minor is None:
             return None
-        return cls(amount_minor=str(amount_minor), currency=currency)
+        return cls.amount(amount_minor, currency)
+
+    @classmethod
+    def amount(cls, amount_minor: int, currency: str) -> Money:
+        """The GraphQL value for an amount that is always there."""
+        return cls(
+            amount_minor=str(amount_minor),
+            currency=currency,
+            formatted=format_money(amount_minor, currency),
+        )
 
 
 @strawberry.input(description="An amount of money: whole minor units (cents) and a currency.")

@@ -1,0 +1,345 @@
+"""Reading matching funds: pools, initiatives, contributions, disbursements, the ledger.
+
+Every function checks ``permissions.require_funds_read`` first (any member of the
+partnership; partner apps need ``funds:read``) and filters every query by
+``principal.tenant_id``, so another tenant's IDs are simply absent. The batched
+readers (``*_by_ids``, ``*_by_pool_ids``, ...) serve the per-request DataLoaders:
+one statement per batch, whatever its size. Pages go through
+``coalition.pagination.fetch_page`` (two statements each).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coalition.auth.principal import Principal
+from coalition.funds.models import (
+    Contribution,
+    ContributionStatus,
+    Disbursement,
+    FundCommitment,
+    FundPool,
+    FundPoolStatus,
+    Initiative,
+    InitiativeParticipant,
+    LedgerEntry,
+    LedgerTransaction,
+    MatchTier,
+)
+from coalition.funds.permissions import require_funds_read
+from coalition.pagination import Page, PageRequest, SortKey, fetch_page
+from coalition.tenancy.models import Organization
+
+M = TypeVar(
+    "M",
+    FundPool,
+    Initiative,
+    Contribution,
+    Disbursement,
+    FundCommitment,
+    LedgerTransaction,
+    LedgerEntry,
+    Organization,
+)
+
+NEWEST_FIRST_POOLS = SortKey(
+    [FundPool.created_at, FundPool.id], [datetime.fromisoformat, uuid.UUID], descending=True
+)
+NEWEST_FIRST_INITIATIVES = SortKey(
+    [Initiative.created_at, Initiative.id], [datetime.fromisoformat, uuid.UUID], descending=True
+)
+NEWEST_FIRST_CONTRIBUTIONS = SortKey(
+    [Contribution.created_at, Contribution.id],
+    [datetime.fromisoformat, uuid.UUID],
+    descending=True,
+)
+DISBURSEMENTS_BY_DATE = SortKey(
+    [Disbursement.scheduled_on, Disbursement.id], [date.fromisoformat, uuid.UUID]
+)
+LEDGER_ORDER = SortKey([LedgerEntry.seq], [int])
+
+
+async def _by_ids(
+    session: AsyncSession, principal: Principal, model: type[M], ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, M]:
+    require_funds_read(principal)
+    if not ids:
+        return {}
+    table: Any = model
+    rows = await session.scalars(
+        select(model).where(table.tenant_id == principal.tenant_id, table.id.in_(list(ids)))
+    )
+    return {row.id: row for row in rows}
+
+
+# -- by ID (the DataLoaders' batches) ------------------------------------------------------
+
+
+async def pools_by_ids(
+    session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, FundPool]:
+    return await _by_ids(session, principal, FundPool, ids)
+
+
+async def initiatives_by_ids(
+    session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Initiative]:
+    return await _by_ids(session, principal, Initiative, ids)
+
+
+async def contributions_by_ids(
+    session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Contribution]:
+    return await _by_ids(session, principal, Contribution, ids)
+
+
+async def disbursements_by_ids(
+    session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Disbursement]:
+    return await _by_ids(session, principal, Disbursement, ids)
+
+
+async def commitments_by_ids(
+    session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, FundCommitment]:
+    return await _by_ids(session, principal, FundCommitment, ids)
+
+
+async def transactions_by_ids(
+    session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, LedgerTransaction]:
+    return await _by_ids(session, principal, LedgerTransaction, ids)
+
+
+async def entries_by_ids(
+    session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, LedgerEntry]:
+    return await _by_ids(session, principal, LedgerEntry, ids)
+
+
+async def organizations_by_ids(
+    session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Organization]:
+    """Organizations named by funds records (funders, contributors, payees), for whoever
+    may read funds: a ``funds:read`` app sees who gave and got the money it reports on.
+    Archived ones included: the money they moved stays on the record."""
+    return await _by_ids(session, principal, Organization, ids)
+
+
+# -- children of many parents at once ------------------------------------------------------
+
+
+async def tiers_by_pool_ids(
+    session: AsyncSession, principal: Principal, pool_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[MatchTier]]:
+    """Each pool's match tiers, smallest size bound first, the unbounded one last."""
+    require_funds_read(principal)
+    found: dict[uuid.UUID, list[MatchTier]] = {}
+    if not pool_ids:
+        return found
+    rows = await session.scalars(
+        select(MatchTier)
+        .where(MatchTier.tenant_id == principal.tenant_id, MatchTier.pool_id.in_(list(pool_ids)))
+        .order_by(
+            MatchTier.pool_id, MatchTier.max_employees.asc().nulls_last(), MatchTier.id
+        )
+    )
+    for tier in rows:
+        found.setdefault(tier.pool_id, []).append(tier)
+    return found
+
+
+async def commitments_by_pool_ids(
+    session: AsyncSession, principal: Principal, pool_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[FundCommitment]]:
+    """Each pool's commitments, oldest first (reversed ones included)."""
+    require_funds_read(principal)
+    found: dict[uuid.UUID, list[FundCommitment]] = {}
+    if not pool_ids:
+        return found
+    rows = await session.scalars(
+        select(FundCommitment)
+        .where(
+            FundCommitment.tenant_id == principal.tenant_id,
+            FundCommitment.pool_id.in_(list(pool_ids)),
+        )
+        .order_by(
+            FundCommitment.pool_id,
+            FundCommitment.committed_on,
+            FundCommitment.created_at,
+            FundCommitment.id,
+        )
+    )
+    for commitment in rows:
+        found.setdefault(commitment.pool_id, []).append(commitment)
+    return found
+
+
+async def participants_by_initiative_ids(
+    session: AsyncSession, principal: Principal, initiative_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[Organization]]:
+    """Each initiative's participating organizations, by name."""
+    require_funds_read(principal)
+    found: dict[uuid.UUID, list[Organization]] = {}
+    if not initiative_ids:
+        return found
+    rows = await session.execute(
+        select(InitiativeParticipant.initiative_id, Organization)
+        .join(
+            Organization,
+            (Organization.tenant_id == InitiativeParticipant.tenant_id)
+            & (Organization.id == InitiativeParticipant.organization_id),
+        )
+        .where(
+            InitiativeParticipant.tenant_id == principal.tenant_id,
+            Organization.tenant_id == principal.tenant_id,
+            InitiativeParticipant.initiative_id.in_(list(initiative_ids)),
+        )
+        .order_by(InitiativeParticipant.initiative_id, Organization.name, Organization.id)
+    )
+    for initiative_id, organization in rows:
+        found.setdefault(initiative_id, []).append(organization)
+    return found
+
+
+async def disbursements_by_contribution_ids(
+    session: AsyncSession, principal: Principal, contribution_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[Disbursement]]:
+    """Each contribution's tranches, by scheduled date."""
+    require_funds_read(principal)
+    found: dict[uuid.UUID, list[Disbursement]] = {}
+    if not contribution_ids:
+        return found
+    rows = await session.scalars(
+        select(Disbursement)
+        .where(
+            Disbursement.tenant_id == principal.tenant_id,
+            Disbursement.contribution_id.in_(list(contribution_ids)),
+        )
+        .order_by(Disbursement.contribution_id, Disbursement.scheduled_on, Disbursement.id)
+    )
+    for disbursement in rows:
+        found.setdefault(disbursement.contribution_id, []).append(disbursement)
+    return found
+
+
+async def entries_by_transaction_ids(
+    session: AsyncSession, principal: Principal, transaction_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[LedgerEntry]]:
+    """Each ledger transaction's entries, in posting order."""
+    require_funds_read(principal)
+    found: dict[uuid.UUID, list[LedgerEntry]] = {}
+    if not transaction_ids:
+        return found
+    rows = await session.scalars(
+        select(LedgerEntry)
+        .where(
+            LedgerEntry.tenant_id == principal.tenant_id,
+            LedgerEntry.transaction_id.in_(list(transaction_ids)),
+        )
+        .order_by(LedgerEntry.transaction_id, LedgerEntry.seq)
+    )
+    for entry in rows:
+        found.setdefault(entry.transaction_id, []).append(entry)
+    return found
+
+
+# -- pages ---------------------------------------------------------------------------------
+
+
+async def list_pools(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    page: PageRequest,
+    status: FundPoolStatus | None = None,
+) -> Page[FundPool]:
+    """Fund pools, newest first."""
+    require_funds_read(principal)
+    statement = select(FundPool).where(FundPool.tenant_id == principal.tenant_id)
+    if status is not None:
+        statement = statement.where(FundPool.status == status)
+    return await fetch_page(session, statement, page, NEWEST_FIRST_POOLS)
+
+
+async def list_initiatives(
+    session: AsyncSession, principal: Principal, *, page: PageRequest
+) -> Page[Initiative]:
+    """Initiatives, newest first."""
+    require_funds_read(principal)
+    statement = select(Initiative).where(Initiative.tenant_id == principal.tenant_id)
+    return await fetch_page(session, statement, page, NEWEST_FIRST_INITIATIVES)
+
+
+async def list_contributions(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    page: PageRequest,
+    pool_id: uuid.UUID | None = None,
+    initiative_id: uuid.UUID | None = None,
+    organization_id: uuid.UUID | None = None,
+    status: ContributionStatus | None = None,
+) -> Page[Contribution]:
+    """Contributions, newest first, optionally of one pool, initiative or organization."""
+    require_funds_read(principal)
+    statement = select(Contribution).where(Contribution.tenant_id == principal.tenant_id)
+    if pool_id is not None:
+        statement = statement.where(Contribution.pool_id == pool_id)
+    if initiative_id is not None:
+        statement = statement.where(Contribution.initiative_id == initiative_id)
+    if organization_id is not None:
+        statement = statement.where(Contribution.organization_id == organization_id)
+    if status is not None:
+        statement = statement.where(Contribution.status == status)
+    return await fetch_page(session, statement, page, NEWEST_FIRST_CONTRIBUTIONS)
+
+
+async def list_disbursements(
+    session: AsyncSession, principal: Principal, *, pool_id: uuid.UUID, page: PageRequest
+) -> Page[Disbursement]:
+    """A pool's tranches, by scheduled date."""
+    require_funds_read(principal)
+    statement = select(Disbursement).where(
+        Disbursement.tenant_id == principal.tenant_id, Disbursement.pool_id == pool_id
+    )
+    return await fetch_page(session, statement, page, DISBURSEMENTS_BY_DATE)
+
+
+async def list_ledger_entries(
+    session: AsyncSession, principal: Principal, *, pool_id: uuid.UUID, page: PageRequest
+) -> Page[LedgerEntry]:
+    """A pool's ledger entries, oldest first (posting order)."""
+    require_funds_read(principal)
+    statement = select(LedgerEntry).where(
+        LedgerEntry.tenant_id == principal.tenant_id, LedgerEntry.pool_id == pool_id
+    )
+    return await fetch_page(session, statement, page, LEDGER_ORDER)
+
+
+__all__ = [
+    "commitments_by_ids",
+    "commitments_by_pool_ids",
+    "contributions_by_ids",
+    "disbursements_by_contribution_ids",
+    "disbursements_by_ids",
+    "entries_by_ids",
+    "entries_by_transaction_ids",
+    "initiatives_by_ids",
+    "list_contributions",
+    "list_disbursements",
+    "list_initiatives",
+    "list_ledger_entries",
+    "list_pools",
+    "organizations_by_ids",
+    "participants_by_initiative_ids",
+    "pools_by_ids",
+    "tiers_by_pool_ids",
+    "transactions_by_ids",
+]
