@@ -17,6 +17,7 @@ from coalition.config import Settings
 from coalition.db.session import RequestTransaction
 from coalition.demand.loaders import DemandLoaders
 from coalition.errors import Unauthenticated
+from coalition.funds.loaders import FundsLoaders
 from coalition.pagination import Page, PageRequest
 from coalition.skills.loaders import SkillsLoaders
 from coalition.tenancy import service as tenancy
@@ -105,6 +106,7 @@ class Loaders:
         ] = DataLoader(load_fn=memberships)
         self.skills = SkillsLoaders(context)
         self.demand = DemandLoaders(context)
+        self.funds = FundsLoaders(context)
 
 
 __all__ = ["Context", "Info", "Loaders"]

@@ -104,7 +104,9 @@ async def _pool(
         FundPool.tenant_id == principal.tenant_id, FundPool.id == pool_id
     )
     if lock:
-        query = query.with_for_update()
+        # FOR NO KEY UPDATE: serializes changes of the pool's totals without blocking
+        # inserts that merely reference the pool (foreign-key checks take KEY SHARE).
+        query = query.with_for_update(key_share=True)
     pool = await session.scalar(query.execution_options(populate_existing=True))
     if pool is None:
         raise _missing(field, "fund pool")

@@ -1,0 +1,314 @@
+# mypy: disable-error-code="untyped-decorator"
+"""GraphQL object types of matching funds (translation only), and the enums they use.
+
+Organizations are the tenancy domain's own type, referenced lazily
+(``strawberry.lazy``); they are loaded through the funds loaders, so a partner
+app with ``funds:read`` sees who gave and who got the money it reads about.
+Related objects always come from the per-request DataLoaders (no N+1).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from fractions import Fraction
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from coalition.api.context import Info
+from coalition.api.enums import expose_enum
+from coalition.api.money import Money
+from coalition.api.relay import After, Connection, First, Node, to_global_id
+from coalition.funds import models
+from coalition.funds.money import format_ratio
+from coalition.pagination import DEFAULT_PAGE_SIZE, PageRequest
+from coalition.tenancy.models import OrganizationKind
+
+if TYPE_CHECKING:
+    from coalition.tenancy.models import Organization
+    from coalition.tenancy.schema import OrganizationType
+
+TENANCY_SCHEMA = "coalition.tenancy.schema"
+
+expose_enum(
+    models.FundPoolStatus,
+    name="FundPoolStatus",
+    description="Where a fund pool stands: DRAFT, then OPEN, then CLOSED.",
+    values={
+        models.FundPoolStatus.DRAFT: "Being set up: takes commitments, matches nothing yet.",
+        models.FundPoolStatus.OPEN: "Takes contributions and matches them as they are verified.",
+        models.FundPoolStatus.CLOSED: "Matches nothing more; matched funds can still be "
+        "disbursed (final).",
+    },
+)
+expose_enum(
+    models.FundingSource,
+    name="FundingSource",
+    description="Where a commitment's money comes from.",
+    values={
+        models.FundingSource.FEDERAL: "A federal grant or program.",
+        models.FundingSource.STATE: "A state grant or program.",
+        models.FundingSource.LOCAL: "A city or county.",
+        models.FundingSource.PHILANTHROPIC: "A foundation or other philanthropy.",
+        models.FundingSource.EMPLOYER: "An employer or industry association.",
+    },
+)
+expose_enum(
+    models.FundPurpose,
+    name="FundPurpose",
+    description="What a contribution pays for (and what a pool may match).",
+    values={
+        models.FundPurpose.TRAINING_COSTS: "Tuition, instructors, curriculum.",
+        models.FundPurpose.WORK_BASED_LEARNING_WAGES: "Wages paid during work-based learning "
+        "(apprentices, interns).",
+        models.FundPurpose.SUPPORT_SERVICES: "Support for learners: childcare, transport, tools.",
+        models.FundPurpose.TRAINING_EQUIPMENT: "Equipment used for training.",
+    },
+)
+expose_enum(
+    models.ContributionKind,
+    name="ContributionKind",
+    description="Whether a contribution is money or goods and services.",
+    values={
+        models.ContributionKind.CASH: "Money.",
+        models.ContributionKind.IN_KIND: "Goods or services, valued by a stated method and "
+        "documented by evidence.",
+    },
+)
+expose_enum(
+    models.ValuationMethod,
+    name="ValuationMethod",
+    description="How an in-kind contribution was valued (after 2 CFR 200.306).",
+    values={
+        models.ValuationMethod.WAGE_RATE: "Hours of staff time at their usual wage rate.",
+        models.ValuationMethod.FAIR_MARKET_VALUE: "What the goods or services would cost on "
+        "the market.",
+        models.ValuationMethod.DEPRECIATION: "Use of equipment or space, at its depreciation.",
+        models.ValuationMethod.ACTUAL_COST: "What the contributor actually paid.",
+    },
+)
+expose_enum(
+    models.ContributionStatus,
+    name="ContributionStatus",
+    description="Where a contribution stands.",
+    values={
+        models.ContributionStatus.RECORDED: "Recorded by the contributor; not verified or "
+        "matched yet.",
+        models.ContributionStatus.VERIFIED: "Verified, and matched by its pool once.",
+        models.ContributionStatus.REVERSED: "Its match was reversed by a correction (final).",
+    },
+)
+expose_enum(
+    models.CommitmentStatus,
+    name="FundCommitmentStatus",
+    description="Whether a commitment counts.",
+    values={
+        models.CommitmentStatus.ACTIVE: "Counts toward the pool.",
+        models.CommitmentStatus.REVERSED: "Reversed by a correction; no longer counts (final).",
+    },
+)
+expose_enum(
+    models.TrancheStatus,
+    name="DisbursementStatus",
+    description="Where a tranche of a match stands: SCHEDULED, APPROVED, then PAID or "
+    "CANCELLED.",
+    values={
+        models.TrancheStatus.SCHEDULED: "Planned; no money moved yet.",
+        models.TrancheStatus.APPROVED: "Approved for payment.",
+        models.TrancheStatus.PAID: "Paid (final).",
+        models.TrancheStatus.CANCELLED: "Cancelled; the amount went back to the match (final).",
+    },
+)
+expose_enum(
+    models.LedgerTransactionKind,
+    name="LedgerTransactionKind",
+    description="What a ledger transaction records.",
+    values={
+        models.LedgerTransactionKind.COMMITMENT: "A funder committed money to the pool.",
+        models.LedgerTransactionKind.MATCH: "The pool matched a verified contribution.",
+        models.LedgerTransactionKind.DISBURSEMENT_APPROVAL: "A tranche was approved for "
+        "payment.",
+        models.LedgerTransactionKind.PAYMENT: "A tranche was paid.",
+        models.LedgerTransactionKind.CANCELLATION: "An approved tranche was cancelled.",
+        models.LedgerTransactionKind.REVERSAL: "A correction that undoes an earlier "
+        "transaction.",
+    },
+)
+expose_enum(
+    models.LedgerAccount,
+    name="LedgerAccount",
+    description="A pool's ledger accounts. Debits are positive, credits negative.",
+    values={
+        models.LedgerAccount.COMMITMENTS: "Credited with what funders commit.",
+        models.LedgerAccount.AVAILABLE: "Committed money not matched yet.",
+        models.LedgerAccount.MATCHED: "A recipient's matched money, not approved for payment.",
+        models.LedgerAccount.APPROVED: "A recipient's money approved, not paid yet.",
+        models.LedgerAccount.PAID: "A recipient's money paid out.",
+    },
+)
+
+
+def _ratio(numerator: int | None, denominator: int | None) -> str | None:
+    if numerator is None or denominator is None:
+        return None
+    return format_ratio(Fraction(numerator, denominator))
+
+
+def _organization(organization: Organization | None) -> OrganizationType | None:
+    from coalition.tenancy.schema import OrganizationType
+
+    return OrganizationType.from_model(organization) if organization else None
+
+
+@strawberry.type(description="A pool's match rule for recipients up to a size.")
+class MatchTier:
+    max_employees: int | None = strawberry.field(
+        description="Recipients with at most this many employees; null: any size."
+    )
+    ratio: str = strawberry.field(
+        description='Pool dollars per contributed dollar, as an exact decimal ("2", "1.5") '
+        'or a fraction ("1/3").'
+    )
+
+    @classmethod
+    def from_model(cls, tier: models.MatchTier) -> MatchTier:
+        return cls(
+            max_employees=tier.max_employees,
+            ratio=format_ratio(Fraction(tier.ratio_numerator, tier.ratio_denominator)),
+        )
+
+
+@strawberry.type(
+    name="FundPool",
+    description="A matching fund: funders' commitments, match rules, and the money it moved.",
+)
+class FundPoolType(Node):
+    name: str = strawberry.field(description="The pool's name, unique in the partnership.")
+    purpose: str = strawberry.field(description="What the pool is for, in plain words.")
+    currency: str = strawberry.field(description="ISO 4217 currency of all its money.")
+    starts_on: date = strawberry.field(description="First day of the term.")
+    ends_on: date = strawberry.field(description="Last day of the term.")
+    status: models.FundPoolStatus = strawberry.field(description="DRAFT, OPEN or CLOSED.")
+    cap_per_recipient: Money | None = strawberry.field(
+        description="Most one recipient may be matched over the term; null: no cap."
+    )
+    annual_cap_per_recipient: Money | None = strawberry.field(
+        description="Most one recipient may be matched per calendar year of contribution; "
+        "null: no cap."
+    )
+    eligible_recipient_kinds: list[OrganizationKind] = strawberry.field(
+        description="Kinds of organizations whose contributions it matches."
+    )
+    eligible_purposes: list[models.FundPurpose] = strawberry.field(
+        description="Purposes it matches."
+    )
+    created_at: datetime = strawberry.field(description="When the pool was opened.")
+    model: strawberry.Private[models.FundPool]
+
+    @classmethod
+    def from_model(cls, pool: models.FundPool) -> FundPoolType:
+        return cls(
+            id=to_global_id("FundPool", pool.id),
+            name=pool.name,
+            purpose=pool.purpose,
+            currency=pool.currency,
+            starts_on=pool.starts_on,
+            ends_on=pool.ends_on,
+            status=pool.status,
+            cap_per_recipient=Money.of(pool.cap_per_recipient_minor, pool.currency),
+            annual_cap_per_recipient=Money.of(pool.annual_cap_per_recipient_minor, pool.currency),
+            eligible_recipient_kinds=[OrganizationKind(k) for k in pool.eligible_recipient_kinds],
+            eligible_purposes=[models.FundPurpose(p) for p in pool.eligible_purposes],
+            created_at=pool.created_at,
+            model=pool,
+        )
+
+    @strawberry.field(description="The funder organization that manages the pool.")
+    async def funder(
+        self, info: Info
+    ) -> Annotated[OrganizationType, strawberry.lazy(TENANCY_SCHEMA)] | None:
+        loaded = await info.context.loaders.funds.organization.load(
+            self.model.funder_organization_id
+        )
+        return _organization(loaded)
+
+    @strawberry.field(description="Match rules, smallest size bound first; a recipient no "
+                      "tier covers gets no match.")
+    async def match_tiers(self, info: Info) -> list[MatchTier]:
+        tiers = await info.context.loaders.funds.tiers.load(self.model.id)
+        return [MatchTier.from_model(tier) for tier in tiers]
+
+    @strawberry.field(description="Funders' commitments, oldest first (reversed ones too).")
+    async def commitments(self, info: Info) -> list[FundCommitmentType]:
+        found = await info.context.loaders.funds.commitments.load(self.model.id)
+        return [FundCommitmentType.from_model(commitment) for commitment in found]
+
+    @strawberry.field(description="Contributions that ask this pool for a match, newest first.")
+    async def contributions(
+        self,
+        info: Info,
+        first: First = DEFAULT_PAGE_SIZE,
+        after: After = None,
+        status: Annotated[
+            models.ContributionStatus | None,
+            strawberry.argument(description="Only contributions in this status."),
+        ] = None,
+    ) -> Connection[ContributionType]:
+        page = await info.context.loaders.funds.pool_contributions.load(
+            (self.model.id, PageRequest(first=first, after=after), status)
+        )
+        return Connection.of(page, ContributionType.from_model)
+
+    @strawberry.field(description="Tranches paid out of this pool, by scheduled date.")
+    async def disbursements(
+        self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
+    ) -> Connection[DisbursementType]:
+        page = await info.context.loaders.funds.pool_disbursements.load(
+            (self.model.id, PageRequest(first=first, after=after))
+        )
+        return Connection.of(page, DisbursementType.from_model)
+
+    @strawberry.field(description="Every entry of the pool's ledger, oldest first.")
+    async def ledger_entries(
+        self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
+    ) -> Connection[LedgerEntryType]:
+        page = await info.context.loaders.funds.pool_entries.load(
+            (self.model.id, PageRequest(first=first, after=after))
+        )
+        return Connection.of(page, LedgerEntryType.from_model)
+
+
+@strawberry.type(name="FundCommitment", description="One funder's commitment of money to a pool.")
+class FundCommitmentType(Node):
+    source: models.FundingSource = strawberry.field(description="Where the money comes from.")
+    amount: Money = strawberry.field(description="The amount committed.")
+    committed_on: date = strawberry.field(description="When it was committed.")
+    status: models.CommitmentStatus = strawberry.field(description="Active or reversed.")
+    model: strawberry.Private[models.FundCommitment]
+    currency: strawberry.Private[str]
+
+    @classmethod
+    def from_model(cls, commitment: models.FundCommitment, currency: str = "") -> FundCommitmentType:
+        return cls(
+            id=to_global_id("FundCommitment", commitment.id),
+            source=commitment.source,
+            amount=Money.amount(commitment.amount_minor, currency or "USD"),
+            committed_on=commitment.committed_on,
+            status=commitment.status,
+            model=commitment,
+            currency=currency,
+        )
+
+    @strawberry.field(description="The pool.")
+    async def pool(self, info: Info) -> FundPoolType | None:
+        pool = await info.context.loaders.funds.pool.load(self.model.pool_id)
+        return FundPoolType.from_model(pool) if pool else None
+
+    @strawberry.field(description="The funder organization whose money it is.")
+    async def funder(
+        self, info: Info
+    ) -> Annotated[OrganizationType, strawberry.lazy(TENANCY_SCHEMA)] | None:
+        loaded = await info.context.loaders.funds.organization.load(
+            self.model.funder_organization_id
+        )
+        return _organization(loaded)
