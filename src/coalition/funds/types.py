@@ -9,6 +9,7 @@ Related objects always come from the per-request DataLoaders (no N+1).
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, datetime
 from fractions import Fraction
 from typing import TYPE_CHECKING, Annotated
@@ -278,25 +279,34 @@ class FundPoolType(Node):
         return Connection.of(page, LedgerEntryType.from_model)
 
 
+async def _pool_currency(info: Info, pool_id: uuid.UUID) -> str:
+    pool = await info.context.loaders.funds.pool.load(pool_id)
+    if pool is None:  # the pool is in the same tenant, bound by a foreign key
+        raise RuntimeError(f"no fund pool {pool_id}")
+    return pool.currency
+
+
 @strawberry.type(name="FundCommitment", description="One funder's commitment of money to a pool.")
 class FundCommitmentType(Node):
     source: models.FundingSource = strawberry.field(description="Where the money comes from.")
-    amount: Money = strawberry.field(description="The amount committed.")
     committed_on: date = strawberry.field(description="When it was committed.")
     status: models.CommitmentStatus = strawberry.field(description="Active or reversed.")
     model: strawberry.Private[models.FundCommitment]
-    currency: strawberry.Private[str]
 
     @classmethod
-    def from_model(cls, commitment: models.FundCommitment, currency: str = "") -> FundCommitmentType:
+    def from_model(cls, commitment: models.FundCommitment) -> FundCommitmentType:
         return cls(
             id=to_global_id("FundCommitment", commitment.id),
             source=commitment.source,
-            amount=Money.amount(commitment.amount_minor, currency or "USD"),
             committed_on=commitment.committed_on,
             status=commitment.status,
             model=commitment,
-            currency=currency,
+        )
+
+    @strawberry.field(description="The amount committed, in the pool's currency.")
+    async def amount(self, info: Info) -> Money:
+        return Money.amount(
+            self.model.amount_minor, await _pool_currency(info, self.model.pool_id)
         )
 
     @strawberry.field(description="The pool.")
@@ -312,3 +322,294 @@ class FundCommitmentType(Node):
             self.model.funder_organization_id
         )
         return _organization(loaded)
+
+
+@strawberry.type(
+    name="Initiative",
+    description="A partnership's initiative (an apprenticeship pathway, a cohort) that "
+    "members contribute to.",
+)
+class InitiativeType(Node):
+    name: str = strawberry.field(description="The initiative's name, unique in the partnership.")
+    description: str = strawberry.field(description="What it is, in plain words.")
+    starts_on: date = strawberry.field(description="When it starts.")
+    ends_on: date | None = strawberry.field(description="When it ends; null if open-ended.")
+    created_at: datetime = strawberry.field(description="When it was created.")
+    model: strawberry.Private[models.Initiative]
+
+    @classmethod
+    def from_model(cls, initiative: models.Initiative) -> InitiativeType:
+        return cls(
+            id=to_global_id("Initiative", initiative.id),
+            name=initiative.name,
+            description=initiative.description,
+            starts_on=initiative.starts_on,
+            ends_on=initiative.ends_on,
+            created_at=initiative.created_at,
+            model=initiative,
+        )
+
+    @strawberry.field(description="Participating organizations, by name.")
+    async def participants(
+        self, info: Info
+    ) -> list[Annotated[OrganizationType, strawberry.lazy(TENANCY_SCHEMA)]]:
+        from coalition.tenancy.schema import OrganizationType
+
+        found = await info.context.loaders.funds.participants.load(self.model.id)
+        return [OrganizationType.from_model(organization) for organization in found]
+
+    @strawberry.field(description="Contributions to this initiative, newest first.")
+    async def contributions(
+        self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
+    ) -> Connection[ContributionType]:
+        page = await info.context.loaders.funds.initiative_contributions.load(
+            (self.model.id, PageRequest(first=first, after=after))
+        )
+        return Connection.of(page, ContributionType.from_model)
+
+
+@strawberry.type(
+    name="Contribution",
+    description="A member's cash or in-kind contribution to an initiative, and its match.",
+)
+class ContributionType(Node):
+    kind: models.ContributionKind = strawberry.field(description="Cash or in-kind.")
+    purpose: models.FundPurpose = strawberry.field(description="What it pays for.")
+    amount: Money = strawberry.field(description="Its value, in the pool's currency.")
+    contributed_on: date = strawberry.field(description="When it was made.")
+    valuation_method: models.ValuationMethod | None = strawberry.field(
+        description="How an in-kind contribution was valued; null for cash."
+    )
+    evidence_note: str = strawberry.field(
+        description="The evidence for an in-kind value (empty for cash unless given)."
+    )
+    status: models.ContributionStatus = strawberry.field(
+        description="Recorded, verified (and matched) or reversed."
+    )
+    match_ratio: str | None = strawberry.field(
+        description="The ratio it was matched at (pool dollars per dollar), set on "
+        "verification; null before, or when no tier covered the recipient."
+    )
+    match_requested: Money = strawberry.field(
+        description="What the ratio gives, before caps and the pool's balance (0 before "
+        "verification)."
+    )
+    matched: Money = strawberry.field(description="What the pool matched (0 before verification).")
+    unmatched: Money = strawberry.field(
+        description="What the ratio gave but caps or the pool's balance did not allow."
+    )
+    scheduled: Money = strawberry.field(
+        description="The part of the match scheduled for disbursement (not cancelled)."
+    )
+    verified_at: datetime | None = strawberry.field(description="When it was verified.")
+    verified_by: str | None = strawberry.field(description="Who verified it.")
+    created_at: datetime = strawberry.field(description="When it was recorded.")
+    model: strawberry.Private[models.Contribution]
+
+    @classmethod
+    def from_model(cls, contribution: models.Contribution) -> ContributionType:
+        currency = contribution.currency
+        return cls(
+            id=to_global_id("Contribution", contribution.id),
+            kind=contribution.kind,
+            purpose=contribution.purpose,
+            amount=Money.amount(contribution.amount_minor, currency),
+            contributed_on=contribution.contributed_on,
+            valuation_method=contribution.valuation_method,
+            evidence_note=contribution.evidence_note,
+            status=contribution.status,
+            match_ratio=_ratio(
+                contribution.match_ratio_numerator, contribution.match_ratio_denominator
+            ),
+            match_requested=Money.amount(contribution.match_requested_minor, currency),
+            matched=Money.amount(contribution.matched_minor, currency),
+            unmatched=Money.amount(contribution.unmatched_minor, currency),
+            scheduled=Money.amount(contribution.scheduled_minor, currency),
+            verified_at=contribution.verified_at,
+            verified_by=contribution.verified_by,
+            created_at=contribution.created_at,
+            model=contribution,
+        )
+
+    @strawberry.field(description="The initiative it was made to.")
+    async def initiative(self, info: Info) -> InitiativeType | None:
+        initiative = await info.context.loaders.funds.initiative.load(self.model.initiative_id)
+        return InitiativeType.from_model(initiative) if initiative else None
+
+    @strawberry.field(description="The contributing organization.")
+    async def organization(
+        self, info: Info
+    ) -> Annotated[OrganizationType, strawberry.lazy(TENANCY_SCHEMA)] | None:
+        loaded = await info.context.loaders.funds.organization.load(self.model.organization_id)
+        return _organization(loaded)
+
+    @strawberry.field(description="The pool asked to match it.")
+    async def pool(self, info: Info) -> FundPoolType | None:
+        pool = await info.context.loaders.funds.pool.load(self.model.pool_id)
+        return FundPoolType.from_model(pool) if pool else None
+
+    @strawberry.field(description="Tranches of its match, by scheduled date.")
+    async def disbursements(self, info: Info) -> list[DisbursementType]:
+        found = await info.context.loaders.funds.disbursements_of_contribution.load(self.model.id)
+        return [DisbursementType.from_model(disbursement) for disbursement in found]
+
+
+@strawberry.type(
+    name="Disbursement",
+    description="A tranche of a contribution's match, paid to the contributor or to a "
+    "training provider on its behalf.",
+)
+class DisbursementType(Node):
+    scheduled_on: date = strawberry.field(description="When it is to be paid.")
+    status: models.TrancheStatus = strawberry.field(
+        description="Scheduled, approved, paid or cancelled."
+    )
+    requirement: str | None = strawberry.field(
+        description="What must happen before it is paid (e.g. an outcome report); null: none."
+    )
+    requirement_met_at: datetime | None = strawberry.field(
+        description="When the requirement was recorded as met."
+    )
+    approved_at: datetime | None = strawberry.field(description="When it was approved.")
+    paid_at: datetime | None = strawberry.field(description="When it was paid.")
+    cancelled_at: datetime | None = strawberry.field(description="When it was cancelled.")
+    cancel_reason: str | None = strawberry.field(description="Why it was cancelled.")
+    created_at: datetime = strawberry.field(description="When it was scheduled.")
+    model: strawberry.Private[models.Disbursement]
+
+    @classmethod
+    def from_model(cls, disbursement: models.Disbursement) -> DisbursementType:
+        return cls(
+            id=to_global_id("Disbursement", disbursement.id),
+            scheduled_on=disbursement.scheduled_on,
+            status=disbursement.status,
+            requirement=disbursement.requirement,
+            requirement_met_at=disbursement.requirement_met_at,
+            approved_at=disbursement.approved_at,
+            paid_at=disbursement.paid_at,
+            cancelled_at=disbursement.cancelled_at,
+            cancel_reason=disbursement.cancel_reason,
+            created_at=disbursement.created_at,
+            model=disbursement,
+        )
+
+    @strawberry.field(description="The amount, in the pool's currency.")
+    async def amount(self, info: Info) -> Money:
+        return Money.amount(
+            self.model.amount_minor, await _pool_currency(info, self.model.pool_id)
+        )
+
+    @strawberry.field(description="The contribution whose match it pays.")
+    async def contribution(self, info: Info) -> ContributionType | None:
+        found = await info.context.loaders.funds.contribution.load(self.model.contribution_id)
+        return ContributionType.from_model(found) if found else None
+
+    @strawberry.field(description="The pool it is paid from.")
+    async def pool(self, info: Info) -> FundPoolType | None:
+        pool = await info.context.loaders.funds.pool.load(self.model.pool_id)
+        return FundPoolType.from_model(pool) if pool else None
+
+    @strawberry.field(description="Who is paid: the contributor or a training provider.")
+    async def payee(
+        self, info: Info
+    ) -> Annotated[OrganizationType, strawberry.lazy(TENANCY_SCHEMA)] | None:
+        loaded = await info.context.loaders.funds.organization.load(
+            self.model.payee_organization_id
+        )
+        return _organization(loaded)
+
+
+@strawberry.type(
+    name="LedgerTransaction",
+    description="One balanced movement of a pool's money; never changed or deleted.",
+)
+class LedgerTransactionType(Node):
+    kind: models.LedgerTransactionKind = strawberry.field(description="What it records.")
+    occurred_on: date = strawberry.field(description="When the movement took effect.")
+    recorded_at: datetime = strawberry.field(description="When it was written.")
+    actor: str = strawberry.field(description="Who posted it.")
+    reason: str | None = strawberry.field(
+        description="Why, for reversals and cancellations; null otherwise."
+    )
+    model: strawberry.Private[models.LedgerTransaction]
+
+    @classmethod
+    def from_model(cls, transaction: models.LedgerTransaction) -> LedgerTransactionType:
+        return cls(
+            id=to_global_id("LedgerTransaction", transaction.id),
+            kind=transaction.kind,
+            occurred_on=transaction.occurred_on,
+            recorded_at=transaction.recorded_at,
+            actor=transaction.actor,
+            reason=transaction.reason,
+            model=transaction,
+        )
+
+    @strawberry.field(description="The pool whose money moved.")
+    async def pool(self, info: Info) -> FundPoolType | None:
+        pool = await info.context.loaders.funds.pool.load(self.model.pool_id)
+        return FundPoolType.from_model(pool) if pool else None
+
+    @strawberry.field(description="The transaction this one reverses; null unless a reversal.")
+    async def reverses(self, info: Info) -> LedgerTransactionType | None:
+        if self.model.reverses_id is None:
+            return None
+        found = await info.context.loaders.funds.transaction.load(self.model.reverses_id)
+        return LedgerTransactionType.from_model(found) if found else None
+
+    @strawberry.field(description="Its entries, in posting order; they sum to zero.")
+    async def entries(self, info: Info) -> list[LedgerEntryType]:
+        found = await info.context.loaders.funds.entries_of_transaction.load(self.model.id)
+        return [LedgerEntryType.from_model(entry) for entry in found]
+
+
+@strawberry.type(
+    name="LedgerEntry",
+    description="One leg of a ledger transaction: a signed amount on one account.",
+)
+class LedgerEntryType(Node):
+    sequence: str = strawberry.field(
+        description="Position in the ledger (a decimal integer string, increasing)."
+    )
+    account: models.LedgerAccount = strawberry.field(description="The account.")
+    amount: Money = strawberry.field(description="Signed: a debit is positive, a credit negative.")
+    model: strawberry.Private[models.LedgerEntry]
+
+    @classmethod
+    def from_model(cls, entry: models.LedgerEntry) -> LedgerEntryType:
+        return cls(
+            id=to_global_id("LedgerEntry", entry.id),
+            sequence=str(entry.seq),
+            account=entry.account,
+            amount=Money.amount(entry.amount_minor, entry.currency),
+            model=entry,
+        )
+
+    @strawberry.field(description="The transaction it belongs to.")
+    async def transaction(self, info: Info) -> LedgerTransactionType | None:
+        found = await info.context.loaders.funds.transaction.load(self.model.transaction_id)
+        return LedgerTransactionType.from_model(found) if found else None
+
+    @strawberry.field(
+        description="The recipient, for MATCHED, APPROVED and PAID; null for COMMITMENTS and "
+        "AVAILABLE."
+    )
+    async def organization(
+        self, info: Info
+    ) -> Annotated[OrganizationType, strawberry.lazy(TENANCY_SCHEMA)] | None:
+        if self.model.organization_id is None:
+            return None
+        loaded = await info.context.loaders.funds.organization.load(self.model.organization_id)
+        return _organization(loaded)
+
+
+__all__ = [
+    "ContributionType",
+    "DisbursementType",
+    "FundCommitmentType",
+    "FundPoolType",
+    "InitiativeType",
+    "LedgerEntryType",
+    "LedgerTransactionType",
+    "MatchTier",
+]
