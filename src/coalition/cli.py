@@ -38,10 +38,12 @@ app.add_typer(schema_app, name="schema")
 
 def _add_domain_commands() -> None:
     from coalition.demand.cli import import_app
+    from coalition.funds.cli import export_app
     from coalition.skills.cli import reference_app
 
     app.add_typer(reference_app, name="reference")
     app.add_typer(import_app, name="import")
+    app.add_typer(export_app, name="export")
 
 
 _add_domain_commands()

@@ -27,22 +27,41 @@ SLUGS = ("lakeshore-manufacturing", "metro-healthcare")
 async def _state(sessions: SessionFactory, slug: str) -> dict[str, object]:
     tenant_id = uuid.uuid5(NAMESPACE, slug)
     async with tenant_transaction(sessions, tenant_id) as session:
-        pool = (await session.scalars(select(FundPool).where(FundPool.tenant_id == tenant_id)))
+        pool = await session.scalars(select(FundPool).where(FundPool.tenant_id == tenant_id))
         pools = list(pool)
-        entries = list(await session.execute(
-            select(LedgerEntry.account, LedgerEntry.amount_minor)
-            .where(LedgerEntry.tenant_id == tenant_id)))
-        statuses = list(await session.scalars(
-            select(Contribution.status).where(Contribution.tenant_id == tenant_id)))
+        entries = list(
+            await session.execute(
+                select(LedgerEntry.account, LedgerEntry.amount_minor).where(
+                    LedgerEntry.tenant_id == tenant_id
+                )
+            )
+        )
+        statuses = list(
+            await session.scalars(
+                select(Contribution.status).where(Contribution.tenant_id == tenant_id)
+            )
+        )
         matched = await session.scalar(
-            select(func.sum(Contribution.matched_minor)).where(Contribution.tenant_id == tenant_id))
-        tranches = list(await session.scalars(
-            select(Disbursement.status).where(Disbursement.tenant_id == tenant_id)))
-        keys = await session.scalar(select(func.count()).select_from(IdempotencyKey).where(
-            IdempotencyKey.tenant_id == tenant_id))
-    return {"pools": [pool_balances(p) for p in pools], "entries": entries,
-            "statuses": sorted(statuses), "matched": matched, "tranches": sorted(tranches),
-            "keys": keys}
+            select(func.sum(Contribution.matched_minor)).where(Contribution.tenant_id == tenant_id)
+        )
+        tranches = list(
+            await session.scalars(
+                select(Disbursement.status).where(Disbursement.tenant_id == tenant_id)
+            )
+        )
+        keys = await session.scalar(
+            select(func.count())
+            .select_from(IdempotencyKey)
+            .where(IdempotencyKey.tenant_id == tenant_id)
+        )
+    return {
+        "pools": [pool_balances(p) for p in pools],
+        "entries": entries,
+        "statuses": sorted(statuses),
+        "matched": matched,
+        "tranches": sorted(tranches),
+        "keys": keys,
+    }
 
 
 async def test_each_demo_partnership_has_a_funded_pool_seeded_once(

@@ -20,6 +20,7 @@ from coalition.auth.principal import PrincipalKind
 from coalition.config import Settings
 from coalition.demand.schema import DemandMutation, DemandQuery, DemandSignalType
 from coalition.demand.summary_schema import DemandSummaryQuery
+from coalition.funds.schema import FUNDS_NODE_TYPES, FundsMutation, FundsQuery, funds_node
 from coalition.skills.schema import SkillsMutation, SkillsQuery
 from coalition.tenancy import service as tenancy
 from coalition.tenancy.models import Role, format_client_id
@@ -79,6 +80,8 @@ async def _node(info: Info, global_id: str) -> Node | None:
     if type_name == "DemandSignal":
         signal = await loaders.demand.signal.load(object_id)
         return DemandSignalType.from_model(signal) if signal else None
+    if type_name in FUNDS_NODE_TYPES:
+        return await funds_node(info, type_name, object_id)
     if type_name == "Tenant" and object_id == principal.tenant_id:
         async with info.context.session() as session:
             return TenantType.from_model(await tenancy.get_tenant(session, principal))
@@ -129,12 +132,20 @@ class NodeQuery:
 
 
 @strawberry.type(description="Everything a caller can read.")
-class Query(NodeQuery, TenancyQuery, AuditQuery, SkillsQuery, DemandQuery, DemandSummaryQuery):
+class Query(
+    NodeQuery,
+    TenancyQuery,
+    AuditQuery,
+    SkillsQuery,
+    DemandQuery,
+    DemandSummaryQuery,
+    FundsQuery,
+):
     pass
 
 
 @strawberry.type(description="Everything a caller can change.")
-class Mutation(TenancyMutation, SkillsMutation, DemandMutation):
+class Mutation(TenancyMutation, SkillsMutation, DemandMutation, FundsMutation):
     pass
 
 

@@ -169,9 +169,7 @@ class FundsLoaders:
         self.pool_disbursements: DataLoader[PageKey, Page[Disbursement]] = _pages(
             context, _pool_disbursements
         )
-        self.pool_entries: DataLoader[PageKey, Page[LedgerEntry]] = _pages(
-            context, _pool_entries
-        )
+        self.pool_entries: DataLoader[PageKey, Page[LedgerEntry]] = _pages(context, _pool_entries)
 
 
 __all__ = ["FundsLoaders"]

@@ -37,6 +37,7 @@ def is_currency(code: str) -> bool:
     return code in currencies()
 
 
+@lru_cache(maxsize=512)
 def minor_digits(currency: str) -> int:
     """Digits after the decimal point of the currency (2 for USD, 0 for JPY)."""
     return int(get_currency_precision(currency))

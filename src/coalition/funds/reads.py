@@ -146,9 +146,7 @@ async def tiers_by_pool_ids(
     rows = await session.scalars(
         select(MatchTier)
         .where(MatchTier.tenant_id == principal.tenant_id, MatchTier.pool_id.in_(list(pool_ids)))
-        .order_by(
-            MatchTier.pool_id, MatchTier.max_employees.asc().nulls_last(), MatchTier.id
-        )
+        .order_by(MatchTier.pool_id, MatchTier.max_employees.asc().nulls_last(), MatchTier.id)
     )
     for tier in rows:
         found.setdefault(tier.pool_id, []).append(tier)

@@ -2,8 +2,12 @@
 verification (matching), disbursements and reversals.
 
 Every function takes a session bound to the caller's tenant (the caller owns the
-transaction) and the principal, checks permissions, validates all input and
-raises ``InvalidInput`` before writing. Money mutations take an idempotency key
+transaction) and the principal, checks permissions and validates input, raising
+``InvalidInput`` for anything the caller can fix. Some checks can only be made
+after a guarded write (verification takes the contribution before it can read
+the locked pool; a money mutation claims its idempotency key first): the caller
+must roll back on ``InvalidInput``, as the API's savepoint and the CLI do, and
+then nothing is kept. Money mutations take an idempotency key
 (see ``idempotency``); on a replay they return the first result and write
 nothing. Money moves only through ``ledger.post``.
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import strawberry
 
@@ -20,9 +21,10 @@ from coalition.api.context import Info
 from coalition.api.enums import expose_enum
 from coalition.api.money import Money
 from coalition.api.relay import After, Connection, First, Node, to_global_id
-from coalition.funds import models
+from coalition.funds import export, models, report
 from coalition.funds.money import format_ratio
 from coalition.pagination import DEFAULT_PAGE_SIZE, PageRequest
+from coalition.tenancy import schema as _tenancy_schema  # noqa: F401  (describes OrganizationKind)
 from coalition.tenancy.models import OrganizationKind
 
 if TYPE_CHECKING:
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     from coalition.tenancy.schema import OrganizationType
 
 TENANCY_SCHEMA = "coalition.tenancy.schema"
+T = TypeVar("T")
 
 expose_enum(
     models.FundPoolStatus,
@@ -111,8 +114,7 @@ expose_enum(
 expose_enum(
     models.TrancheStatus,
     name="DisbursementStatus",
-    description="Where a tranche of a match stands: SCHEDULED, APPROVED, then PAID or "
-    "CANCELLED.",
+    description="Where a tranche of a match stands: SCHEDULED, APPROVED, then PAID or CANCELLED.",
     values={
         models.TrancheStatus.SCHEDULED: "Planned; no money moved yet.",
         models.TrancheStatus.APPROVED: "Approved for payment.",
@@ -127,12 +129,10 @@ expose_enum(
     values={
         models.LedgerTransactionKind.COMMITMENT: "A funder committed money to the pool.",
         models.LedgerTransactionKind.MATCH: "The pool matched a verified contribution.",
-        models.LedgerTransactionKind.DISBURSEMENT_APPROVAL: "A tranche was approved for "
-        "payment.",
+        models.LedgerTransactionKind.DISBURSEMENT_APPROVAL: "A tranche was approved for payment.",
         models.LedgerTransactionKind.PAYMENT: "A tranche was paid.",
         models.LedgerTransactionKind.CANCELLATION: "An approved tranche was cancelled.",
-        models.LedgerTransactionKind.REVERSAL: "A correction that undoes an earlier "
-        "transaction.",
+        models.LedgerTransactionKind.REVERSAL: "A correction that undoes an earlier transaction.",
     },
 )
 expose_enum(
@@ -148,6 +148,23 @@ expose_enum(
     },
 )
 
+expose_enum(
+    report.BreakdownBy,
+    name="FundBreakdownBy",
+    description="How to split a pool's money.",
+    values={
+        report.BreakdownBy.RECIPIENT: "By contributing organization.",
+        report.BreakdownBy.INITIATIVE: "By initiative.",
+        report.BreakdownBy.PURPOSE: "By purpose of the contribution.",
+        report.BreakdownBy.MONTH: "By month (YYYY-MM): contributions by their date, ledger "
+        "movements by the month they took effect, net of what was undone that month.",
+    },
+)
+
+
+def _decimal(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:f}"
+
 
 def _ratio(numerator: int | None, denominator: int | None) -> str | None:
     if numerator is None or denominator is None:
@@ -155,10 +172,17 @@ def _ratio(numerator: int | None, denominator: int | None) -> str | None:
     return format_ratio(Fraction(numerator, denominator))
 
 
-def _organization(organization: Organization | None) -> OrganizationType | None:
+def _exists(found: T | None, object_id: uuid.UUID) -> T:
+    """A row a foreign key guarantees (same tenant): its absence is a bug, not a 404."""
+    if found is None:
+        raise RuntimeError(f"missing funds record {object_id}")
+    return found
+
+
+def _organization(organization: Organization | None, object_id: uuid.UUID) -> OrganizationType:
     from coalition.tenancy.schema import OrganizationType
 
-    return OrganizationType.from_model(organization) if organization else None
+    return OrganizationType.from_model(_exists(organization, object_id))
 
 
 @strawberry.type(description="A pool's match rule for recipients up to a size.")
@@ -176,6 +200,71 @@ class MatchTier:
         return cls(
             max_employees=tier.max_employees,
             ratio=format_ratio(Fraction(tier.ratio_numerator, tier.ratio_denominator)),
+        )
+
+
+@strawberry.type(description="A pool's money by stage, and what it leveraged.")
+class FundPoolSummary:
+    committed: Money = strawberry.field(description="Committed by funders (not reversed).")
+    matched: Money = strawberry.field(description="Matched to verified contributions.")
+    disbursed: Money = strawberry.field(description="Approved for payment (paid included).")
+    paid: Money = strawberry.field(description="Paid out.")
+    remaining: Money = strawberry.field(description="Committed and not matched yet.")
+    contributed: Money = strawberry.field(
+        description="Verified contributions asking this pool for a match (not reversed)."
+    )
+    leverage: str | None = strawberry.field(
+        description='Contributed per matched pool dollar, to 4 places ("0.5000"); null while '
+        "nothing is matched."
+    )
+    small_employer_share_under_50: str | None = strawberry.field(
+        description="Share of matched dollars that went to recipients with fewer than 50 "
+        'employees when verified, 0 to 1 to 4 places ("0.2500"); null while nothing is matched.'
+    )
+    small_employer_share_under_500: str | None = strawberry.field(
+        description="Share of matched dollars that went to recipients with fewer than 500 "
+        "employees when verified, 0 to 1 to 4 places; null while nothing is matched."
+    )
+
+    @classmethod
+    def from_summary(cls, summary: report.PoolSummary) -> FundPoolSummary:
+        currency = summary.currency
+        return cls(
+            committed=Money.amount(summary.committed, currency),
+            matched=Money.amount(summary.matched, currency),
+            disbursed=Money.amount(summary.disbursed, currency),
+            paid=Money.amount(summary.paid, currency),
+            remaining=Money.amount(summary.remaining, currency),
+            contributed=Money.amount(summary.contributed, currency),
+            leverage=_decimal(summary.leverage),
+            small_employer_share_under_50=_decimal(summary.small_employer_share_under_50),
+            small_employer_share_under_500=_decimal(summary.small_employer_share_under_500),
+        )
+
+
+@strawberry.type(
+    description="One slice of a pool's money (a recipient, initiative, purpose or month)."
+)
+class FundBreakdownRow:
+    key: str = strawberry.field(
+        description="What the row is about: a global ID (recipient, initiative), a purpose, "
+        "or a month (YYYY-MM)."
+    )
+    label: str = strawberry.field(description="The same for people: a name, a purpose, a month.")
+    contributed: Money = strawberry.field(description="Verified contributions.")
+    matched: Money = strawberry.field(description="Matched.")
+    disbursed: Money = strawberry.field(description="Approved for payment (paid included).")
+    paid: Money = strawberry.field(description="Paid out.")
+
+    @classmethod
+    def from_row(cls, row: report.BreakdownRow, currency: str) -> FundBreakdownRow:
+        return cls(
+            key=row.key,
+            label=row.label,
+            contributed=Money.amount(row.contributed, currency),
+            matched=Money.amount(row.matched, currency),
+            disbursed=Money.amount(row.disbursed, currency),
+            paid=Money.amount(row.paid, currency),
         )
 
 
@@ -227,14 +316,16 @@ class FundPoolType(Node):
     @strawberry.field(description="The funder organization that manages the pool.")
     async def funder(
         self, info: Info
-    ) -> Annotated[OrganizationType, strawberry.lazy(TENANCY_SCHEMA)] | None:
+    ) -> Annotated[OrganizationType, strawberry.lazy(TENANCY_SCHEMA)]:
         loaded = await info.context.loaders.funds.organization.load(
             self.model.funder_organization_id
         )
-        return _organization(loaded)
+        return _organization(loaded, self.model.funder_organization_id)
 
-    @strawberry.field(description="Match rules, smallest size bound first; a recipient no "
-                      "tier covers gets no match.")
+    @strawberry.field(
+        description="Match rules, smallest size bound first; a recipient no "
+        "tier covers gets no match."
+    )
     async def match_tiers(self, info: Info) -> list[MatchTier]:
         tiers = await info.context.loaders.funds.tiers.load(self.model.id)
         return [MatchTier.from_model(tier) for tier in tiers]
@@ -278,6 +369,42 @@ class FundPoolType(Node):
         )
         return Connection.of(page, LedgerEntryType.from_model)
 
+    @strawberry.field(
+        description="Committed, matched, disbursed, paid, remaining, contributed, leverage and "
+        "the small-employer shares."
+    )
+    async def summary(self, info: Info) -> FundPoolSummary:
+        principal = info.context.require_principal()
+        async with info.context.session() as session:
+            found = await report.pool_summary(session, principal, self.model.id)
+        return FundPoolSummary.from_summary(_exists(found, self.model.id))
+
+    @strawberry.field(
+        description="The pool's money split by recipient, initiative, purpose or month; the "
+        "rows add up to the summary."
+    )
+    async def breakdown(
+        self,
+        info: Info,
+        by: Annotated[
+            report.BreakdownBy, strawberry.argument(description="How to split the money.")
+        ],
+    ) -> list[FundBreakdownRow]:
+        principal = info.context.require_principal()
+        async with info.context.session() as session:
+            rows = await report.pool_breakdown(session, principal, self.model.id, by)
+        return [FundBreakdownRow.from_row(row, self.model.currency) for row in rows]
+
+    @strawberry.field(
+        description="The funder report as CSV: the summary, then one row per ledger entry "
+        "(the same text as `coalition export funds`)."
+    )
+    async def report_csv(self, info: Info) -> str:
+        principal = info.context.require_principal()
+        async with info.context.session() as session:
+            text = await export.pool_report_csv(session, principal, self.model.id)
+        return _exists(text, self.model.id)
+
 
 async def _pool_currency(info: Info, pool_id: uuid.UUID) -> str:
     pool = await info.context.loaders.funds.pool.load(pool_id)
@@ -305,23 +432,21 @@ class FundCommitmentType(Node):
 
     @strawberry.field(description="The amount committed, in the pool's currency.")
     async def amount(self, info: Info) -> Money:
-        return Money.amount(
-            self.model.amount_minor, await _pool_currency(info, self.model.pool_id)
-        )
+        return Money.amount(self.model.amount_minor, await _pool_currency(info, self.model.pool_id))
 
     @strawberry.field(description="The pool.")
-    async def pool(self, info: Info) -> FundPoolType | None:
+    async def pool(self, info: Info) -> FundPoolType:
         pool = await info.context.loaders.funds.pool.load(self.model.pool_id)
-        return FundPoolType.from_model(pool) if pool else None
+        return FundPoolType.from_model(_exists(pool, self.model.pool_id))
 
     @strawberry.field(description="The funder organization whose money it is.")
     async def funder(
         self, info: Info
-    ) -> Annotated[OrganizationType, strawberry.lazy(TENANCY_SCHEMA)] | None:
+    ) -> Annotated[OrganizationType, strawberry.lazy(TENANCY_SCHEMA)]:
         loaded = await info.context.loaders.funds.organization.load(
             self.model.funder_organization_id
         )
-        return _organization(loaded)
+        return _organization(loaded, self.model.funder_organization_id)
 
 
 @strawberry.type(
@@ -366,6 +491,38 @@ class InitiativeType(Node):
             (self.model.id, PageRequest(first=first, after=after))
         )
         return Connection.of(page, ContributionType.from_model)
+
+    @strawberry.field(
+        description="Per pool: contributions to this initiative, and what was matched, "
+        "disbursed and paid for them; pools with no money for it are left out."
+    )
+    async def funding(self, info: Info) -> list[InitiativePoolFunding]:
+        found = await info.context.loaders.funds.funding.load(self.model.id)
+        return [InitiativePoolFunding.from_report(row) for row in found]
+
+
+@strawberry.type(description="What one pool did for one initiative.")
+class InitiativePoolFunding:
+    contributed: Money = strawberry.field(description="Verified contributions.")
+    matched: Money = strawberry.field(description="Matched.")
+    disbursed: Money = strawberry.field(description="Approved for payment (paid included).")
+    paid: Money = strawberry.field(description="Paid out.")
+    pool_id: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_report(cls, row: report.InitiativeFunding) -> InitiativePoolFunding:
+        return cls(
+            contributed=Money.amount(row.contributed, row.currency),
+            matched=Money.amount(row.matched, row.currency),
+            disbursed=Money.amount(row.disbursed, row.currency),
+            paid=Money.amount(row.paid, row.currency),
+            pool_id=row.pool_id,
+        )
+
+    @strawberry.field(description="The pool.")
+    async def pool(self, info: Info) -> FundPoolType:
+        pool = await info.context.loaders.funds.pool.load(self.pool_id)
+        return FundPoolType.from_model(_exists(pool, self.pool_id))
 
 
 @strawberry.type(
@@ -432,21 +589,21 @@ class ContributionType(Node):
         )
 
     @strawberry.field(description="The initiative it was made to.")
-    async def initiative(self, info: Info) -> InitiativeType | None:
+    async def initiative(self, info: Info) -> InitiativeType:
         initiative = await info.context.loaders.funds.initiative.load(self.model.initiative_id)
-        return InitiativeType.from_model(initiative) if initiative else None
+        return InitiativeType.from_model(_exists(initiative, self.model.initiative_id))
 
     @strawberry.field(description="The contributing organization.")
     async def organization(
         self, info: Info
-    ) -> Annotated[OrganizationType, strawberry.lazy(TENANCY_SCHEMA)] | None:
+    ) -> Annotated[OrganizationType, strawberry.lazy(TENANCY_SCHEMA)]:
         loaded = await info.context.loaders.funds.organization.load(self.model.organization_id)
-        return _organization(loaded)
+        return _organization(loaded, self.model.organization_id)
 
     @strawberry.field(description="The pool asked to match it.")
-    async def pool(self, info: Info) -> FundPoolType | None:
+    async def pool(self, info: Info) -> FundPoolType:
         pool = await info.context.loaders.funds.pool.load(self.model.pool_id)
-        return FundPoolType.from_model(pool) if pool else None
+        return FundPoolType.from_model(_exists(pool, self.model.pool_id))
 
     @strawberry.field(description="Tranches of its match, by scheduled date.")
     async def disbursements(self, info: Info) -> list[DisbursementType]:
@@ -495,28 +652,26 @@ class DisbursementType(Node):
 
     @strawberry.field(description="The amount, in the pool's currency.")
     async def amount(self, info: Info) -> Money:
-        return Money.amount(
-            self.model.amount_minor, await _pool_currency(info, self.model.pool_id)
-        )
+        return Money.amount(self.model.amount_minor, await _pool_currency(info, self.model.pool_id))
 
     @strawberry.field(description="The contribution whose match it pays.")
-    async def contribution(self, info: Info) -> ContributionType | None:
+    async def contribution(self, info: Info) -> ContributionType:
         found = await info.context.loaders.funds.contribution.load(self.model.contribution_id)
-        return ContributionType.from_model(found) if found else None
+        return ContributionType.from_model(_exists(found, self.model.contribution_id))
 
     @strawberry.field(description="The pool it is paid from.")
-    async def pool(self, info: Info) -> FundPoolType | None:
+    async def pool(self, info: Info) -> FundPoolType:
         pool = await info.context.loaders.funds.pool.load(self.model.pool_id)
-        return FundPoolType.from_model(pool) if pool else None
+        return FundPoolType.from_model(_exists(pool, self.model.pool_id))
 
     @strawberry.field(description="Who is paid: the contributor or a training provider.")
     async def payee(
         self, info: Info
-    ) -> Annotated[OrganizationType, strawberry.lazy(TENANCY_SCHEMA)] | None:
+    ) -> Annotated[OrganizationType, strawberry.lazy(TENANCY_SCHEMA)]:
         loaded = await info.context.loaders.funds.organization.load(
             self.model.payee_organization_id
         )
-        return _organization(loaded)
+        return _organization(loaded, self.model.payee_organization_id)
 
 
 @strawberry.type(
@@ -546,9 +701,9 @@ class LedgerTransactionType(Node):
         )
 
     @strawberry.field(description="The pool whose money moved.")
-    async def pool(self, info: Info) -> FundPoolType | None:
+    async def pool(self, info: Info) -> FundPoolType:
         pool = await info.context.loaders.funds.pool.load(self.model.pool_id)
-        return FundPoolType.from_model(pool) if pool else None
+        return FundPoolType.from_model(_exists(pool, self.model.pool_id))
 
     @strawberry.field(description="The transaction this one reverses; null unless a reversal.")
     async def reverses(self, info: Info) -> LedgerTransactionType | None:
@@ -586,9 +741,9 @@ class LedgerEntryType(Node):
         )
 
     @strawberry.field(description="The transaction it belongs to.")
-    async def transaction(self, info: Info) -> LedgerTransactionType | None:
+    async def transaction(self, info: Info) -> LedgerTransactionType:
         found = await info.context.loaders.funds.transaction.load(self.model.transaction_id)
-        return LedgerTransactionType.from_model(found) if found else None
+        return LedgerTransactionType.from_model(_exists(found, self.model.transaction_id))
 
     @strawberry.field(
         description="The recipient, for MATCHED, APPROVED and PAID; null for COMMITMENTS and "
@@ -600,15 +755,47 @@ class LedgerEntryType(Node):
         if self.model.organization_id is None:
             return None
         loaded = await info.context.loaders.funds.organization.load(self.model.organization_id)
-        return _organization(loaded)
+        return _organization(loaded, self.model.organization_id)
+
+
+@strawberry.type(description="An employer in the investment-recognition ranking.")
+class InvestmentRecognitionRow:
+    employee_count: int | None = strawberry.field(description="Its employees today.")
+    contributed: Money = strawberry.field(description="Its verified contributions.")
+    per_employee: Money = strawberry.field(
+        description="Verified contributions per employee (rounded down to a minor unit)."
+    )
+    rank: int = strawberry.field(description="1 for the most per employee; ties by name.")
+    organization_id: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_report(cls, row: report.RecognitionRow) -> InvestmentRecognitionRow:
+        return cls(
+            employee_count=row.employee_count,
+            contributed=Money.amount(row.contributed_minor, row.currency),
+            per_employee=Money.amount(row.per_employee_minor, row.currency),
+            rank=row.rank,
+            organization_id=row.organization_id,
+        )
+
+    @strawberry.field(description="The employer.")
+    async def organization(
+        self, info: Info
+    ) -> Annotated[OrganizationType, strawberry.lazy(TENANCY_SCHEMA)]:
+        loaded = await info.context.loaders.funds.organization.load(self.organization_id)
+        return _organization(loaded, self.organization_id)
 
 
 __all__ = [
     "ContributionType",
     "DisbursementType",
+    "FundBreakdownRow",
     "FundCommitmentType",
+    "FundPoolSummary",
     "FundPoolType",
+    "InitiativePoolFunding",
     "InitiativeType",
+    "InvestmentRecognitionRow",
     "LedgerEntryType",
     "LedgerTransactionType",
     "MatchTier",

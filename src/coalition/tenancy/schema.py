@@ -167,6 +167,9 @@ class OrganizationType(Node):
     website: str | None = strawberry.field(description="Website address.")
     created_at: datetime = strawberry.field(description="When it joined the platform.")
     archived_at: datetime | None = strawberry.field(description="When it was archived, if it was.")
+    recognition_opt_out: bool = strawberry.field(
+        description="Whether it chose to stay out of the public investment-recognition ranking."
+    )
 
     @classmethod
     def from_model(cls, organization: models.Organization) -> OrganizationType:
@@ -184,6 +187,7 @@ class OrganizationType(Node):
             website=organization.website,
             created_at=organization.created_at,
             archived_at=organization.archived_at,
+            recognition_opt_out=organization.recognition_opt_out,
         )
 
     @strawberry.field(description="People in this organization, oldest membership first.")
@@ -252,6 +256,11 @@ class UpdateOrganizationInput:
     city: str | None = strawberry.field(default=strawberry.UNSET, description="City.")
     region: str | None = strawberry.field(default=strawberry.UNSET, description="Region.")
     website: str | None = strawberry.field(default=strawberry.UNSET, description="Website.")
+    recognition_opt_out: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Stay out of the public investment-recognition ranking (true) or appear "
+        "in it (false); omitted or null: unchanged.",
+    )
 
 
 @strawberry.input(description="The organization to archive.")
@@ -454,6 +463,7 @@ class TenancyMutation:
             "city": input.city,
             "region": input.region,
             "website": input.website,
+            "recognition_opt_out": input.recognition_opt_out,
         }
         fields = {key: value for key, value in candidates.items() if _given(value)}
 

@@ -253,7 +253,12 @@ async def update_organization(
     require_read(principal)
     organization = await _organization_for_change(session, principal, organization_id)
     require_organization_editor(principal, organization.id)
+    fields = dict(fields)
+    opt_out = fields.pop("recognition_opt_out", None)
     cleaned, errors = validation.organization_fields(fields, creating=False)
+    if opt_out is not None:
+        # Whether the organization appears in the public investment-recognition ranking.
+        cleaned["recognition_opt_out"] = bool(opt_out)
     await _check_industry(session, cleaned, errors)
     if (
         not errors
@@ -265,10 +270,16 @@ async def update_organization(
         errors.append(UserError(("id",), "This organization is archived.", "ARCHIVED"))
     if errors:
         raise InvalidInput(errors)
-    before = _organization_snapshot(organization)
+    before = _organization_snapshot(organization) | {
+        "recognition_opt_out": organization.recognition_opt_out
+    }
     for key, value in cleaned.items():
         setattr(organization, key, value)
-    changes = diff(before, _organization_snapshot(organization))
+    changes = diff(
+        before,
+        _organization_snapshot(organization)
+        | {"recognition_opt_out": organization.recognition_opt_out},
+    )
     if changes:
         organization.updated_at = datetime.now(UTC)
         await session.flush()

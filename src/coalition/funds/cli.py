@@ -1,0 +1,79 @@
+"""``coalition export funds``: a pool's funder report as CSV (as the owner, DATABASE_URL)."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+export_app = typer.Typer(help="Reports as CSV files.", no_args_is_help=True)
+
+# Allowed after tenant_transaction's SET LOCAL: SET takes no snapshot, so no query has run.
+SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+
+
+def pool_uuid(value: str) -> uuid.UUID | None:
+    """A fund pool's UUID, or the UUID inside its global ID; None for anything else."""
+    from coalition.api.relay import from_global_id
+
+    try:
+        return uuid.UUID(value.strip())
+    except ValueError:
+        decoded = from_global_id(value.strip(), "FundPool")
+        return decoded[1] if decoded else None
+
+
+@export_app.command("funds")
+def funds(
+    tenant: Annotated[str, typer.Option(help="The partnership's slug.")],
+    pool: Annotated[str, typer.Option(help="The fund pool: its global ID or its UUID.")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write the CSV to this file instead of standard output.",
+            metavar="FILE",
+            dir_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """Write a fund pool's funder report: its summary, then one row per ledger entry.
+
+    The same text as the GraphQL field FundPool.reportCsv.
+    """
+    from coalition.auth.principal import system_principal
+    from coalition.cli import _fail, _operator, _tenant_id, _with_owner
+    from coalition.config import get_settings
+    from coalition.db.engine import create_session_factory
+    from coalition.db.session import tenant_transaction
+    from coalition.funds.export import pool_report_csv
+
+    pool_id = pool_uuid(pool)
+    if pool_id is None:
+        raise _fail(f"{pool!r} is not a fund pool ID")
+
+    async def work(engine: AsyncEngine) -> str | None:
+        tenant_id = await _tenant_id(engine, tenant)
+        principal = system_principal(tenant_id, _operator())
+        async with tenant_transaction(create_session_factory(engine), tenant_id) as session:
+            # One snapshot for the summary and the entries, and a promise to write nothing.
+            await session.execute(text(SNAPSHOT))
+            return await pool_report_csv(session, principal, pool_id)
+
+    report = _with_owner(get_settings(), work)
+    if report is None:
+        raise _fail(f"no fund pool {pool!r} in {tenant!r}")
+    if output is None:
+        typer.echo(report, nl=False)
+        return
+    try:
+        output.write_text(report, encoding="utf-8", newline="")
+    except OSError as error:
+        raise _fail(f"cannot write {output}: {error.strerror}") from None
+    typer.echo(f"wrote {output}", err=True)
+
+
+__all__ = ["export_app", "pool_uuid"]
