@@ -104,8 +104,9 @@ ORDER BY position
 """
 ENTRIES = """
 INSERT INTO ledger_entries (tenant_id, id, pool_id, transaction_id, account, organization_id,
-    amount_minor, currency)
-SELECT $1, gen_random_uuid(), $2, transaction_id, account, organization_id, amount, 'USD'
+    amount_minor, currency, seq)
+SELECT $1, gen_random_uuid(), $2, transaction_id, account, organization_id, amount, 'USD',
+    position + (SELECT entry_count FROM fund_pools WHERE tenant_id = $1 AND id = $2)
 FROM unnest($3::uuid[], $4::text[], $5::uuid[], $6::bigint[])
     WITH ORDINALITY AS t(transaction_id, account, organization_id, amount, position)
 ORDER BY position
@@ -392,13 +393,15 @@ async def seed(
             await connection.execute(
                 "UPDATE fund_pools SET matched_minor = matched_minor + $3, "
                 "disbursed_minor = disbursed_minor + $4, paid_minor = paid_minor + $5, "
-                "contributed_minor = contributed_minor + $6 WHERE tenant_id = $1 AND id = $2",
+                "contributed_minor = contributed_minor + $6, entry_count = entry_count + $7 "
+                "WHERE tenant_id = $1 AND id = $2",
                 tenant_id,
                 big,
                 ledger.matched,
                 ledger.disbursed,
                 ledger.paid,
                 ledger.contributed,
+                len(legs),
             )
             inserted = time.perf_counter() - started
         committed = time.perf_counter() - started - inserted

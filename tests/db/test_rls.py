@@ -221,8 +221,8 @@ def _foreign_inserts(b: World) -> dict[str, tuple[str, dict[str, Any]]]:
                                 "occurred_on, actor) VALUES (:tenant, :id, :id, 'COMMITMENT', "
                                 "'2026-01-01', 'x')", values),
         "ledger_entries": ("INSERT INTO ledger_entries (tenant_id, id, pool_id, transaction_id, "
-                           "account, amount_minor, currency) VALUES (:tenant, :id, :id, :id, "
-                           "'AVAILABLE', 100, 'USD')", values),
+                           "account, amount_minor, currency, seq) VALUES (:tenant, :id, :id, :id, "
+                           "'AVAILABLE', 100, 'USD', 1)", values),
         "idempotency_keys": ("INSERT INTO idempotency_keys (tenant_id, id, key, operation, "
                              "request_hash) VALUES (:tenant, :id, 'planted', 'x', 'x')", values),
         "audit_events": ("INSERT INTO audit_events (tenant_id, id, actor_kind, actor_id, "

@@ -13,7 +13,7 @@ from coalition.funds.models import (
     LedgerEntry,
     TrancheStatus,
 )
-from tests.funds.conftest import FundsWorld, contribution_input, key
+from tests.funds.conftest import CONTRIBUTED_ON, FundsWorld, contribution_input, key
 
 
 async def test_a_contribution_is_matched_disbursed_and_paid(
@@ -73,3 +73,36 @@ async def test_a_contribution_is_matched_disbursed_and_paid(
             .where(LedgerEntry.tenant_id == funds.tenant_id, LedgerEntry.pool_id == funds.pool)
         )
         assert entries == 8
+        numbers = list(
+            await session.scalars(
+                select(LedgerEntry.seq)
+                .where(LedgerEntry.tenant_id == funds.tenant_id, LedgerEntry.pool_id == funds.pool)
+                .order_by(LedgerEntry.seq)
+            )
+        )
+        assert numbers == list(range(1, 9))
+        assert pool.entry_count == 8
+
+
+async def test_each_pool_numbers_its_entries_from_one_without_gaps(
+    funds: FundsWorld, other_funds: FundsWorld, owner_sessions: SessionFactory
+) -> None:
+    # Postings in another partnership in between change nothing in this pool's numbers.
+    for fw in (funds, other_funds, funds):
+        async with tenant_transaction(owner_sessions, fw.tenant_id) as session:
+            await service.add_commitment(
+                session,
+                fw.principal("admin"),
+                service.CommitmentInput(fw.pool, fw.funder, "STATE", 500, "USD", CONTRIBUTED_ON),
+                idempotency_key=key(),
+            )
+    async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
+        numbers = list(
+            await session.scalars(
+                select(LedgerEntry.seq)
+                .where(LedgerEntry.tenant_id == funds.tenant_id, LedgerEntry.pool_id == funds.pool)
+                .order_by(LedgerEntry.seq)
+            )
+        )
+    # The fixture's commitment (2 entries), then two more commitments.
+    assert numbers == [1, 2, 3, 4, 5, 6]

@@ -466,7 +466,12 @@ async def reverse_transaction(
                 Contribution.status == ContributionStatus.VERIFIED,
                 Contribution.scheduled_minor == 0,
             )
-            .values(status=ContributionStatus.REVERSED)
+            # Its match goes back to the pool: nothing of it stays matched.
+            .values(
+                status=ContributionStatus.REVERSED,
+                matched_minor=0,
+                unmatched_minor=Contribution.match_requested_minor,
+            )
             .returning(Contribution)
             .execution_options(populate_existing=True)
         )

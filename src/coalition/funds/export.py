@@ -13,8 +13,8 @@ Layout (``csv`` module, comma-separated, ``\\r\\n`` line ends, UTF-8 text)::
     sequence,date,transaction_kind,...      <- ENTRY_HEADER
     <one row per ledger entry, oldest first (by sequence)>
 
-``sequence`` is the entry's number in the ledger (GraphQL's ``LedgerEntry.sequence``;
-it counts across all pools, so a pool's numbers have gaps), ``date`` its
+``sequence`` is the entry's number in the pool's ledger (GraphQL's
+``LedgerEntry.sequence``: 1, 2, 3... without gaps, so a missing row shows), ``date`` its
 transaction's ``occurred_on``, ``organization`` the recipient (empty on the
 COMMITMENTS and AVAILABLE accounts), ``amount`` signed (debit > 0).
 

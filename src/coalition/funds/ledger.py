@@ -1,10 +1,14 @@
 """Posting to the append-only double-entry ledger, and the balances it implies.
 
-A posting is one ``ledger_transactions`` row and its entries (legs), written
-with two INSERTs, and one UPDATE of the pool's running totals computed from
-the same legs, so the totals can only move with the entries. The database
-refuses an unbalanced transaction at COMMIT (deferred trigger) and a pool
-whose totals break their order (CHECK ``balances_in_order``).
+A posting is one ``ledger_transactions`` row, one UPDATE of the pool's running
+totals computed from the legs, and the legs themselves as ``ledger_entries``,
+so the totals can only move with the entries. The UPDATE also advances the
+pool's entry counter: entries are numbered 1, 2, 3... per pool, without gaps,
+in the order they were posted (the UPDATE holds the pool row until COMMIT, so
+postings on one pool never interleave). The numbers say nothing about other
+pools or partnerships. The database refuses an unbalanced transaction at
+COMMIT (deferred trigger) and a pool whose totals break their order (CHECK
+``balances_in_order``).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ TOTALS = (
     FundPool.disbursed_minor,
     FundPool.paid_minor,
     FundPool.contributed_minor,
+    FundPool.entry_count,
 )
 
 
@@ -128,6 +133,27 @@ async def post(
             actor=principal.label[:200],
         )
     )
+    delta = balances_of((leg.account, leg.amount_minor) for leg in legs)
+    totals = (
+        await session.execute(
+            update(FundPool)
+            .where(FundPool.tenant_id == tenant_id, FundPool.id == pool.id)
+            .values(
+                committed_minor=FundPool.committed_minor + delta.committed,
+                matched_minor=FundPool.matched_minor + delta.matched,
+                disbursed_minor=FundPool.disbursed_minor + delta.disbursed,
+                paid_minor=FundPool.paid_minor + delta.paid,
+                contributed_minor=FundPool.contributed_minor + contributed_delta,
+                entry_count=FundPool.entry_count + len(legs),
+            )
+            .returning(*TOTALS)
+            .execution_options(synchronize_session=False)
+        )
+    ).one()
+    # Keep the caller's object in step without another round trip.
+    for column, value in zip(TOTALS, totals, strict=True):
+        set_committed_value(pool, column.key, value)
+    first_seq = pool.entry_count - len(legs) + 1
     await session.execute(
         insert(LedgerEntry),
         [
@@ -140,27 +166,9 @@ async def post(
                 "organization_id": leg.organization_id,
                 "amount_minor": leg.amount_minor,
                 "currency": pool.currency,
+                "seq": first_seq + number,
             }
-            for leg in legs
+            for number, leg in enumerate(legs)
         ],
     )
-    delta = balances_of((leg.account, leg.amount_minor) for leg in legs)
-    totals = (
-        await session.execute(
-            update(FundPool)
-            .where(FundPool.tenant_id == tenant_id, FundPool.id == pool.id)
-            .values(
-                committed_minor=FundPool.committed_minor + delta.committed,
-                matched_minor=FundPool.matched_minor + delta.matched,
-                disbursed_minor=FundPool.disbursed_minor + delta.disbursed,
-                paid_minor=FundPool.paid_minor + delta.paid,
-                contributed_minor=FundPool.contributed_minor + contributed_delta,
-            )
-            .returning(*TOTALS)
-            .execution_options(synchronize_session=False)
-        )
-    ).one()
-    # Keep the caller's object in step without another round trip.
-    for column, value in zip(TOTALS, totals, strict=True):
-        set_committed_value(pool, column.key, value)
     return transaction_id

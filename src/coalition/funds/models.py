@@ -190,6 +190,7 @@ class FundPool(TenantScoped, Base):
             name="balances_in_order",
         ),
         CheckConstraint("contributed_minor >= 0", name="contributed_not_negative"),
+        CheckConstraint("entry_count >= 0", name="entry_count_not_negative"),
         Index(None, "tenant_id", "created_at", "id"),
         Index(None, "tenant_id", "funder_organization_id"),
     )
@@ -211,6 +212,8 @@ class FundPool(TenantScoped, Base):
     paid_minor: Mapped[int] = mapped_column(BigInteger, server_default="0")
     # Verified contributions not reversed (the private side of leverage).
     contributed_minor: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    # How many ledger entries the pool has: the last entry's ``seq``.
+    entry_count: Mapped[int] = mapped_column(BigInteger, server_default="0")
     created_at: Mapped[Timestamp]
     updated_at: Mapped[Timestamp]
 
@@ -285,6 +288,14 @@ class Contribution(TenantScoped, Base):
         CheckConstraint(
             "0 <= scheduled_minor AND scheduled_minor <= matched_minor",
             name="scheduled_within_match",
+        ),
+        # The match asked for is the amount times the ratio, rounded down (exact integer
+        # division in numeric, so no bigint overflow); no ratio, no match.
+        CheckConstraint(
+            "CASE WHEN match_ratio_numerator IS NULL THEN match_requested_minor = 0 "
+            "ELSE match_requested_minor = div(amount_minor::numeric * match_ratio_numerator, "
+            "match_ratio_denominator) END",
+            name="requested_is_amount_times_ratio",
         ),
         Index(None, "tenant_id", "pool_id", "organization_id", "contributed_on"),
         Index(None, "tenant_id", "initiative_id"),
@@ -415,13 +426,15 @@ class LedgerEntry(TenantScoped, Base):
             "(account IN ('COMMITMENTS', 'AVAILABLE')) = (organization_id IS NULL)",
             name="recipient_accounts_name_recipient",
         ),
-        Index(None, "tenant_id", "pool_id", "seq"),
+        # Entries are numbered 1, 2, 3... per pool, without gaps (``ledger.post``).
+        UniqueConstraint("tenant_id", "pool_id", "seq"),
+        CheckConstraint("seq > 0", name="seq_positive"),
         Index(None, "tenant_id", "transaction_id"),
     )
 
     pool_id: Mapped[uuid.UUID]
     transaction_id: Mapped[uuid.UUID]
-    seq: Mapped[int] = mapped_column(BigInteger, Identity(always=True))
+    seq: Mapped[int] = mapped_column(BigInteger)
     account: Mapped[LedgerAccount] = mapped_column(_enum(LedgerAccount, "ledger_account"))
     organization_id: Mapped[uuid.UUID | None]
     amount_minor: Mapped[int] = mapped_column(BigInteger)

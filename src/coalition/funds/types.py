@@ -724,7 +724,8 @@ class LedgerTransactionType(Node):
 )
 class LedgerEntryType(Node):
     sequence: str = strawberry.field(
-        description="Position in the ledger (a decimal integer string, increasing)."
+        description="The entry's number in its pool's ledger: 1, 2, 3... in the order "
+        "posted, without gaps (a decimal integer string)."
     )
     account: models.LedgerAccount = strawberry.field(description="The account.")
     amount: Money = strawberry.field(description="Signed: a debit is positive, a credit negative.")
