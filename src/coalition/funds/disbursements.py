@@ -26,6 +26,16 @@ from coalition.auth.principal import Principal
 from coalition.errors import InvalidInput, UserError
 from coalition.funds import idempotency, ledger, permissions
 from coalition.funds.ledger import Leg
+from coalition.funds.lookups import (
+    load_contribution,
+    load_disbursement,
+    load_organization,
+    load_pool,
+    payload_of,
+    refuse,
+    replayed,
+    today,
+)
 from coalition.funds.models import (
     CommitmentStatus,
     Contribution,
@@ -38,16 +48,6 @@ from coalition.funds.models import (
     LedgerTransaction,
     LedgerTransactionKind,
     TrancheStatus,
-)
-from coalition.funds.service import (
-    _contribution,
-    _disbursement,
-    _organization,
-    _payload,
-    _pool,
-    _refuse,
-    _replayed,
-    today,
 )
 from coalition.funds.validation import Checker
 from coalition.tenancy.models import OrganizationKind
@@ -66,7 +66,7 @@ class DisbursementInput:
 
 
 async def _manager_of(session: AsyncSession, principal: Principal, pool_id: uuid.UUID) -> FundPool:
-    pool = await _pool(session, principal, pool_id)
+    pool = await load_pool(session, principal, pool_id)
     permissions.require_pool_manager(principal, pool.funder_organization_id)
     return pool
 
@@ -80,16 +80,18 @@ async def schedule_disbursement(
 ) -> Disbursement:
     """Schedule a tranche of a verified contribution's match."""
     idempotency.check_key(idempotency_key)
-    contribution = await _contribution(session, principal, given.contribution_id, "contributionId")
+    contribution = await load_contribution(
+        session, principal, given.contribution_id, "contributionId"
+    )
     pool = await _manager_of(session, principal, contribution.pool_id)
-    payee = await _organization(
+    payee = await load_organization(
         session, principal, given.payee_organization_id, "payeeOrganizationId"
     )
     replay = await idempotency.claim(
-        session, principal, idempotency_key, "scheduleDisbursement", _payload(given)
+        session, principal, idempotency_key, "scheduleDisbursement", payload_of(given)
     )
     if replay is not None:
-        return await _replayed(session, principal, replay, Disbursement)
+        return await replayed(session, principal, replay, Disbursement)
     check = Checker()
     amount = check.amount(("amount", "amountMinor"), given.amount_minor)
     check.currency(("amount", "currency"), given.currency, expected=pool.currency)
@@ -184,7 +186,7 @@ async def _move(
         )
     ).one_or_none()
     if moved is None:
-        raise _refuse(
+        raise refuse(
             "disbursementId", f"This disbursement is {disbursement.status}.", "INVALID_TRANSITION"
         )
     return moved
@@ -199,7 +201,7 @@ async def _money_step(
     payload: dict[str, object],
 ) -> tuple[Disbursement, FundPool, Contribution] | Disbursement:
     idempotency.check_key(idempotency_key)
-    disbursement = await _disbursement(session, principal, disbursement_id, "disbursementId")
+    disbursement = await load_disbursement(session, principal, disbursement_id, "disbursementId")
     pool = await _manager_of(session, principal, disbursement.pool_id)
     replay = await idempotency.claim(
         session,
@@ -209,8 +211,8 @@ async def _money_step(
         {"disbursement_id": disbursement_id} | payload,
     )
     if replay is not None:
-        return await _replayed(session, principal, replay, Disbursement)
-    contribution = await _contribution(
+        return await replayed(session, principal, replay, Disbursement)
+    contribution = await load_contribution(
         session, principal, disbursement.contribution_id, "disbursementId"
     )
     return disbursement, pool, contribution
@@ -268,10 +270,10 @@ async def mark_requirement_met(
     session: AsyncSession, principal: Principal, disbursement_id: uuid.UUID
 ) -> Disbursement:
     """Record that the tranche's requirement (e.g. an outcome report) is met."""
-    disbursement = await _disbursement(session, principal, disbursement_id, "disbursementId")
+    disbursement = await load_disbursement(session, principal, disbursement_id, "disbursementId")
     await _manager_of(session, principal, disbursement.pool_id)
     if disbursement.requirement is None:
-        raise _refuse("disbursementId", "This disbursement has no requirement.", "INVALID")
+        raise refuse("disbursementId", "This disbursement has no requirement.", "INVALID")
     if disbursement.requirement_met_at is not None:
         return disbursement
     disbursement = await _move(
@@ -306,7 +308,7 @@ async def pay_disbursement(
         return step
     disbursement, pool, contribution = step
     if disbursement.requirement is not None and disbursement.requirement_met_at is None:
-        raise _refuse(
+        raise refuse(
             "disbursementId",
             f"The requirement is not met yet: {disbursement.requirement}",
             "REQUIREMENT_NOT_MET",
@@ -437,7 +439,7 @@ async def reverse_transaction(
         )
     )
     if original is None:
-        raise _refuse("transactionId", "No ledger transaction with this ID.", "NOT_FOUND")
+        raise refuse("transactionId", "No ledger transaction with this ID.", "NOT_FOUND")
     await _manager_of(session, principal, original.pool_id)
     replay = await idempotency.claim(
         session,
@@ -447,10 +449,10 @@ async def reverse_transaction(
         {"transaction_id": transaction_id, "reason": reason},
     )
     if replay is not None:
-        return await _replayed(session, principal, replay, LedgerTransaction)
+        return await replayed(session, principal, replay, LedgerTransaction)
     why = _reason(reason)
     if original.kind not in {LedgerTransactionKind.COMMITMENT, LedgerTransactionKind.MATCH}:
-        raise _refuse(
+        raise refuse(
             "transactionId",
             "Only commitments and matches are reversed; cancel a disbursement instead.",
             "NOT_REVERSIBLE",
@@ -476,7 +478,7 @@ async def reverse_transaction(
             .execution_options(populate_existing=True)
         )
         if contribution is None:
-            raise _refuse(
+            raise refuse(
                 "transactionId",
                 "Cancel this match's disbursements first (or it is reversed already).",
                 "INVALID_TRANSITION",
@@ -496,10 +498,10 @@ async def reverse_transaction(
             .execution_options(synchronize_session=False)
         )
         if reversed_commitment is None:
-            raise _refuse(
+            raise refuse(
                 "transactionId", "This commitment is reversed already.", "INVALID_TRANSITION"
             )
-    pool = await _pool(session, principal, original.pool_id, lock=True)
+    pool = await load_pool(session, principal, original.pool_id, lock=True)
     legs = [
         Leg(LedgerAccount(row.account), -row.amount_minor, row.organization_id)
         for row in await session.execute(
@@ -514,7 +516,7 @@ async def reverse_transaction(
     if original.kind is LedgerTransactionKind.COMMITMENT:
         amount = -sum(leg.amount_minor for leg in legs if leg.account is LedgerAccount.AVAILABLE)
         if pool.committed_minor - pool.matched_minor < amount:
-            raise _refuse(
+            raise refuse(
                 "transactionId",
                 "The pool has already matched part of this commitment.",
                 "INSUFFICIENT_FUNDS",
