@@ -1,7 +1,10 @@
 """``/graphql`` over HTTP: POST JSON for everything, GET for queries only.
 
 One request is one transaction, bound to the caller's tenant before any
-query runs; it commits only when the operation finished without errors.
+query runs; it commits only when the operation finished without errors. A
+query (never a mutation) whose database connection was lost or could not be
+had from the pool runs once more on a fresh connection: reading twice is
+harmless, and the caller sees the answer instead of an error.
 Authorization denials are written to the audit log afterwards, in their
 own transaction, so they survive the rollback of the refused change.
 """
@@ -13,7 +16,10 @@ import logging
 import uuid
 from typing import Any
 
-from graphql import FieldNode, GraphQLError
+from graphql import FieldNode, GraphQLError, GraphQLSyntaxError, get_operation_ast, parse
+from graphql import OperationType as AstOperationType
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from strawberry.http.ides import get_graphql_ide_html
@@ -169,6 +175,52 @@ async def _audit_denials(
             )
 
 
+def _connection_lost(result: ExecutionResult) -> bool:
+    """Whether the operation failed because its connection died or the pool had none."""
+    for error in result.errors or []:
+        original = error.original_error
+        if isinstance(original, PoolTimeoutError):
+            return True
+        if isinstance(original, DBAPIError) and original.connection_invalidated:
+            return True
+    return False
+
+
+def _is_query(query: str, operation_name: str | None) -> bool:
+    try:
+        operation = get_operation_ast(parse(query), operation_name)
+    except GraphQLSyntaxError:
+        return False
+    return operation is not None and operation.operation is AstOperationType.QUERY
+
+
+async def _execute(
+    request: Request,
+    context: Context,
+    query: str,
+    variables: dict[str, Any] | None,
+    operation_name: str | None,
+    allowed: tuple[OperationType, ...],
+) -> ExecutionResult:
+    """Run the operation in the request's transaction; commit only without errors."""
+    committed = False
+    try:
+        result = await request.app.state.schema.execute(
+            query,
+            variable_values=variables,
+            context_value=context,
+            operation_name=operation_name,
+            allowed_operation_types=allowed,
+        )
+        if context.transaction is not None:
+            await context.transaction.finish(commit=not result.errors)
+            committed = True
+    finally:
+        if context.transaction is not None and not committed:
+            await context.transaction.finish(commit=False)
+    return result  # type: ignore[no-any-return]
+
+
 async def graphql_endpoint(request: Request) -> Response:
     state = request.app.state
     settings: Settings = state.settings
@@ -196,18 +248,12 @@ async def graphql_endpoint(request: Request) -> Response:
     except _Rejected as rejected:
         return rejected.response
 
-    committed = False
     try:
-        result = await state.schema.execute(
-            query,
-            variable_values=variables,
-            context_value=context,
-            operation_name=operation_name,
-            allowed_operation_types=allowed,
-        )
-        if context.transaction is not None:
-            await context.transaction.finish(commit=not result.errors)
-            committed = True
+        result = await _execute(request, context, query, variables, operation_name, allowed)
+        if _connection_lost(result) and _is_query(query, operation_name):
+            logger.warning("database connection lost during a query; running it once more")
+            context = await _context(request, request_id)
+            result = await _execute(request, context, query, variables, operation_name, allowed)
     except InvalidOperationTypeError:
         return _error(
             "Mutations must be sent with POST.",
@@ -215,9 +261,8 @@ async def graphql_endpoint(request: Request) -> Response:
             "METHOD_NOT_ALLOWED",
             headers={"Allow": "POST"},
         )
-    finally:
-        if context.transaction is not None and not committed:
-            await context.transaction.finish(commit=False)
+    except _Rejected as rejected:
+        return rejected.response
 
     denials = _denials(result)
     if denials and context.principal is not None:
