@@ -4,18 +4,21 @@ Attach one ``FundsLoaders`` per request context (``context.loaders.funds``). Eac
 batch runs through ``funds.reads`` (or the report functions), so it checks the
 caller's right to read funds and sees only the caller's tenant.
 
-Nested connections (a pool's contributions, a pool's ledger entries) load one
-page per parent with ``fetch_page``; they are batched per request so that the
-session is taken once for all the parents a query asks about.
+Nested connections (a pool's contributions, disbursements and ledger entries, an
+initiative's contributions) are batched too: the parents that ask for the same page
+(``first``, ``after``, filters) get their pages from one statement, which numbers
+each parent's rows with a window function (see ``pages_by_parent``).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Hashable, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 from strawberry.dataloader import DataLoader
 
 from coalition.auth.principal import Principal
@@ -31,19 +34,31 @@ from coalition.funds.models import (
     LedgerTransaction,
     MatchTier,
 )
-from coalition.pagination import Page, PageRequest
+from coalition.funds.permissions import require_funds_read
+from coalition.pagination import (
+    Page,
+    PageRequest,
+    SortKey,
+    after_clause,
+    build_page,
+    check_page_request,
+)
 from coalition.tenancy.models import Organization
 
 if TYPE_CHECKING:
     from coalition.api.context import Context
-    from coalition.funds.report import InitiativeFunding
+    from coalition.funds.report import InitiativeFunding, PoolSummary
 
 V = TypeVar("V")
-K = TypeVar("K", bound=Hashable)
+G = TypeVar("G", bound=Hashable)
 
 Fetch = Callable[[AsyncSession, Principal, Sequence[uuid.UUID]], Awaitable[dict[uuid.UUID, V]]]
-ContributionsKey = tuple[uuid.UUID, PageRequest, ContributionStatus | None]
+# A nested page's key: the parent's ID and what every parent's page is asked for.
+ContributionsKey = tuple[uuid.UUID, tuple[PageRequest, ContributionStatus | None]]
 PageKey = tuple[uuid.UUID, PageRequest]
+FetchPages = Callable[
+    [AsyncSession, Principal, Sequence[uuid.UUID], G], Awaitable[dict[uuid.UUID, Page[V]]]
+]
 
 
 def _by_id(context: Context, fetch: Fetch[V]) -> DataLoader[uuid.UUID, V | None]:
@@ -66,48 +81,152 @@ def _lists(context: Context, fetch: Fetch[list[V]]) -> DataLoader[uuid.UUID, lis
     return DataLoader(load_fn=load)
 
 
-def _pages(
-    context: Context,
-    fetch: Callable[[AsyncSession, Principal, K], Awaitable[Page[V]]],
-) -> DataLoader[K, Page[V]]:
-    async def load(keys: list[K]) -> list[Page[V]]:
+def _pages(context: Context, fetch: FetchPages[G, V]) -> DataLoader[tuple[uuid.UUID, G], Page[V]]:
+    """Keys are (parent ID, page asked for): one statement per distinct page asked for."""
+
+    async def load(keys: list[tuple[uuid.UUID, G]]) -> list[Page[V]]:
         principal = context.require_principal()
+        parents: dict[G, list[uuid.UUID]] = {}
+        for parent_id, asked in keys:
+            parents.setdefault(asked, []).append(parent_id)
+        found: dict[tuple[uuid.UUID, G], Page[V]] = {}
         async with context.session() as session:
-            return [await fetch(session, principal, key) for key in keys]
+            for asked, parent_ids in parents.items():
+                pages = await fetch(session, principal, parent_ids, asked)
+                found.update({(parent_id, asked): pages[parent_id] for parent_id in parent_ids})
+        return [found[key] for key in keys]
 
     return DataLoader(load_fn=load)
 
 
+async def pages_by_parent(
+    session: AsyncSession,
+    principal: Principal,
+    statement: Select[Any],
+    parent: InstrumentedAttribute[uuid.UUID],
+    parent_ids: Sequence[uuid.UUID],
+    page: PageRequest,
+    key: SortKey,
+) -> dict[uuid.UUID, Page[Any]]:
+    """``fetch_page`` for many parents in ONE statement: each parent's page of
+    ``statement``'s rows (in ``key`` order, starting after ``page.after``) and its total.
+
+    ``statement`` selects one tenant-scoped ORM entity (``parent``'s) and carries every
+    filter, ``principal``'s tenant included. The rows are numbered per parent by a
+    window function (after the cursor's condition); the totals are counted per parent
+    without it, so a parent's total is there even when its page is empty.
+    """
+    check_page_request(page)
+    wanted = list(dict.fromkeys(parent_ids))
+    model: Any = parent.class_
+    filtered = statement.where(parent.in_(wanted))
+    order = [column.desc() if key.descending else column for column in key.columns]
+    totals = (
+        filtered.with_only_columns(parent.label("parent"), func.count().label("total"))
+        .group_by(parent)
+        .subquery("totals")
+    )
+    ranked = filtered.with_only_columns(
+        model.id.label("id"),
+        parent.label("parent"),
+        func.row_number().over(partition_by=parent, order_by=order).label("position"),
+    )
+    condition = after_clause(key.columns, page, key.parsers, descending=key.descending)
+    if condition is not None:
+        ranked = ranked.where(condition)
+    numbered = ranked.subquery("numbered")
+    paged = (
+        select(numbered.c.id, numbered.c.parent)
+        .where(numbered.c.position <= page.first + 1)
+        .subquery("paged")
+    )
+    rows = await session.execute(
+        select(totals.c.parent, totals.c.total, model)
+        .select_from(totals)
+        .outerjoin(paged, paged.c.parent == totals.c.parent)
+        .outerjoin(model, and_(model.tenant_id == principal.tenant_id, model.id == paged.c.id))
+        .order_by(totals.c.parent, *order)
+    )
+    found: dict[uuid.UUID, list[Any]] = {parent_id: [] for parent_id in wanted}
+    counts: dict[uuid.UUID, int] = {}
+    for parent_id, total, row in rows:
+        counts[parent_id] = total
+        if row is not None:
+            found[parent_id].append(row)
+    names = [column.key for column in key.columns]
+    return {
+        parent_id: build_page(
+            items,
+            page,
+            counts.get(parent_id, 0),
+            lambda row: tuple(getattr(row, name) for name in names),
+        )
+        for parent_id, items in found.items()
+    }
+
+
 async def _pool_contributions(
-    session: AsyncSession, principal: Principal, key: ContributionsKey
-) -> Page[Contribution]:
-    pool_id, page, status = key
-    return await reads.list_contributions(
-        session, principal, page=page, pool_id=pool_id, status=status
+    session: AsyncSession,
+    principal: Principal,
+    pool_ids: Sequence[uuid.UUID],
+    asked: tuple[PageRequest, ContributionStatus | None],
+) -> dict[uuid.UUID, Page[Contribution]]:
+    require_funds_read(principal)
+    page, status = asked
+    statement = select(Contribution).where(Contribution.tenant_id == principal.tenant_id)
+    if status is not None:
+        statement = statement.where(Contribution.status == status)
+    return await pages_by_parent(
+        session,
+        principal,
+        statement,
+        Contribution.pool_id,
+        pool_ids,
+        page,
+        reads.NEWEST_FIRST_CONTRIBUTIONS,
     )
 
 
 async def _initiative_contributions(
-    session: AsyncSession, principal: Principal, key: PageKey
-) -> Page[Contribution]:
-    initiative_id, page = key
-    return await reads.list_contributions(
-        session, principal, page=page, initiative_id=initiative_id
+    session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID], page: PageRequest
+) -> dict[uuid.UUID, Page[Contribution]]:
+    require_funds_read(principal)
+    statement = select(Contribution).where(Contribution.tenant_id == principal.tenant_id)
+    return await pages_by_parent(
+        session,
+        principal,
+        statement,
+        Contribution.initiative_id,
+        ids,
+        page,
+        reads.NEWEST_FIRST_CONTRIBUTIONS,
     )
 
 
 async def _pool_disbursements(
-    session: AsyncSession, principal: Principal, key: PageKey
-) -> Page[Disbursement]:
-    pool_id, page = key
-    return await reads.list_disbursements(session, principal, pool_id=pool_id, page=page)
+    session: AsyncSession, principal: Principal, pool_ids: Sequence[uuid.UUID], page: PageRequest
+) -> dict[uuid.UUID, Page[Disbursement]]:
+    require_funds_read(principal)
+    statement = select(Disbursement).where(Disbursement.tenant_id == principal.tenant_id)
+    return await pages_by_parent(
+        session,
+        principal,
+        statement,
+        Disbursement.pool_id,
+        pool_ids,
+        page,
+        reads.DISBURSEMENTS_BY_DATE,
+    )
 
 
 async def _pool_entries(
-    session: AsyncSession, principal: Principal, key: PageKey
-) -> Page[LedgerEntry]:
-    pool_id, page = key
-    return await reads.list_ledger_entries(session, principal, pool_id=pool_id, page=page)
+    session: AsyncSession, principal: Principal, pool_ids: Sequence[uuid.UUID], page: PageRequest
+) -> dict[uuid.UUID, Page[LedgerEntry]]:
+    require_funds_read(principal)
+    statement = select(LedgerEntry).where(LedgerEntry.tenant_id == principal.tenant_id)
+    return await pages_by_parent(
+        session, principal, statement, LedgerEntry.pool_id, pool_ids, page, reads.LEDGER_ORDER
+    )
 
 
 async def _initiative_funding(
@@ -116,6 +235,14 @@ async def _initiative_funding(
     from coalition.funds import report
 
     return await report.initiative_funding(session, principal, ids)
+
+
+async def _pool_summaries(
+    session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, PoolSummary]:
+    from coalition.funds import report
+
+    return await report.pool_summaries(session, principal, ids)
 
 
 class FundsLoaders:
@@ -160,6 +287,7 @@ class FundsLoaders:
         self.funding: DataLoader[uuid.UUID, list[InitiativeFunding]] = _lists(
             context, _initiative_funding
         )
+        self.summary: DataLoader[uuid.UUID, PoolSummary | None] = _by_id(context, _pool_summaries)
         self.pool_contributions: DataLoader[ContributionsKey, Page[Contribution]] = _pages(
             context, _pool_contributions
         )
@@ -172,4 +300,4 @@ class FundsLoaders:
         self.pool_entries: DataLoader[PageKey, Page[LedgerEntry]] = _pages(context, _pool_entries)
 
 
-__all__ = ["FundsLoaders"]
+__all__ = ["FundsLoaders", "pages_by_parent"]

@@ -4,9 +4,10 @@ an initiative's funding across pools, and the investment-recognition ranking.
 Money figures mean what ``ledger.balances_of`` says: committed = -COMMITMENTS,
 matched = MATCHED + APPROVED + PAID, disbursed = APPROVED + PAID, paid = PAID.
 "Contributed" is the sum of VERIFIED contributions (a reversed contribution is
-REVERSED, so it no longer counts). The summary reads the pool's running totals
-(one row) and one aggregate over its contributions; breakdowns and initiative
-funding sum the ledger entries themselves, so they add up to the summary.
+REVERSED, so it no longer counts). A summary reads the pool's running totals
+(its row) and one aggregate over its contributions, in one statement for any number
+of pools (``pool_summaries``); breakdowns and initiative funding sum the ledger
+entries themselves, so they add up to the summary.
 
 Every function takes a session bound to the caller's tenant and filters every
 query by ``principal.tenant_id``; another tenant's pool reads as missing.
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Numeric, Select, and_, func, select, true
+from sqlalchemy import ColumnElement, Numeric, Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
@@ -133,64 +134,84 @@ def ratio(numerator: int, denominator: int) -> Decimal | None:
 # -- the summary --------------------------------------------------------------------------
 
 
+async def _summaries(
+    session: AsyncSession, principal: Principal, pool_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, tuple[str, PoolSummary]]:
+    """Name and summary of each of the tenant's pools among ``pool_ids``, read in ONE
+    statement (so from one snapshot) for any number of pools: each pool row's running
+    totals, left-joined to one aggregate per pool over its verified contributions."""
+    permissions.require_funds_read(principal)
+    wanted = list(dict.fromkeys(pool_ids))
+    if not wanted:
+        return {}
+    small = (
+        select(
+            Contribution.pool_id,
+            *(
+                func.sum(Contribution.matched_minor)
+                .filter(Contribution.recipient_employee_count < size)
+                .label(f"under_{size}")
+                for size in SMALL_EMPLOYERS
+            ),
+        )
+        .where(
+            Contribution.tenant_id == principal.tenant_id,
+            Contribution.pool_id.in_(wanted),
+            Contribution.status == ContributionStatus.VERIFIED,
+        )
+        .group_by(Contribution.pool_id)
+        .subquery("small")
+    )
+    rows = await session.execute(
+        select(
+            FundPool.id,
+            FundPool.name,
+            FundPool.currency,
+            FundPool.committed_minor,
+            FundPool.matched_minor,
+            FundPool.disbursed_minor,
+            FundPool.paid_minor,
+            FundPool.contributed_minor,
+            *(func.coalesce(column, 0) for column in small.c if column.key != "pool_id"),
+        )
+        .select_from(FundPool)
+        .outerjoin(small, small.c.pool_id == FundPool.id)
+        .where(FundPool.tenant_id == principal.tenant_id, FundPool.id.in_(wanted))
+    )
+    found: dict[uuid.UUID, tuple[str, PoolSummary]] = {}
+    for row in rows:
+        pool_id, name, currency, committed, matched, disbursed, paid, contributed, *small_sums = row
+        under_50, under_500 = (int(value) for value in small_sums)
+        summary = PoolSummary(
+            currency=currency,
+            committed=committed,
+            matched=matched,
+            disbursed=disbursed,
+            paid=paid,
+            remaining=committed - matched,
+            contributed=contributed,
+            leverage=ratio(contributed, matched),
+            small_employer_share_under_50=ratio(under_50, matched),
+            small_employer_share_under_500=ratio(under_500, matched),
+        )
+        found[pool_id] = (name, summary)
+    return found
+
+
 async def summarize_pool(
     session: AsyncSession, principal: Principal, pool_id: uuid.UUID
 ) -> tuple[str, PoolSummary] | None:
-    """The pool's name and summary, read in ONE statement (so from one snapshot): the
-    pool row's running totals and one aggregate over the pool's contributions."""
-    permissions.require_funds_read(principal)
-    verified = and_(
-        Contribution.tenant_id == principal.tenant_id,
-        Contribution.pool_id == pool_id,
-        Contribution.status == ContributionStatus.VERIFIED,
-    )
-    small = (
-        select(
-            *(
-                func.coalesce(
-                    func.sum(Contribution.matched_minor).filter(
-                        Contribution.recipient_employee_count < size
-                    ),
-                    0,
-                ).label(f"under_{size}")
-                for size in SMALL_EMPLOYERS
-            )
-        )
-        .where(verified)
-        .subquery("small")
-    )
-    row = (
-        await session.execute(
-            select(
-                FundPool.name,
-                FundPool.currency,
-                FundPool.committed_minor,
-                FundPool.matched_minor,
-                FundPool.disbursed_minor,
-                FundPool.paid_minor,
-                FundPool.contributed_minor,
-                *small.c,
-            )
-            .select_from(FundPool)
-            .join(small, true())
-            .where(FundPool.tenant_id == principal.tenant_id, FundPool.id == pool_id)
-        )
-    ).one_or_none()
-    if row is None:
-        return None
-    name, currency, committed, matched, disbursed, paid, contributed, under_50, under_500 = row
-    return name, PoolSummary(
-        currency=currency,
-        committed=committed,
-        matched=matched,
-        disbursed=disbursed,
-        paid=paid,
-        remaining=committed - matched,
-        contributed=contributed,
-        leverage=ratio(contributed, matched),
-        small_employer_share_under_50=ratio(int(under_50), matched),
-        small_employer_share_under_500=ratio(int(under_500), matched),
-    )
+    """The pool's name and summary, read in one statement (so from one snapshot)."""
+    return (await _summaries(session, principal, [pool_id])).get(pool_id)
+
+
+async def pool_summaries(
+    session: AsyncSession, principal: Principal, pool_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, PoolSummary]:
+    """``pool_summary`` of each pool in ``pool_ids``, in ONE statement whatever their
+    number (for a DataLoader). Unknown pools (and another tenant's) are left out."""
+    found = await _summaries(session, principal, pool_ids)
+    return {pool_id: summary for pool_id, (_name, summary) in found.items()}
 
 
 async def pool_summary(
@@ -198,8 +219,7 @@ async def pool_summary(
 ) -> PoolSummary | None:
     """Committed, matched, disbursed, paid, remaining and contributed, leverage and the
     small-employer shares of one pool; None when the tenant has no such pool."""
-    found = await summarize_pool(session, principal, pool_id)
-    return None if found is None else found[1]
+    return (await pool_summaries(session, principal, [pool_id])).get(pool_id)
 
 
 # -- breakdowns ---------------------------------------------------------------------------
@@ -478,6 +498,7 @@ __all__ = [
     "initiative_funding",
     "investment_recognition",
     "pool_breakdown",
+    "pool_summaries",
     "pool_summary",
     "summarize_pool",
 ]

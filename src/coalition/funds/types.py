@@ -347,7 +347,7 @@ class FundPoolType(Node):
         ] = None,
     ) -> Connection[ContributionType]:
         page = await info.context.loaders.funds.pool_contributions.load(
-            (self.model.id, PageRequest(first=first, after=after), status)
+            (self.model.id, (PageRequest(first=first, after=after), status))
         )
         return Connection.of(page, ContributionType.from_model)
 
@@ -374,9 +374,7 @@ class FundPoolType(Node):
         "the small-employer shares."
     )
     async def summary(self, info: Info) -> FundPoolSummary:
-        principal = info.context.require_principal()
-        async with info.context.session() as session:
-            found = await report.pool_summary(session, principal, self.model.id)
+        found = await info.context.loaders.funds.summary.load(self.model.id)
         return FundPoolSummary.from_summary(_exists(found, self.model.id))
 
     @strawberry.field(
