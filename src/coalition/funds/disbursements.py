@@ -218,36 +218,85 @@ async def _money_step(
     return disbursement, pool, contribution
 
 
-async def approve_disbursement(
+@dataclass(frozen=True)
+class _Stage:
+    """One step of a tranche that moves money between two of the recipient's accounts."""
+
+    operation: str
+    before: TrancheStatus
+    after: TrancheStatus
+    stamp: str
+    kind: LedgerTransactionKind
+    source: LedgerAccount
+    target: LedgerAccount
+    action: str
+    gated: bool
+
+
+_APPROVE = _Stage(
+    "approveDisbursement",
+    TrancheStatus.SCHEDULED,
+    TrancheStatus.APPROVED,
+    "approved_at",
+    LedgerTransactionKind.DISBURSEMENT_APPROVAL,
+    LedgerAccount.MATCHED,
+    LedgerAccount.APPROVED,
+    "disbursement.approve",
+    gated=False,
+)
+_PAY = _Stage(
+    "payDisbursement",
+    TrancheStatus.APPROVED,
+    TrancheStatus.PAID,
+    "paid_at",
+    LedgerTransactionKind.PAYMENT,
+    LedgerAccount.APPROVED,
+    LedgerAccount.PAID,
+    "disbursement.pay",
+    gated=True,
+)
+
+
+async def _advance(
     session: AsyncSession,
     principal: Principal,
     disbursement_id: uuid.UUID,
-    *,
     idempotency_key: str | None,
+    stage: _Stage,
 ) -> Disbursement:
-    """Approve a scheduled tranche: MATCHED -> APPROVED."""
     step = await _money_step(
-        session, principal, disbursement_id, idempotency_key, "approveDisbursement", {}
+        session, principal, disbursement_id, idempotency_key, stage.operation, {}
     )
     if isinstance(step, Disbursement):
         return step
     disbursement, pool, contribution = step
+    if (
+        stage.gated
+        and disbursement.requirement is not None
+        and (disbursement.requirement_met_at is None)
+    ):
+        raise refuse(
+            "disbursementId",
+            f"The requirement is not met yet: {disbursement.requirement}",
+            "REQUIREMENT_NOT_MET",
+        )
     now = datetime.now(UTC)
     disbursement = await _move(
         session,
         principal,
         disbursement,
-        frozenset({TrancheStatus.SCHEDULED}),
-        {"status": TrancheStatus.APPROVED, "approved_at": now},
+        frozenset({stage.before}),
+        {"status": stage.after, stage.stamp: now},
     )
+    recipient = contribution.organization_id
     await ledger.post(
         session,
         principal,
         pool,
-        LedgerTransactionKind.DISBURSEMENT_APPROVAL,
+        stage.kind,
         [
-            Leg(LedgerAccount.MATCHED, -disbursement.amount_minor, contribution.organization_id),
-            Leg(LedgerAccount.APPROVED, disbursement.amount_minor, contribution.organization_id),
+            Leg(stage.source, -disbursement.amount_minor, recipient),
+            Leg(stage.target, disbursement.amount_minor, recipient),
         ],
         occurred_on=now.date(),
         contribution_id=contribution.id,
@@ -256,7 +305,7 @@ async def approve_disbursement(
     await record_event(
         session,
         principal,
-        action="disbursement.approve",
+        action=stage.action,
         object_type="Disbursement",
         object_id=disbursement.id,
     )
@@ -264,6 +313,29 @@ async def approve_disbursement(
         session, principal, idempotency_key or "", "Disbursement", disbursement.id
     )
     return disbursement
+
+
+async def approve_disbursement(
+    session: AsyncSession,
+    principal: Principal,
+    disbursement_id: uuid.UUID,
+    *,
+    idempotency_key: str | None,
+) -> Disbursement:
+    """Approve a scheduled tranche: MATCHED -> APPROVED."""
+    return await _advance(session, principal, disbursement_id, idempotency_key, _APPROVE)
+
+
+async def pay_disbursement(
+    session: AsyncSession,
+    principal: Principal,
+    disbursement_id: uuid.UUID,
+    *,
+    idempotency_key: str | None,
+) -> Disbursement:
+    """Record the payment of an approved tranche (once any requirement is met):
+    APPROVED -> PAID."""
+    return await _advance(session, principal, disbursement_id, idempotency_key, _PAY)
 
 
 async def mark_requirement_met(
@@ -289,60 +361,6 @@ async def mark_requirement_met(
         action="disbursement.requirement_met",
         object_type="Disbursement",
         object_id=disbursement.id,
-    )
-    return disbursement
-
-
-async def pay_disbursement(
-    session: AsyncSession,
-    principal: Principal,
-    disbursement_id: uuid.UUID,
-    *,
-    idempotency_key: str | None,
-) -> Disbursement:
-    """Record the payment of an approved tranche: APPROVED -> PAID."""
-    step = await _money_step(
-        session, principal, disbursement_id, idempotency_key, "payDisbursement", {}
-    )
-    if isinstance(step, Disbursement):
-        return step
-    disbursement, pool, contribution = step
-    if disbursement.requirement is not None and disbursement.requirement_met_at is None:
-        raise refuse(
-            "disbursementId",
-            f"The requirement is not met yet: {disbursement.requirement}",
-            "REQUIREMENT_NOT_MET",
-        )
-    now = datetime.now(UTC)
-    disbursement = await _move(
-        session,
-        principal,
-        disbursement,
-        frozenset({TrancheStatus.APPROVED}),
-        {"status": TrancheStatus.PAID, "paid_at": now},
-    )
-    await ledger.post(
-        session,
-        principal,
-        pool,
-        LedgerTransactionKind.PAYMENT,
-        [
-            Leg(LedgerAccount.APPROVED, -disbursement.amount_minor, contribution.organization_id),
-            Leg(LedgerAccount.PAID, disbursement.amount_minor, contribution.organization_id),
-        ],
-        occurred_on=now.date(),
-        contribution_id=contribution.id,
-        disbursement_id=disbursement.id,
-    )
-    await record_event(
-        session,
-        principal,
-        action="disbursement.pay",
-        object_type="Disbursement",
-        object_id=disbursement.id,
-    )
-    await idempotency.remember(
-        session, principal, idempotency_key or "", "Disbursement", disbursement.id
     )
     return disbursement
 
