@@ -1051,6 +1051,8 @@ async def test_reports_breakdowns_and_funding(gql: GraphQLClient, funds: FundsWo
     assert [(row["contributed"]["amountMinor"], row["matched"]["amountMinor"]) for row in rows] == [
         ("100000", "200000")
     ]
+    # An object's breakdown key is its global ID, usable with node().
+    assert rows[0]["key"] == global_id("Organization", funds.world.organizations["employer"])
     initiative = data["initiative"]
     assert initiative["contributions"]["totalCount"] == 1
     assert len(initiative["participants"]) == 3

@@ -697,6 +697,10 @@ async def test_twenty_verifications_of_one_contribution_match_it_once(
     assert minor(won[0]["contribution"]["matched"]) == 200_000
     assert len(lost) == 19
     assert all(user_error_codes(p) == ["INVALID_TRANSITION"] for p in lost)
+    # The losers say what the contribution is now, not what it was when they loaded it.
+    assert {p["userErrors"][0]["message"] for p in lost} == {
+        "This contribution is already VERIFIED."
+    }
 
     assert await match_transactions(admin_engine, funds.tenant_id, funds.pool) == Counter(
         {contribution_id: 1}

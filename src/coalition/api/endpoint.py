@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import uuid
 from typing import Any
 
@@ -93,6 +94,21 @@ def _read_get(request: Request) -> dict[str, Any]:
     return payload
 
 
+# GraphQL spells U+0000 in a string as \u0000 or (since the 2021 spec) \u{0}, \u{000}...
+_NUL_ESCAPE = re.compile(r"\\u(?:0000|\{0+\})")
+
+
+def _has_nul(value: Any) -> bool:
+    """Whether any text in a decoded request holds U+0000, which PostgreSQL cannot store."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
 def _operation(payload: dict[str, Any]) -> tuple[str, dict[str, Any] | None, str | None]:
     query, variables, name = (
         payload.get("query"),
@@ -105,6 +121,10 @@ def _operation(payload: dict[str, Any]) -> tuple[str, dict[str, Any] | None, str
         raise _Rejected(_bad_request("'variables' must be a JSON object."))
     if name is not None and not isinstance(name, str):
         raise _Rejected(_bad_request("'operationName' must be a string."))
+    if _has_nul(payload) or _NUL_ESCAPE.search(query):
+        raise _Rejected(
+            _bad_request("Text may not contain the NUL character (U+0000); it cannot be stored.")
+        )
     return query, variables, name
 
 

@@ -255,9 +255,15 @@ async def verify_contribution(
         .execution_options(synchronize_session=False)
     )
     if taken is None:
+        # Read the status now: another verification may have won since it was loaded.
+        current = await session.scalar(
+            select(Contribution.status).where(
+                Contribution.tenant_id == principal.tenant_id, Contribution.id == contribution_id
+            )
+        )
         raise refuse(
             "contributionId",
-            f"This contribution is already {contribution.status}.",
+            f"This contribution is already {current or contribution.status}.",
             "INVALID_TRANSITION",
         )
     pool = await load_pool(session, principal, contribution.pool_id, lock=True)

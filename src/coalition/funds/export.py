@@ -43,6 +43,7 @@ from coalition.auth.principal import Principal
 from coalition.funds.ledger import Balances, balances_of
 from coalition.funds.models import LedgerEntry, LedgerTransaction
 from coalition.funds.money import minor_digits, plain_amount
+from coalition.funds.permissions import overseen_pool_clause
 from coalition.funds.report import PoolSummary, summarize_pool
 from coalition.tenancy.models import Organization
 
@@ -166,7 +167,11 @@ async def _entries(
                 Organization.id == LedgerEntry.organization_id,
             ),
         )
-        .where(LedgerEntry.tenant_id == principal.tenant_id, LedgerEntry.pool_id == pool_id)
+        .where(
+            LedgerEntry.tenant_id == principal.tenant_id,
+            LedgerEntry.pool_id == pool_id,
+            overseen_pool_clause(principal, LedgerEntry.pool_id),
+        )
         .order_by(LedgerEntry.seq)
     )
     return list(result.all())
@@ -182,7 +187,9 @@ def _balances(entries: list[Sequence[Any]]) -> Balances:
 async def pool_report_csv(
     session: AsyncSession, principal: Principal, pool_id: uuid.UUID
 ) -> str | None:
-    """The funder report of one pool as CSV text; None when the tenant has no such pool.
+    """The funder report of one pool as CSV text; None when the tenant has no such pool
+    or the caller does not oversee it (``permissions.may_oversee_pool``: the report
+    names every recipient; the GraphQL fields refuse non-overseers before asking).
 
     The summary rows are ``report.pool_summary``'s numbers, and the entry rows add up to
     them. The two reads (summary, entries) run as two statements: in a READ COMMITTED

@@ -2,7 +2,9 @@
 
 Attach one ``FundsLoaders`` per request context (``context.loaders.funds``). Each
 batch runs through ``funds.reads`` (or the report functions), so it checks the
-caller's right to read funds and sees only the caller's tenant.
+caller's right to read funds and sees only the caller's tenant; contributions,
+disbursements and ledger entries come from ``permissions.visible_*`` statements, so
+a page holds (and its total counts) only what the caller may see.
 
 Nested connections (a pool's contributions, disbursements and ledger entries, an
 initiative's contributions) are batched too: the parents that ask for the same page
@@ -34,7 +36,11 @@ from coalition.funds.models import (
     LedgerTransaction,
     MatchTier,
 )
-from coalition.funds.permissions import require_funds_read
+from coalition.funds.permissions import (
+    visible_contributions,
+    visible_disbursements,
+    visible_entries,
+)
 from coalition.pagination import (
     Page,
     PageRequest,
@@ -171,9 +177,8 @@ async def _pool_contributions(
     pool_ids: Sequence[uuid.UUID],
     asked: tuple[PageRequest, ContributionStatus | None],
 ) -> dict[uuid.UUID, Page[Contribution]]:
-    require_funds_read(principal)
     page, status = asked
-    statement = select(Contribution).where(Contribution.tenant_id == principal.tenant_id)
+    statement = visible_contributions(principal)
     if status is not None:
         statement = statement.where(Contribution.status == status)
     return await pages_by_parent(
@@ -190,8 +195,7 @@ async def _pool_contributions(
 async def _initiative_contributions(
     session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID], page: PageRequest
 ) -> dict[uuid.UUID, Page[Contribution]]:
-    require_funds_read(principal)
-    statement = select(Contribution).where(Contribution.tenant_id == principal.tenant_id)
+    statement = visible_contributions(principal)
     return await pages_by_parent(
         session,
         principal,
@@ -206,8 +210,7 @@ async def _initiative_contributions(
 async def _pool_disbursements(
     session: AsyncSession, principal: Principal, pool_ids: Sequence[uuid.UUID], page: PageRequest
 ) -> dict[uuid.UUID, Page[Disbursement]]:
-    require_funds_read(principal)
-    statement = select(Disbursement).where(Disbursement.tenant_id == principal.tenant_id)
+    statement = visible_disbursements(principal)
     return await pages_by_parent(
         session,
         principal,
@@ -222,8 +225,7 @@ async def _pool_disbursements(
 async def _pool_entries(
     session: AsyncSession, principal: Principal, pool_ids: Sequence[uuid.UUID], page: PageRequest
 ) -> dict[uuid.UUID, Page[LedgerEntry]]:
-    require_funds_read(principal)
-    statement = select(LedgerEntry).where(LedgerEntry.tenant_id == principal.tenant_id)
+    statement = visible_entries(principal)
     return await pages_by_parent(
         session, principal, statement, LedgerEntry.pool_id, pool_ids, page, reads.LEDGER_ORDER
     )

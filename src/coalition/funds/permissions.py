@@ -1,7 +1,38 @@
 """Who may do what with matching funds: the rules of the funds domain, in one place.
 
-- Reading (pools, contributions, disbursements, the ledger, reports): every
-  member of the partnership, and partner apps with ``funds:read``.
+Reading. Funds are read by every member of the partnership (a person with any
+membership) and by partner apps with ``funds:read``; nobody else reads anything.
+What a reader sees depends on whether they oversee the pool concerned.
+
+- The **overseers** of a pool: the operator (the system principal, as
+  ``coalition export funds`` runs); partner apps with ``funds:read``; people with
+  a PARTNERSHIP_ADMIN or ANALYST membership (the convener's staff); and people
+  with any membership in the pool's funder organization, for that funder's pools
+  only.
+- Open to every reader (aggregates, no one employer's private numbers by name):
+  pools and their fields, summaries (committed, matched, disbursed, paid,
+  remaining, contributed, leverage, small-employer shares), match tiers,
+  commitments, initiatives and their participants, an initiative's funding per
+  pool (totals), the investment-recognition ranking (opted-out employers left out).
+- Contributions: a pool's overseers see all of its contributions; every other
+  reader sees only the contributions of organizations they belong to.
+- Disbursements: a pool's overseers see all of its tranches; every other reader
+  sees only tranches whose contribution is from, or whose payee is, an
+  organization they belong to (a payee sees the tranche, not the contribution).
+- Per-recipient detail (the ledger's transactions and entries, which name
+  recipients; a pool's breakdowns, any of the four kinds, since a slice can single
+  out one employer; the funder report CSV): the pool's overseers only.
+
+Every read of contributions, disbursements and the ledger starts from
+``visible_contributions``, ``visible_disbursements``, ``visible_transactions`` or
+``visible_entries``, which carry the rule in SQL: a record the caller may not see is
+handled exactly like a missing ID (null, absent from lists, not counted in totals),
+never refused. A pool's per-recipient fields (``ledgerEntries``, ``breakdown``,
+``reportCsv``) and ``Query.fundReportCsv`` refuse non-overseers with FORBIDDEN
+(``require_pool_oversight``): the pool itself is visible to them.
+
+Changing things:
+
 - Initiatives: partnership admins create them and add participants.
 - A pool is managed by partnership admins and by the admins of its funder
   organization ("pool managers"): they open and close it, add commitments,
@@ -17,10 +48,23 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import ColumnElement, Select, false, or_, select, true
+from sqlalchemy.orm import InstrumentedAttribute
+
 from coalition.auth.principal import Principal
 from coalition.auth.scopes import FUNDS_READ
 from coalition.errors import Forbidden
+from coalition.funds.models import (
+    Contribution,
+    Disbursement,
+    FundPool,
+    LedgerEntry,
+    LedgerTransaction,
+)
 from coalition.tenancy.models import Role
+
+# Roles whose holders oversee every pool of the partnership (the convener's staff).
+OVERSEER_ROLES = frozenset({Role.PARTNERSHIP_ADMIN, Role.ANALYST})
 
 
 def may_read_funds(principal: Principal) -> bool:
@@ -36,6 +80,121 @@ def require_funds_read(principal: Principal) -> None:
         if principal.is_user:
             raise Forbidden("You are not a member of this partnership.")
         raise Forbidden("This client lacks the 'funds:read' scope.")
+
+
+def own_organizations(principal: Principal) -> frozenset[uuid.UUID]:
+    """Organizations the caller has a membership in (any role); none for apps."""
+    if not principal.is_user:
+        return frozenset()
+    return frozenset(grant.organization_id for grant in principal.grants)
+
+
+def oversees_all_pools(principal: Principal) -> bool:
+    """The operator, ``funds:read`` apps, partnership admins and analysts."""
+    if principal.is_system:
+        return True
+    if principal.is_user:
+        return any(grant.role in OVERSEER_ROLES for grant in principal.grants)
+    return FUNDS_READ in principal.scopes
+
+
+def may_oversee_pool(principal: Principal, funder_organization_id: uuid.UUID) -> bool:
+    """Whether the caller oversees a pool of this funder (the Python twin of
+    ``overseen_pool_clause``)."""
+    if not may_read_funds(principal):
+        return False
+    return oversees_all_pools(principal) or funder_organization_id in own_organizations(principal)
+
+
+def require_pool_oversight(principal: Principal, funder_organization_id: uuid.UUID) -> None:
+    """Per-recipient detail of a pool: its overseers only."""
+    require_funds_read(principal)
+    if not may_oversee_pool(principal, funder_organization_id):
+        raise Forbidden(
+            "Only partnership admins, analysts, the pool's funder and funds:read apps may "
+            "see its per-recipient detail."
+        )
+
+
+def overseen_pool_clause(
+    principal: Principal, pool_id: InstrumentedAttribute[uuid.UUID]
+) -> ColumnElement[bool]:
+    """``pool_id`` names a pool the caller oversees (in the caller's tenant)."""
+    if not may_read_funds(principal):
+        return false()
+    if oversees_all_pools(principal):
+        return true()
+    own = sorted(own_organizations(principal))
+    if not own:
+        return false()
+    funded = select(FundPool.id).where(
+        FundPool.tenant_id == principal.tenant_id, FundPool.funder_organization_id.in_(own)
+    )
+    # Never correlated: a statement that also selects from fund_pools keeps its own rows.
+    return pool_id.in_(funded.correlate(None).scalar_subquery())
+
+
+def contribution_clause(principal: Principal) -> ColumnElement[bool]:
+    """The contributions the caller may see: all of the pools they oversee, and their
+    own organizations' anywhere."""
+    oversight = overseen_pool_clause(principal, Contribution.pool_id)
+    own = sorted(own_organizations(principal))
+    if not own:
+        return oversight
+    return or_(oversight, Contribution.organization_id.in_(own))
+
+
+def disbursement_clause(principal: Principal) -> ColumnElement[bool]:
+    """The tranches the caller may see: all of the pools they oversee, and those whose
+    contribution is from, or whose payee is, one of their organizations."""
+    oversight = overseen_pool_clause(principal, Disbursement.pool_id)
+    own = sorted(own_organizations(principal))
+    if not own:
+        return oversight
+    theirs = select(Contribution.id).where(
+        Contribution.tenant_id == principal.tenant_id, Contribution.organization_id.in_(own)
+    )
+    return or_(
+        oversight,
+        Disbursement.payee_organization_id.in_(own),
+        Disbursement.contribution_id.in_(theirs.correlate(None).scalar_subquery()),
+    )
+
+
+def visible_contributions(principal: Principal) -> Select[Contribution]:
+    """The contributions of the caller's tenant the caller may see: every read of
+    contributions starts here."""
+    require_funds_read(principal)
+    return select(Contribution).where(
+        Contribution.tenant_id == principal.tenant_id, contribution_clause(principal)
+    )
+
+
+def visible_disbursements(principal: Principal) -> Select[Disbursement]:
+    """The tranches of the caller's tenant the caller may see: every read of
+    disbursements starts here."""
+    require_funds_read(principal)
+    return select(Disbursement).where(
+        Disbursement.tenant_id == principal.tenant_id, disbursement_clause(principal)
+    )
+
+
+def visible_transactions(principal: Principal) -> Select[LedgerTransaction]:
+    """Ledger transactions of the pools the caller oversees."""
+    require_funds_read(principal)
+    return select(LedgerTransaction).where(
+        LedgerTransaction.tenant_id == principal.tenant_id,
+        overseen_pool_clause(principal, LedgerTransaction.pool_id),
+    )
+
+
+def visible_entries(principal: Principal) -> Select[LedgerEntry]:
+    """Ledger entries of the pools the caller oversees."""
+    require_funds_read(principal)
+    return select(LedgerEntry).where(
+        LedgerEntry.tenant_id == principal.tenant_id,
+        overseen_pool_clause(principal, LedgerEntry.pool_id),
+    )
 
 
 def _admin_of(principal: Principal, organization_id: uuid.UUID) -> bool:
@@ -102,3 +261,28 @@ def require_verifier(
     require_pool_manager(principal, pool_funder_id)
     if principal.is_user and any(g.organization_id == contributor_id for g in principal.grants):
         raise Forbidden("Nobody may verify a contribution of their own organization.")
+
+
+__all__ = [
+    "OVERSEER_ROLES",
+    "contribution_clause",
+    "disbursement_clause",
+    "may_manage_pool",
+    "may_oversee_pool",
+    "may_read_funds",
+    "overseen_pool_clause",
+    "oversees_all_pools",
+    "own_organizations",
+    "require_committer",
+    "require_contributor",
+    "require_funds_read",
+    "require_initiative_manager",
+    "require_pool_creator",
+    "require_pool_manager",
+    "require_pool_oversight",
+    "require_verifier",
+    "visible_contributions",
+    "visible_disbursements",
+    "visible_entries",
+    "visible_transactions",
+]

@@ -2,7 +2,10 @@
 
 Every function checks ``permissions.require_funds_read`` first (any member of the
 partnership; partner apps need ``funds:read``) and filters every query by
-``principal.tenant_id``, so another tenant's IDs are simply absent. The batched
+``principal.tenant_id``, so another tenant's IDs are simply absent. Contributions,
+disbursements and the ledger are read only through ``permissions.visible_*`` (the
+rule of who sees which, in SQL): a record the caller may not see is absent exactly
+like a missing one, from lookups, lists and their totals alike. The batched
 readers (``*_by_ids``, ``*_by_pool_ids``, ...) serve the per-request DataLoaders:
 one statement per batch, whatever its size. Pages go through
 ``coalition.pagination.fetch_page`` (two statements each).
@@ -15,7 +18,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.auth.principal import Principal
@@ -32,7 +35,13 @@ from coalition.funds.models import (
     LedgerTransaction,
     MatchTier,
 )
-from coalition.funds.permissions import require_funds_read
+from coalition.funds.permissions import (
+    require_funds_read,
+    visible_contributions,
+    visible_disbursements,
+    visible_entries,
+    visible_transactions,
+)
 from coalition.pagination import Page, PageRequest, SortKey, fetch_page
 from coalition.tenancy.models import Organization
 
@@ -78,6 +87,17 @@ async def _by_ids(
     return {row.id: row for row in rows}
 
 
+async def _visible_by_ids(
+    session: AsyncSession, visible: Select[M], model: type[M], ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, M]:
+    """The rows of ``visible`` (a ``permissions.visible_*`` statement) among ``ids``."""
+    if not ids:
+        return {}
+    table: Any = model
+    rows = await session.scalars(visible.where(table.id.in_(list(ids))))
+    return {row.id: row for row in rows}
+
+
 # -- by ID (the DataLoaders' batches) ------------------------------------------------------
 
 
@@ -96,13 +116,13 @@ async def initiatives_by_ids(
 async def contributions_by_ids(
     session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, Contribution]:
-    return await _by_ids(session, principal, Contribution, ids)
+    return await _visible_by_ids(session, visible_contributions(principal), Contribution, ids)
 
 
 async def disbursements_by_ids(
     session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, Disbursement]:
-    return await _by_ids(session, principal, Disbursement, ids)
+    return await _visible_by_ids(session, visible_disbursements(principal), Disbursement, ids)
 
 
 async def commitments_by_ids(
@@ -114,13 +134,13 @@ async def commitments_by_ids(
 async def transactions_by_ids(
     session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, LedgerTransaction]:
-    return await _by_ids(session, principal, LedgerTransaction, ids)
+    return await _visible_by_ids(session, visible_transactions(principal), LedgerTransaction, ids)
 
 
 async def entries_by_ids(
     session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, LedgerEntry]:
-    return await _by_ids(session, principal, LedgerEntry, ids)
+    return await _visible_by_ids(session, visible_entries(principal), LedgerEntry, ids)
 
 
 async def organizations_by_ids(
@@ -209,18 +229,15 @@ async def participants_by_initiative_ids(
 async def disbursements_by_contribution_ids(
     session: AsyncSession, principal: Principal, contribution_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[Disbursement]]:
-    """Each contribution's tranches, by scheduled date."""
-    require_funds_read(principal)
+    """Each contribution's tranches the caller may see, by scheduled date."""
+    visible = visible_disbursements(principal)
     found: dict[uuid.UUID, list[Disbursement]] = {}
     if not contribution_ids:
         return found
     rows = await session.scalars(
-        select(Disbursement)
-        .where(
-            Disbursement.tenant_id == principal.tenant_id,
-            Disbursement.contribution_id.in_(list(contribution_ids)),
+        visible.where(Disbursement.contribution_id.in_(list(contribution_ids))).order_by(
+            Disbursement.contribution_id, Disbursement.scheduled_on, Disbursement.id
         )
-        .order_by(Disbursement.contribution_id, Disbursement.scheduled_on, Disbursement.id)
     )
     for disbursement in rows:
         found.setdefault(disbursement.contribution_id, []).append(disbursement)
@@ -230,18 +247,15 @@ async def disbursements_by_contribution_ids(
 async def entries_by_transaction_ids(
     session: AsyncSession, principal: Principal, transaction_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[LedgerEntry]]:
-    """Each ledger transaction's entries, in posting order."""
-    require_funds_read(principal)
+    """Each ledger transaction's entries, in posting order (the overseers' only)."""
+    visible = visible_entries(principal)
     found: dict[uuid.UUID, list[LedgerEntry]] = {}
     if not transaction_ids:
         return found
     rows = await session.scalars(
-        select(LedgerEntry)
-        .where(
-            LedgerEntry.tenant_id == principal.tenant_id,
-            LedgerEntry.transaction_id.in_(list(transaction_ids)),
+        visible.where(LedgerEntry.transaction_id.in_(list(transaction_ids))).order_by(
+            LedgerEntry.transaction_id, LedgerEntry.seq
         )
-        .order_by(LedgerEntry.transaction_id, LedgerEntry.seq)
     )
     for entry in rows:
         found.setdefault(entry.transaction_id, []).append(entry)
@@ -285,9 +299,9 @@ async def list_contributions(
     organization_id: uuid.UUID | None = None,
     status: ContributionStatus | None = None,
 ) -> Page[Contribution]:
-    """Contributions, newest first, optionally of one pool, initiative or organization."""
-    require_funds_read(principal)
-    statement = select(Contribution).where(Contribution.tenant_id == principal.tenant_id)
+    """Contributions the caller may see, newest first, optionally of one pool, initiative
+    or organization."""
+    statement = visible_contributions(principal)
     if pool_id is not None:
         statement = statement.where(Contribution.pool_id == pool_id)
     if initiative_id is not None:
@@ -302,22 +316,17 @@ async def list_contributions(
 async def list_disbursements(
     session: AsyncSession, principal: Principal, *, pool_id: uuid.UUID, page: PageRequest
 ) -> Page[Disbursement]:
-    """A pool's tranches, by scheduled date."""
-    require_funds_read(principal)
-    statement = select(Disbursement).where(
-        Disbursement.tenant_id == principal.tenant_id, Disbursement.pool_id == pool_id
-    )
+    """A pool's tranches the caller may see, by scheduled date."""
+    statement = visible_disbursements(principal).where(Disbursement.pool_id == pool_id)
     return await fetch_page(session, statement, page, DISBURSEMENTS_BY_DATE)
 
 
 async def list_ledger_entries(
     session: AsyncSession, principal: Principal, *, pool_id: uuid.UUID, page: PageRequest
 ) -> Page[LedgerEntry]:
-    """A pool's ledger entries, oldest first (posting order)."""
-    require_funds_read(principal)
-    statement = select(LedgerEntry).where(
-        LedgerEntry.tenant_id == principal.tenant_id, LedgerEntry.pool_id == pool_id
-    )
+    """A pool's ledger entries, oldest first (posting order); empty for a caller who
+    does not oversee the pool."""
+    statement = visible_entries(principal).where(LedgerEntry.pool_id == pool_id)
     return await fetch_page(session, statement, page, LEDGER_ORDER)
 
 

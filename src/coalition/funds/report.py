@@ -11,6 +11,12 @@ entries themselves, so they add up to the summary.
 
 Every function takes a session bound to the caller's tenant and filters every
 query by ``principal.tenant_id``; another tenant's pool reads as missing.
+
+Who sees what (``funds.permissions``): summaries, initiative funding and the
+recognition ranking are aggregates, open to every funds reader. Breakdowns (any
+kind: a slice can single out one employer) and ``summarize_pool`` (the head of the
+funder report) are the pool's overseers' only: for anyone else the pool reads as
+missing here (no rows, None), and the GraphQL fields refuse them with FORBIDDEN.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Numeric, Select, and_, func, select
+from sqlalchemy import ColumnElement, Numeric, Select, and_, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
@@ -135,11 +141,16 @@ def ratio(numerator: int, denominator: int) -> Decimal | None:
 
 
 async def _summaries(
-    session: AsyncSession, principal: Principal, pool_ids: Sequence[uuid.UUID]
+    session: AsyncSession,
+    principal: Principal,
+    pool_ids: Sequence[uuid.UUID],
+    *,
+    overseen_only: bool = False,
 ) -> dict[uuid.UUID, tuple[str, PoolSummary]]:
     """Name and summary of each of the tenant's pools among ``pool_ids``, read in ONE
     statement (so from one snapshot) for any number of pools: each pool row's running
-    totals, left-joined to one aggregate per pool over its verified contributions."""
+    totals, left-joined to one aggregate per pool over its verified contributions.
+    With ``overseen_only``, pools the caller does not oversee are left out."""
     permissions.require_funds_read(principal)
     wanted = list(dict.fromkeys(pool_ids))
     if not wanted:
@@ -176,7 +187,11 @@ async def _summaries(
         )
         .select_from(FundPool)
         .outerjoin(small, small.c.pool_id == FundPool.id)
-        .where(FundPool.tenant_id == principal.tenant_id, FundPool.id.in_(wanted))
+        .where(
+            FundPool.tenant_id == principal.tenant_id,
+            FundPool.id.in_(wanted),
+            permissions.overseen_pool_clause(principal, FundPool.id) if overseen_only else true(),
+        )
     )
     found: dict[uuid.UUID, tuple[str, PoolSummary]] = {}
     for row in rows:
@@ -201,8 +216,10 @@ async def _summaries(
 async def summarize_pool(
     session: AsyncSession, principal: Principal, pool_id: uuid.UUID
 ) -> tuple[str, PoolSummary] | None:
-    """The pool's name and summary, read in one statement (so from one snapshot)."""
-    return (await _summaries(session, principal, [pool_id])).get(pool_id)
+    """The pool's name and summary, read in one statement (so from one snapshot), for
+    the funder report: None unless the tenant has such a pool and the caller oversees it."""
+    found = await _summaries(session, principal, [pool_id], overseen_only=True)
+    return found.get(pool_id)
 
 
 async def pool_summaries(
@@ -275,11 +292,15 @@ def _breakdown_statements(
 ) -> tuple[Select[Any], Select[Any]]:
     """(key, [label,] matched, disbursed, paid) from the ledger and (key, [label,]
     contributed) from verified contributions, both grouped by ``by``."""
-    ledger = _recipient_entries(principal).where(LedgerEntry.pool_id == pool_id)
+    ledger = _recipient_entries(principal).where(
+        LedgerEntry.pool_id == pool_id,
+        permissions.overseen_pool_clause(principal, LedgerEntry.pool_id),
+    )
     contributions = select().where(
         Contribution.tenant_id == principal.tenant_id,
         Contribution.pool_id == pool_id,
         Contribution.status == ContributionStatus.VERIFIED,
+        permissions.overseen_pool_clause(principal, Contribution.pool_id),
     )
     ledger_key: Column
     contribution_key: Column
@@ -352,7 +373,8 @@ async def pool_breakdown(
 
     Rows whose four figures are all zero are left out. Months come in calendar order;
     the other rows by matched descending, then contributed descending, then label.
-    Two statements; an unknown pool (or another tenant's) has no rows.
+    Two statements; an unknown pool (or another tenant's), and a pool the caller does
+    not oversee, has no rows.
     """
     permissions.require_funds_read(principal)
     ledger, contributions = _breakdown_statements(principal, pool_id, by)

@@ -242,7 +242,10 @@ class FundsQuery:
             )
         return Connection.of(page, InitiativeType.from_model)
 
-    @strawberry.field(description="One contribution; null if there is none with this ID.")
+    @strawberry.field(
+        description="One contribution; null if there is none with this ID or you may not "
+        "see it (only the pool's overseers see every organization's contributions)."
+    )
     async def contribution(self, info: Info, id: NodeId) -> ContributionType | None:
         permissions.require_funds_read(info.context.require_principal())
         decoded = from_global_id(id, "Contribution")
@@ -251,7 +254,11 @@ class FundsQuery:
         contribution = await info.context.loaders.funds.contribution.load(decoded[1])
         return ContributionType.from_model(contribution) if contribution else None
 
-    @strawberry.field(description="Contributions, newest first.")
+    @strawberry.field(
+        description="Contributions you may see, newest first: all of the pools you oversee "
+        "(partnership admins, analysts, members of the pool's funder, funds:read apps), and "
+        "your own organizations' anywhere. Others are left out, and not counted."
+    )
     async def contributions(
         self,
         info: Info,
@@ -305,7 +312,9 @@ class FundsQuery:
 
     @strawberry.field(
         description="A pool's funder report as CSV (the same text as `coalition export "
-        "funds`); null if there is no pool with this ID."
+        "funds`); null if there is no pool with this ID. Only the pool's overseers "
+        "(partnership admins, analysts, members of its funder, funds:read apps) may ask; "
+        "anyone else gets FORBIDDEN."
     )
     async def fund_report_csv(
         self,
@@ -317,6 +326,10 @@ class FundsQuery:
         decoded = from_global_id(pool_id, "FundPool")
         if decoded is None:
             return None
+        pool = await info.context.loaders.funds.pool.load(decoded[1])
+        if pool is None:
+            return None
+        permissions.require_pool_oversight(principal, pool.funder_organization_id)
         async with info.context.session() as session:
             return await export.pool_report_csv(session, principal, decoded[1])
 

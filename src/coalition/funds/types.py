@@ -5,6 +5,11 @@ Organizations are the tenancy domain's own type, referenced lazily
 (``strawberry.lazy``); they are loaded through the funds loaders, so a partner
 app with ``funds:read`` sees who gave and who got the money it reads about.
 Related objects always come from the per-request DataLoaders (no N+1).
+
+Who sees what is ``funds.permissions``'s rule: a contribution, tranche or ledger
+record the caller may not see is absent from the loaders, so it reads as null or is
+left out of a list, exactly like a missing one; a pool's per-recipient fields
+(``ledgerEntries``, ``breakdown``, ``reportCsv``) refuse non-overseers with FORBIDDEN.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from coalition.api.context import Info
 from coalition.api.enums import expose_enum
 from coalition.api.money import Money
 from coalition.api.relay import After, Connection, First, Node, to_global_id
-from coalition.funds import export, models, report
+from coalition.auth.principal import Principal
+from coalition.funds import export, models, permissions, report
 from coalition.funds.money import format_ratio
 from coalition.pagination import DEFAULT_PAGE_SIZE, PageRequest
 from coalition.tenancy import schema as _tenancy_schema  # noqa: F401  (describes OrganizationKind)
@@ -257,15 +263,25 @@ class FundBreakdownRow:
     paid: Money = strawberry.field(description="Paid out.")
 
     @classmethod
-    def from_row(cls, row: report.BreakdownRow, currency: str) -> FundBreakdownRow:
+    def from_row(
+        cls, row: report.BreakdownRow, currency: str, by: report.BreakdownBy
+    ) -> FundBreakdownRow:
+        node_type = _BREAKDOWN_NODES.get(by)
         return cls(
-            key=row.key,
+            key=str(to_global_id(node_type, uuid.UUID(row.key))) if node_type else row.key,
             label=row.label,
             contributed=Money.amount(row.contributed, currency),
             matched=Money.amount(row.matched, currency),
             disbursed=Money.amount(row.disbursed, currency),
             paid=Money.amount(row.paid, currency),
         )
+
+
+# Breakdowns whose key is an object: the key goes out as that object's global ID.
+_BREAKDOWN_NODES = {
+    report.BreakdownBy.RECIPIENT: "Organization",
+    report.BreakdownBy.INITIATIVE: "Initiative",
+}
 
 
 @strawberry.type(
@@ -313,6 +329,12 @@ class FundPoolType(Node):
             model=pool,
         )
 
+    def _require_oversight(self, info: Info) -> Principal:
+        """The caller, if they oversee this pool; FORBIDDEN otherwise."""
+        principal = info.context.require_principal()
+        permissions.require_pool_oversight(principal, self.model.funder_organization_id)
+        return principal
+
     @strawberry.field(description="The funder organization that manages the pool.")
     async def funder(
         self, info: Info
@@ -335,7 +357,11 @@ class FundPoolType(Node):
         found = await info.context.loaders.funds.commitments.load(self.model.id)
         return [FundCommitmentType.from_model(commitment) for commitment in found]
 
-    @strawberry.field(description="Contributions that ask this pool for a match, newest first.")
+    @strawberry.field(
+        description="Contributions that ask this pool for a match, newest first: all of them "
+        "for the pool's overseers, otherwise only your own organizations' (the others are "
+        "left out, and not counted)."
+    )
     async def contributions(
         self,
         info: Info,
@@ -351,7 +377,11 @@ class FundPoolType(Node):
         )
         return Connection.of(page, ContributionType.from_model)
 
-    @strawberry.field(description="Tranches paid out of this pool, by scheduled date.")
+    @strawberry.field(
+        description="Tranches paid out of this pool, by scheduled date: all of them for the "
+        "pool's overseers, otherwise only those of your own organizations' contributions or "
+        "paid to your organizations (the others are left out, and not counted)."
+    )
     async def disbursements(
         self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
     ) -> Connection[DisbursementType]:
@@ -360,10 +390,15 @@ class FundPoolType(Node):
         )
         return Connection.of(page, DisbursementType.from_model)
 
-    @strawberry.field(description="Every entry of the pool's ledger, oldest first.")
+    @strawberry.field(
+        description="Every entry of the pool's ledger, oldest first. The entries name "
+        "recipients: only the pool's overseers (partnership admins, analysts, members of "
+        "its funder, funds:read apps) may ask; anyone else gets FORBIDDEN."
+    )
     async def ledger_entries(
         self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
     ) -> Connection[LedgerEntryType]:
+        self._require_oversight(info)
         page = await info.context.loaders.funds.pool_entries.load(
             (self.model.id, PageRequest(first=first, after=after))
         )
@@ -379,7 +414,9 @@ class FundPoolType(Node):
 
     @strawberry.field(
         description="The pool's money split by recipient, initiative, purpose or month; the "
-        "rows add up to the summary."
+        "rows add up to the summary. Any split can single out one employer: only the pool's "
+        "overseers (partnership admins, analysts, members of its funder, funds:read apps) "
+        "may ask; anyone else gets FORBIDDEN."
     )
     async def breakdown(
         self,
@@ -388,17 +425,19 @@ class FundPoolType(Node):
             report.BreakdownBy, strawberry.argument(description="How to split the money.")
         ],
     ) -> list[FundBreakdownRow]:
-        principal = info.context.require_principal()
+        principal = self._require_oversight(info)
         async with info.context.session() as session:
             rows = await report.pool_breakdown(session, principal, self.model.id, by)
-        return [FundBreakdownRow.from_row(row, self.model.currency) for row in rows]
+        return [FundBreakdownRow.from_row(row, self.model.currency, by) for row in rows]
 
     @strawberry.field(
         description="The funder report as CSV: the summary, then one row per ledger entry "
-        "(the same text as `coalition export funds`)."
+        "(the same text as `coalition export funds`). Only the pool's overseers "
+        "(partnership admins, analysts, members of its funder, funds:read apps) may ask; "
+        "anyone else gets FORBIDDEN."
     )
     async def report_csv(self, info: Info) -> str:
-        principal = info.context.require_principal()
+        principal = self._require_oversight(info)
         async with info.context.session() as session:
             text = await export.pool_report_csv(session, principal, self.model.id)
         return _exists(text, self.model.id)
@@ -481,7 +520,11 @@ class InitiativeType(Node):
         found = await info.context.loaders.funds.participants.load(self.model.id)
         return [OrganizationType.from_model(organization) for organization in found]
 
-    @strawberry.field(description="Contributions to this initiative, newest first.")
+    @strawberry.field(
+        description="Contributions to this initiative you may see, newest first: all of those "
+        "to pools you oversee, and your own organizations' (the others are left out, and "
+        "not counted)."
+    )
     async def contributions(
         self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
     ) -> Connection[ContributionType]:
@@ -525,7 +568,10 @@ class InitiativePoolFunding:
 
 @strawberry.type(
     name="Contribution",
-    description="A member's cash or in-kind contribution to an initiative, and its match.",
+    description="A member's cash or in-kind contribution to an initiative, and its match. "
+    "Seen by the pool's overseers (partnership admins, analysts, members of its funder, "
+    "funds:read apps) and the contributing organization's people: for anyone else it reads "
+    "as missing.",
 )
 class ContributionType(Node):
     kind: models.ContributionKind = strawberry.field(description="Cash or in-kind.")
@@ -603,7 +649,10 @@ class ContributionType(Node):
         pool = await info.context.loaders.funds.pool.load(self.model.pool_id)
         return FundPoolType.from_model(_exists(pool, self.model.pool_id))
 
-    @strawberry.field(description="Tranches of its match, by scheduled date.")
+    @strawberry.field(
+        description="Tranches of its match you may see, by scheduled date (all of them for "
+        "the pool's overseers and the contributor)."
+    )
     async def disbursements(self, info: Info) -> list[DisbursementType]:
         found = await info.context.loaders.funds.disbursements_of_contribution.load(self.model.id)
         return [DisbursementType.from_model(disbursement) for disbursement in found]
@@ -612,7 +661,8 @@ class ContributionType(Node):
 @strawberry.type(
     name="Disbursement",
     description="A tranche of a contribution's match, paid to the contributor or to a "
-    "training provider on its behalf.",
+    "training provider on its behalf. Seen by the pool's overseers, the contributor's "
+    "people and the payee's people: for anyone else it reads as missing.",
 )
 class DisbursementType(Node):
     scheduled_on: date = strawberry.field(description="When it is to be paid.")
@@ -652,10 +702,13 @@ class DisbursementType(Node):
     async def amount(self, info: Info) -> Money:
         return Money.amount(self.model.amount_minor, await _pool_currency(info, self.model.pool_id))
 
-    @strawberry.field(description="The contribution whose match it pays.")
-    async def contribution(self, info: Info) -> ContributionType:
+    @strawberry.field(
+        description="The contribution whose match it pays; null for a payee who may not see "
+        "it (another organization's contribution, in a pool the caller does not oversee)."
+    )
+    async def contribution(self, info: Info) -> ContributionType | None:
         found = await info.context.loaders.funds.contribution.load(self.model.contribution_id)
-        return ContributionType.from_model(_exists(found, self.model.contribution_id))
+        return ContributionType.from_model(found) if found else None
 
     @strawberry.field(description="The pool it is paid from.")
     async def pool(self, info: Info) -> FundPoolType:
@@ -674,7 +727,9 @@ class DisbursementType(Node):
 
 @strawberry.type(
     name="LedgerTransaction",
-    description="One balanced movement of a pool's money; never changed or deleted.",
+    description="One balanced movement of a pool's money; never changed or deleted. Seen "
+    "only by the pool's overseers (partnership admins, analysts, members of its funder, "
+    "funds:read apps): for anyone else it reads as missing.",
 )
 class LedgerTransactionType(Node):
     kind: models.LedgerTransactionKind = strawberry.field(description="What it records.")
@@ -718,7 +773,9 @@ class LedgerTransactionType(Node):
 
 @strawberry.type(
     name="LedgerEntry",
-    description="One leg of a ledger transaction: a signed amount on one account.",
+    description="One leg of a ledger transaction: a signed amount on one account. Seen only "
+    "by the pool's overseers (partnership admins, analysts, members of its funder, "
+    "funds:read apps): for anyone else it reads as missing.",
 )
 class LedgerEntryType(Node):
     sequence: str = strawberry.field(
