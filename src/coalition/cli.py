@@ -168,21 +168,18 @@ def tenant_create(
     time_zone: Annotated[str, typer.Option(help="IANA time zone.")] = "UTC",
 ) -> None:
     """Create a partnership; prints its ID."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
     from sqlalchemy.dialects.postgresql import insert
 
     from coalition.db.engine import create_session_factory
     from coalition.tenancy.models import Tenant
+    from coalition.tenancy.validation import is_time_zone
 
     if not _SLUG.match(slug):
         raise _fail("slug must be 1-63 lowercase letters, digits or dashes")
     if not name.strip() or len(name) > 200 or not region.strip() or len(region) > 200:
         raise _fail("name and region must be 1-200 characters")
-    try:
-        ZoneInfo(time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise _fail(f"unknown time zone {time_zone!r}") from None
+    if not is_time_zone(time_zone):
+        raise _fail(f"unknown time zone {time_zone!r}")
 
     async def work(engine: AsyncEngine) -> object:
         async with create_session_factory(engine)() as session, session.begin():

@@ -54,6 +54,9 @@ async def test_the_change_stays_in_its_own_partnership(
     ({"maxSharePercent": 49}, ["maxSharePercent"], "OUT_OF_RANGE"),
     ({"maxSharePercent": 101}, ["maxSharePercent"], "OUT_OF_RANGE"),
     ({"timeZone": "Mars/Olympus"}, ["timeZone"], "INVALID"),
+    # Found by the schema fuzz test: a name too long for a file was a server error.
+    ({"timeZone": "x" * 300}, ["timeZone"], "INVALID"),
+    ({"timeZone": "../../../etc/passwd"}, ["timeZone"], "INVALID"),
 ])
 async def test_unsafe_settings_are_refused_and_nothing_changes(
     gql: GraphQLClient, world: World, change: dict[str, object], field: list[str], code: str
