@@ -234,6 +234,10 @@ async def main(args: argparse.Namespace) -> None:
             await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             await admin.execute(f'DROP ROLE IF EXISTS "{role}"')
             await admin.close()
+            if not configured.database_url:
+                from coalition.db.embedded import stop_embedded_server
+
+                stop_embedded_server(Path(folder))
 
 
 if __name__ == "__main__":

@@ -32,3 +32,11 @@ def embedded_server_uri(data_dir: Path) -> str:
         server = pgserver.get_server(pgdata, cleanup_mode="stop")  # type: ignore[attr-defined]
         _servers[pgdata] = server
     return str(server.get_uri())
+
+
+def stop_embedded_server(data_dir: Path) -> None:
+    """Stop the embedded server of ``data_dir`` now (before its folder is deleted: a
+    server whose folder is gone can no longer be stopped at exit)."""
+    server = _servers.pop((data_dir / "pgdata").resolve(), None)
+    if server is not None:
+        server.cleanup()
