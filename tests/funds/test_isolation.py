@@ -286,6 +286,14 @@ MUTATIONS: dict[str, MutationCase] = {
         ("Contribution", "recorded"),
         ["contributionId"],
     ),
+    "reverseContribution.contributionId": MutationCase(
+        "reverseContribution",
+        "ReverseContributionInput",
+        "contribution { id status }",
+        lambda o, id_: {"idempotencyKey": key(), "contributionId": id_, "reason": "Intrusion."},
+        ("Contribution", "recorded"),
+        ["contributionId"],
+    ),
     "scheduleDisbursement.contributionId": MutationCase(
         "scheduleDisbursement",
         "ScheduleDisbursementInput",

@@ -385,6 +385,21 @@ CASES: dict[str, Case] = {
         LEDGER | {"contributions"},
         "ledger.reverse",
     ),
+    "reverseContribution": Case(
+        "reverseContribution",
+        _mutation("reverseContribution", "ReverseContributionInput", "contribution { id status }"),
+        _verified,
+        lambda fw, ids: {
+            "input": {
+                "idempotencyKey": key(),
+                "contributionId": _gid("Contribution", ids["contribution"]),
+                "reason": "Recorded twice.",
+            }
+        },
+        frozenset({"admin", "funder_admin"}),
+        LEDGER | {"contributions"},
+        "contribution.reverse",
+    ),
 }
 
 

@@ -440,6 +440,98 @@ async def cancel_disbursement(
     return disbursement
 
 
+async def _post_reversal(
+    session: AsyncSession,
+    principal: Principal,
+    original: LedgerTransaction,
+    why: str,
+    field: str,
+) -> uuid.UUID:
+    """Post the REVERSAL of a COMMITMENT or MATCH (and mark what it undoes)."""
+    if original.kind not in {LedgerTransactionKind.COMMITMENT, LedgerTransactionKind.MATCH}:
+        raise refuse(
+            field,
+            "Only commitments and matches are reversed; cancel a disbursement instead.",
+            "NOT_REVERSIBLE",
+        )
+    contributed_delta = 0
+    if original.kind is LedgerTransactionKind.MATCH:
+        assert original.contribution_id is not None
+        contribution = await session.scalar(
+            update(Contribution)
+            .where(
+                Contribution.tenant_id == principal.tenant_id,
+                Contribution.id == original.contribution_id,
+                Contribution.status == ContributionStatus.VERIFIED,
+                Contribution.scheduled_minor == 0,
+            )
+            # Its match goes back to the pool: nothing of it stays matched.
+            .values(
+                status=ContributionStatus.REVERSED,
+                matched_minor=0,
+                unmatched_minor=Contribution.match_requested_minor,
+            )
+            .returning(Contribution)
+            .execution_options(populate_existing=True)
+        )
+        if contribution is None:
+            raise refuse(
+                field,
+                "Cancel this match's disbursements first (or it is reversed already).",
+                "INVALID_TRANSITION",
+            )
+        contributed_delta = -contribution.amount_minor
+    else:
+        assert original.commitment_id is not None
+        reversed_commitment = await session.scalar(
+            update(FundCommitment)
+            .where(
+                FundCommitment.tenant_id == principal.tenant_id,
+                FundCommitment.id == original.commitment_id,
+                FundCommitment.status == CommitmentStatus.ACTIVE,
+            )
+            .values(status=CommitmentStatus.REVERSED)
+            .returning(FundCommitment.amount_minor)
+            .execution_options(synchronize_session=False)
+        )
+        if reversed_commitment is None:
+            raise refuse(field, "This commitment is reversed already.", "INVALID_TRANSITION")
+    pool = await load_pool(session, principal, original.pool_id, lock=True)
+    legs = [
+        Leg(LedgerAccount(row.account), -row.amount_minor, row.organization_id)
+        for row in await session.execute(
+            select(LedgerEntry.account, LedgerEntry.amount_minor, LedgerEntry.organization_id)
+            .where(
+                LedgerEntry.tenant_id == principal.tenant_id,
+                LedgerEntry.transaction_id == original.id,
+            )
+            .order_by(LedgerEntry.seq)
+        )
+    ]
+    if original.kind is LedgerTransactionKind.COMMITMENT:
+        amount = -sum(leg.amount_minor for leg in legs if leg.account is LedgerAccount.AVAILABLE)
+        if pool.committed_minor - pool.matched_minor < amount:
+            raise refuse(
+                field,
+                "The pool has already matched part of this commitment.",
+                "INSUFFICIENT_FUNDS",
+            )
+    reversal_id = await ledger.post(
+        session,
+        principal,
+        pool,
+        LedgerTransactionKind.REVERSAL,
+        legs,
+        occurred_on=today(),
+        contributed_delta=contributed_delta,
+        commitment_id=original.commitment_id,
+        contribution_id=original.contribution_id,
+        reverses_id=original.id,
+        reason=why,
+    )
+    return reversal_id
+
+
 async def reverse_transaction(
     session: AsyncSession,
     principal: Principal,
@@ -469,89 +561,7 @@ async def reverse_transaction(
     if replay is not None:
         return await replayed(session, principal, replay, LedgerTransaction)
     why = _reason(reason)
-    if original.kind not in {LedgerTransactionKind.COMMITMENT, LedgerTransactionKind.MATCH}:
-        raise refuse(
-            "transactionId",
-            "Only commitments and matches are reversed; cancel a disbursement instead.",
-            "NOT_REVERSIBLE",
-        )
-    contributed_delta = 0
-    if original.kind is LedgerTransactionKind.MATCH:
-        assert original.contribution_id is not None
-        contribution = await session.scalar(
-            update(Contribution)
-            .where(
-                Contribution.tenant_id == principal.tenant_id,
-                Contribution.id == original.contribution_id,
-                Contribution.status == ContributionStatus.VERIFIED,
-                Contribution.scheduled_minor == 0,
-            )
-            # Its match goes back to the pool: nothing of it stays matched.
-            .values(
-                status=ContributionStatus.REVERSED,
-                matched_minor=0,
-                unmatched_minor=Contribution.match_requested_minor,
-            )
-            .returning(Contribution)
-            .execution_options(populate_existing=True)
-        )
-        if contribution is None:
-            raise refuse(
-                "transactionId",
-                "Cancel this match's disbursements first (or it is reversed already).",
-                "INVALID_TRANSITION",
-            )
-        contributed_delta = -contribution.amount_minor
-    else:
-        assert original.commitment_id is not None
-        reversed_commitment = await session.scalar(
-            update(FundCommitment)
-            .where(
-                FundCommitment.tenant_id == principal.tenant_id,
-                FundCommitment.id == original.commitment_id,
-                FundCommitment.status == CommitmentStatus.ACTIVE,
-            )
-            .values(status=CommitmentStatus.REVERSED)
-            .returning(FundCommitment.amount_minor)
-            .execution_options(synchronize_session=False)
-        )
-        if reversed_commitment is None:
-            raise refuse(
-                "transactionId", "This commitment is reversed already.", "INVALID_TRANSITION"
-            )
-    pool = await load_pool(session, principal, original.pool_id, lock=True)
-    legs = [
-        Leg(LedgerAccount(row.account), -row.amount_minor, row.organization_id)
-        for row in await session.execute(
-            select(LedgerEntry.account, LedgerEntry.amount_minor, LedgerEntry.organization_id)
-            .where(
-                LedgerEntry.tenant_id == principal.tenant_id,
-                LedgerEntry.transaction_id == original.id,
-            )
-            .order_by(LedgerEntry.seq)
-        )
-    ]
-    if original.kind is LedgerTransactionKind.COMMITMENT:
-        amount = -sum(leg.amount_minor for leg in legs if leg.account is LedgerAccount.AVAILABLE)
-        if pool.committed_minor - pool.matched_minor < amount:
-            raise refuse(
-                "transactionId",
-                "The pool has already matched part of this commitment.",
-                "INSUFFICIENT_FUNDS",
-            )
-    reversal_id = await ledger.post(
-        session,
-        principal,
-        pool,
-        LedgerTransactionKind.REVERSAL,
-        legs,
-        occurred_on=today(),
-        contributed_delta=contributed_delta,
-        commitment_id=original.commitment_id,
-        contribution_id=original.contribution_id,
-        reverses_id=original.id,
-        reason=why,
-    )
+    reversal_id = await _post_reversal(session, principal, original, why, "transactionId")
     await record_event(
         session,
         principal,
@@ -570,3 +580,83 @@ async def reverse_transaction(
     )
     assert reversal is not None
     return reversal
+
+
+async def reverse_contribution(
+    session: AsyncSession,
+    principal: Principal,
+    contribution_id: uuid.UUID,
+    reason: str,
+    *,
+    idempotency_key: str | None,
+) -> Contribution:
+    """Withdraw a contribution with a reason. A matched one is undone by reversing its
+    MATCH transaction (none of the match may be scheduled); a verified one the pool
+    matched nothing of, or one never verified, moved no pool money, so it only stops
+    counting (REVERSED, out of the pool's contributed total)."""
+    idempotency.check_key(idempotency_key)
+    contribution = await load_contribution(session, principal, contribution_id, "contributionId")
+    await _manager_of(session, principal, contribution.pool_id)
+    replay = await idempotency.claim(
+        session,
+        principal,
+        idempotency_key,
+        "reverseContribution",
+        {"contribution_id": contribution_id, "reason": reason},
+    )
+    if replay is not None:
+        return await replayed(session, principal, replay, Contribution)
+    why = _reason(reason)
+    match = await session.scalar(
+        select(LedgerTransaction).where(
+            LedgerTransaction.tenant_id == principal.tenant_id,
+            LedgerTransaction.contribution_id == contribution_id,
+            LedgerTransaction.kind == LedgerTransactionKind.MATCH,
+        )
+    )
+    reversal_id: uuid.UUID | None = None
+    if match is not None:
+        reversal_id = await _post_reversal(session, principal, match, why, "contributionId")
+    else:
+        withdrawn = await session.scalar(
+            update(Contribution)
+            .where(
+                Contribution.tenant_id == principal.tenant_id,
+                Contribution.id == contribution_id,
+                # Exactly as loaded: a verification that won meanwhile must not be undone
+                # without reversing its match.
+                Contribution.status == contribution.status,
+                Contribution.status != ContributionStatus.REVERSED,
+                Contribution.matched_minor == 0,
+            )
+            .values(status=ContributionStatus.REVERSED)
+            .returning(Contribution.status)
+            .execution_options(synchronize_session=False)
+        )
+        if withdrawn is None:
+            raise refuse(
+                "contributionId",
+                "This contribution is reversed already, or changed meanwhile: reload it.",
+                "INVALID_TRANSITION",
+            )
+        if contribution.status is ContributionStatus.VERIFIED:
+            await session.execute(
+                update(FundPool)
+                .where(
+                    FundPool.tenant_id == principal.tenant_id, FundPool.id == contribution.pool_id
+                )
+                .values(contributed_minor=FundPool.contributed_minor - contribution.amount_minor)
+                .execution_options(synchronize_session=False)
+            )
+    await record_event(
+        session,
+        principal,
+        action="contribution.reverse",
+        object_type="Contribution",
+        object_id=contribution_id,
+        changes={"reason": why, "reversal": str(reversal_id) if reversal_id else None},
+    )
+    await idempotency.remember(
+        session, principal, idempotency_key or "", "Contribution", contribution_id
+    )
+    return await load_contribution(session, principal, contribution_id, "contributionId")

@@ -177,6 +177,13 @@ class ReverseLedgerTransactionInput:
     reason: str = strawberry.field(description="Why it is reversed.")
 
 
+@strawberry.input(description="A contribution to withdraw, and why.")
+class ReverseContributionInput:
+    idempotency_key: str = _key()
+    contribution_id: strawberry.ID = strawberry.field(description="The contribution.")
+    reason: str = strawberry.field(description="Why it is withdrawn.")
+
+
 @strawberry.input(description="Which contributions to list.")
 class ContributionFilter:
     pool_id: strawberry.ID | None = strawberry.field(

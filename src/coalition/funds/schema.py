@@ -34,6 +34,7 @@ from coalition.funds.inputs import (
     MarkDisbursementRequirementMetInput,
     PayDisbursementInput,
     RecordContributionInput,
+    ReverseContributionInput,
     ReverseLedgerTransactionInput,
     ScheduleDisbursementInput,
     SetFundPoolStatusInput,
@@ -647,6 +648,31 @@ class FundsMutation:
             reversal=LedgerTransactionType.from_model(reversal) if reversal else None,
             user_errors=errors,
         )
+
+    @strawberry.mutation(
+        description="Withdraw a contribution with a reason (the pool's managers): a matched one "
+        "by reversing its match (cancel its tranches first); one that moved no pool money "
+        "(never verified, or matched with nothing) simply stops counting."
+    )
+    async def reverse_contribution(
+        self,
+        info: Info,
+        input: Annotated[
+            ReverseContributionInput,
+            strawberry.argument(description="The contribution and why."),
+        ],
+    ) -> ContributionPayload:
+        async def action(session: AsyncSession, principal: Principal) -> models.Contribution:
+            contribution_id = decode_id(input.contribution_id, "Contribution", "contributionId")
+            return await disbursements.reverse_contribution(
+                session,
+                principal,
+                contribution_id,
+                input.reason,
+                idempotency_key=input.idempotency_key,
+            )
+
+        return _contribution(await run_mutation(info, action))
 
 
 __all__ = ["FUNDS_NODE_TYPES", "FundsMutation", "FundsQuery", "funds_node"]
