@@ -39,3 +39,18 @@ async def test_other_escapes_still_pass(gql: GraphQLClient, world: World) -> Non
                      token=world.tokens["admin"])
 
     assert body["data"]["createOrganization"]["userErrors"] == []
+
+
+@pytest.mark.parametrize("literal", ['"Shop \\\\u0000"', '"""Shop \\u0000"""'])
+async def test_a_backslash_u_that_is_not_an_escape_is_plain_text(
+    gql: GraphQLClient, world: World, literal: str
+) -> None:
+    # An escaped backslash, or a block string (which has no escapes), spells the six
+    # characters "\u0000", not U+0000.
+    body = await gql(
+        f"mutation {{ createOrganization(input: {{name: {literal}, kind: EMPLOYER}}) "
+        "{ organization { name } userErrors { code } } }",
+        token=world.tokens["admin"],
+    )
+
+    assert body["data"]["createOrganization"]["organization"]["name"] == "Shop \\u0000"

@@ -13,11 +13,19 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import uuid
 from typing import Any
 
-from graphql import FieldNode, GraphQLError, GraphQLSyntaxError, get_operation_ast, parse
+from graphql import (
+    FieldNode,
+    GraphQLError,
+    GraphQLSyntaxError,
+    StringValueNode,
+    Visitor,
+    get_operation_ast,
+    parse,
+    visit,
+)
 from graphql import OperationType as AstOperationType
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -94,10 +102,6 @@ def _read_get(request: Request) -> dict[str, Any]:
     return payload
 
 
-# GraphQL spells U+0000 in a string as \u0000 or (since the 2021 spec) \u{0}, \u{000}...
-_NUL_ESCAPE = re.compile(r"\\u(?:0000|\{0+\})")
-
-
 def _has_nul(value: Any) -> bool:
     """Whether any text in a decoded request holds U+0000, which PostgreSQL cannot store."""
     if isinstance(value, str):
@@ -107,6 +111,29 @@ def _has_nul(value: Any) -> bool:
     if isinstance(value, list):
         return any(_has_nul(item) for item in value)
     return False
+
+
+def _literal_has_nul(query: str) -> bool:
+    """Whether a string literal of the document decodes to U+0000 (GraphQL escapes it as
+    \\u0000 or \\u{0}); documents without an escape are not parsed here at all."""
+    if "\\u" not in query:
+        return False
+    try:
+        document = parse(query)
+    except GraphQLSyntaxError:
+        return False  # execution reports the syntax error itself
+    found: list[str] = []
+    visit(document, _StringValues(found))
+    return any("\x00" in value for value in found)
+
+
+class _StringValues(Visitor):
+    def __init__(self, found: list[str]) -> None:
+        super().__init__()
+        self.found = found
+
+    def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
+        self.found.append(node.value)
 
 
 def _operation(payload: dict[str, Any]) -> tuple[str, dict[str, Any] | None, str | None]:
@@ -121,7 +148,7 @@ def _operation(payload: dict[str, Any]) -> tuple[str, dict[str, Any] | None, str
         raise _Rejected(_bad_request("'variables' must be a JSON object."))
     if name is not None and not isinstance(name, str):
         raise _Rejected(_bad_request("'operationName' must be a string."))
-    if _has_nul(payload) or _NUL_ESCAPE.search(query):
+    if _has_nul(payload) or _literal_has_nul(query):
         raise _Rejected(
             _bad_request("Text may not contain the NUL character (U+0000); it cannot be stored.")
         )
