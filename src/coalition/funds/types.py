@@ -443,11 +443,13 @@ class FundPoolType(Node):
         return _exists(text, self.model.id)
 
 
+async def _pool(info: Info, pool_id: uuid.UUID) -> models.FundPool:
+    """A record's pool (in the same tenant, bound by a foreign key: always there)."""
+    return _exists(await info.context.loaders.funds.pool.load(pool_id), pool_id)
+
+
 async def _pool_currency(info: Info, pool_id: uuid.UUID) -> str:
-    pool = await info.context.loaders.funds.pool.load(pool_id)
-    if pool is None:  # the pool is in the same tenant, bound by a foreign key
-        raise RuntimeError(f"no fund pool {pool_id}")
-    return pool.currency
+    return (await _pool(info, pool_id)).currency
 
 
 @strawberry.type(name="FundCommitment", description="One funder's commitment of money to a pool.")
@@ -473,8 +475,7 @@ class FundCommitmentType(Node):
 
     @strawberry.field(description="The pool.")
     async def pool(self, info: Info) -> FundPoolType:
-        pool = await info.context.loaders.funds.pool.load(self.model.pool_id)
-        return FundPoolType.from_model(_exists(pool, self.model.pool_id))
+        return FundPoolType.from_model(await _pool(info, self.model.pool_id))
 
     @strawberry.field(description="The funder organization whose money it is.")
     async def funder(
@@ -646,8 +647,7 @@ class ContributionType(Node):
 
     @strawberry.field(description="The pool asked to match it.")
     async def pool(self, info: Info) -> FundPoolType:
-        pool = await info.context.loaders.funds.pool.load(self.model.pool_id)
-        return FundPoolType.from_model(_exists(pool, self.model.pool_id))
+        return FundPoolType.from_model(await _pool(info, self.model.pool_id))
 
     @strawberry.field(
         description="Tranches of its match you may see, by scheduled date (all of them for "
@@ -712,8 +712,7 @@ class DisbursementType(Node):
 
     @strawberry.field(description="The pool it is paid from.")
     async def pool(self, info: Info) -> FundPoolType:
-        pool = await info.context.loaders.funds.pool.load(self.model.pool_id)
-        return FundPoolType.from_model(_exists(pool, self.model.pool_id))
+        return FundPoolType.from_model(await _pool(info, self.model.pool_id))
 
     @strawberry.field(description="Who is paid: the contributor or a training provider.")
     async def payee(
@@ -755,8 +754,7 @@ class LedgerTransactionType(Node):
 
     @strawberry.field(description="The pool whose money moved.")
     async def pool(self, info: Info) -> FundPoolType:
-        pool = await info.context.loaders.funds.pool.load(self.model.pool_id)
-        return FundPoolType.from_model(_exists(pool, self.model.pool_id))
+        return FundPoolType.from_model(await _pool(info, self.model.pool_id))
 
     @strawberry.field(description="The transaction this one reverses; null unless a reversal.")
     async def reverses(self, info: Info) -> LedgerTransactionType | None:
