@@ -178,6 +178,3 @@ def count_statements(app: Starlette) -> Iterator[StatementCounter]:
     event.listen(engine, "before_cursor_execute", counter)
     yield counter
     event.remove(engine, "before_cursor_execute", counter)
-
-
-

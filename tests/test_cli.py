@@ -62,8 +62,11 @@ def run(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args), prog_name="coalition")
 
 
-def _owner(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]],
-           tenant_id: uuid.UUID | None = None) -> T:
+def _owner(
+    settings: Settings,
+    work: Callable[[AsyncSession], Awaitable[T]],
+    tenant_id: uuid.UUID | None = None,
+) -> T:
     """Run ``work`` as the owner, inside ``tenant_id`` when given, in a fresh event loop."""
 
     async def main() -> T:
@@ -89,8 +92,9 @@ def _tenant_id(settings: Settings, slug: str) -> uuid.UUID | None:
 
 
 def _new_tenant(slug: str) -> uuid.UUID:
-    result = run("tenant", "create", "--slug", slug, "--name", "CLI Partnership",
-                 "--region", "Test Region")
+    result = run(
+        "tenant", "create", "--slug", slug, "--name", "CLI Partnership", "--region", "Test Region"
+    )
     assert result.exit_code == 0, result.output
     return uuid.UUID(result.stdout.strip())
 
@@ -140,8 +144,18 @@ def test_tenant_create_prints_the_new_id(cli_env: Settings) -> None:
     slug = f"cli-{uuid.uuid4().hex[:8]}"
 
     # when
-    result = run("tenant", "create", "--slug", slug, "--name", " CLI Partnership ",
-                 "--region", "Test Region", "--time-zone", "America/Detroit")
+    result = run(
+        "tenant",
+        "create",
+        "--slug",
+        slug,
+        "--name",
+        " CLI Partnership ",
+        "--region",
+        "Test Region",
+        "--time-zone",
+        "America/Detroit",
+    )
 
     # then
     assert result.exit_code == 0, result.output
@@ -185,12 +199,13 @@ def test_tenant_configure_sets_the_disclosure_rule(cli_env: Settings) -> None:
 
     # then
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["disclosure"] == {"min_employers": 4,
-                                                       "max_share_percent": 80}
+    assert json.loads(result.stdout)["disclosure"] == {"min_employers": 4, "max_share_percent": 80}
 
 
-@pytest.mark.parametrize("option", [["--min-employers", "1"], ["--max-share-percent", "40"],
-                                    ["--time-zone", "Mars/Olympus"]])
+@pytest.mark.parametrize(
+    "option",
+    [["--min-employers", "1"], ["--max-share-percent", "40"], ["--time-zone", "Mars/Olympus"]],
+)
 def test_tenant_configure_refuses_unsafe_settings(cli_env: Settings, option: list[str]) -> None:
     slug = f"cli-{uuid.uuid4().hex[:8]}"
     _new_tenant(slug)
@@ -217,8 +232,9 @@ def test_client_create_prints_the_id_and_secret_once(cli_env: Settings) -> None:
     assert (printed["scopes"], printed["tenant"]) == (["read"], slug)
 
     async def stored(session: AsyncSession) -> list[tuple[str, str]]:
-        rows = await session.execute(select(ApiClient.name, ApiClient.secret_hash).where(
-            ApiClient.tenant_id == tenant_id))
+        rows = await session.execute(
+            select(ApiClient.name, ApiClient.secret_hash).where(ApiClient.tenant_id == tenant_id)
+        )
         return [(row.name, row.secret_hash) for row in rows]
 
     [(name, secret_hash)] = _owner(cli_env, stored, tenant_id)
@@ -240,8 +256,9 @@ def test_client_create_refuses_an_unknown_scope(cli_env: Settings) -> None:
     assert "Unknown scopes: admin." in result.stderr
 
     async def count(session: AsyncSession) -> int | None:
-        return await session.scalar(select(func.count()).select_from(ApiClient).where(
-            ApiClient.tenant_id == tenant_id))
+        return await session.scalar(
+            select(func.count()).select_from(ApiClient).where(ApiClient.tenant_id == tenant_id)
+        )
 
     assert _owner(cli_env, count, tenant_id) == 0
 
@@ -253,13 +270,20 @@ def _demo_state(settings: Settings) -> dict[str, dict[str, Any]]:
         assert tenant_id is not None
 
         async def work(session: AsyncSession, tenant_id: uuid.UUID = tenant_id) -> dict[str, Any]:
-            kinds = await session.scalars(select(Organization.kind).where(
-                Organization.tenant_id == tenant_id))
-            users = await session.scalar(select(func.count()).select_from(User).where(
-                User.tenant_id == tenant_id))
-            roles = await session.execute(select(User.email, Membership.role).join(
-                Membership, (Membership.tenant_id == User.tenant_id)
-                & (Membership.user_id == User.id)).where(User.tenant_id == tenant_id))
+            kinds = await session.scalars(
+                select(Organization.kind).where(Organization.tenant_id == tenant_id)
+            )
+            users = await session.scalar(
+                select(func.count()).select_from(User).where(User.tenant_id == tenant_id)
+            )
+            roles = await session.execute(
+                select(User.email, Membership.role)
+                .join(
+                    Membership,
+                    (Membership.tenant_id == User.tenant_id) & (Membership.user_id == User.id),
+                )
+                .where(User.tenant_id == tenant_id)
+            )
             people = sorted(tuple(row) for row in roles)
             return {"kinds": sorted(kinds), "users": users, "roles": people}
 
@@ -309,14 +333,17 @@ def test_token_prints_one_jwt_that_the_api_accepts(cli_env: Settings) -> None:
             transport = httpx.ASGITransport(app=application)
             async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
                 response = await http.post(
-                    "/graphql", json={"query": "{ viewer { kind label roles } }"},
-                    headers={"Authorization": f"Bearer {token}"})
+                    "/graphql",
+                    json={"query": "{ viewer { kind label roles } }"},
+                    headers={"Authorization": f"Bearer {token}"},
+                )
         assert response.status_code == 200, response.text
         body: dict[str, Any] = response.json()
         return body
 
-    assert asyncio.run(viewer()) == {"data": {"viewer": {
-        "kind": "USER", "label": email, "roles": ["PARTNERSHIP_ADMIN"]}}}
+    assert asyncio.run(viewer()) == {
+        "data": {"viewer": {"kind": "USER", "label": email, "roles": ["PARTNERSHIP_ADMIN"]}}
+    }
 
 
 def test_token_claims_name_the_tenant_and_person(cli_env: Settings) -> None:
@@ -340,9 +367,7 @@ def test_token_claims_name_the_tenant_and_person(cli_env: Settings) -> None:
     assert claims["sub"] == str(_owner(cli_env, user_id, tenant_id))
 
 
-def test_token_is_refused_in_production(
-    cli_env: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_token_is_refused_in_production(cli_env: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     # given
     monkeypatch.setenv("COALITION_ENV", "production")
     get_settings.cache_clear()
@@ -409,7 +434,10 @@ def test_db_current_prints_the_head_revision(cli_env: Settings) -> None:
     # when: in its own process, since alembic binds its output stream at import time
     result = subprocess.run(
         [sys.executable, "-m", "coalition.cli", "db", "current"],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
     # then

@@ -51,9 +51,7 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[st
     )
 
 
-async def test_upgrade_demo_serve_on_an_empty_database(
-    empty_database: URL, tmp_path: Path
-) -> None:
+async def test_upgrade_demo_serve_on_an_empty_database(empty_database: URL, tmp_path: Path) -> None:
     env = {
         **os.environ,
         "DATABASE_URL": empty_database.set(drivername="postgresql").render_as_string(
@@ -76,8 +74,11 @@ async def test_upgrade_demo_serve_on_an_empty_database(
 
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603, ASYNC220 - our own CLI, started once
-        [*COALITION, "serve", "--port", str(port)], env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        [*COALITION, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -103,7 +104,9 @@ async def test_upgrade_demo_serve_on_an_empty_database(
         server.wait(timeout=30)
 
     assert response.status_code == 200
-    assert response.json() == {"data": {
-        "viewer": {"label": "admin@metro-healthcare.example", "roles": ["PARTNERSHIP_ADMIN"]},
-        "organizations": {"totalCount": 10},
-    }}
+    assert response.json() == {
+        "data": {
+            "viewer": {"label": "admin@metro-healthcare.example", "roles": ["PARTNERSHIP_ADMIN"]},
+            "organizations": {"totalCount": 10},
+        }
+    }

@@ -16,11 +16,15 @@ async def test_requests_succeed_after_the_server_kills_idle_connections(
 ) -> None:
     before = await gql(QUERY, token=world.tokens["member"])
     async with owner_engine.connect() as connection:
-        killed = (await connection.execute(
-            text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                 "WHERE usename = :role AND datname = current_database()"),
-            {"role": settings.app_role},
-        )).scalar_one()
+        killed = (
+            await connection.execute(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE usename = :role AND datname = current_database()"
+                ),
+                {"role": settings.app_role},
+            )
+        ).scalar_one()
 
     after = await gql(QUERY, token=world.tokens["member"])
 

@@ -10,13 +10,17 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
+from coalition.auth.principal import Principal
+from coalition.db.scoping import in_tenant
 from coalition.errors import InvalidInput, UserError
 
 T = TypeVar("T")
@@ -138,3 +142,69 @@ async def fetch_page(
     return build_page(
         rows, page, total or 0, lambda row: tuple(getattr(row, name) for name in names)
     )
+
+
+async def fetch_pages_by_parent(
+    session: AsyncSession,
+    principal: Principal,
+    statement: Select[Any],
+    parent: InstrumentedAttribute[uuid.UUID],
+    parent_ids: Sequence[uuid.UUID],
+    page: PageRequest,
+    key: SortKey,
+) -> dict[uuid.UUID, Page[Any]]:
+    """``fetch_page`` for many parents in ONE statement: each parent's page of
+    ``statement``'s rows (in ``key`` order, starting after ``page.after``) and its total.
+
+    ``statement`` selects one tenant-scoped ORM entity (``parent``'s) and carries every
+    filter, ``principal``'s tenant included. The rows are numbered per parent by a
+    window function (after the cursor's condition); the totals are counted per parent
+    without it, so a parent's total is there even when its page is empty.
+    """
+    check_page_request(page)
+    wanted = list(dict.fromkeys(parent_ids))
+    model: Any = parent.class_
+    filtered = statement.where(parent.in_(wanted))
+    order = [column.desc() if key.descending else column for column in key.columns]
+    totals = (
+        filtered.with_only_columns(parent.label("parent"), func.count().label("total"))
+        .group_by(parent)
+        .subquery("totals")
+    )
+    ranked = filtered.with_only_columns(
+        model.id.label("id"),
+        parent.label("parent"),
+        func.row_number().over(partition_by=parent, order_by=order).label("position"),
+    )
+    condition = after_clause(key.columns, page, key.parsers, descending=key.descending)
+    if condition is not None:
+        ranked = ranked.where(condition)
+    numbered = ranked.subquery("numbered")
+    paged = (
+        select(numbered.c.id, numbered.c.parent)
+        .where(numbered.c.position <= page.first + 1)
+        .subquery("paged")
+    )
+    rows = await session.execute(
+        select(totals.c.parent, totals.c.total, model)
+        .select_from(totals)
+        .outerjoin(paged, paged.c.parent == totals.c.parent)
+        .outerjoin(model, and_(in_tenant(model, principal), model.id == paged.c.id))
+        .order_by(totals.c.parent, *order)
+    )
+    found: dict[uuid.UUID, list[Any]] = {parent_id: [] for parent_id in wanted}
+    counts: dict[uuid.UUID, int] = {}
+    for parent_id, total, row in rows:
+        counts[parent_id] = total
+        if row is not None:
+            found[parent_id].append(row)
+    names = [column.key for column in key.columns]
+    return {
+        parent_id: build_page(
+            items,
+            page,
+            counts.get(parent_id, 0),
+            lambda row: tuple(getattr(row, name) for name in names),
+        )
+        for parent_id, items in found.items()
+    }

@@ -36,9 +36,19 @@ async def _blocked_by(engine: AsyncEngine, blocker: int) -> int:
     async with asyncio.timeout(WAIT):
         while True:
             async with engine.connect() as conn:
-                found = (await conn.execute(text(
-                    "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                    "AND :b = ANY(pg_blocking_pids(pid))"), {"b": blocker})).scalars().all()
+                found = (
+                    (
+                        await conn.execute(
+                            text(
+                                "SELECT pid FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                "AND :b = ANY(pg_blocking_pids(pid))"
+                            ),
+                            {"b": blocker},
+                        )
+                    )
+                    .scalars()
+                    .all()
+                )
             if found:
                 assert len(found) == 1, found
                 return int(found[0])
@@ -47,8 +57,9 @@ async def _blocked_by(engine: AsyncEngine, blocker: int) -> int:
 
 async def _kill(engine: AsyncEngine, pid: int) -> None:
     async with engine.connect() as killer:
-        killed = (await killer.execute(
-            text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})).scalar_one()
+        killed = (
+            await killer.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        ).scalar_one()
     assert killed is True
 
 
@@ -69,13 +80,14 @@ async def test_a_mutation_whose_connection_dies_is_not_run_again(
 ) -> None:
     employer = global_id("Organization", world.organizations["employer"])
     async with organizations_locked(admin_engine) as (_, me):
-        request = asyncio.create_task(
-            gql(MUTATION, {"id": employer}, token=world.tokens["admin"]))
+        request = asyncio.create_task(gql(MUTATION, {"id": employer}, token=world.tokens["admin"]))
         await _kill(admin_engine, await _blocked_by(admin_engine, me))
     body = await asyncio.wait_for(request, WAIT)
 
     assert error_codes(body) == ["INTERNAL_SERVER_ERROR"]
     after = await gql(
         "query($id: ID!) { node(id: $id) { ... on Organization { city } } }",
-        {"id": employer}, token=world.tokens["admin"])
+        {"id": employer},
+        token=world.tokens["admin"],
+    )
     assert after["data"]["node"]["city"] != "Killed"

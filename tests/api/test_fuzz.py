@@ -185,7 +185,11 @@ async def target(
     client_id = format_client_id(world.id, partner)
     signer = await app.state.keys.signer()
     token = issue_access_token(
-        signer, settings, tenant_id=world.id, subject=client_id, client_id=client_id,
+        signer,
+        settings,
+        tenant_id=world.id,
+        subject=client_id,
+        client_id=client_id,
         scopes=PARTNER_SCOPES,
     )
     # Not the admin's own membership, user or organization: a mutation that removed
@@ -303,8 +307,9 @@ def executed(status: int, body: Any) -> bool:
     )
 
 
-def fuzz(app: Starlette, token: str, global_ids: list[str],
-         caplog: pytest.LogCaptureFixture) -> Fuzzed:
+def fuzz(
+    app: Starlette, token: str, global_ids: list[str], caplog: pytest.LogCaptureFixture
+) -> Fuzzed:
     schema = schemathesis.graphql.from_asgi("/graphql", app, config=fuzz_config(global_ids))
     headers = {"Authorization": f"Bearer {token}"}
     seen = Fuzzed()

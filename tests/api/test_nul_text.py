@@ -16,8 +16,11 @@ CREATE = """mutation($name: String!) { createOrganization(input: {name: $name, k
     [
         (CREATE, {"name": "Shop\x00"}),
         (CREATE, {"name": "Shop", "unused": ["\x00"]}),
-        ('mutation { createOrganization(input: {name: "Shop\\u0000", kind: EMPLOYER}) '
-         "{ organization { id } } }", None),
+        (
+            'mutation { createOrganization(input: {name: "Shop\\u0000", kind: EMPLOYER}) '
+            "{ organization { id } } }",
+            None,
+        ),
         ('{ industry(code: "\\u0000") { title } }', None),
         ('{ industry(code: "a\\u{0}b") { title } }', None),
         ('{ industry(code: "a\\u{000000}b") { title } }', None),
@@ -35,8 +38,9 @@ async def test_text_with_a_nul_character_is_a_bad_request(
 
 
 async def test_other_escapes_still_pass(gql: GraphQLClient, world: World) -> None:
-    body = await gql(CREATE, {"name": "Shop \u00e9\u2603 \\u0000 as text"},
-                     token=world.tokens["admin"])
+    body = await gql(
+        CREATE, {"name": "Shop \u00e9\u2603 \\u0000 as text"}, token=world.tokens["admin"]
+    )
 
     assert body["data"]["createOrganization"]["userErrors"] == []
 

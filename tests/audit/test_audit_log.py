@@ -72,56 +72,81 @@ CASES: dict[str, Case] = {
     "createOrganization": Case(
         CREATE_ORGANIZATION,
         lambda w: {"input": {"name": "Bay Machining", "kind": "EMPLOYER", "city": "Holland"}},
-        "organization.create", "Organization",
+        "organization.create",
+        "Organization",
         lambda w, payload: payload["organization"]["id"],
-        lambda w: {"name": _change(None, "Bay Machining"), "kind": _change(None, "EMPLOYER"),
-                   "city": _change(None, "Holland")},
+        lambda w: {
+            "name": _change(None, "Bay Machining"),
+            "kind": _change(None, "EMPLOYER"),
+            "city": _change(None, "Holland"),
+        },
     ),
     "updateOrganization": Case(
         UPDATE_ORGANIZATION,
         # Name and head count are given but unchanged: only the city is recorded.
-        lambda w: {"input": {"id": _organization("employer")(w), "name": "alpha employer",
-                             "employeeCount": 40, "city": "Holland"}},
-        "organization.update", "Organization",
+        lambda w: {
+            "input": {
+                "id": _organization("employer")(w),
+                "name": "alpha employer",
+                "employeeCount": 40,
+                "city": "Holland",
+            }
+        },
+        "organization.update",
+        "Organization",
         lambda w, payload: _organization("employer")(w),
         lambda w: {"city": _change(None, "Holland")},
     ),
     "archiveOrganization": Case(
         ARCHIVE_ORGANIZATION,
         lambda w: {"id": _organization("college")(w)},
-        "organization.archive", "Organization",
+        "organization.archive",
+        "Organization",
         lambda w, payload: _organization("college")(w),
         lambda w: {"archived": _change(False, True)},
     ),
     "addMembership": Case(
         ADD_MEMBERSHIP,
-        lambda w: {"input": {"organizationId": _organization("employer")(w),
-                             "email": "New.Person@X.example", "role": "MEMBER"}},
-        "membership.add", "Membership",
+        lambda w: {
+            "input": {
+                "organizationId": _organization("employer")(w),
+                "email": "New.Person@X.example",
+                "role": "MEMBER",
+            }
+        },
+        "membership.add",
+        "Membership",
         lambda w, payload: payload["membership"]["id"],
-        lambda w: {"organization_id": _change(None, str(w.organizations["employer"])),
-                   "email": _change(None, "new.person@x.example"),
-                   "role": _change(None, "MEMBER")},
+        lambda w: {
+            "organization_id": _change(None, str(w.organizations["employer"])),
+            "email": _change(None, "new.person@x.example"),
+            "role": _change(None, "MEMBER"),
+        },
     ),
     "removeMembership": Case(
         REMOVE_MEMBERSHIP,
         lambda w: {"id": global_id("Membership", w.memberships["member"])},
-        "membership.remove", "Membership",
+        "membership.remove",
+        "Membership",
         lambda w, payload: global_id("Membership", w.memberships["member"]),
-        lambda w: {"organization_id": _change(str(w.organizations["employer"]), None),
-                   "role": _change("MEMBER", None)},
+        lambda w: {
+            "organization_id": _change(str(w.organizations["employer"]), None),
+            "role": _change("MEMBER", None),
+        },
     ),
     "createApiClient": Case(
         CREATE_API_CLIENT,
         lambda w: {"input": {"name": "Dashboard", "scopes": ["read"]}},
-        "api_client.create", "ApiClient",
+        "api_client.create",
+        "ApiClient",
         lambda w, payload: payload["apiClient"]["id"],
         lambda w: {"name": _change(None, "Dashboard"), "scopes": _change(None, ["read"])},
     ),
     "revokeApiClient": Case(
         REVOKE_API_CLIENT,
         lambda w: {"id": global_id("ApiClient", w.clients["reader"])},
-        "api_client.revoke", "ApiClient",
+        "api_client.revoke",
+        "ApiClient",
         lambda w, payload: global_id("ApiClient", w.clients["reader"]),
         lambda w: {"revoked": _change(False, True)},
     ),
@@ -158,14 +183,20 @@ async def test_each_mutation_writes_exactly_one_event(
 
 async def test_a_partner_app_is_recorded_as_a_client(gql: GraphQLClient, world: World) -> None:
     # when
-    response = await gql.post(CREATE_ORGANIZATION, {"input": {"name": "Via App", "kind": "FUNDER"}},
-                              token=world.tokens["writer"])
+    response = await gql.post(
+        CREATE_ORGANIZATION,
+        {"input": {"name": "Via App", "kind": "FUNDER"}},
+        token=world.tokens["writer"],
+    )
 
     # then
     organization = response.json()["data"]["createOrganization"]["organization"]
     [event] = await _events(gql, world)
     assert (event["actorKind"], event["actorId"], event["actorLabel"]) == (
-        "client", global_id("ApiClient", world.clients["writer"]), "alpha writer")
+        "client",
+        global_id("ApiClient", world.clients["writer"]),
+        "alpha writer",
+    )
     assert (event["action"], event["objectId"]) == ("organization.create", organization["id"])
     assert event["requestId"] == response.headers["x-request-id"]
 
@@ -174,21 +205,30 @@ async def test_the_client_secret_never_reaches_the_audit_log(
     gql: GraphQLClient, world: World, owner_sessions: SessionFactory
 ) -> None:
     # given
-    body = await gql(CREATE_API_CLIENT, {"input": {"name": "Dashboard", "scopes": ["read"]}},
-                     token=world.tokens["admin"])
+    body = await gql(
+        CREATE_API_CLIENT,
+        {"input": {"name": "Dashboard", "scopes": ["read"]}},
+        token=world.tokens["admin"],
+    )
     secret = body["data"]["createApiClient"]["clientSecret"]
 
     # when
     listed = await gql(EVENTS, {"first": 100}, token=world.tokens["admin"])
     async with tenant_transaction(owner_sessions, world.id) as session:
-        rows = list(await session.scalars(
-            select(AuditEvent).where(AuditEvent.tenant_id == world.id)))
+        rows = list(
+            await session.scalars(select(AuditEvent).where(AuditEvent.tenant_id == world.id))
+        )
 
     # then
     assert len(secret) == 43
     assert [row.action for row in rows] == ["api_client.create"]
-    stored = json.dumps([{column.key: getattr(row, column.key) for column in
-                          AuditEvent.__table__.columns} for row in rows], default=str)
+    stored = json.dumps(
+        [
+            {column.key: getattr(row, column.key) for column in AuditEvent.__table__.columns}
+            for row in rows
+        ],
+        default=str,
+    )
     assert secret not in stored
     assert secret not in json.dumps(listed)
 
@@ -196,8 +236,11 @@ async def test_the_client_secret_never_reaches_the_audit_log(
 async def test_events_come_newest_first_page_by_page(gql: GraphQLClient, world: World) -> None:
     # given
     for index in range(5):
-        await gql(CREATE_ORGANIZATION, {"input": {"name": f"Shop {index}", "kind": "EMPLOYER"}},
-                  token=world.tokens["admin"])
+        await gql(
+            CREATE_ORGANIZATION,
+            {"input": {"name": f"Shop {index}", "kind": "EMPLOYER"}},
+            token=world.tokens["admin"],
+        )
 
     # when
     names: list[str] = []
@@ -222,7 +265,8 @@ async def test_events_come_newest_first_page_by_page(gql: GraphQLClient, world: 
 
 
 @pytest.mark.parametrize(
-    "actor", ["analyst", "org_admin", "member", "other_org_admin", "reader", "writer"])
+    "actor", ["analyst", "org_admin", "member", "other_org_admin", "reader", "writer"]
+)
 async def test_only_partnership_admins_read_the_log(
     gql: GraphQLClient, world: World, actor: str
 ) -> None:
@@ -248,16 +292,22 @@ async def test_without_a_token_the_log_is_refused(gql: GraphQLClient, world: Wor
 
 async def _city(owner_sessions: SessionFactory, world: World, name: str) -> str | None:
     async with tenant_transaction(owner_sessions, world.id) as session:
-        return await session.scalar(select(Organization.city).where(
-            Organization.tenant_id == world.id, Organization.id == world.organizations[name]))
+        return await session.scalar(
+            select(Organization.city).where(
+                Organization.tenant_id == world.id, Organization.id == world.organizations[name]
+            )
+        )
 
 
 async def test_a_mutation_with_user_errors_writes_no_event(
     gql: GraphQLClient, world: World
 ) -> None:
     # when
-    body = await gql(CREATE_ORGANIZATION, {"input": {"name": "alpha employer", "kind": "EMPLOYER"}},
-                     token=world.tokens["admin"])
+    body = await gql(
+        CREATE_ORGANIZATION,
+        {"input": {"name": "alpha employer", "kind": "EMPLOYER"}},
+        token=world.tokens["admin"],
+    )
 
     # then
     codes = [error["code"] for error in body["data"]["createOrganization"]["userErrors"]]
@@ -296,22 +346,53 @@ async def test_a_refused_second_mutation_rolls_back_the_first_and_its_event(
     }
 
 
-@pytest.mark.parametrize(("actor", "kind", "document", "variables", "action"), [
-    ("analyst", "user", ARCHIVE_ORGANIZATION,
-     lambda w: {"id": global_id("Organization", w.organizations["college"])},
-     "archiveOrganization.denied"),
-    ("reader", "client", CREATE_ORGANIZATION,
-     lambda w: {"input": {"name": "Refused", "kind": "EMPLOYER"}}, "createOrganization.denied"),
-    ("org_admin", "user", ADD_MEMBERSHIP,
-     lambda w: {"input": {"organizationId": global_id("Organization", w.organizations["employer"]),
-                          "email": "climber@x.example", "role": "PARTNERSHIP_ADMIN"}},
-     "addMembership.denied"),
-    ("writer", "client", CREATE_API_CLIENT,
-     lambda w: {"input": {"name": "Refused", "scopes": ["read"]}}, "createApiClient.denied"),
-])
+@pytest.mark.parametrize(
+    ("actor", "kind", "document", "variables", "action"),
+    [
+        (
+            "analyst",
+            "user",
+            ARCHIVE_ORGANIZATION,
+            lambda w: {"id": global_id("Organization", w.organizations["college"])},
+            "archiveOrganization.denied",
+        ),
+        (
+            "reader",
+            "client",
+            CREATE_ORGANIZATION,
+            lambda w: {"input": {"name": "Refused", "kind": "EMPLOYER"}},
+            "createOrganization.denied",
+        ),
+        (
+            "org_admin",
+            "user",
+            ADD_MEMBERSHIP,
+            lambda w: {
+                "input": {
+                    "organizationId": global_id("Organization", w.organizations["employer"]),
+                    "email": "climber@x.example",
+                    "role": "PARTNERSHIP_ADMIN",
+                }
+            },
+            "addMembership.denied",
+        ),
+        (
+            "writer",
+            "client",
+            CREATE_API_CLIENT,
+            lambda w: {"input": {"name": "Refused", "scopes": ["read"]}},
+            "createApiClient.denied",
+        ),
+    ],
+)
 async def test_a_denial_writes_exactly_one_event(
-    gql: GraphQLClient, world: World, actor: str, kind: str, document: str,
-    variables: Callable[[World], dict[str, Any]], action: str,
+    gql: GraphQLClient,
+    world: World,
+    actor: str,
+    kind: str,
+    document: str,
+    variables: Callable[[World], dict[str, Any]],
+    action: str,
 ) -> None:
     # when
     response = await gql.post(document, variables(world), token=world.tokens[actor])
@@ -331,8 +412,11 @@ async def test_a_denial_is_recorded_under_the_field_name_not_the_alias(
         organization_update: archiveOrganization(input: {id: $id}) { organization { id } } }"""
 
     # when
-    body = await gql(operation, {"id": global_id("Organization", world.organizations["college"])},
-                     token=world.tokens["analyst"])
+    body = await gql(
+        operation,
+        {"id": global_id("Organization", world.organizations["college"])},
+        token=world.tokens["analyst"],
+    )
 
     # then
     assert error_codes(body) == ["FORBIDDEN"]
@@ -344,8 +428,9 @@ async def test_an_unauthenticated_mutation_writes_no_event(
     gql: GraphQLClient, world: World
 ) -> None:
     # when
-    body = await gql(ARCHIVE_ORGANIZATION,
-                     {"id": global_id("Organization", world.organizations["college"])})
+    body = await gql(
+        ARCHIVE_ORGANIZATION, {"id": global_id("Organization", world.organizations["college"])}
+    )
 
     # then
     assert error_codes(body) == ["UNAUTHENTICATED"]

@@ -38,8 +38,9 @@ def revoke_client(gql: GraphQLClient) -> Callable[[World, str], Awaitable[None]]
     """Revokes one of a world's API clients as its partnership admin."""
 
     async def revoke(world: World, name: str) -> None:
-        body = await gql(REVOKE, {"id": global_id("ApiClient", world.clients[name])},
-                         token=world.tokens["admin"])
+        body = await gql(
+            REVOKE, {"id": global_id("ApiClient", world.clients[name])}, token=world.tokens["admin"]
+        )
         payload = body["data"]["revokeApiClient"]
         assert payload["userErrors"] == []
         assert payload["apiClient"]["clientId"] == world.client_id(name)
@@ -116,13 +117,15 @@ def key_server(idp_key: RSAKey) -> Iterator[KeyServer]:
 
 @pytest.fixture
 def oidc_settings(settings: Settings, key_server: KeyServer) -> Settings:
-    return settings.model_copy(update={
-        "oidc_issuer": IDP_ISSUER,
-        "oidc_jwks_url": key_server.url("/jwks"),
-        "oidc_audience": IDP_AUDIENCE,
-        "oidc_tenant_claim": IDP_TENANT_CLAIM,
-        "oidc_leeway_seconds": IDP_LEEWAY_SECONDS,
-    })
+    return settings.model_copy(
+        update={
+            "oidc_issuer": IDP_ISSUER,
+            "oidc_jwks_url": key_server.url("/jwks"),
+            "oidc_audience": IDP_AUDIENCE,
+            "oidc_tenant_claim": IDP_TENANT_CLAIM,
+            "oidc_leeway_seconds": IDP_LEEWAY_SECONDS,
+        }
+    )
 
 
 @pytest.fixture

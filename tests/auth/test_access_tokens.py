@@ -55,17 +55,27 @@ class Forge:
     def claims(self, **changes: Any) -> dict[str, Any]:
         now = int(time.time())
         claims = {
-            "iss": self.settings.issuer, "aud": self.settings.audience,
-            "sub": str(self.world.users["admin"]), "client_id": USER_TOKEN_CLIENT_ID,
-            "iat": now, "exp": now + 300, "jti": uuid.uuid4().hex,
-            "tenant": str(self.world.id), "scope": "read write",
+            "iss": self.settings.issuer,
+            "aud": self.settings.audience,
+            "sub": str(self.world.users["admin"]),
+            "client_id": USER_TOKEN_CLIENT_ID,
+            "iat": now,
+            "exp": now + 300,
+            "jti": uuid.uuid4().hex,
+            "tenant": str(self.world.id),
+            "scope": "read write",
         }
         return _apply(claims, changes)
 
-    def sign(self, header: dict[str, Any] | None = None, claims: dict[str, Any] | None = None,
-             key: ECKey | None = None) -> str:
-        return jwt.encode(header or self.header(), claims or self.claims(), key or self.key,
-                          algorithms=["ES256"])
+    def sign(
+        self,
+        header: dict[str, Any] | None = None,
+        claims: dict[str, Any] | None = None,
+        key: ECKey | None = None,
+    ) -> str:
+        return jwt.encode(
+            header or self.header(), claims or self.claims(), key or self.key, algorithms=["ES256"]
+        )
 
 
 def _apply(values: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
@@ -97,9 +107,14 @@ def _tampered_tenant(forge: Forge) -> str:
 def _expired(forge: Forge) -> str:
     issued = int(time.time()) - forge.settings.access_token_seconds - LEEWAY_SECONDS - 60
     return issue_access_token(
-        forge.key, forge.settings, tenant_id=forge.world.id,
-        subject=str(forge.world.users["admin"]), client_id=USER_TOKEN_CLIENT_ID,
-        scopes=USER_SCOPES, now=issued)
+        forge.key,
+        forge.settings,
+        tenant_id=forge.world.id,
+        subject=str(forge.world.users["admin"]),
+        client_id=USER_TOKEN_CLIENT_ID,
+        scopes=USER_SCOPES,
+        now=issued,
+    )
 
 
 def _in_far_future(forge: Forge) -> dict[str, Any]:
@@ -112,12 +127,14 @@ FORGERIES: dict[str, Callable[[Forge], str]] = {
     "expired": lambda f: f"Bearer {_expired(f)}",
     "wrong_audience": lambda f: f"Bearer {f.sign(claims=f.claims(aud='another-api'))}",
     "audience_list_without_ours": lambda f: (
-        f"Bearer {f.sign(claims=f.claims(aud=['another-api', 'third-api']))}"),
+        f"Bearer {f.sign(claims=f.claims(aud=['another-api', 'third-api']))}"
+    ),
     "wrong_issuer": lambda f: f"Bearer {f.sign(claims=f.claims(iss='https://evil.example'))}",
     "alg_none": lambda f: f"Bearer {_alg_none(f)}",
     "hs256_with_public_key": lambda f: f"Bearer {_hs256_with_public_key(f)}",
     "unknown_kid": lambda f: (
-        f"Bearer {f.sign(header=f.header(kid='stranger-1'), key=_stranger_key('stranger-1'))}"),
+        f"Bearer {f.sign(header=f.header(kid='stranger-1'), key=_stranger_key('stranger-1'))}"
+    ),
     "known_kid_other_key": lambda f: f"Bearer {f.sign(key=_stranger_key(f.key.kid or ''))}",
     "tampered_tenant": lambda f: f"Bearer {_tampered_tenant(f)}",
     "missing_typ": lambda f: f"Bearer {f.sign(header=f.header(typ=REMOVE))}",
@@ -141,10 +158,14 @@ async def forge(app: Starlette, settings: Settings, world: World) -> Forge:
     return Forge(key=await app.state.keys.signer(), settings=settings, world=world)
 
 
-async def call_viewer(http: httpx.AsyncClient, authorization: str,
-                      headers: dict[str, str] | None = None) -> httpx.Response:
-    return await http.post("/graphql", json={"query": VIEWER},
-                           headers={"Authorization": authorization, **(headers or {})})
+async def call_viewer(
+    http: httpx.AsyncClient, authorization: str, headers: dict[str, str] | None = None
+) -> httpx.Response:
+    return await http.post(
+        "/graphql",
+        json={"query": VIEWER},
+        headers={"Authorization": authorization, **(headers or {})},
+    )
 
 
 def assert_unauthenticated(response: httpx.Response) -> None:
@@ -188,7 +209,9 @@ async def test_token_within_leeway_of_expiry_is_accepted(
 
 
 async def test_revoked_clients_token_stops_working_at_once(
-    gql: GraphQLClient, http: httpx.AsyncClient, world: World,
+    gql: GraphQLClient,
+    http: httpx.AsyncClient,
+    world: World,
     revoke_client: Callable[[World, str], Awaitable[None]],
 ) -> None:
     token = world.tokens["reader"]
@@ -226,8 +249,11 @@ async def test_client_token_whose_tenant_disagrees_with_its_client_id_is_refused
     http: httpx.AsyncClient, forge: Forge, world: World, other_world: World
 ) -> None:
     client_id = world.client_id("reader")
-    token = forge.sign(claims=forge.claims(
-        sub=client_id, client_id=client_id, tenant=str(other_world.id), scope="read"))
+    token = forge.sign(
+        claims=forge.claims(
+            sub=client_id, client_id=client_id, tenant=str(other_world.id), scope="read"
+        )
+    )
 
     response = await call_viewer(http, f"Bearer {token}")
 
@@ -240,10 +266,13 @@ async def test_tenant_header_cannot_move_a_token_to_another_tenant(
     query = """{ viewer { label tenant { slug } }
                  organizations(first: 10) { edges { node { name } } } }"""
 
-    body = await gql(query, token=world.tokens["admin"],
-                     headers={"X-Coalition-Tenant": other_world.slug})
+    body = await gql(
+        query, token=world.tokens["admin"], headers={"X-Coalition-Tenant": other_world.slug}
+    )
 
     assert body["data"]["viewer"] == {
-        "label": f"admin@{world.slug}.example", "tenant": {"slug": world.slug}}
+        "label": f"admin@{world.slug}.example",
+        "tenant": {"slug": world.slug},
+    }
     names = sorted(edge["node"]["name"] for edge in body["data"]["organizations"]["edges"])
     assert names == ["alpha college", "alpha convener", "alpha employer", "alpha other_employer"]

@@ -49,9 +49,13 @@ async def key_sessions(owner_engine: AsyncEngine) -> AsyncIterator[SessionFactor
         outer = await connection.begin()
         try:
             await connection.execute(
-                delete(SigningKey).where(SigningKey.superseded_at.is_not(None)))
+                delete(SigningKey).where(SigningKey.superseded_at.is_not(None))
+            )
             yield async_sessionmaker(
-                bind=connection, class_=AsyncSession, expire_on_commit=False, autoflush=False,
+                bind=connection,
+                class_=AsyncSession,
+                expire_on_commit=False,
+                autoflush=False,
                 join_transaction_mode="create_savepoint",
             )
         finally:
@@ -69,21 +73,29 @@ def kid_of(token: str) -> str:
 
 def admin_token(key: ECKey, settings: Settings, world: World) -> str:
     return issue_access_token(
-        key, settings, tenant_id=world.id, subject=str(world.users["admin"]),
-        client_id=USER_TOKEN_CLIENT_ID, scopes=USER_SCOPES)
+        key,
+        settings,
+        tenant_id=world.id,
+        subject=str(world.users["admin"]),
+        client_id=USER_TOKEN_CLIENT_ID,
+        scopes=USER_SCOPES,
+    )
 
 
 def key_service(store: KeyStore, settings: Settings, app: Starlette) -> httpx.AsyncClient:
     """The token and JWKS endpoints, serving from ``store`` instead of the shared app's."""
-    tiny = Starlette(routes=[
-        Route("/oauth/token", token_endpoint, methods=["POST"]),
-        Route("/.well-known/jwks.json", jwks, methods=["GET"]),
-    ])
+    tiny = Starlette(
+        routes=[
+            Route("/oauth/token", token_endpoint, methods=["POST"]),
+            Route("/.well-known/jwks.json", jwks, methods=["GET"]),
+        ]
+    )
     tiny.state.settings = settings
     tiny.state.sessions = app.state.sessions
     tiny.state.keys = store
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=tiny),
-                             base_url="http://127.0.0.1:8000")
+    return httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=tiny), base_url="http://127.0.0.1:8000"
+    )
 
 
 async def published_kids(client: httpx.AsyncClient) -> list[str]:
@@ -115,8 +127,10 @@ async def test_rotation_publishes_both_keys_and_old_tokens_still_verify(
 
         assert await published_kids(service) == [old_key.kid, new_kid]
         response = await service.post(
-            "/oauth/token", data={"grant_type": "client_credentials"},
-            auth=(world.client_id("reader"), CLIENT_SECRET))
+            "/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=(world.client_id("reader"), CLIENT_SECRET),
+        )
         assert response.status_code == 200, response.text
         assert kid_of(response.json()["access_token"]) == new_kid
     assert (await store.signer()).kid == new_kid
@@ -124,7 +138,8 @@ async def test_rotation_publishes_both_keys_and_old_tokens_still_verify(
     verified = await verify_access_token(first_token, store, settings)
     assert verified.subject == str(world.users["admin"])
     identity = await Authenticator(settings, store, key_sessions).identify(
-        first_token, tenant_slug=None)
+        first_token, tenant_slug=None
+    )
     assert (identity.kind, identity.tenant_id) == (PrincipalKind.USER, world.id)
 
 
@@ -141,13 +156,19 @@ async def test_superseded_key_is_deleted_after_retention_and_its_tokens_fail(
     # Just inside the retention window the first key is still published.
     third_kid = await rotate(key_sessions, rotated_at + RETENTION - timedelta(seconds=60))
     assert [key["kid"] for key in (await store.public_jwks())["keys"]] == [
-        first_key.kid, second_kid, third_kid]
+        first_key.kid,
+        second_kid,
+        third_kid,
+    ]
     assert (await verify_access_token(first_token, store, settings)).tenant_id == world.id
 
     fourth_kid = await rotate(key_sessions, rotated_at + RETENTION + timedelta(seconds=1))
 
     assert [key["kid"] for key in (await store.public_jwks())["keys"]] == [
-        second_kid, third_kid, fourth_kid]
+        second_kid,
+        third_kid,
+        fourth_kid,
+    ]
     with pytest.raises(Unauthenticated):
         await verify_access_token(first_token, store, settings)
     with pytest.raises(Unauthenticated):

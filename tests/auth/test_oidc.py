@@ -46,16 +46,22 @@ def email_of(world: World, person: str) -> str:
 def person_claims(world: World, person: str = "admin", **changes: Any) -> dict[str, Any]:
     now = int(time.time())
     claims = {
-        "iss": IDP_ISSUER, "aud": IDP_AUDIENCE, "sub": f"idp|{uuid.uuid4().hex}",
-        "iat": now, "exp": now + 300, "email": email_of(world, person), "email_verified": True,
+        "iss": IDP_ISSUER,
+        "aud": IDP_AUDIENCE,
+        "sub": f"idp|{uuid.uuid4().hex}",
+        "iat": now,
+        "exp": now + 300,
+        "email": email_of(world, person),
+        "email_verified": True,
     }
     claims.update(changes)
     return {name: value for name, value in claims.items() if value is not None}
 
 
 def sign(key: RSAKey, claims: dict[str, Any], **header: Any) -> str:
-    return jwt.encode({"alg": "RS256", "kid": key.kid, "typ": "JWT", **header}, claims, key,
-                      algorithms=["RS256"])
+    return jwt.encode(
+        {"alg": "RS256", "kid": key.kid, "typ": "JWT", **header}, claims, key, algorithms=["RS256"]
+    )
 
 
 async def ask_viewer(http: httpx.AsyncClient, token: str, tenant: str | None) -> httpx.Response:
@@ -78,9 +84,15 @@ async def test_verified_email_maps_to_the_tenants_user(
     response = await ask_viewer(oidc_http, token, world.slug)
 
     assert response.status_code == 200, response.text
-    assert response.json() == {"data": {"viewer": {
-        "label": email_of(world, "org_admin"), "roles": ["ORGANIZATION_ADMIN"],
-        "tenant": {"slug": world.slug}}}}
+    assert response.json() == {
+        "data": {
+            "viewer": {
+                "label": email_of(world, "org_admin"),
+                "roles": ["ORGANIZATION_ADMIN"],
+                "tenant": {"slug": world.slug},
+            }
+        }
+    }
     assert key_server.fetches == {"/jwks": 1}
 
 
@@ -88,11 +100,17 @@ async def test_subject_maps_to_the_user_who_has_it(
     oidc_http: httpx.AsyncClient, idp_key: RSAKey, owner_sessions: SessionFactory, world: World
 ) -> None:
     async with tenant_transaction(owner_sessions, world.id) as session:
-        await session.execute(update(User).where(
-            User.tenant_id == world.id, User.id == world.users["analyst"],
-        ).values(oidc_subject="idp|analyst-7"))
-    token = sign(idp_key, person_claims(world, sub="idp|analyst-7", email=None,
-                                        email_verified=None))
+        await session.execute(
+            update(User)
+            .where(
+                User.tenant_id == world.id,
+                User.id == world.users["analyst"],
+            )
+            .values(oidc_subject="idp|analyst-7")
+        )
+    token = sign(
+        idp_key, person_claims(world, sub="idp|analyst-7", email=None, email_verified=None)
+    )
 
     response = await ask_viewer(oidc_http, token, world.slug)
 
@@ -105,9 +123,14 @@ async def test_email_does_not_take_over_a_person_linked_to_another_subject(
     oidc_http: httpx.AsyncClient, idp_key: RSAKey, owner_sessions: SessionFactory, world: World
 ) -> None:
     async with tenant_transaction(owner_sessions, world.id) as session:
-        await session.execute(update(User).where(
-            User.tenant_id == world.id, User.id == world.users["admin"],
-        ).values(oidc_subject="idp|the-real-admin"))
+        await session.execute(
+            update(User)
+            .where(
+                User.tenant_id == world.id,
+                User.id == world.users["admin"],
+            )
+            .values(oidc_subject="idp|the-real-admin")
+        )
     impostor = sign(idp_key, person_claims(world, "admin", sub="idp|someone-else"))
 
     response = await ask_viewer(oidc_http, impostor, world.slug)
@@ -124,7 +147,10 @@ async def test_tenant_claim_works_without_the_header(
 
     assert response.status_code == 200, response.text
     assert response.json()["data"]["viewer"] == {
-        "label": email_of(world, "member"), "roles": ["MEMBER"], "tenant": {"slug": world.slug}}
+        "label": email_of(world, "member"),
+        "roles": ["MEMBER"],
+        "tenant": {"slug": world.slug},
+    }
 
 
 async def test_tenant_claim_outranks_the_header(
@@ -160,18 +186,30 @@ def _refused_claims(case: str, world: World) -> dict[str, Any]:
         "wrong_issuer": person_claims(world, iss="https://idp.test.evil"),
         "issuer_with_trailing_slash": person_claims(world, iss=IDP_ISSUER + "/"),
         "expired_beyond_leeway": person_claims(
-            world, iat=now - 600, exp=now - IDP_LEEWAY_SECONDS - 60),
+            world, iat=now - 600, exp=now - IDP_LEEWAY_SECONDS - 60
+        ),
         "future_nbf": person_claims(world, nbf=now + 3600),
         "missing_exp": person_claims(world, exp=None),
         "missing_sub": person_claims(world, sub=None),
     }[case]
 
 
-@pytest.mark.parametrize("case", [
-    "email_not_verified", "email_verified_as_string", "email_verified_missing", "unknown_email",
-    "wrong_audience", "wrong_issuer", "issuer_with_trailing_slash", "expired_beyond_leeway",
-    "future_nbf", "missing_exp", "missing_sub",
-])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "email_not_verified",
+        "email_verified_as_string",
+        "email_verified_missing",
+        "unknown_email",
+        "wrong_audience",
+        "wrong_issuer",
+        "issuer_with_trailing_slash",
+        "expired_beyond_leeway",
+        "future_nbf",
+        "missing_exp",
+        "missing_sub",
+    ],
+)
 async def test_bad_claims_are_unauthenticated(
     oidc_http: httpx.AsyncClient, idp_key: RSAKey, world: World, case: str
 ) -> None:
@@ -186,8 +224,12 @@ async def test_hs256_is_refused(
     oidc_http: httpx.AsyncClient, idp_key: RSAKey, world: World
 ) -> None:
     secret = OctKey.import_key(b"a shared secret the idp never agreed to use")
-    token = jwt.encode({"alg": "HS256", "kid": idp_key.kid, "typ": "JWT"}, person_claims(world),
-                       secret, algorithms=["HS256"])
+    token = jwt.encode(
+        {"alg": "HS256", "kid": idp_key.kid, "typ": "JWT"},
+        person_claims(world),
+        secret,
+        algorithms=["HS256"],
+    )
 
     response = await ask_viewer(oidc_http, token, world.slug)
 
@@ -207,8 +249,11 @@ async def test_signature_by_another_key_with_the_idps_kid_is_refused(
 @pytest.mark.parametrize("pointer", ["jku", "x5u", "jwk"])
 @pytest.mark.parametrize("attacker_kid", ["attacker-1", "idp-key-1"])
 async def test_key_pointers_in_the_header_are_ignored(
-    oidc_http: httpx.AsyncClient, key_server: KeyServer, world: World,
-    pointer: str, attacker_kid: str,
+    oidc_http: httpx.AsyncClient,
+    key_server: KeyServer,
+    world: World,
+    pointer: str,
+    attacker_kid: str,
 ) -> None:
     # An EC key (ES256 is an accepted algorithm) keeps an embedded "jwk" header
     # small enough to parse, so the token is refused for its key, not its size.
@@ -219,14 +264,19 @@ async def test_key_pointers_in_the_header_are_ignored(
         "x5u": key_server.url("/attacker/jwks"),
         "jwk": dict(attacker.as_dict(private=False)),
     }[pointer]
-    token = jwt.encode({"alg": "ES256", "kid": attacker_kid, "typ": "JWT", pointer: value},
-                       person_claims(world), attacker, algorithms=["ES256"])
+    token = jwt.encode(
+        {"alg": "ES256", "kid": attacker_kid, "typ": "JWT", pointer: value},
+        person_claims(world),
+        attacker,
+        algorithms=["ES256"],
+    )
 
     response = await ask_viewer(oidc_http, token, world.slug)
 
     assert_unauthenticated(response)
     assert response.json()["errors"][0]["message"] == (
-        "The identity token's signature is not valid.")
+        "The identity token's signature is not valid."
+    )
     assert key_server.fetches["/attacker/jwks"] == 0
     assert key_server.fetches["/jwks"] == 1
 
@@ -245,8 +295,9 @@ async def test_idp_token_with_a_jku_is_verified_against_the_configured_keys(
 async def test_unknown_kid_within_the_refetch_interval_fetches_nothing(
     oidc_http: httpx.AsyncClient, idp_key: RSAKey, key_server: KeyServer, world: World
 ) -> None:
-    assert (await ask_viewer(oidc_http, sign(idp_key, person_claims(world)), world.slug)
-            ).status_code == 200
+    assert (
+        await ask_viewer(oidc_http, sign(idp_key, person_claims(world)), world.slug)
+    ).status_code == 200
     stranger = RSAKey.generate_key(2048, {"kid": "idp-key-unknown"}, private=True)
 
     for _ in range(3):
@@ -263,9 +314,13 @@ async def test_unknown_kid_triggers_exactly_one_refetch_per_interval(
     interval = 0.5
     new_key = RSAKey.generate_key(2048, {"kid": "idp-key-2"}, private=True)
     stranger = RSAKey.generate_key(2048, {"kid": "idp-key-3"}, private=True)
-    verifier = OidcVerifier(issuer=IDP_ISSUER, jwks_url=key_server.url("/jwks"),
-                            audience=IDP_AUDIENCE, leeway_seconds=IDP_LEEWAY_SECONDS,
-                            min_refetch_interval=interval)
+    verifier = OidcVerifier(
+        issuer=IDP_ISSUER,
+        jwks_url=key_server.url("/jwks"),
+        audience=IDP_AUDIENCE,
+        leeway_seconds=IDP_LEEWAY_SECONDS,
+        min_refetch_interval=interval,
+    )
     token = sign(idp_key, person_claims(world))
     assert (await verifier.verify(token, {"alg": "RS256", "kid": idp_key.kid}))["sub"]
     key_server.documents["/jwks"] = public_jwks(idp_key, new_key)

@@ -21,8 +21,12 @@ CLIENT_CREDENTIALS = {"grant_type": "client_credentials"}
 
 
 async def request_token(
-    http: httpx.AsyncClient, client_id: str, secret: str = CLIENT_SECRET, *,
-    method: str = "client_secret_basic", form: dict[str, str] | None = None,
+    http: httpx.AsyncClient,
+    client_id: str,
+    secret: str = CLIENT_SECRET,
+    *,
+    method: str = "client_secret_basic",
+    form: dict[str, str] | None = None,
 ) -> httpx.Response:
     fields = dict(CLIENT_CREDENTIALS if form is None else form)
     if method == "client_secret_basic":
@@ -80,8 +84,10 @@ async def test_each_token_has_its_own_jti(http: httpx.AsyncClient, world: World)
     second = await request_token(http, world.client_id("reader"))
 
     verifiers, _ = await published_keys(http)
-    jtis = {jwt.decode(r.json()["access_token"], verifiers, algorithms=["ES256"]).claims["jti"]
-            for r in (first, second)}
+    jtis = {
+        jwt.decode(r.json()["access_token"], verifiers, algorithms=["ES256"]).claims["jti"]
+        for r in (first, second)
+    }
     assert len(jtis) == 2
 
 
@@ -92,15 +98,17 @@ async def test_issued_token_works_on_graphql(
 
     body = await gql("{ viewer { kind clientId scopes } }", token=token)
 
-    assert body == {"data": {"viewer": {
-        "kind": "CLIENT", "clientId": world.client_id("reader"), "scopes": ["read"]}}}
+    assert body == {
+        "data": {
+            "viewer": {"kind": "CLIENT", "clientId": world.client_id("reader"), "scopes": ["read"]}
+        }
+    }
 
 
-async def test_writer_may_narrow_its_scopes(
-    http: httpx.AsyncClient, world: World
-) -> None:
+async def test_writer_may_narrow_its_scopes(http: httpx.AsyncClient, world: World) -> None:
     response = await request_token(
-        http, world.client_id("writer"), form={**CLIENT_CREDENTIALS, "scope": "read"})
+        http, world.client_id("writer"), form={**CLIENT_CREDENTIALS, "scope": "read"}
+    )
 
     assert response.status_code == 200, response.text
     assert response.json()["scope"] == "read"
@@ -141,7 +149,8 @@ async def test_scope_beyond_the_client_is_invalid_scope(
     http: httpx.AsyncClient, world: World, scope: str
 ) -> None:
     response = await request_token(
-        http, world.client_id("reader"), form={**CLIENT_CREDENTIALS, "scope": scope})
+        http, world.client_id("reader"), form={**CLIENT_CREDENTIALS, "scope": scope}
+    )
 
     assert response.status_code == 400
     assert oauth_error(response) == "invalid_scope"
@@ -152,16 +161,16 @@ async def test_other_grant_types_are_unsupported(
     http: httpx.AsyncClient, world: World, grant_type: str
 ) -> None:
     response = await request_token(
-        http, world.client_id("reader"),
-        form={"grant_type": grant_type, "username": "a", "password": "b", "code": "c"})
+        http,
+        world.client_id("reader"),
+        form={"grant_type": grant_type, "username": "a", "password": "b", "code": "c"},
+    )
 
     assert response.status_code == 400
     assert oauth_error(response) == "unsupported_grant_type"
 
 
-async def test_missing_grant_type_is_invalid_request(
-    http: httpx.AsyncClient, world: World
-) -> None:
+async def test_missing_grant_type_is_invalid_request(http: httpx.AsyncClient, world: World) -> None:
     # RFC 6749 §5.2: "invalid_request: the request is missing a required parameter";
     # unsupported_grant_type is for a grant type the server does not support.
     response = await request_token(http, world.client_id("reader"), form={"scope": "read"})
@@ -172,20 +181,22 @@ async def test_missing_grant_type_is_invalid_request(
 
 async def test_json_body_is_invalid_request(http: httpx.AsyncClient, world: World) -> None:
     response = await http.post(
-        TOKEN_URL, json={"grant_type": "client_credentials"},
-        auth=(world.client_id("reader"), CLIENT_SECRET))
+        TOKEN_URL,
+        json={"grant_type": "client_credentials"},
+        auth=(world.client_id("reader"), CLIENT_SECRET),
+    )
 
     assert response.status_code == 400
     assert oauth_error(response) == "invalid_request"
 
 
-async def test_repeated_parameter_is_invalid_request(
-    http: httpx.AsyncClient, world: World
-) -> None:
+async def test_repeated_parameter_is_invalid_request(http: httpx.AsyncClient, world: World) -> None:
     response = await http.post(
-        TOKEN_URL, content=b"grant_type=client_credentials&scope=read&scope=write",
+        TOKEN_URL,
+        content=b"grant_type=client_credentials&scope=read&scope=write",
         headers={"Content-Type": "application/x-www-form-urlencoded"},
-        auth=(world.client_id("reader"), CLIENT_SECRET))
+        auth=(world.client_id("reader"), CLIENT_SECRET),
+    )
 
     assert response.status_code == 400
     assert oauth_error(response) == "invalid_request"
@@ -197,9 +208,14 @@ async def test_two_authentication_mechanisms_are_invalid_request(
 ) -> None:
     # RFC 6749 §2.3: one authentication method per request; §5.2: invalid_request.
     response = await http.post(
-        TOKEN_URL, auth=(world.client_id("reader"), CLIENT_SECRET),
-        data={**CLIENT_CREDENTIALS, "client_id": world.client_id(form_client),
-              "client_secret": CLIENT_SECRET})
+        TOKEN_URL,
+        auth=(world.client_id("reader"), CLIENT_SECRET),
+        data={
+            **CLIENT_CREDENTIALS,
+            "client_id": world.client_id(form_client),
+            "client_secret": CLIENT_SECRET,
+        },
+    )
 
     assert response.status_code == 400
     assert oauth_error(response) == "invalid_request"

@@ -22,10 +22,20 @@ from coalition.db.models import Base
 from coalition.db.roles import APP_PRIVILEGES
 
 # Tables without tenant_id: the directory of tenants, token signing keys, Alembic's own.
-GLOBAL_TABLES = ("tenants", "signing_keys", "alembic_version", "occupation_groups",
-                 "occupations", "onet_occupations", "occupation_aliases", "skills",
-                 "occupation_skill_ratings", "industries", "instructional_programs",
-                 "program_occupations")
+GLOBAL_TABLES = (
+    "tenants",
+    "signing_keys",
+    "alembic_version",
+    "occupation_groups",
+    "occupations",
+    "onet_occupations",
+    "occupation_aliases",
+    "skills",
+    "occupation_skill_ratings",
+    "industries",
+    "instructional_programs",
+    "program_occupations",
+)
 TENANT_BOUNDARY = "tenant_id = NULLIF(current_setting('app.tenant_id', true), '')::uuid"
 PLANTED_ROLE = f"coalition_planted_{uuid.uuid4().hex[:8]}"
 DISTRIBUTE_SQL = Path(__file__).resolve().parents[2] / "infra" / "citus" / "distribute.sql"
@@ -70,7 +80,7 @@ PLANTED_TENANT_TABLE = (
 CHECKS: dict[str, Check] = {
     "app role is neither superuser nor BYPASSRLS": Check(
         sql="SELECT rolname::text, rolsuper, rolbypassrls FROM pg_roles "
-            "WHERE rolname = :role AND (rolsuper OR rolbypassrls)",
+        "WHERE rolname = :role AND (rolsuper OR rolbypassrls)",
         plant=(f"CREATE ROLE {PLANTED_ROLE} BYPASSRLS",),
         planted=PLANTED_ROLE,
     ),
@@ -84,12 +94,16 @@ CHECKS: dict[str, Check] = {
                       WHERE datdba = {ROLE} AND datname = current_database()
             UNION ALL SELECT r.rolname::text, 'member of' FROM pg_auth_members m
                       JOIN pg_roles r ON r.oid = m.roleid WHERE m.member = {ROLE}""",
-        plant=(f"CREATE ROLE {PLANTED_ROLE}", "CREATE TABLE planted_owned (id int)",
-               f"ALTER TABLE planted_owned OWNER TO {PLANTED_ROLE}"),
+        plant=(
+            f"CREATE ROLE {PLANTED_ROLE}",
+            "CREATE TABLE planted_owned (id int)",
+            f"ALTER TABLE planted_owned OWNER TO {PLANTED_ROLE}",
+        ),
         planted="planted_owned",
     ),
     "tenant tables have RLS enabled and forced": Check(
-        sql=TABLES + """
+        sql=TABLES
+        + """
             SELECT t.relname, c.relrowsecurity, c.relforcerowsecurity
             FROM tables t JOIN pg_class c ON c.oid = t.oid
             WHERE t.is_tenant AND NOT (c.relrowsecurity AND c.relforcerowsecurity)""",
@@ -97,7 +111,8 @@ CHECKS: dict[str, Check] = {
         planted="planted_tenant",
     ),
     "tenant tables have a restrictive tenant boundary policy": Check(
-        sql=TABLES + r"""
+        sql=TABLES
+        + r"""
             SELECT t.relname, array(SELECT p.policyname || ' ' || p.permissive || ' '
                                       || coalesce(p.qual, '-') || ' ' || coalesce(p.with_check, '-')
                                     FROM pg_policies p
@@ -111,15 +126,18 @@ CHECKS: dict[str, Check] = {
                 AND regexp_replace(replace(p.qual, '::text', ''), '[\s()]', '', 'g') = :boundary
                 AND regexp_replace(replace(p.with_check, '::text', ''), '[\s()]', '', 'g')
                     = :boundary)""",
-        plant=(PLANTED_TENANT_TABLE,
-               "ALTER TABLE planted_tenant ENABLE ROW LEVEL SECURITY",
-               "ALTER TABLE planted_tenant FORCE ROW LEVEL SECURITY",
-               f"CREATE POLICY planted ON planted_tenant AS PERMISSIVE FOR ALL "
-               f"USING ({TENANT_BOUNDARY}) WITH CHECK ({TENANT_BOUNDARY})"),
+        plant=(
+            PLANTED_TENANT_TABLE,
+            "ALTER TABLE planted_tenant ENABLE ROW LEVEL SECURITY",
+            "ALTER TABLE planted_tenant FORCE ROW LEVEL SECURITY",
+            f"CREATE POLICY planted ON planted_tenant AS PERMISSIVE FOR ALL "
+            f"USING ({TENANT_BOUNDARY}) WITH CHECK ({TENANT_BOUNDARY})",
+        ),
         planted="planted_tenant",
     ),
     "tenant_id is NOT NULL": Check(
-        sql=TABLES + """
+        sql=TABLES
+        + """
             SELECT t.relname FROM tables t
             JOIN pg_attribute a ON a.attrelid = t.oid AND a.attname = 'tenant_id'
             WHERE NOT a.attnotnull""",
@@ -127,7 +145,8 @@ CHECKS: dict[str, Check] = {
         planted="planted_tenant",
     ),
     "tenant_id leads the primary key and every unique index": Check(
-        sql=TABLES + """
+        sql=TABLES
+        + """
             SELECT i.indexrelid::regclass::text, t.relname FROM tables t
             JOIN pg_index i ON i.indrelid = t.oid
             JOIN pg_attribute a ON a.attrelid = t.oid AND a.attname = 'tenant_id'
@@ -136,12 +155,15 @@ CHECKS: dict[str, Check] = {
             SELECT t.relname, 'no primary key' FROM tables t
             WHERE t.is_tenant AND NOT EXISTS (
               SELECT 1 FROM pg_index i WHERE i.indrelid = t.oid AND i.indisprimary)""",
-        plant=(PLANTED_TENANT_TABLE,
-               "CREATE UNIQUE INDEX planted_code ON planted_tenant (code, tenant_id)"),
+        plant=(
+            PLANTED_TENANT_TABLE,
+            "CREATE UNIQUE INDEX planted_code ON planted_tenant (code, tenant_id)",
+        ),
         planted="planted_code",
     ),
     "every index of a tenant table starts with tenant_id": Check(
-        sql=TABLES + """
+        sql=TABLES
+        + """
             SELECT i.indexrelid::regclass::text, t.relname FROM tables t
             JOIN pg_index i ON i.indrelid = t.oid
             JOIN pg_attribute a ON a.attrelid = t.oid AND a.attname = 'tenant_id'
@@ -150,7 +172,8 @@ CHECKS: dict[str, Check] = {
         planted="planted_index",
     ),
     "foreign keys into tenant tables pair tenant_id with tenant_id": Check(
-        sql=TABLES + """
+        sql=TABLES
+        + """
             SELECT con.conname::text, con.conrelid::regclass::text, con.confrelid::regclass::text
             FROM pg_constraint con JOIN tables target ON target.oid = con.confrelid
             WHERE con.contype = 'f' AND target.is_tenant AND (
@@ -160,21 +183,26 @@ CHECKS: dict[str, Check] = {
                 JOIN pg_attribute r ON r.attrelid = con.confrelid AND r.attnum = k.target_column
                 WHERE s.attname = 'tenant_id' AND r.attname = 'tenant_id'))""",
         # Both columns are there, but tenant_id points at organizations.id.
-        plant=(PLANTED_TENANT_TABLE,
-               "ALTER TABLE planted_tenant ADD CONSTRAINT planted_fk FOREIGN KEY "
-               "(organization_id, tenant_id) REFERENCES organizations (tenant_id, id)"),
+        plant=(
+            PLANTED_TENANT_TABLE,
+            "ALTER TABLE planted_tenant ADD CONSTRAINT planted_fk FOREIGN KEY "
+            "(organization_id, tenant_id) REFERENCES organizations (tenant_id, id)",
+        ),
         planted="planted_fk",
     ),
     "no foreign key from a global table to a tenant table": Check(
-        sql=TABLES + """
+        sql=TABLES
+        + """
             SELECT con.conname::text, source.relname, target.relname
             FROM pg_constraint con
             JOIN tables source ON source.oid = con.conrelid
             JOIN tables target ON target.oid = con.confrelid
             WHERE con.contype = 'f' AND NOT source.is_tenant AND target.is_tenant""",
-        plant=("CREATE TABLE planted_global (id uuid PRIMARY KEY, owner uuid, organization_id "
-               "uuid, CONSTRAINT planted_global_fk FOREIGN KEY (owner, organization_id) "
-               "REFERENCES organizations (tenant_id, id))",),
+        plant=(
+            "CREATE TABLE planted_global (id uuid PRIMARY KEY, owner uuid, organization_id "
+            "uuid, CONSTRAINT planted_global_fk FOREIGN KEY (owner, organization_id) "
+            "REFERENCES organizations (tenant_id, id))",
+        ),
         planted="planted_global_fk",
     ),
     "every table without tenant_id is a known global table": Check(
@@ -200,16 +228,21 @@ CHECKS: dict[str, Check] = {
             SELECT p.oid::regprocedure::text FROM pg_proc p
             WHERE p.pronamespace = 'public'::regnamespace AND p.prosecdef
               AND {NOT_IN_EXTENSION.format(oid="p.oid")}""",
-        plant=("CREATE FUNCTION planted_definer() RETURNS bigint LANGUAGE sql SECURITY DEFINER "
-               "AS 'SELECT count(*) FROM organizations'",),
+        plant=(
+            "CREATE FUNCTION planted_definer() RETURNS bigint LANGUAGE sql SECURITY DEFINER "
+            "AS 'SELECT count(*) FROM organizations'",
+        ),
         planted="planted_definer()",
     ),
 }
 
 
 def _params(sql: str, role: str) -> dict[str, Any]:
-    values = {"role": role, "boundary": _normalized(TENANT_BOUNDARY),
-              "globals": list(GLOBAL_TABLES)}
+    values = {
+        "role": role,
+        "boundary": _normalized(TENANT_BOUNDARY),
+        "globals": list(GLOBAL_TABLES),
+    }
     return {name: value for name, value in values.items() if f":{name}" in sql}
 
 
@@ -220,8 +253,9 @@ async def _offenders(conn: AsyncConnection, check: Check, role: str) -> list[tup
 
 async def _tables(owner_engine: AsyncEngine, *, tenant: bool) -> set[str]:
     async with owner_engine.connect() as conn:
-        rows = await conn.execute(text(TABLES + "SELECT relname FROM tables WHERE is_tenant = :t"),
-                                  {"t": tenant})
+        rows = await conn.execute(
+            text(TABLES + "SELECT relname FROM tables WHERE is_tenant = :t"), {"t": tenant}
+        )
         return set(rows.scalars())
 
 
@@ -248,8 +282,7 @@ async def test_check_finds_a_planted_offender(name: str, admin_engine: AsyncEngi
 
 
 async def test_the_checks_see_every_tenant_table_of_the_models(owner_engine: AsyncEngine) -> None:
-    model_tables = {table.name for table in Base.metadata.tables.values()
-                    if "tenant_id" in table.c}
+    model_tables = {table.name for table in Base.metadata.tables.values() if "tenant_id" in table.c}
 
     tenant_tables = await _tables(owner_engine, tenant=True)
 
@@ -261,13 +294,20 @@ async def test_app_role_grants_are_exactly_app_privileges(
     owner_engine: AsyncEngine, settings: Settings
 ) -> None:
     async with owner_engine.connect() as conn:
-        rows = await conn.execute(text(
-            "SELECT table_name, privilege_type FROM information_schema.role_table_grants "
-            "WHERE grantee = :role AND table_schema = 'public'"), {"role": settings.app_role})
+        rows = await conn.execute(
+            text(
+                "SELECT table_name, privilege_type FROM information_schema.role_table_grants "
+                "WHERE grantee = :role AND table_schema = 'public'"
+            ),
+            {"role": settings.app_role},
+        )
         grants = {(table, privilege) for table, privilege in rows}
 
-    assert grants == {(table, privilege) for table, privileges in APP_PRIVILEGES.items()
-                      for privilege in privileges}
+    assert grants == {
+        (table, privilege)
+        for table, privileges in APP_PRIVILEGES.items()
+        for privilege in privileges
+    }
 
 
 async def test_app_role_effective_privileges_are_exactly_app_privileges(
@@ -275,7 +315,8 @@ async def test_app_role_effective_privileges_are_exactly_app_privileges(
 ) -> None:
     # Unlike role_table_grants, this also counts grants to PUBLIC and to single columns.
     async with owner_engine.connect() as conn:
-        rows = await conn.execute(text("""
+        rows = await conn.execute(
+            text("""
             SELECT c.relname::text, p.privilege
             FROM pg_class c CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE',
                                                     'TRUNCATE', 'REFERENCES', 'TRIGGER'])
@@ -284,11 +325,15 @@ async def test_app_role_effective_privileges_are_exactly_app_privileges(
               AND CASE WHEN p.privilege IN ('SELECT', 'INSERT', 'UPDATE', 'REFERENCES')
                        THEN has_any_column_privilege(:role, c.oid, p.privilege)
                        ELSE has_table_privilege(:role, c.oid, p.privilege) END"""),
-            {"role": settings.app_role})
+            {"role": settings.app_role},
+        )
         effective = {(table, privilege) for table, privilege in rows}
 
-    assert effective == {(table, privilege) for table, privileges in APP_PRIVILEGES.items()
-                         for privilege in privileges}
+    assert effective == {
+        (table, privilege)
+        for table, privileges in APP_PRIVILEGES.items()
+        for privilege in privileges
+    }
 
 
 async def test_app_privileges_name_every_table(owner_engine: AsyncEngine) -> None:
@@ -301,10 +346,13 @@ async def test_audit_events_are_append_only_for_the_app_role(
     owner_engine: AsyncEngine, settings: Settings
 ) -> None:
     async with owner_engine.connect() as conn:
-        rows = await conn.execute(text(
-            "SELECT privilege_type FROM information_schema.role_table_grants "
-            "WHERE grantee = :role AND table_schema = 'public' AND table_name = 'audit_events'"),
-            {"role": settings.app_role})
+        rows = await conn.execute(
+            text(
+                "SELECT privilege_type FROM information_schema.role_table_grants "
+                "WHERE grantee = :role AND table_schema = 'public' AND table_name = 'audit_events'"
+            ),
+            {"role": settings.app_role},
+        )
         granted = set(rows.scalars())
 
     assert set(APP_PRIVILEGES["audit_events"]) == {"SELECT", "INSERT"}
@@ -342,12 +390,18 @@ async def test_citus_script_distributes_a_referenced_table_first(
     distributed, reference = _distribute_sql()
     order = reference + distributed
     async with owner_engine.connect() as conn:
-        rows = await conn.execute(text(
-            "SELECT conrelid::regclass::text, confrelid::regclass::text FROM pg_constraint "
-            "WHERE contype = 'f' AND connamespace = 'public'::regnamespace "
-            "AND conrelid <> confrelid"))
+        rows = await conn.execute(
+            text(
+                "SELECT conrelid::regclass::text, confrelid::regclass::text FROM pg_constraint "
+                "WHERE contype = 'f' AND connamespace = 'public'::regnamespace "
+                "AND conrelid <> confrelid"
+            )
+        )
         references = sorted(set(rows.all()))
 
-    misordered = [(source, target) for source, target in references
-                  if order.index(target) > order.index(source)]
+    misordered = [
+        (source, target)
+        for source, target in references
+        if order.index(target) > order.index(source)
+    ]
     assert misordered == []

@@ -65,12 +65,18 @@ async def _schema(url: URL) -> dict[str, Any]:
     engine = create_async_engine(url)
     try:
         async with engine.connect() as conn:
-            relations = await conn.execute(text(
-                "SELECT relname, relkind::text, relforcerowsecurity FROM pg_class "
-                "WHERE relnamespace = 'public'::regnamespace"))
-            policies = await conn.execute(text(
-                "SELECT count(*) FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid "
-                "WHERE c.relnamespace = 'public'::regnamespace"))
+            relations = await conn.execute(
+                text(
+                    "SELECT relname, relkind::text, relforcerowsecurity FROM pg_class "
+                    "WHERE relnamespace = 'public'::regnamespace"
+                )
+            )
+            policies = await conn.execute(
+                text(
+                    "SELECT count(*) FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid "
+                    "WHERE c.relnamespace = 'public'::regnamespace"
+                )
+            )
             rows = relations.all()
             return {
                 "tables": {name for name, kind, _ in rows if kind == "r"},
@@ -85,8 +91,11 @@ async def _schema(url: URL) -> dict[str, Any]:
 async def test_downgrade_to_base_and_upgrade_again(
     fresh_database: URL, settings: Settings, tmp_path: Path
 ) -> None:
-    copy = Settings(database_url=fresh_database.render_as_string(hide_password=False),
-                    app_role=ROUND_TRIP_APP_ROLE, data_dir=tmp_path)
+    copy = Settings(
+        database_url=fresh_database.render_as_string(hide_password=False),
+        app_role=ROUND_TRIP_APP_ROLE,
+        data_dir=tmp_path,
+    )
     model_tables = set(Base.metadata.tables)
     tenant_tables = {name for name, table in Base.metadata.tables.items() if "tenant_id" in table.c}
 
@@ -99,7 +108,10 @@ async def test_downgrade_to_base_and_upgrade_again(
 
     assert upgraded["tables"] == model_tables | {"alembic_version"}
     assert upgraded["forced"] == tenant_tables
-    assert downgraded == {"tables": {"alembic_version"},
-                          "relations": {"alembic_version", "alembic_version_pkc"},
-                          "forced": set(), "policies": 0}
+    assert downgraded == {
+        "tables": {"alembic_version"},
+        "relations": {"alembic_version", "alembic_version_pkc"},
+        "forced": set(),
+        "policies": 0,
+    }
     assert upgraded_again == upgraded

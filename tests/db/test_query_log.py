@@ -77,8 +77,11 @@ async def test_reads_and_writes_filter_by_tenant(
         assert "errors" not in body, body
     await gql("{ node(id: $id) { id } }".replace("$id", f'"{signal}"'), token=admin)
 
-    touched = [s for s in count_statements.statements if any(
-        pattern.search(s) for pattern in _MENTIONS.values())]
+    touched = [
+        s
+        for s in count_statements.statements
+        if any(pattern.search(s) for pattern in _MENTIONS.values())
+    ]
     assert len(touched) >= 20
     assert _offenders(count_statements.statements) == []
 

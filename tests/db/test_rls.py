@@ -25,17 +25,22 @@ from coalition.db.session import MissingTenantError, RequestTransaction, tenant_
 from coalition.db.urls import app_url
 from tests.support import World
 
-TENANT_TABLES = sorted(table.name for table in Base.metadata.tables.values()
-                       if "tenant_id" in table.c)
+TENANT_TABLES = sorted(
+    table.name for table in Base.metadata.tables.values() if "tenant_id" in table.c
+)
 INSUFFICIENT_PRIVILEGE = "42501"
 
 
 async def _record_audit_event(sessions: SessionFactory, tenant_id: uuid.UUID) -> None:
     async with tenant_transaction(sessions, tenant_id) as session:
-        await session.execute(text(
-            "INSERT INTO audit_events (tenant_id, id, actor_kind, actor_id, actor_label, action) "
-            "VALUES (:tenant, gen_random_uuid(), 'USER', gen_random_uuid(), 'test', 'test.seed')"),
-            {"tenant": tenant_id})
+        await session.execute(
+            text(
+                "INSERT INTO audit_events"
+                " (tenant_id, id, actor_kind, actor_id, actor_label, action) VALUES"
+                " (:tenant, gen_random_uuid(), 'USER', gen_random_uuid(), 'test', 'test.seed')"
+            ),
+            {"tenant": tenant_id},
+        )
 
 
 @pytest.fixture
@@ -53,9 +58,13 @@ async def tenant_b(other_world: World, owner_sessions: SessionFactory) -> World:
 
 def _row_counts(world: World) -> dict[str, int]:
     """Rows a fresh world has in each tenant table (tables a world does not fill: 0)."""
-    known = {"organizations": len(world.organizations), "users": len(world.users),
-             "memberships": len(world.memberships), "api_clients": len(world.clients),
-             "audit_events": 1}
+    known = {
+        "organizations": len(world.organizations),
+        "users": len(world.users),
+        "memberships": len(world.memberships),
+        "api_clients": len(world.clients),
+        "audit_events": 1,
+    }
     return {table: known.get(table, 0) for table in TENANT_TABLES}
 
 
@@ -66,8 +75,10 @@ async def as_app(
     """A transaction as the app role, bound to ``tenant_id``; rolled back unless committed."""
     async with engine.connect() as conn:
         if tenant_id is not None:
-            await conn.execute(text("SELECT set_config('app.tenant_id', :tenant, true)"),
-                               {"tenant": str(tenant_id)})
+            await conn.execute(
+                text("SELECT set_config('app.tenant_id', :tenant, true)"),
+                {"tenant": str(tenant_id)},
+            )
         yield conn
 
 
@@ -120,7 +131,8 @@ async def _first_transaction(
     async with tenant_transaction(create_session_factory(engine), tenant_id) as session:
         backend = (await session.execute(pid)).scalar_one()
         rows = await session.execute(
-            text("SELECT tenant_id, count(*) FROM organizations GROUP BY tenant_id"))
+            text("SELECT tenant_id, count(*) FROM organizations GROUP BY tenant_id")
+        )
         return backend, {tenant: count for tenant, count in rows}
 
 
@@ -134,10 +146,13 @@ async def test_a_pooled_connection_forgets_the_tenant_of_its_last_transaction(
 
         async with engine.connect() as conn:
             second_pid = (await conn.execute(text("SELECT pg_backend_pid()"))).scalar_one()
-            setting = (await conn.execute(
-                text("SELECT current_setting('app.tenant_id', true)"))).scalar_one()
-            counts = {table: (await conn.execute(text(f"SELECT count(*) FROM {table}")))
-                      .scalar_one() for table in TENANT_TABLES}
+            setting = (
+                await conn.execute(text("SELECT current_setting('app.tenant_id', true)"))
+            ).scalar_one()
+            counts = {
+                table: (await conn.execute(text(f"SELECT count(*) FROM {table}"))).scalar_one()
+                for table in TENANT_TABLES
+            }
     finally:
         await engine.dispose()
 
@@ -154,80 +169,139 @@ async def test_forced_rls_binds_the_table_owner(
     # FORCE makes the policies bind it like anyone else.
     async with owner_engine.connect() as conn:
         without_tenant = {table: await _rows_per_tenant(conn, table) for table in TENANT_TABLES}
-        await conn.execute(text("SELECT set_config('app.tenant_id', :tenant, true)"),
-                           {"tenant": str(tenant_a.id)})
+        await conn.execute(
+            text("SELECT set_config('app.tenant_id', :tenant, true)"), {"tenant": str(tenant_a.id)}
+        )
         with_a = {table: await _rows_per_tenant(conn, table) for table in TENANT_TABLES}
         await conn.rollback()
 
     assert without_tenant == {table: {} for table in TENANT_TABLES}
-    assert with_a == {table: {tenant_a.id: count} if count else {}
-                      for table, count in _row_counts(tenant_a).items()}
+    assert with_a == {
+        table: {tenant_a.id: count} if count else {}
+        for table, count in _row_counts(tenant_a).items()
+    }
 
 
 def _foreign_inserts(b: World) -> dict[str, tuple[str, dict[str, Any]]]:
     """One INSERT per tenant table of a row that belongs to tenant B."""
-    values = {"tenant": b.id, "id": uuid.uuid4(), "user": b.users["member"],
-              "organization": b.organizations["college"]}
+    values = {
+        "tenant": b.id,
+        "id": uuid.uuid4(),
+        "user": b.users["member"],
+        "organization": b.organizations["college"],
+    }
     return {
-        "organizations": ("INSERT INTO organizations (tenant_id, id, name, kind) "
-                          "VALUES (:tenant, :id, 'Planted', 'EMPLOYER')", values),
-        "users": ("INSERT INTO users (tenant_id, id, email, display_name) "
-                  "VALUES (:tenant, :id, 'planted@example.org', 'Planted')", values),
-        "memberships": ("INSERT INTO memberships (tenant_id, id, user_id, organization_id, role) "
-                        "VALUES (:tenant, :id, :user, :organization, 'MEMBER')", values),
-        "api_clients": ("INSERT INTO api_clients (tenant_id, id, name, secret_hash, scopes) "
-                        "VALUES (:tenant, :id, 'planted', 'x', '{read}')", values),
-        "essential_skill_overrides": ("INSERT INTO essential_skill_overrides (tenant_id, id, "
-                                      "skill_id, examples) VALUES (:tenant, :id, "
-                                      "'ES.communication', '{planted}')", values),
-        "demand_signals": ("INSERT INTO demand_signals (tenant_id, id, organization_id, "
-                           "occupation_code, openings, start_quarter, end_quarter, openings_kind, "
-                           "sharing_level, status) VALUES (:tenant, :id, :organization, '51-4041', "
-                           "1, '2027-01-01', '2027-01-01', 'GROWTH', 'POOLED', 'ACTIVE')", values),
-        "demand_signal_skills": ("INSERT INTO demand_signal_skills (tenant_id, id, signal_id, "
-                                 "skill_id, level) VALUES (:tenant, :id, :id, '2.A.1.a', 1)",
-                                 values),
-        "demand_signal_versions": ("INSERT INTO demand_signal_versions (tenant_id, id, signal_id, "
-                                   "version, snapshot, changed_by_kind, changed_by_id, "
-                                   "changed_by_label, changed_at) VALUES (:tenant, :id, :id, 1, "
-                                   "'{}', 'user', :user, 'x', now())", values),
-        "initiatives": ("INSERT INTO initiatives (tenant_id, id, name, starts_on) "
-                        "VALUES (:tenant, :id, 'Planted', '2026-01-01')", values),
-        "initiative_participants": ("INSERT INTO initiative_participants (tenant_id, id, "
-                                    "initiative_id, organization_id) VALUES (:tenant, :id, :id, "
-                                    ":organization)", values),
-        "fund_pools": ("INSERT INTO fund_pools (tenant_id, id, funder_organization_id, name, "
-                       "currency, starts_on, ends_on, status, eligible_recipient_kinds, "
-                       "eligible_purposes) VALUES (:tenant, :id, :organization, 'Planted', 'USD', "
-                       "'2026-01-01', '2027-01-01', 'OPEN', '{EMPLOYER}', '{TRAINING_COSTS}')",
-                       values),
-        "fund_match_tiers": ("INSERT INTO fund_match_tiers (tenant_id, id, pool_id, "
-                             "ratio_numerator, ratio_denominator) VALUES (:tenant, :id, :id, 1, 1)",
-                             values),
-        "fund_commitments": ("INSERT INTO fund_commitments (tenant_id, id, pool_id, "
-                             "funder_organization_id, source, amount_minor, committed_on, status) "
-                             "VALUES (:tenant, :id, :id, :organization, 'STATE', 100, "
-                             "'2026-01-01', 'ACTIVE')", values),
-        "contributions": ("INSERT INTO contributions (tenant_id, id, initiative_id, "
-                          "organization_id, pool_id, kind, purpose, amount_minor, currency, "
-                          "contributed_on, status) VALUES (:tenant, :id, :id, :organization, :id, "
-                          "'CASH', 'TRAINING_COSTS', 100, 'USD', '2026-01-01', 'RECORDED')",
-                          values),
-        "disbursements": ("INSERT INTO disbursements (tenant_id, id, pool_id, contribution_id, "
-                          "payee_organization_id, amount_minor, scheduled_on, status) VALUES "
-                          "(:tenant, :id, :id, :id, :organization, 100, '2026-01-01', "
-                          "'SCHEDULED')", values),
-        "ledger_transactions": ("INSERT INTO ledger_transactions (tenant_id, id, pool_id, kind, "
-                                "occurred_on, actor) VALUES (:tenant, :id, :id, 'COMMITMENT', "
-                                "'2026-01-01', 'x')", values),
-        "ledger_entries": ("INSERT INTO ledger_entries (tenant_id, id, pool_id, transaction_id, "
-                           "account, amount_minor, currency, seq) VALUES (:tenant, :id, :id, :id, "
-                           "'AVAILABLE', 100, 'USD', 1)", values),
-        "idempotency_keys": ("INSERT INTO idempotency_keys (tenant_id, id, key, operation, "
-                             "request_hash) VALUES (:tenant, :id, 'planted', 'x', 'x')", values),
-        "audit_events": ("INSERT INTO audit_events (tenant_id, id, actor_kind, actor_id, "
-                         "actor_label, action) VALUES (:tenant, :id, 'USER', :user, 'x', 'x')",
-                         values),
+        "organizations": (
+            "INSERT INTO organizations (tenant_id, id, name, kind) "
+            "VALUES (:tenant, :id, 'Planted', 'EMPLOYER')",
+            values,
+        ),
+        "users": (
+            "INSERT INTO users (tenant_id, id, email, display_name) "
+            "VALUES (:tenant, :id, 'planted@example.org', 'Planted')",
+            values,
+        ),
+        "memberships": (
+            "INSERT INTO memberships (tenant_id, id, user_id, organization_id, role) "
+            "VALUES (:tenant, :id, :user, :organization, 'MEMBER')",
+            values,
+        ),
+        "api_clients": (
+            "INSERT INTO api_clients (tenant_id, id, name, secret_hash, scopes) "
+            "VALUES (:tenant, :id, 'planted', 'x', '{read}')",
+            values,
+        ),
+        "essential_skill_overrides": (
+            "INSERT INTO essential_skill_overrides (tenant_id, id, "
+            "skill_id, examples) VALUES (:tenant, :id, "
+            "'ES.communication', '{planted}')",
+            values,
+        ),
+        "demand_signals": (
+            "INSERT INTO demand_signals (tenant_id, id, organization_id, "
+            "occupation_code, openings, start_quarter, end_quarter, openings_kind, "
+            "sharing_level, status) VALUES (:tenant, :id, :organization, '51-4041', "
+            "1, '2027-01-01', '2027-01-01', 'GROWTH', 'POOLED', 'ACTIVE')",
+            values,
+        ),
+        "demand_signal_skills": (
+            "INSERT INTO demand_signal_skills (tenant_id, id, signal_id, "
+            "skill_id, level) VALUES (:tenant, :id, :id, '2.A.1.a', 1)",
+            values,
+        ),
+        "demand_signal_versions": (
+            "INSERT INTO demand_signal_versions (tenant_id, id, signal_id, "
+            "version, snapshot, changed_by_kind, changed_by_id, "
+            "changed_by_label, changed_at) VALUES (:tenant, :id, :id, 1, "
+            "'{}', 'user', :user, 'x', now())",
+            values,
+        ),
+        "initiatives": (
+            "INSERT INTO initiatives (tenant_id, id, name, starts_on) "
+            "VALUES (:tenant, :id, 'Planted', '2026-01-01')",
+            values,
+        ),
+        "initiative_participants": (
+            "INSERT INTO initiative_participants (tenant_id, id, "
+            "initiative_id, organization_id) VALUES (:tenant, :id, :id, "
+            ":organization)",
+            values,
+        ),
+        "fund_pools": (
+            "INSERT INTO fund_pools (tenant_id, id, funder_organization_id, name, "
+            "currency, starts_on, ends_on, status, eligible_recipient_kinds, "
+            "eligible_purposes) VALUES (:tenant, :id, :organization, 'Planted', 'USD', "
+            "'2026-01-01', '2027-01-01', 'OPEN', '{EMPLOYER}', '{TRAINING_COSTS}')",
+            values,
+        ),
+        "fund_match_tiers": (
+            "INSERT INTO fund_match_tiers (tenant_id, id, pool_id, "
+            "ratio_numerator, ratio_denominator) VALUES (:tenant, :id, :id, 1, 1)",
+            values,
+        ),
+        "fund_commitments": (
+            "INSERT INTO fund_commitments (tenant_id, id, pool_id, "
+            "funder_organization_id, source, amount_minor, committed_on, status) "
+            "VALUES (:tenant, :id, :id, :organization, 'STATE', 100, "
+            "'2026-01-01', 'ACTIVE')",
+            values,
+        ),
+        "contributions": (
+            "INSERT INTO contributions (tenant_id, id, initiative_id, "
+            "organization_id, pool_id, kind, purpose, amount_minor, currency, "
+            "contributed_on, status) VALUES (:tenant, :id, :id, :organization, :id, "
+            "'CASH', 'TRAINING_COSTS', 100, 'USD', '2026-01-01', 'RECORDED')",
+            values,
+        ),
+        "disbursements": (
+            "INSERT INTO disbursements (tenant_id, id, pool_id, contribution_id, "
+            "payee_organization_id, amount_minor, scheduled_on, status) VALUES "
+            "(:tenant, :id, :id, :id, :organization, 100, '2026-01-01', "
+            "'SCHEDULED')",
+            values,
+        ),
+        "ledger_transactions": (
+            "INSERT INTO ledger_transactions (tenant_id, id, pool_id, kind, "
+            "occurred_on, actor) VALUES (:tenant, :id, :id, 'COMMITMENT', "
+            "'2026-01-01', 'x')",
+            values,
+        ),
+        "ledger_entries": (
+            "INSERT INTO ledger_entries (tenant_id, id, pool_id, transaction_id, "
+            "account, amount_minor, currency, seq) VALUES (:tenant, :id, :id, :id, "
+            "'AVAILABLE', 100, 'USD', 1)",
+            values,
+        ),
+        "idempotency_keys": (
+            "INSERT INTO idempotency_keys (tenant_id, id, key, operation, "
+            "request_hash) VALUES (:tenant, :id, 'planted', 'x', 'x')",
+            values,
+        ),
+        "audit_events": (
+            "INSERT INTO audit_events (tenant_id, id, actor_kind, actor_id, "
+            "actor_label, action) VALUES (:tenant, :id, 'USER', :user, 'x', 'x')",
+            values,
+        ),
     }
 
 
@@ -250,21 +324,32 @@ async def test_updating_a_row_of_another_tenant_changes_nothing(
 ) -> None:
     college = tenant_b.organizations["college"]
     async with as_app(app_engine, tenant_a.id) as conn:
-        updated = await conn.execute(text(
-            "UPDATE organizations SET name = 'Taken over' WHERE tenant_id = :tenant AND id = :id"),
-            {"tenant": tenant_b.id, "id": college})
-        deleted = await conn.execute(text(
-            "DELETE FROM memberships WHERE tenant_id = :tenant"), {"tenant": tenant_b.id})
+        updated = await conn.execute(
+            text(
+                "UPDATE organizations SET name = 'Taken over'"
+                " WHERE tenant_id = :tenant AND id = :id"
+            ),
+            {"tenant": tenant_b.id, "id": college},
+        )
+        deleted = await conn.execute(
+            text("DELETE FROM memberships WHERE tenant_id = :tenant"), {"tenant": tenant_b.id}
+        )
         await conn.commit()
 
     # The owner is a superuser in the test harness, and superusers bypass RLS: filter here.
     async with tenant_transaction(owner_sessions, tenant_b.id) as session:
-        name = (await session.execute(text(
-            "SELECT name FROM organizations WHERE tenant_id = :tenant AND id = :id"),
-            {"tenant": tenant_b.id, "id": college})).scalar_one()
-        memberships = (await session.execute(text(
-            "SELECT count(*) FROM memberships WHERE tenant_id = :tenant"),
-            {"tenant": tenant_b.id})).scalar_one()
+        name = (
+            await session.execute(
+                text("SELECT name FROM organizations WHERE tenant_id = :tenant AND id = :id"),
+                {"tenant": tenant_b.id, "id": college},
+            )
+        ).scalar_one()
+        memberships = (
+            await session.execute(
+                text("SELECT count(*) FROM memberships WHERE tenant_id = :tenant"),
+                {"tenant": tenant_b.id},
+            )
+        ).scalar_one()
     assert (updated.rowcount, deleted.rowcount) == (0, 0)
     assert name == "beta college"
     assert memberships == len(tenant_b.memberships)
@@ -275,8 +360,10 @@ async def test_moving_a_row_into_another_tenant_is_refused(
 ) -> None:
     async with as_app(app_engine, tenant_a.id) as conn:
         with pytest.raises(DBAPIError) as refused:
-            await conn.execute(text("UPDATE organizations SET tenant_id = :other WHERE id = :id"),
-                               {"other": tenant_b.id, "id": tenant_a.organizations["college"]})
+            await conn.execute(
+                text("UPDATE organizations SET tenant_id = :other WHERE id = :id"),
+                {"other": tenant_b.id, "id": tenant_a.organizations["college"]},
+            )
 
     assert _sqlstate(refused.value) == INSUFFICIENT_PRIVILEGE
 
@@ -285,9 +372,12 @@ async def test_a_broad_permissive_policy_does_not_cross_tenants(
     app_engine: AsyncEngine, owner_engine: AsyncEngine, tenant_a: World, tenant_b: World
 ) -> None:
     async with owner_engine.begin() as conn:
-        await conn.execute(text(
-            "CREATE POLICY test_everyone ON organizations AS PERMISSIVE FOR ALL "
-            "USING (true) WITH CHECK (true)"))
+        await conn.execute(
+            text(
+                "CREATE POLICY test_everyone ON organizations AS PERMISSIVE FOR ALL "
+                "USING (true) WITH CHECK (true)"
+            )
+        )
     try:
         async with as_app(app_engine, tenant_a.id) as conn:
             seen_by_a = await _rows_per_tenant(conn, "organizations")
@@ -311,11 +401,18 @@ async def _add_membership(
 ) -> IntegrityError:
     async with as_app(engine, world.id) as conn:
         with pytest.raises(IntegrityError) as refused:
-            await conn.execute(text(
-                "INSERT INTO memberships (tenant_id, id, user_id, organization_id, role) "
-                "VALUES (:tenant, :id, :user, :organization, 'MEMBER')"),
-                {"tenant": world.id, "id": uuid.uuid4(), "user": world.users["member"],
-                 "organization": organization_id})
+            await conn.execute(
+                text(
+                    "INSERT INTO memberships (tenant_id, id, user_id, organization_id, role) "
+                    "VALUES (:tenant, :id, :user, :organization, 'MEMBER')"
+                ),
+                {
+                    "tenant": world.id,
+                    "id": uuid.uuid4(),
+                    "user": world.users["member"],
+                    "organization": organization_id,
+                },
+            )
     return refused.value
 
 
@@ -330,16 +427,20 @@ async def test_referencing_another_tenants_row_fails_like_a_random_id(
 
     assert type(_cause(foreign)) is type(_cause(random)) is asyncpg.ForeignKeyViolationError
     assert _cause(foreign).constraint_name == _cause(random).constraint_name
-    assert (_cause(foreign).detail.replace(str(foreign_id), "<id>")
-            == _cause(random).detail.replace(str(random_id), "<id>"))
+    assert _cause(foreign).detail.replace(str(foreign_id), "<id>") == _cause(random).detail.replace(
+        str(random_id), "<id>"
+    )
 
 
 async def _create_organization(engine: AsyncEngine, tenant_id: uuid.UUID, name: str) -> int:
     async with as_app(engine, tenant_id) as conn:
-        result = await conn.execute(text(
-            "INSERT INTO organizations (tenant_id, id, name, kind) "
-            "VALUES (:tenant, :id, :name, 'EMPLOYER')"),
-            {"tenant": tenant_id, "id": uuid.uuid4(), "name": name})
+        result = await conn.execute(
+            text(
+                "INSERT INTO organizations (tenant_id, id, name, kind) "
+                "VALUES (:tenant, :id, :name, 'EMPLOYER')"
+            ),
+            {"tenant": tenant_id, "id": uuid.uuid4(), "name": name},
+        )
         return result.rowcount
 
 
@@ -357,10 +458,13 @@ async def test_another_tenants_name_is_as_free_as_a_fresh_one(
     assert type(_cause(duplicate.value)) is asyncpg.UniqueViolationError
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_events SET action = 'rewritten' WHERE tenant_id = :tenant",
-    "DELETE FROM audit_events WHERE tenant_id = :tenant",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_events SET action = 'rewritten' WHERE tenant_id = :tenant",
+        "DELETE FROM audit_events WHERE tenant_id = :tenant",
+    ],
+)
 async def test_the_app_role_cannot_rewrite_the_audit_log(
     statement: str, app_engine: AsyncEngine, owner_sessions: SessionFactory, tenant_a: World
 ) -> None:
@@ -369,9 +473,16 @@ async def test_the_app_role_cannot_rewrite_the_audit_log(
             await conn.execute(text(statement), {"tenant": tenant_a.id})
 
     async with tenant_transaction(owner_sessions, tenant_a.id) as session:
-        actions = (await session.execute(text(
-            "SELECT action FROM audit_events WHERE tenant_id = :tenant"),
-            {"tenant": tenant_a.id})).scalars().all()
+        actions = (
+            (
+                await session.execute(
+                    text("SELECT action FROM audit_events WHERE tenant_id = :tenant"),
+                    {"tenant": tenant_a.id},
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert _sqlstate(refused.value) == INSUFFICIENT_PRIVILEGE
     assert "permission denied for table audit_events" in str(_cause(refused.value))
     assert actions == ["test.seed"]
@@ -392,11 +503,15 @@ async def app_statements(app_engine: AsyncEngine) -> AsyncIterator[list[str]]:
     event.remove(app_engine.sync_engine, "before_cursor_execute", record)
 
 
-@pytest.mark.parametrize("tenant_id", [
-    None,
-    "2f1c1b9e-8a53-4b3c-9a53-2b1d3f4e5a6b",
-    "00000000-0000-0000-0000-000000000000'; RESET ROLE; --",
-], ids=["none", "uuid-as-text", "sql-in-text"])
+@pytest.mark.parametrize(
+    "tenant_id",
+    [
+        None,
+        "2f1c1b9e-8a53-4b3c-9a53-2b1d3f4e5a6b",
+        "00000000-0000-0000-0000-000000000000'; RESET ROLE; --",
+    ],
+    ids=["none", "uuid-as-text", "sql-in-text"],
+)
 async def test_a_missing_tenant_raises_before_any_sql(
     tenant_id: Any, app_engine: AsyncEngine, app_statements: list[str]
 ) -> None:
@@ -428,9 +543,14 @@ async def test_a_request_transaction_serializes_concurrent_use(app_engine: Async
 
     async def use() -> tuple[int, str]:
         async with transaction.session() as session:
-            row = (await session.execute(text(
-                "SELECT pg_backend_pid(), current_setting('app.tenant_id') "
-                "FROM pg_sleep(0.01)"))).one()
+            row = (
+                await session.execute(
+                    text(
+                        "SELECT pg_backend_pid(), current_setting('app.tenant_id') "
+                        "FROM pg_sleep(0.01)"
+                    )
+                )
+            ).one()
             return row[0], row[1]
 
     try:

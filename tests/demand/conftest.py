@@ -94,18 +94,31 @@ def post_signal(owner_sessions: SessionFactory) -> PostSignal:
 
 
 @pytest.fixture
-async def demand_reader(app: Starlette, owner_sessions: SessionFactory, settings: Settings,
-                        world: World) -> str:
+async def demand_reader(
+    app: Starlette, owner_sessions: SessionFactory, settings: Settings, world: World
+) -> str:
     """A token of a partner app of ``world`` whose only scope is demand:read."""
     client_id = uuid.uuid4()
     async with tenant_transaction(owner_sessions, world.id) as session:
-        session.add(ApiClient(tenant_id=world.id, id=client_id, name="alpha demand reader",
-                              secret_hash=hash_client_secret(CLIENT_SECRET),
-                              scopes=[DEMAND_READ]))
+        session.add(
+            ApiClient(
+                tenant_id=world.id,
+                id=client_id,
+                name="alpha demand reader",
+                secret_hash=hash_client_secret(CLIENT_SECRET),
+                scopes=[DEMAND_READ],
+            )
+        )
     key = await app.state.keys.signer()
     oauth_client_id = format_client_id(world.id, client_id)
-    return issue_access_token(key, settings, tenant_id=world.id, subject=oauth_client_id,
-                              client_id=oauth_client_id, scopes={DEMAND_READ})
+    return issue_access_token(
+        key,
+        settings,
+        tenant_id=world.id,
+        subject=oauth_client_id,
+        client_id=oauth_client_id,
+        scopes={DEMAND_READ},
+    )
 
 
 DemandRows = Callable[[uuid.UUID], Awaitable[Rows]]

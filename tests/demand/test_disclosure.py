@@ -26,10 +26,22 @@ QUARTER = Dimension("QUARTER", "quarter")
 EVERY_ATTRIBUTE = frozenset({"occupation", "quarter", "degree"})
 
 
-def record(employer: str, openings: int, occupation: str = "A", quarter: str = "Q1",
-           degree: bool = False, wages: tuple[int, ...] = (), currency: str = "USD") -> Record:
-    return Record(employer, openings, {"occupation": occupation, "quarter": quarter,
-                                       "degree": degree}, wages, currency if wages else None)
+def record(
+    employer: str,
+    openings: int,
+    occupation: str = "A",
+    quarter: str = "Q1",
+    degree: bool = False,
+    wages: tuple[int, ...] = (),
+    currency: str = "USD",
+) -> Record:
+    return Record(
+        employer,
+        openings,
+        {"occupation": occupation, "quarter": quarter, "degree": degree},
+        wages,
+        currency if wages else None,
+    )
 
 
 def table(result: Disclosure) -> dict[Any, tuple[int | None, int | None]]:
@@ -50,16 +62,19 @@ def test_the_default_rule_is_three_employers_and_80_percent() -> None:
     ) == DisclosureRule(5, 60)
 
 
-@pytest.mark.parametrize("configured", [
-    {"disclosure": {"min_employers": 1}},
-    {"disclosure": {"min_employers": True}},
-    {"disclosure": {"min_employers": "3"}},
-    {"disclosure": {"max_share_percent": 49}},
-    {"disclosure": {"max_share_percent": 101}},
-    {"disclosure": {"max_share_percent": 80.5}},
-    {"disclosure": {"min_k": 3}},
-    {"disclosure": [3, 80]},
-])
+@pytest.mark.parametrize(
+    "configured",
+    [
+        {"disclosure": {"min_employers": 1}},
+        {"disclosure": {"min_employers": True}},
+        {"disclosure": {"min_employers": "3"}},
+        {"disclosure": {"max_share_percent": 49}},
+        {"disclosure": {"max_share_percent": 101}},
+        {"disclosure": {"max_share_percent": 80.5}},
+        {"disclosure": {"min_k": 3}},
+        {"disclosure": [3, 80]},
+    ],
+)
 def test_settings_weaker_than_allowed_or_malformed_are_refused(
     configured: dict[str, Any],
 ) -> None:
@@ -88,8 +103,12 @@ def test_rounding_is_half_to_even_and_medians_average_the_middle_pair() -> None:
 
 
 def test_a_line_hides_the_failing_atoms_and_the_smallest_others_until_they_pass() -> None:
-    atoms = {"A": {"x": 25}, "B": {"a": 5, "b": 6, "c": 7}, "C": {"a": 9, "b": 9, "c": 9},
-             "D": {"a": 4, "b": 6, "c": 7}}
+    atoms = {
+        "A": {"x": 25},
+        "B": {"a": 5, "b": 6, "c": 7},
+        "C": {"a": 9, "b": 9, "c": 9},
+        "D": {"a": 4, "b": 6, "c": 7},
+    }
 
     assert hidden_in_line(atoms, RULE) == {"A", "D"}
     assert hidden_in_line({"B": atoms["B"], "C": atoms["C"]}, RULE) == frozenset()
@@ -100,27 +119,40 @@ def test_a_line_hides_the_failing_atoms_and_the_smallest_others_until_they_pass(
     assert hidden_in_line({"A": {"x": 30}, "C": even, "B": even}, RULE) == {"A", "B"}
     big = {"a": 40, "b": 40, "c": 40}
     assert hidden_in_line({"A": {"x": 90}, "B": even, "C": even, "D": big}, RULE) == {
-        "A", "B", "C",
+        "A",
+        "B",
+        "C",
     }
 
 
 def test_one_small_cell_and_its_partner_are_hidden_with_no_numbers() -> None:
-    records = [record("x", 25, "A"),
-               *(record(e, 5, "B") for e in "abc"), *(record(e, 9, "C") for e in "abc"),
-               *(record(e, 7, "D") for e in "bcd")]
+    records = [
+        record("x", 25, "A"),
+        *(record(e, 5, "B") for e in "abc"),
+        *(record(e, 9, "C") for e in "abc"),
+        *(record(e, 7, "D") for e in "bcd"),
+    ]
 
     result = disclose(records, RULE, Breakdown((OCCUPATION,), (), EVERY_ATTRIBUTE))
 
-    assert table(result) == {("A",): HIDDEN, ("B",): HIDDEN, ("C",): (27, 3),
-                             ("D",): (21, 3), "total": (88, 5)}
+    assert table(result) == {
+        ("A",): HIDDEN,
+        ("B",): HIDDEN,
+        ("C",): (27, 3),
+        ("D",): (21, 3),
+        "total": (88, 5),
+    }
     assert [cell.key for cell in result.cells] == [("A",), ("B",), ("C",), ("D",)]
     hidden = result.cells[0]
     assert (hidden.suppressed, hidden.median_wage_cents, hidden.currency) == (True, None, None)
 
 
 def test_a_filter_dropping_one_employer_hides_the_cell_and_the_total() -> None:
-    records = [*(record(e, 10, "A") for e in "abc"), record("d", 11, "A", degree=True),
-               *(record(e, 10, "B") for e in "abcd")]
+    records = [
+        *(record(e, 10, "A") for e in "abc"),
+        record("d", 11, "A", degree=True),
+        *(record(e, 10, "B") for e in "abcd"),
+    ]
     keep_no_degree = (Condition("degree", lambda required: required is False),)
 
     # The differencing test alone (no breakdown consistency), then the whole rule.
@@ -133,9 +165,11 @@ def test_a_filter_dropping_one_employer_hides_the_cell_and_the_total() -> None:
 
 
 def test_a_filter_dropping_enough_employers_keeps_the_cell() -> None:
-    records = [*(record(e, 10, "A") for e in "abc"), *(record(e, 4, "A", degree=True)
-                                                       for e in "def"),
-               *(record(e, 10, "B") for e in "abc")]
+    records = [
+        *(record(e, 10, "A") for e in "abc"),
+        *(record(e, 4, "A", degree=True) for e in "def"),
+        *(record(e, 10, "B") for e in "abc"),
+    ]
     keep_no_degree = (Condition("degree", lambda required: required is False),)
 
     result = disclose(records, RULE, Breakdown((OCCUPATION,), keep_no_degree, EVERY_ATTRIBUTE))
@@ -144,12 +178,16 @@ def test_a_filter_dropping_enough_employers_keeps_the_cell() -> None:
 
 
 def test_a_filter_cannot_publish_a_cell_hidden_as_a_partner() -> None:
-    records = [record("x", 25, "A"), *(record(e, 5, "B") for e in "abc"),
-               *(record(e, 9, "C") for e in "abc")]
+    records = [
+        record("x", 25, "A"),
+        *(record(e, 5, "B") for e in "abc"),
+        *(record(e, 9, "C") for e in "abc"),
+    ]
 
     def only(*codes: str) -> Breakdown:
-        return Breakdown((), (Condition("occupation", lambda code: code in codes),),
-                         EVERY_ATTRIBUTE)
+        return Breakdown(
+            (), (Condition("occupation", lambda code: code in codes),), EVERY_ATTRIBUTE
+        )
 
     assert table(disclose(records, RULE, only("B")))["total"] == HIDDEN
     assert table(disclose(records, RULE, only("A")))["total"] == HIDDEN
@@ -159,8 +197,11 @@ def test_a_filter_cannot_publish_a_cell_hidden_as_a_partner() -> None:
 
 def test_a_breakdown_by_another_attribute_cannot_publish_a_partner() -> None:
     # Occupations hide A (one employer) and D (the smallest); D is all of quarter Q2.
-    records = [record("x", 25, "A"), *(record(e, 9, "C") for e in "abc"),
-               *(record(e, 5, "D", quarter="Q2") for e in "bcd")]
+    records = [
+        record("x", 25, "A"),
+        *(record(e, 9, "C") for e in "abc"),
+        *(record(e, 5, "D", quarter="Q2") for e in "bcd"),
+    ]
 
     by_quarter = disclose(records, RULE, Breakdown((QUARTER,), (), EVERY_ATTRIBUTE))
     without_the_check = disclose(records, RULE, Breakdown((QUARTER,), (), frozenset()))
@@ -170,9 +211,16 @@ def test_a_breakdown_by_another_attribute_cannot_publish_a_partner() -> None:
 
 
 def test_a_row_of_a_two_way_breakdown_hides_a_partner_too() -> None:
-    records = [*(record(e, 10, occupation, quarter) for e in "abc"
-                 for occupation in "AB" for quarter in ("Q1", "Q2")),
-               record("x", 3, "C", "Q1"), *(record(e, 10, "C", "Q2") for e in "abc")]
+    records = [
+        *(
+            record(e, 10, occupation, quarter)
+            for e in "abc"
+            for occupation in "AB"
+            for quarter in ("Q1", "Q2")
+        ),
+        record("x", 3, "C", "Q1"),
+        *(record(e, 10, "C", "Q2") for e in "abc"),
+    ]
 
     result = disclose(records, RULE, Breakdown((OCCUPATION, QUARTER)))
 
@@ -182,10 +230,16 @@ def test_a_row_of_a_two_way_breakdown_hides_a_partner_too() -> None:
 
 
 def test_medians_need_k_employers_with_wages_none_dominant_in_one_currency() -> None:
-    base = [record("a", 5, wages=(2000, 2400)), record("b", 5, wages=(2100,)),
-            record("c", 5, wages=(3000,))]
-    dominant = [record("a", 5, wages=(2000,) * 9), record("b", 5, wages=(2100,)),
-                record("c", 5, wages=(3000,))]
+    base = [
+        record("a", 5, wages=(2000, 2400)),
+        record("b", 5, wages=(2100,)),
+        record("c", 5, wages=(3000,)),
+    ]
+    dominant = [
+        record("a", 5, wages=(2000,) * 9),
+        record("b", 5, wages=(2100,)),
+        record("c", 5, wages=(3000,)),
+    ]
     mixed = [*base[:2], record("c", 5, wages=(3000,), currency="CAD")]
     two = [*base[:2], record("c", 5)]
 

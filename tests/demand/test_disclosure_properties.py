@@ -68,8 +68,12 @@ def in_cell(dimensions: tuple[str, ...], key: tuple[Any, ...]) -> Callable[[Reco
 
 
 def assert_no_numbers(figure: Figure) -> None:
-    assert (figure.openings, figure.employer_count, figure.median_wage_cents,
-            figure.currency) == (None, None, None, None)
+    assert (figure.openings, figure.employer_count, figure.median_wage_cents, figure.currency) == (
+        None,
+        None,
+        None,
+        None,
+    )
 
 
 def breakdown_of(result: Disclosure) -> dict[tuple[Any, ...], Figure]:
@@ -77,9 +81,13 @@ def breakdown_of(result: Disclosure) -> dict[tuple[Any, ...], Figure]:
 
 
 @EXAMPLES
-@given(records_strategy, rules, st.sampled_from([("occupation",), ("quarter",),
-                                                 ("occupation", "quarter"),
-                                                 ("quarter", "degree")]))
+@given(
+    records_strategy,
+    rules,
+    st.sampled_from(
+        [("occupation",), ("quarter",), ("occupation", "quarter"), ("quarter", "degree")]
+    ),
+)
 def test_shown_numbers_pass_and_hidden_ones_carry_nothing(
     records: list[Record], rule: DisclosureRule, dimensions: tuple[str, ...]
 ) -> None:
@@ -117,8 +125,7 @@ def test_hidden_cells_of_a_shown_total_are_two_or_more_and_pass_together(
         )
 
 
-def _in_part(record: Record, *, place: Callable[[Record], bool], degree: bool,
-             keep: bool) -> bool:
+def _in_part(record: Record, *, place: Callable[[Record], bool], degree: bool, keep: bool) -> bool:
     """In the cell, and kept (or dropped) by the filter on the degree."""
     return place(record) and (record.values["degree"] is degree) is keep
 
@@ -157,10 +164,14 @@ def test_no_response_shows_an_occupation_the_occupation_breakdown_hides(
     hidden = hidden_in_line(by_occupation, rule)
 
     one_way = disclose(records, rule, Breakdown((DIMENSIONS["occupation"],), (), ATTRIBUTES))
-    two_way = disclose(records, rule, Breakdown(
-        (DIMENSIONS["occupation"], DIMENSIONS["quarter"]), (), ATTRIBUTES))
-    filtered = disclose(records, rule, Breakdown(
-        (), (Condition("occupation", lambda code: code == occupation),), ATTRIBUTES))
+    two_way = disclose(
+        records, rule, Breakdown((DIMENSIONS["occupation"], DIMENSIONS["quarter"]), (), ATTRIBUTES)
+    )
+    filtered = disclose(
+        records,
+        rule,
+        Breakdown((), (Condition("occupation", lambda code: code == occupation),), ATTRIBUTES),
+    )
 
     for result in (one_way, two_way):
         assert not any(cell.key[0] in hidden and not cell.suppressed for cell in result.cells)

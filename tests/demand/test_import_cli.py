@@ -48,8 +48,11 @@ def signal_count(settings: Settings, tenant_id: uuid.UUID) -> int:
         engine = create_async_engine(owner_url(settings))
         try:
             async with tenant_transaction(create_session_factory(engine), tenant_id) as session:
-                total = await session.scalar(select(func.count()).select_from(DemandSignal).where(
-                    DemandSignal.tenant_id == tenant_id))
+                total = await session.scalar(
+                    select(func.count())
+                    .select_from(DemandSignal)
+                    .where(DemandSignal.tenant_id == tenant_id)
+                )
         finally:
             await engine.dispose()
         return int(total or 0)
@@ -60,8 +63,9 @@ def signal_count(settings: Settings, tenant_id: uuid.UUID) -> int:
 def test_the_example_file_imports_by_global_id(cli_env: Settings, world: World) -> None:
     organization = global_id("Organization", world.organizations["employer"])
 
-    result = run("import", "demand", str(EXAMPLE), "--tenant", world.slug,
-                 "--organization", organization)
+    result = run(
+        "import", "demand", str(EXAMPLE), "--tenant", world.slug, "--organization", organization
+    )
 
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("imported 10 demand signals in ")
@@ -72,12 +76,21 @@ def test_a_large_file_imports_with_a_progress_bar(
     cli_env: Settings, world: World, tmp_path: Path
 ) -> None:
     file = tmp_path / "large.csv"
-    rows = [f"51-4041,{1 + index % 9},2027Q1,2027Q4,growth,2.B.3.h:3;ES.teamwork:2"
-            for index in range(2_500)]
+    rows = [
+        f"51-4041,{1 + index % 9},2027Q1,2027Q4,growth,2.B.3.h:3;ES.teamwork:2"
+        for index in range(2_500)
+    ]
     file.write_text(HEADER + ",skills\n" + "\n".join(rows) + "\n")
 
-    result = run("import", "demand", str(file), "--tenant", world.slug,
-                 "--organization", str(world.organizations["employer"]))
+    result = run(
+        "import",
+        "demand",
+        str(file),
+        "--tenant",
+        world.slug,
+        "--organization",
+        str(world.organizations["employer"]),
+    )
 
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("imported 2500 demand signals in ")
@@ -88,11 +101,20 @@ def test_a_bad_file_prints_every_problem_and_imports_nothing(
     cli_env: Settings, world: World, tmp_path: Path
 ) -> None:
     file = tmp_path / "demand.csv"
-    file.write_text(HEADER + "\n51-4041,1,2027Q1,2027Q4,growth\n99-9999,1,2027Q1,2027Q4,growth\n"
-                    "51-4041,0,2027Q1,2027Q4,growth\n")
+    file.write_text(
+        HEADER + "\n51-4041,1,2027Q1,2027Q4,growth\n99-9999,1,2027Q1,2027Q4,growth\n"
+        "51-4041,0,2027Q1,2027Q4,growth\n"
+    )
 
-    result = run("import", "demand", str(file), "--tenant", world.slug,
-                 "--organization", str(world.organizations["employer"]))
+    result = run(
+        "import",
+        "demand",
+        str(file),
+        "--tenant",
+        world.slug,
+        "--organization",
+        str(world.organizations["employer"]),
+    )
 
     assert result.exit_code == 1
     lines = [" ".join(line.replace("│", " ").split()) for line in result.stdout.splitlines()]
@@ -106,8 +128,15 @@ def test_a_bad_file_prints_every_problem_and_imports_nothing(
 def test_an_organization_that_is_not_an_employer_is_refused(
     cli_env: Settings, world: World
 ) -> None:
-    result = run("import", "demand", str(EXAMPLE), "--tenant", world.slug,
-                 "--organization", str(world.organizations["college"]))
+    result = run(
+        "import",
+        "demand",
+        str(EXAMPLE),
+        "--tenant",
+        world.slug,
+        "--organization",
+        str(world.organizations["college"]),
+    )
 
     assert result.exit_code == 1
     assert result.stderr == "error: Only employers post demand.\n"
@@ -116,8 +145,9 @@ def test_an_organization_that_is_not_an_employer_is_refused(
 
 @pytest.mark.parametrize("organization", ["not-an-id", global_id("User", uuid.uuid4())])
 def test_an_organization_id_must_be_one(cli_env: Settings, world: World, organization: str) -> None:
-    result = run("import", "demand", str(EXAMPLE), "--tenant", world.slug,
-                 "--organization", organization)
+    result = run(
+        "import", "demand", str(EXAMPLE), "--tenant", world.slug, "--organization", organization
+    )
 
     assert result.exit_code == 1
     assert result.stderr == f"error: {organization!r} is not an organization ID\n"

@@ -175,8 +175,11 @@ async def test_an_update_that_changes_nothing_keeps_the_version(
 ) -> None:
     signal_id = await post_signal(world)
 
-    body = await gql(UPDATE, {"input": {"id": global_id("DemandSignal", signal_id), "openings": 4}},
-                     token=world.tokens["member"])
+    body = await gql(
+        UPDATE,
+        {"input": {"id": global_id("DemandSignal", signal_id), "openings": 4}},
+        token=world.tokens["member"],
+    )
 
     assert body["data"]["updateDemandSignal"]["demandSignal"]["version"] == 1
     assert len((await demand_rows(world.id))["demand_signal_versions"]) == 1
@@ -190,11 +193,17 @@ async def test_the_status_follows_its_transitions(
     steps = []
 
     for status in ("FILLED", "ACTIVE", "DRAFT", "FILLED", "ACTIVE"):
-        body = await gql(UPDATE, {"input": {"id": gid, "status": status}},
-                         token=world.tokens["member"])
+        body = await gql(
+            UPDATE, {"input": {"id": gid, "status": status}}, token=world.tokens["member"]
+        )
         payload = body["data"]["updateDemandSignal"]
-        steps.append((status, [e["code"] for e in payload["userErrors"]],
-                      payload["demandSignal"] and payload["demandSignal"]["version"]))
+        steps.append(
+            (
+                status,
+                [e["code"] for e in payload["userErrors"]],
+                payload["demandSignal"] and payload["demandSignal"]["version"],
+            )
+        )
 
     assert steps == [
         ("FILLED", ["INVALID_TRANSITION"], None),
@@ -218,49 +227,60 @@ async def test_withdrawing_is_final(
         "demandSignal": {"id": gid, "status": "WITHDRAWN", "version": 2},
         "userErrors": [],
     }
-    assert again["data"]["withdrawDemandSignal"]["userErrors"] == [{
-        "field": ["id"], "code": "INVALID_TRANSITION",
-        "message": "This signal is WITHDRAWN: it can no longer change.",
-    }]
-    assert edit["data"]["updateDemandSignal"]["userErrors"] == [{
-        "field": ["id"], "code": "INVALID_TRANSITION",
-        "message": "This signal is WITHDRAWN: it can no longer change.",
-    }]
+    assert again["data"]["withdrawDemandSignal"]["userErrors"] == [
+        {
+            "field": ["id"],
+            "code": "INVALID_TRANSITION",
+            "message": "This signal is WITHDRAWN: it can no longer change.",
+        }
+    ]
+    assert edit["data"]["updateDemandSignal"]["userErrors"] == [
+        {
+            "field": ["id"],
+            "code": "INVALID_TRANSITION",
+            "message": "This signal is WITHDRAWN: it can no longer change.",
+        }
+    ]
 
 
 async def test_changing_one_wage_keeps_the_other_and_its_currency(
     gql: GraphQLClient, world: World, post_signal: PostSignal
 ) -> None:
-    signal_id = await post_signal(world, wage_min=(2000, "USD"), wage_max=(2600, "USD"),
-                                  wage_unit="HOUR")
+    signal_id = await post_signal(
+        world, wage_min=(2000, "USD"), wage_max=(2600, "USD"), wage_unit="HOUR"
+    )
     gid = global_id("DemandSignal", signal_id)
 
-    raised = await gql(UPDATE, {"input": {"id": gid,
-                                          "wageMin": {"amountMinor": "2100", "currency": "USD"}}},
-                       token=world.tokens["member"])
-    other_currency = await gql(UPDATE, {"input": {
-        "id": gid, "wageMin": {"amountMinor": "2100", "currency": "EUR"}}},
-        token=world.tokens["member"])
-    too_high = await gql(UPDATE, {"input": {
-        "id": gid, "wageMin": {"amountMinor": "2700", "currency": "USD"}}},
-        token=world.tokens["member"])
+    raised = await gql(
+        UPDATE,
+        {"input": {"id": gid, "wageMin": {"amountMinor": "2100", "currency": "USD"}}},
+        token=world.tokens["member"],
+    )
+    other_currency = await gql(
+        UPDATE,
+        {"input": {"id": gid, "wageMin": {"amountMinor": "2100", "currency": "EUR"}}},
+        token=world.tokens["member"],
+    )
+    too_high = await gql(
+        UPDATE,
+        {"input": {"id": gid, "wageMin": {"amountMinor": "2700", "currency": "USD"}}},
+        token=world.tokens["member"],
+    )
 
     signal = raised["data"]["updateDemandSignal"]["demandSignal"]
     assert (signal["wageMin"], signal["wageMax"]) == (
         {"amountMinor": "2100", "currency": "USD"},
         {"amountMinor": "2600", "currency": "USD"},
     )
-    assert [(e["field"], e["code"]) for e in
-            other_currency["data"]["updateDemandSignal"]["userErrors"]] == [
-        (["wageMin", "currency"], "INVALID")
-    ]
-    assert [(e["field"], e["code"]) for e in
-            too_high["data"]["updateDemandSignal"]["userErrors"]] == [(["wageMax"], "OUT_OF_RANGE")]
+    assert [
+        (e["field"], e["code"]) for e in other_currency["data"]["updateDemandSignal"]["userErrors"]
+    ] == [(["wageMin", "currency"], "INVALID")]
+    assert [
+        (e["field"], e["code"]) for e in too_high["data"]["updateDemandSignal"]["userErrors"]
+    ] == [(["wageMax"], "OUT_OF_RANGE")]
 
 
-async def test_a_wage_of_five_billion_cents_round_trips(
-    gql: GraphQLClient, world: World
-) -> None:
+async def test_a_wage_of_five_billion_cents_round_trips(gql: GraphQLClient, world: World) -> None:
     given = full_input(world) | {
         "wageMin": {"amountMinor": "5000000000", "currency": "USD"},
         "wageMax": {"amountMinor": "5000000000", "currency": "USD"},

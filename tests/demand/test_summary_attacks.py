@@ -38,8 +38,13 @@ query($code: String!, $from: String, $quarters: Int) {
   }
 }"""
 
-MAJOR = {"51-4041": "51-0000", "51-4121": "51-0000", "51-2092": "51-0000",
-         "47-2111": "47-0000", "29-1141": "29-0000"}
+MAJOR = {
+    "51-4041": "51-0000",
+    "51-4121": "51-0000",
+    "51-2092": "51-0000",
+    "47-2111": "47-0000",
+    "29-1141": "29-0000",
+}
 HIDDEN = (None, None, True)
 
 
@@ -73,28 +78,26 @@ def _in_filter(signal: Posted, demand_filter: dict[str, Any] | None) -> bool:
     chosen = demand_filter or {}
     return (
         (not chosen.get("occupationCodes") or signal.occupation in chosen["occupationCodes"])
-        and (not chosen.get("majorGroupCodes")
-             or MAJOR[signal.occupation] in chosen["majorGroupCodes"])
+        and (
+            not chosen.get("majorGroupCodes")
+            or MAJOR[signal.occupation] in chosen["majorGroupCodes"]
+        )
         and (chosen.get("quarterFrom") is None or signal.quarter >= chosen["quarterFrom"])
         and (chosen.get("quarterTo") is None or signal.quarter <= chosen["quarterTo"])
-        and (chosen.get("isDegreeRequired") is None
-             or signal.degree is chosen["isDegreeRequired"])
+        and (chosen.get("isDegreeRequired") is None or signal.degree is chosen["isDegreeRequired"])
     )
 
 
 def _in_key(signal: Posted, key: dict[str, Any]) -> bool:
     return (
         (key.get("occupation") is None or key["occupation"]["code"] == signal.occupation)
-        and (key.get("majorGroup") is None
-             or key["majorGroup"]["code"] == MAJOR[signal.occupation])
+        and (key.get("majorGroup") is None or key["majorGroup"]["code"] == MAJOR[signal.occupation])
         and (key.get("quarter") is None or key["quarter"] == signal.quarter)
-        and (key.get("isDegreeRequired") is None
-             or key["isDegreeRequired"] is signal.degree)
+        and (key.get("isDegreeRequired") is None or key["isDegreeRequired"] is signal.degree)
     )
 
 
-def _in_cell(signal: Posted, *, demand_filter: dict[str, Any] | None,
-             key: dict[str, Any]) -> bool:
+def _in_cell(signal: Posted, *, demand_filter: dict[str, Any] | None, key: dict[str, Any]) -> bool:
     return _in_filter(signal, demand_filter) and _in_key(signal, key)
 
 
@@ -126,10 +129,10 @@ class Attacker:
 
     def learn_trend(self, result: dict[str, Any], occupation: str, quarters: list[str]) -> None:
         for point in result["points"]:
-            self.learn(partial(_in_quarter, occupation=occupation,
-                               quarter=point["key"]["quarter"]), point)
-        self.learn(lambda s: s.occupation == occupation and s.quarter in quarters,
-                   result["total"])
+            self.learn(
+                partial(_in_quarter, occupation=occupation, quarter=point["key"]["quarter"]), point
+            )
+        self.learn(lambda s: s.occupation == occupation and s.quarter in quarters, result["total"])
 
     def recovers(self, target: Callable[[Posted], bool]) -> bool:
         vector = [Fraction(int(target(signal))) for signal in self.signals]
@@ -137,17 +140,31 @@ class Attacker:
 
 
 QUARTERS = ["2027Q1", "2027Q2", "2027Q3", "2027Q4"]
-GROUPINGS = [["OCCUPATION"], ["MAJOR_GROUP"], ["QUARTER"], ["DEGREE_REQUIRED"],
-             ["OCCUPATION", "QUARTER"], ["MAJOR_GROUP", "QUARTER"],
-             ["OCCUPATION", "DEGREE_REQUIRED"], ["QUARTER", "DEGREE_REQUIRED"]]
+GROUPINGS = [
+    ["OCCUPATION"],
+    ["MAJOR_GROUP"],
+    ["QUARTER"],
+    ["DEGREE_REQUIRED"],
+    ["OCCUPATION", "QUARTER"],
+    ["MAJOR_GROUP", "QUARTER"],
+    ["OCCUPATION", "DEGREE_REQUIRED"],
+    ["QUARTER", "DEGREE_REQUIRED"],
+]
 
 
 async def post(owner_sessions: SessionFactory, world: World, market: list[Posted]) -> None:
     employers = await add_employers(owner_sessions, world, sorted({s.employer for s in market}))
-    await add_signals(owner_sessions, world, employers, [
-        Signal(s.employer, s.openings, occupation=s.occupation, quarter=s.quarter,
-               degree=s.degree) for s in market
-    ])
+    await add_signals(
+        owner_sessions,
+        world,
+        employers,
+        [
+            Signal(
+                s.employer, s.openings, occupation=s.occupation, quarter=s.quarter, degree=s.degree
+            )
+            for s in market
+        ],
+    )
 
 
 async def attack(gql: GraphQLClient, token: str, market: list[Posted]) -> Attacker:
@@ -163,14 +180,12 @@ async def attack(gql: GraphQLClient, token: str, market: list[Posted]) -> Attack
     filters += [{"isDegreeRequired": value} for value in (False, True)]
     for group_by in GROUPINGS:
         for demand_filter in filters:
-            body = await gql(SUMMARY, {"groupBy": group_by, "filter": demand_filter},
-                             token=token)
+            body = await gql(SUMMARY, {"groupBy": group_by, "filter": demand_filter}, token=token)
             attacker.learn_summary(body["data"]["demandSummary"], demand_filter)
     for code in occupations:
         for first, count in (("2027Q1", 4), ("2027Q1", 1), ("2027Q2", 1)):
-            body = await gql(TREND, {"code": code, "from": first, "quarters": count},
-                             token=token)
-            span = QUARTERS[QUARTERS.index(first):QUARTERS.index(first) + count]
+            body = await gql(TREND, {"code": code, "from": first, "quarters": count}, token=token)
+            span = QUARTERS[QUARTERS.index(first) : QUARTERS.index(first) + count]
             attacker.learn_trend(body["data"]["demandTrend"], code, span)
     return attacker
 
@@ -178,11 +193,15 @@ async def attack(gql: GraphQLClient, token: str, market: list[Posted]) -> Attack
 def market(*extra: Posted) -> list[Posted]:
     """Machinists (3 employers) and welders (4), in 2027Q1; electricians (3) in 2027Q2."""
     return [
-        Posted("a", 10, "51-4041", "2027Q1", False), Posted("b", 12, "51-4041", "2027Q1", False),
+        Posted("a", 10, "51-4041", "2027Q1", False),
+        Posted("b", 12, "51-4041", "2027Q1", False),
         Posted("c", 9, "51-4041", "2027Q1", False),
-        Posted("a", 5, "51-4121", "2027Q1", False), Posted("b", 6, "51-4121", "2027Q1", False),
-        Posted("c", 7, "51-4121", "2027Q1", False), Posted("d", 8, "51-4121", "2027Q1", False),
-        Posted("b", 4, "47-2111", "2027Q2", False), Posted("c", 5, "47-2111", "2027Q2", False),
+        Posted("a", 5, "51-4121", "2027Q1", False),
+        Posted("b", 6, "51-4121", "2027Q1", False),
+        Posted("c", 7, "51-4121", "2027Q1", False),
+        Posted("d", 8, "51-4121", "2027Q1", False),
+        Posted("b", 4, "47-2111", "2027Q2", False),
+        Posted("c", 5, "47-2111", "2027Q2", False),
         Posted("d", 6, "47-2111", "2027Q2", False),
         *extra,
     ]
@@ -205,8 +224,9 @@ async def test_one_employer_alone_in_an_occupation(
 async def test_two_employers_alone_in_an_occupation(
     gql: GraphQLClient, world: World, owner_sessions: SessionFactory
 ) -> None:
-    signals = market(Posted("y", 30, "29-1141", "2027Q1", False),
-                     Posted("z", 20, "29-1141", "2027Q1", False))
+    signals = market(
+        Posted("y", 30, "29-1141", "2027Q1", False), Posted("z", 20, "29-1141", "2027Q1", False)
+    )
     await post(owner_sessions, world, signals)
 
     first = await summary(gql, world.tokens["analyst"], ["OCCUPATION"])
@@ -222,8 +242,10 @@ async def test_one_employer_with_85_percent_of_a_cell(
     gql: GraphQLClient, world: World, owner_sessions: SessionFactory
 ) -> None:
     signals = [s for s in market() if s.occupation != "51-4041"] + [
-        Posted("a", 85, "51-4041", "2027Q1", False), Posted("b", 5, "51-4041", "2027Q1", False),
-        Posted("c", 5, "51-4041", "2027Q1", False), Posted("d", 5, "51-4041", "2027Q1", False),
+        Posted("a", 85, "51-4041", "2027Q1", False),
+        Posted("b", 5, "51-4041", "2027Q1", False),
+        Posted("c", 5, "51-4041", "2027Q1", False),
+        Posted("d", 5, "51-4041", "2027Q1", False),
     ]
     await post(owner_sessions, world, signals)
 
@@ -243,8 +265,9 @@ async def test_a_filter_that_drops_one_employer_does_not_isolate_it(
     await post(owner_sessions, world, signals)
 
     unfiltered = await summary(gql, world.tokens["analyst"], ["OCCUPATION"])
-    filtered = await summary(gql, world.tokens["analyst"], ["OCCUPATION"],
-                             {"isDegreeRequired": False})
+    filtered = await summary(
+        gql, world.tokens["analyst"], ["OCCUPATION"], {"isDegreeRequired": False}
+    )
     attacker = await attack(gql, world.tokens["analyst"], signals)
 
     assert by_occupation(unfiltered)["51-4041"] == (42, 4, False)
@@ -265,7 +288,9 @@ async def test_one_small_cell_and_a_shown_total_hide_a_second_cell(
     # Electricians (15, the smallest shown cell) are hidden with the lone employer, so the
     # total minus the shown cells is their sum, which passes the rule.
     assert by_occupation(result) == {
-        "47-2111": HIDDEN, "51-2092": HIDDEN, "51-4041": (31, 3, False),
+        "47-2111": HIDDEN,
+        "51-2092": HIDDEN,
+        "51-4041": (31, 3, False),
         "51-4121": (26, 4, False),
     }
     assert shown(result["total"]) == (97, 5, False)

@@ -38,20 +38,29 @@ async def test_one_point_per_quarter_in_order_empty_quarters_read_as_suppressed(
     gql: GraphQLClient, world: World, owner_sessions: SessionFactory
 ) -> None:
     employers = await add_employers(owner_sessions, world, ["a", "b", "c", "d"])
-    await add_signals(owner_sessions, world, employers, [
-        Signal("a", 4, quarter="2027Q2"), Signal("b", 5, quarter="2027Q2"),
-        Signal("c", 6, quarter="2027Q2"),
-        Signal("a", 7, quarter="2027Q4"), Signal("b", 8, quarter="2027Q4"),
-        Signal("d", 9, quarter="2027Q4"),
-        *(Signal(name, 50, quarter="2028Q2") for name in ("a", "b", "c")),  # out of range
-        Signal("d", 70, quarter="2027Q3", sharing=SharingLevel.PRIVATE),
-    ])
+    await add_signals(
+        owner_sessions,
+        world,
+        employers,
+        [
+            Signal("a", 4, quarter="2027Q2"),
+            Signal("b", 5, quarter="2027Q2"),
+            Signal("c", 6, quarter="2027Q2"),
+            Signal("a", 7, quarter="2027Q4"),
+            Signal("b", 8, quarter="2027Q4"),
+            Signal("d", 9, quarter="2027Q4"),
+            *(Signal(name, 50, quarter="2028Q2") for name in ("a", "b", "c")),  # out of range
+            Signal("d", 70, quarter="2027Q3", sharing=SharingLevel.PRIVATE),
+        ],
+    )
 
     result = await trend(gql, world.tokens["analyst"], quarters=4, **{"from": "2027Q1"})
 
     assert result["occupation"] == {"code": "51-4041", "title": "Machinists"}
     assert points(result) == [
-        ("2027Q1", HIDDEN), ("2027Q2", (15, 3, False)), ("2027Q3", HIDDEN),
+        ("2027Q1", HIDDEN),
+        ("2027Q2", (15, 3, False)),
+        ("2027Q3", HIDDEN),
         ("2027Q4", (24, 3, False)),
     ]
     assert [point["key"]["occupation"] for point in result["points"]] == [None] * 4
@@ -63,19 +72,26 @@ async def test_a_lone_employer_quarter_hides_a_second_one(
     gql: GraphQLClient, world: World, owner_sessions: SessionFactory
 ) -> None:
     employers = await add_employers(owner_sessions, world, ["a", "b", "c", "d", "x"])
-    await add_signals(owner_sessions, world, employers, [
-        *(Signal(name, 10, quarter="2027Q1") for name in ("a", "b", "c")),
-        *(Signal(name, 6, quarter="2027Q2") for name in ("b", "c", "d")),
-        *(Signal(name, 20, quarter="2027Q3") for name in ("a", "c", "d")),
-        Signal("x", 40, quarter="2027Q4"),
-    ])
+    await add_signals(
+        owner_sessions,
+        world,
+        employers,
+        [
+            *(Signal(name, 10, quarter="2027Q1") for name in ("a", "b", "c")),
+            *(Signal(name, 6, quarter="2027Q2") for name in ("b", "c", "d")),
+            *(Signal(name, 20, quarter="2027Q3") for name in ("a", "c", "d")),
+            Signal("x", 40, quarter="2027Q4"),
+        ],
+    )
 
     result = await trend(gql, world.tokens["member"], quarters=4, **{"from": "2027Q1"})
 
     # 2027Q4 (one employer) is hidden; so is the smallest shown quarter, 2027Q2 (18): the
     # two together (58, x holding 69%) pass the rule.
     assert points(result) == [
-        ("2027Q1", (30, 3, False)), ("2027Q2", HIDDEN), ("2027Q3", (60, 3, False)),
+        ("2027Q1", (30, 3, False)),
+        ("2027Q2", HIDDEN),
+        ("2027Q3", (60, 3, False)),
         ("2027Q4", HIDDEN),
     ]
     assert shown(result["total"]) == (148, 5, False)
@@ -95,11 +111,17 @@ async def test_it_starts_at_the_current_quarter_by_default(
 
 
 async def test_bad_arguments_are_refused(gql: GraphQLClient, world: World) -> None:
-    cases: list[dict[str, Any]] = [{"quarters": 0}, {"quarters": 21}, {"code": "99-9999"},
-                                   {"from": "2027Q5"}, {"code": "not a code"}]
+    cases: list[dict[str, Any]] = [
+        {"quarters": 0},
+        {"quarters": 21},
+        {"code": "99-9999"},
+        {"from": "2027Q5"},
+        {"code": "not a code"},
+    ]
 
-    bodies = [await gql(TREND, {"code": "51-4041"} | case, token=world.tokens["admin"])
-              for case in cases]
+    bodies = [
+        await gql(TREND, {"code": "51-4041"} | case, token=world.tokens["admin"]) for case in cases
+    ]
 
     assert [body["data"] for body in bodies] == [None] * len(cases)
     assert [error_codes(body) for body in bodies] == [["BAD_USER_INPUT"]] * len(cases)
@@ -109,9 +131,9 @@ async def test_who_may_read_the_trend(
     gql: GraphQLClient, world: World, owner_sessions: SessionFactory, demand_reader: str
 ) -> None:
     employers = await add_employers(owner_sessions, world, ["a", "b", "c"])
-    await add_signals(owner_sessions, world, employers, [
-        Signal(name, 5, quarter="2027Q1") for name in employers
-    ])
+    await add_signals(
+        owner_sessions, world, employers, [Signal(name, 5, quarter="2027Q1") for name in employers]
+    )
 
     by_client = await trend(gql, demand_reader, quarters=1, **{"from": "2027Q1"})
     refused = await gql(TREND, {"code": "51-4041"}, token=world.tokens["reader"])

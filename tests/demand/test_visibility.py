@@ -21,13 +21,18 @@ LIST = "{ demandSignals(first: 50) { totalCount edges { node { id organization {
 BY_ID = "query($id: ID!) { demandSignal(id: $id) { id organization { name } } }"
 NODE = "query($id: ID!) { node(id: $id) { id ... on DemandSignal { openings } } }"
 
-VIEWERS = ["member", "org_admin", "other_org_admin", "admin", "analyst", "reader",
-           "demand_reader"]
+VIEWERS = ["member", "org_admin", "other_org_admin", "admin", "analyst", "reader", "demand_reader"]
 SEEN_BY: dict[tuple[str, str], set[str]] = {
     ("PRIVATE", "ACTIVE"): {"member", "org_admin"},
     ("POOLED", "ACTIVE"): {"member", "org_admin", "admin"},
-    ("NAMED", "ACTIVE"): {"member", "org_admin", "other_org_admin", "admin", "analyst",
-                          "demand_reader"},
+    ("NAMED", "ACTIVE"): {
+        "member",
+        "org_admin",
+        "other_org_admin",
+        "admin",
+        "analyst",
+        "demand_reader",
+    },
     ("PRIVATE", "DRAFT"): {"member", "org_admin"},
     ("POOLED", "DRAFT"): {"member", "org_admin"},
     ("NAMED", "DRAFT"): {"member", "org_admin"},
@@ -41,8 +46,13 @@ def _token(world: World, demand_reader: str, viewer: str) -> str:
 @pytest.mark.parametrize("viewer", VIEWERS)
 @pytest.mark.parametrize(("sharing", "status"), list(SEEN_BY))
 async def test_each_viewer_sees_exactly_what_the_rule_allows(
-    gql: GraphQLClient, world: World, post_signal: PostSignal, demand_reader: str,
-    sharing: str, status: str, viewer: str,
+    gql: GraphQLClient,
+    world: World,
+    post_signal: PostSignal,
+    demand_reader: str,
+    sharing: str,
+    status: str,
+    viewer: str,
 ) -> None:
     gid = global_id("DemandSignal", await post_signal(world, sharing_level=sharing, status=status))
     token = _token(world, demand_reader, viewer)
@@ -58,10 +68,16 @@ async def test_each_viewer_sees_exactly_what_the_rule_allows(
     else:
         expected = [{"node": {"id": gid, "organization": {"name": "alpha employer"}}}]
         assert listed["data"]["demandSignals"] == {
-            "totalCount": 1 if seen else 0, "edges": expected if seen else [],
+            "totalCount": 1 if seen else 0,
+            "edges": expected if seen else [],
         }
-    assert by_id == {"data": {"demandSignal": {"id": gid, "organization": {
-        "name": "alpha employer"}} if seen else None}}
+    assert by_id == {
+        "data": {
+            "demandSignal": {"id": gid, "organization": {"name": "alpha employer"}}
+            if seen
+            else None
+        }
+    }
     assert node == {"data": {"node": {"id": gid, "openings": 4} if seen else None}}
 
 
@@ -84,8 +100,9 @@ async def test_another_tenants_signal_is_exactly_like_a_missing_one(
     assert results["missing"][0] == {"data": {"demandSignal": None}}
     assert results["missing"][2]["data"]["updateDemandSignal"] == {
         "demandSignal": None,
-        "userErrors": [{"field": ["id"], "message": "No demand signal with this ID.",
-                        "code": "NOT_FOUND"}],
+        "userErrors": [
+            {"field": ["id"], "message": "No demand signal with this ID.", "code": "NOT_FOUND"}
+        ],
     }
 
 
@@ -99,8 +116,11 @@ async def test_another_tenants_employer_is_exactly_like_a_missing_one(
 
     assert bodies[0] == bodies[1]
     assert bodies[0]["data"]["createDemandSignal"]["userErrors"] == [
-        {"field": ["organizationId"], "message": "No organization with this ID.",
-         "code": "NOT_FOUND"}
+        {
+            "field": ["organizationId"],
+            "message": "No organization with this ID.",
+            "code": "NOT_FOUND",
+        }
     ]
     assert (await demand_rows(other_world.id))["demand_signals"] == []
 
@@ -110,18 +130,28 @@ async def test_the_filter_narrows_what_the_caller_sees(
 ) -> None:
     welders = await post_signal(world, occupation_code="51-4121", sharing_level="NAMED")
     await post_signal(world, sharing_level="NAMED")
-    await post_signal(world, person="other_org_admin", organization="other_employer",
-                      occupation_code="51-4121", sharing_level="NAMED")
+    await post_signal(
+        world,
+        person="other_org_admin",
+        organization="other_employer",
+        occupation_code="51-4121",
+        sharing_level="NAMED",
+    )
     await post_signal(world, occupation_code="51-4121", sharing_level="POOLED")
     query = """query($filter: DemandSignalFilter) {
       demandSignals(filter: $filter) { totalCount edges { node { id } } } }"""
-    given = {"organizationId": global_id("Organization", world.organizations["employer"]),
-             "occupationCodes": ["51-4121"], "statuses": ["ACTIVE"], "sharingLevels": ["NAMED"]}
+    given = {
+        "organizationId": global_id("Organization", world.organizations["employer"]),
+        "occupationCodes": ["51-4121"],
+        "statuses": ["ACTIVE"],
+        "sharingLevels": ["NAMED"],
+    }
 
     body = await gql(query, {"filter": given}, token=world.tokens["analyst"])
 
     assert body["data"]["demandSignals"] == {
-        "totalCount": 1, "edges": [{"node": {"id": global_id("DemandSignal", welders)}}],
+        "totalCount": 1,
+        "edges": [{"node": {"id": global_id("DemandSignal", welders)}}],
     }
 
 
@@ -161,8 +191,12 @@ REFUSALS = [
 
 @pytest.mark.parametrize(("mutation", "actor"), [(m, a) for m, a, _ in REFUSALS])
 async def test_a_refused_role_changes_nothing(
-    gql: GraphQLClient, world: World, post_signal: PostSignal, demand_rows: DemandRows,
-    mutation: str, actor: str,
+    gql: GraphQLClient,
+    world: World,
+    post_signal: PostSignal,
+    demand_rows: DemandRows,
+    mutation: str,
+    actor: str,
 ) -> None:
     gid = global_id("DemandSignal", await post_signal(world, sharing_level="NAMED"))
     before = await demand_rows(world.id)
@@ -194,15 +228,15 @@ async def test_a_partnership_admin_edits_pooled_demand_but_cannot_find_private_d
     pooled = global_id("DemandSignal", await post_signal(world, sharing_level="POOLED"))
     private = global_id("DemandSignal", await post_signal(world, sharing_level="PRIVATE"))
 
-    edited = await gql(UPDATE, {"input": {"id": pooled, "openings": 6}},
-                       token=world.tokens["admin"])
-    hidden = await gql(UPDATE, {"input": {"id": private, "openings": 6}},
-                       token=world.tokens["admin"])
+    edited = await gql(
+        UPDATE, {"input": {"id": pooled, "openings": 6}}, token=world.tokens["admin"]
+    )
+    hidden = await gql(
+        UPDATE, {"input": {"id": private, "openings": 6}}, token=world.tokens["admin"]
+    )
 
     assert edited["data"]["updateDemandSignal"]["demandSignal"]["openings"] == 6
-    assert [e["code"] for e in hidden["data"]["updateDemandSignal"]["userErrors"]] == [
-        "NOT_FOUND"
-    ]
+    assert [e["code"] for e in hidden["data"]["updateDemandSignal"]["userErrors"]] == ["NOT_FOUND"]
 
 
 async def test_a_demand_read_client_reads_a_named_signal_with_its_vocabulary(
@@ -214,9 +248,15 @@ async def test_a_demand_read_client_reads_a_named_signal_with_its_vocabulary(
 
     body = await gql(query, {"id": gid}, token=demand_reader)
 
-    assert body == {"data": {"demandSignal": {
-        "occupation": {"code": "51-4041", "title": "Machinists"},
-        "skills": [{"skill": {"id": "2.B.3.h"}, "level": 3},
-                   {"skill": {"id": "ES.teamwork"}, "level": 2}],
-        "organization": {"name": "alpha employer"},
-    }}}
+    assert body == {
+        "data": {
+            "demandSignal": {
+                "occupation": {"code": "51-4041", "title": "Machinists"},
+                "skills": [
+                    {"skill": {"id": "2.B.3.h"}, "level": 3},
+                    {"skill": {"id": "ES.teamwork"}, "level": 2},
+                ],
+                "organization": {"name": "alpha employer"},
+            }
+        }
+    }

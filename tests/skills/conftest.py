@@ -54,6 +54,9 @@ def person(world: World, name: str, role: Role, organization: str = "convener") 
         tenant_id=world.id,
         label=f"{name}@{world.slug}.example",
         scopes=frozenset({"read", "write"}),
-        grants=(Grant(world.memberships.get(name, uuid.uuid4()),
-                      world.organizations[organization], role),),
+        grants=(
+            Grant(
+                world.memberships.get(name, uuid.uuid4()), world.organizations[organization], role
+            ),
+        ),
     )

@@ -38,8 +38,7 @@ def _loaded(reference_data: dict[str, int]) -> None:
 
 
 async def test_search_machin_finds_machinists(gql: GraphQLClient, world: World) -> None:
-    body = await gql(OCCUPATIONS, {"search": "machin", "first": 100},
-                     token=world.tokens["member"])
+    body = await gql(OCCUPATIONS, {"search": "machin", "first": 100}, token=world.tokens["member"])
 
     connection = body["data"]["occupations"]
     found = {edge["node"]["code"]: edge["node"]["title"] for edge in connection["edges"]}
@@ -53,15 +52,26 @@ async def test_a_code_prefix_lists_its_codes_in_order(gql: GraphQLClient, world:
 
     connection = body["data"]["occupations"]
     assert [edge["node"]["code"] for edge in connection["edges"]] == [
-        "29-1122", "29-1123", "29-1124", "29-1125", "29-1126"]
+        "29-1122",
+        "29-1123",
+        "29-1124",
+        "29-1125",
+        "29-1126",
+    ]
     assert connection["totalCount"] == 14
     assert connection["pageInfo"]["hasNextPage"] is True
 
     after = connection["pageInfo"]["endCursor"]
-    body = await gql(OCCUPATIONS, {"search": "29-11", "first": 5, "after": after},
-                     token=world.tokens["reader"])
+    body = await gql(
+        OCCUPATIONS, {"search": "29-11", "first": 5, "after": after}, token=world.tokens["reader"]
+    )
     assert [edge["node"]["code"] for edge in body["data"]["occupations"]["edges"]] == [
-        "29-1127", "29-1128", "29-1129", "29-1131", "29-1141"]
+        "29-1127",
+        "29-1128",
+        "29-1129",
+        "29-1131",
+        "29-1141",
+    ]
 
 
 async def test_an_occupation_with_its_groups_titles_and_skill_profile(
@@ -73,35 +83,59 @@ async def test_an_occupation_with_its_groups_titles_and_skill_profile(
     assert (occupation["code"], occupation["title"]) == ("51-4041", "Machinists")
     assert occupation["definition"].startswith("Set up and operate a variety of machine tools")
     assert occupation["majorGroup"] == {"code": "51-0000", "title": "Production Occupations"}
-    assert occupation["minorGroup"] == {"code": "51-4000",
-                                        "title": "Metal Workers and Plastic Workers"}
+    assert occupation["minorGroup"] == {
+        "code": "51-4000",
+        "title": "Metal Workers and Plastic Workers",
+    }
     assert occupation["broadGroup"] == {"code": "51-4040", "title": "Machinists"}
     assert occupation["onetOccupations"] == [{"code": "51-4041.00", "title": "Machinists"}]
     # BLS's illustrative examples first, then the other direct-match titles.
     assert occupation["aliases"] == [
-        "Automotive Machinist", "Gear Machinist", "Production Machinist", "CNC Machinist",
-        "Manual Lathe Machinist", "Precision Machinist", "Tool Room Machinist"]
+        "Automotive Machinist",
+        "Gear Machinist",
+        "Production Machinist",
+        "CNC Machinist",
+        "Manual Lathe Machinist",
+        "Precision Machinist",
+        "Tool Room Machinist",
+    ]
     profile = occupation["skillProfile"]
     assert (profile["hasRatings"], profile["source"], profile["onetCode"]) == (
-        True, "O*NET 29.3", "51-4041.00")
+        True,
+        "O*NET 29.3",
+        "51-4041.00",
+    )
     assert len(profile["skills"]) == 68
-    assert profile["technical"][0] == {"skill": {"name": "Operation and Control"},
-                                       "importance": 3.25}
+    assert profile["technical"][0] == {
+        "skill": {"name": "Operation and Control"},
+        "importance": 3.25,
+    }
     operation = next(s for s in profile["skills"] if s["skill"]["id"] == "2.B.3.h")
-    assert operation == {"skill": {"id": "2.B.3.h", "name": "Operation and Control",
-                                   "kind": "TECHNICAL"}, "importance": 3.25, "level": 3.38}
+    assert operation == {
+        "skill": {"id": "2.B.3.h", "name": "Operation and Control", "kind": "TECHNICAL"},
+        "importance": 3.25,
+        "level": 3.38,
+    }
     importances = [s["importance"] for s in profile["skills"]]
     assert importances == sorted(importances, reverse=True)
 
 
 async def test_an_onet_code_finds_the_soc_occupation(gql: GraphQLClient, world: World) -> None:
-    body = await gql("""query { occupation(code: "29-1141.01") { code title
-        onetOccupations { code } } }""", token=world.tokens["member"])
+    body = await gql(
+        """query { occupation(code: "29-1141.01") { code title
+        onetOccupations { code } } }""",
+        token=world.tokens["member"],
+    )
 
     occupation = body["data"]["occupation"]
     assert (occupation["code"], occupation["title"]) == ("29-1141", "Registered Nurses")
     assert [o["code"] for o in occupation["onetOccupations"]] == [
-        "29-1141.00", "29-1141.01", "29-1141.02", "29-1141.03", "29-1141.04"]
+        "29-1141.00",
+        "29-1141.01",
+        "29-1141.02",
+        "29-1141.03",
+        "29-1141.04",
+    ]
 
 
 async def test_a_code_without_ratings_says_so(gql: GraphQLClient, world: World) -> None:
@@ -109,8 +143,13 @@ async def test_a_code_without_ratings_says_so(gql: GraphQLClient, world: World) 
 
     occupation = body["data"]["occupation"]
     assert occupation["title"] == "Software Developers"
-    assert occupation["skillProfile"] == {"hasRatings": False, "source": None,
-                                          "onetCode": None, "skills": [], "technical": []}
+    assert occupation["skillProfile"] == {
+        "hasRatings": False,
+        "source": None,
+        "onetCode": None,
+        "skills": [],
+        "technical": [],
+    }
 
 
 async def test_an_unknown_code_is_null(gql: GraphQLClient, world: World) -> None:
@@ -144,10 +183,19 @@ async def test_skills_by_kind_and_search(gql: GraphQLClient, world: World) -> No
     mechanical = await gql(query, {"search": "mechan"}, token=world.tokens["reader"])
 
     assert knowledge["data"]["skills"]["totalCount"] == 33
-    assert mechanical["data"]["skills"]["edges"] == [{"node": {
-        "id": "2.C.3.e", "name": "Mechanical", "kind": "KNOWLEDGE",
-        "category": "Engineering and Technology", "onetElementId": "2.C.3.e",
-        "osnRsdUri": None, "lightcastId": None}}]
+    assert mechanical["data"]["skills"]["edges"] == [
+        {
+            "node": {
+                "id": "2.C.3.e",
+                "name": "Mechanical",
+                "kind": "KNOWLEDGE",
+                "category": "Engineering and Technology",
+                "onetElementId": "2.C.3.e",
+                "osnRsdUri": None,
+                "lightcastId": None,
+            }
+        }
+    ]
 
 
 async def test_industry_by_code(gql: GraphQLClient, world: World) -> None:
@@ -157,10 +205,16 @@ async def test_industry_by_code(gql: GraphQLClient, world: World) -> None:
     sector = await gql(query, {"code": "33"}, token=world.tokens["member"])
     missing = await gql(query, {"code": "339998"}, token=world.tokens["member"])
 
-    assert shop["data"]["industry"] == {"code": "332710", "title": "Machine Shops",
-                                        "level": "National Industry"}
-    assert sector["data"]["industry"] == {"code": "31-33", "title": "Manufacturing",
-                                          "level": "Sector"}
+    assert shop["data"]["industry"] == {
+        "code": "332710",
+        "title": "Machine Shops",
+        "level": "National Industry",
+    }
+    assert sector["data"]["industry"] == {
+        "code": "31-33",
+        "title": "Manufacturing",
+        "level": "Sector",
+    }
     assert missing["data"]["industry"] is None
 
 

@@ -31,9 +31,7 @@ def test_help_names_every_command() -> None:
     assert {"load", "download", "starter"} <= set(result.output.split())
 
 
-def test_load_prints_rows_per_table(
-    cli_env: Settings, data_files: Path, tmp_path: Path
-) -> None:
+def test_load_prints_rows_per_table(cli_env: Settings, data_files: Path, tmp_path: Path) -> None:
     shutil.copy(data_files / "naics" / "naics_2022_codes.csv", tmp_path)
 
     result = CliRunner().invoke(reference_app, ["load", str(tmp_path)])
@@ -44,13 +42,16 @@ def test_load_prints_rows_per_table(
 
 def test_a_bad_file_fails_with_its_line(cli_env: Settings, tmp_path: Path) -> None:
     (tmp_path / "naics_2022_codes.csv").write_text(
-        "naics_code,naics_title,digits,level\n11,Agriculture,2,Sector\n1x,Bad,2,Sector\n")
+        "naics_code,naics_title,digits,level\n11,Agriculture,2,Sector\n1x,Bad,2,Sector\n"
+    )
 
     result = CliRunner().invoke(reference_app, ["load", str(tmp_path)])
 
     assert result.exit_code == 1
-    assert result.stderr == (f"error: {tmp_path / 'naics_2022_codes.csv'}, line 3, column "
-                             "'naics_code': '1x' is not a valid code\n")
+    assert result.stderr == (
+        f"error: {tmp_path / 'naics_2022_codes.csv'}, line 3, column "
+        "'naics_code': '1x' is not a valid code\n"
+    )
 
 
 def test_download_explains_itself() -> None:

@@ -43,73 +43,99 @@ def workbook(rows: list[list[str]], sheet: str = "Sheet1") -> bytes:
         cells.append(f'<row r="{row_number}">{"".join(row_cells)}</row>')
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as book:
-        book.writestr("xl/workbook.xml", f'<workbook xmlns="{MAIN}" xmlns:r="{RELATIONS}">'
-                      f'<sheets><sheet name="{sheet}" sheetId="1" r:id="rId1"/></sheets>'
-                      "</workbook>")
-        book.writestr("xl/_rels/workbook.xml.rels",
-                      '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-                      'relationships"><Relationship Id="rId1" Target="worksheets/sheet1.xml"/>'
-                      "</Relationships>")
-        book.writestr("xl/sharedStrings.xml", f'<sst xmlns="{MAIN}">' + "".join(
-            f"<si><t>{escape(value)}</t></si>" for value in strings) + "</sst>")
-        book.writestr("xl/worksheets/sheet1.xml",
-                      f'<worksheet xmlns="{MAIN}"><sheetData>{"".join(cells)}</sheetData>'
-                      "</worksheet>")
+        book.writestr(
+            "xl/workbook.xml",
+            f'<workbook xmlns="{MAIN}" xmlns:r="{RELATIONS}">'
+            f'<sheets><sheet name="{sheet}" sheetId="1" r:id="rId1"/></sheets>'
+            "</workbook>",
+        )
+        book.writestr(
+            "xl/_rels/workbook.xml.rels",
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'relationships"><Relationship Id="rId1" Target="worksheets/sheet1.xml"/>'
+            "</Relationships>",
+        )
+        book.writestr(
+            "xl/sharedStrings.xml",
+            f'<sst xmlns="{MAIN}">'
+            + "".join(f"<si><t>{escape(value)}</t></si>" for value in strings)
+            + "</sst>",
+        )
+        book.writestr(
+            "xl/worksheets/sheet1.xml",
+            f'<worksheet xmlns="{MAIN}"><sheetData>{"".join(cells)}</sheetData></worksheet>',
+        )
     return buffer.getvalue()
 
 
 def test_the_bls_definitions_workbook_becomes_the_parsed_layout(tmp_path: Path) -> None:
-    data = workbook([
-        ["U.S. Bureau of Labor Statistics"],
-        ["November 2017"],
-        [],
-        ["SOC Group", "SOC Code", "SOC Title", "SOC Definition"],
-        ["Major", "51-0000", "Production Occupations"],
-        ["Minor", "51-4000", "Metal Workers and Plastic Workers"],
-        ["Broad", "51-4040", "Machinists"],
-        ["Detailed", "51-4041", "Machinists", "Set up and operate machine tools & “gauges”."],
-    ], sheet="2018 SOC")
+    data = workbook(
+        [
+            ["U.S. Bureau of Labor Statistics"],
+            ["November 2017"],
+            [],
+            ["SOC Group", "SOC Code", "SOC Title", "SOC Definition"],
+            ["Major", "51-0000", "Production Occupations"],
+            ["Minor", "51-4000", "Metal Workers and Plastic Workers"],
+            ["Broad", "51-4040", "Machinists"],
+            ["Detailed", "51-4041", "Machinists", "Set up and operate machine tools & “gauges”."],
+        ],
+        sheet="2018 SOC",
+    )
 
     download.convert_soc_definitions(data, tmp_path)
     groups, occupations = parsers.parse_soc_definitions(
-        tmp_path / "soc" / "soc_2018_definitions.csv")
+        tmp_path / "soc" / "soc_2018_definitions.csv"
+    )
 
     assert [group.code for group in groups] == ["51-0000", "51-4000", "51-4040"]
-    assert occupations == [parsers.SocOccupation(
-        "51-4041", "Machinists", "Set up and operate machine tools & “gauges”.",
-        "51-0000", "51-4000", "51-4040")]
+    assert occupations == [
+        parsers.SocOccupation(
+            "51-4041",
+            "Machinists",
+            "Set up and operate machine tools & “gauges”.",
+            "51-0000",
+            "51-4000",
+            "51-4040",
+        )
+    ]
 
 
 def test_census_codes_get_their_levels_and_spaced_headers_are_read(tmp_path: Path) -> None:
-    data = workbook([
-        ["Seq. No.", "2022 NAICS US   Code", "2022 NAICS US Title"],
-        ["1", "31-33", "Manufacturing"],
-        ["2", "332", "Fabricated Metal Product Manufacturing"],
-        ["3", "332710", "Machine Shops"],
-    ])
+    data = workbook(
+        [
+            ["Seq. No.", "2022 NAICS US   Code", "2022 NAICS US Title"],
+            ["1", "31-33", "Manufacturing"],
+            ["2", "332", "Fabricated Metal Product Manufacturing"],
+            ["3", "332710", "Machine Shops"],
+        ]
+    )
 
     download.convert_naics(data, tmp_path)
     codes = parsers.parse_naics_codes(tmp_path / "naics" / "naics_2022_codes.csv")
 
-    assert codes == [parsers.NaicsCode("31-33", "Manufacturing", "Sector"),
-                     parsers.NaicsCode("332", "Fabricated Metal Product Manufacturing",
-                                       "Subsector"),
-                     parsers.NaicsCode("332710", "Machine Shops", "National Industry")]
+    assert codes == [
+        parsers.NaicsCode("31-33", "Manufacturing", "Sector"),
+        parsers.NaicsCode("332", "Fabricated Metal Product Manufacturing", "Subsector"),
+        parsers.NaicsCode("332710", "Machine Shops", "National Industry"),
+    ]
 
 
 def test_the_onet_archive_keeps_its_layout_and_yields_the_elements(tmp_path: Path) -> None:
-    ratings_header = ("O*NET-SOC Code\tElement ID\tElement Name\tScale ID\tData Value\tN\t"
-                      "Standard Error\tLower CI Bound\tUpper CI Bound\tRecommend Suppress\t"
-                      "Not Relevant\tDate\tDomain Source\r\n")
+    ratings_header = (
+        "O*NET-SOC Code\tElement ID\tElement Name\tScale ID\tData Value\tN\t"
+        "Standard Error\tLower CI Bound\tUpper CI Bound\tRecommend Suppress\t"
+        "Not Relevant\tDate\tDomain Source\r\n"
+    )
     files = {
         "Occupation Data.txt": "O*NET-SOC Code\tTitle\tDescription\r\n"
-                               "51-4041.00\tMachinists\tSet up machines.\r\n",
+        "51-4041.00\tMachinists\tSet up machines.\r\n",
         "Skills.txt": ratings_header
         + "51-4041.00\t2.B.3.h\tOperation and Control\tIM\t3.25\t8\t0.1\t3\t3.5\tN\tn/a\t"
-          "08/2020\tAnalyst\r\n",
+        "08/2020\tAnalyst\r\n",
         "Knowledge.txt": ratings_header
         + "51-4041.00\t2.C.10\tTransportation\tIM\t1.50\t8\t0.1\t1\t2\tN\tn/a\t08/2020\t"
-          "Analyst\r\n",
+        "Analyst\r\n",
         "Content Model Reference.txt": "Element ID\tElement Name\tDescription\r\n"
         "2\tWorker Requirements\tWR\r\n2.B\tCross-Functional Skills\tCF\r\n"
         "2.B.3\tTechnical Skills\tTS\r\n2.B.3.h\tOperation and Control\tControlling.\r\n"
@@ -122,16 +148,27 @@ def test_the_onet_archive_keeps_its_layout_and_yields_the_elements(tmp_path: Pat
 
     download.convert_onet(buffer.getvalue(), tmp_path)
     elements = parsers.parse_onet_elements(
-        tmp_path / "onet" / "onet_29_3_skills_knowledge_elements.txt")
+        tmp_path / "onet" / "onet_29_3_skills_knowledge_elements.txt"
+    )
 
     assert elements == [
-        parsers.OnetElement("2.B.3.h", SkillKind.TECHNICAL, "Operation and Control",
-                            "Controlling.", "Technical Skills"),
-        parsers.OnetElement("2.C.10", SkillKind.KNOWLEDGE, "Transportation", "Moving people.",
-                            "Knowledge"),
+        parsers.OnetElement(
+            "2.B.3.h",
+            SkillKind.TECHNICAL,
+            "Operation and Control",
+            "Controlling.",
+            "Technical Skills",
+        ),
+        parsers.OnetElement(
+            "2.C.10", SkillKind.KNOWLEDGE, "Transportation", "Moving people.", "Knowledge"
+        ),
     ]
     assert download.check_files(tmp_path) == {
-        "onet_occupations": 1, "onet_elements": 2, "onet_skills": 1, "onet_knowledge": 1}
+        "onet_occupations": 1,
+        "onet_elements": 2,
+        "onet_skills": 1,
+        "onet_knowledge": 1,
+    }
 
 
 def test_an_unreachable_publisher_gives_a_clear_error(tmp_path: Path) -> None:
@@ -142,7 +179,8 @@ def test_an_unreachable_publisher_gives_a_clear_error(tmp_path: Path) -> None:
 
     with pytest.raises(download.DownloadError) as error:
         download.download_reference(
-            tmp_path, sources=download.Sources(soc_definitions=url), timeout=1.0)
+            tmp_path, sources=download.Sources(soc_definitions=url), timeout=1.0
+        )
 
     assert str(error.value).startswith(f"could not download {url}: ")
     assert list(tmp_path.iterdir()) == []

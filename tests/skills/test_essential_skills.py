@@ -15,8 +15,10 @@ from coalition.tenancy.models import Role
 from tests.skills.conftest import person
 from tests.support import World
 
-OWN = ["You explain a patient's care plan to the next nurse at shift change.",
-       "You call the family when a resident's needs change."]
+OWN = [
+    "You explain a patient's care plan to the next nurse at shift change.",
+    "You call the family when a resident's needs change.",
+]
 
 
 @pytest.fixture
@@ -29,7 +31,8 @@ async def _essentials(
 ) -> dict[str, service.EssentialSkillView]:
     async with tenant_transaction(sessions, world.id) as session:
         views = await service.essential_skills(
-            session, person(world, "member", Role.MEMBER, "employer"))
+            session, person(world, "member", Role.MEMBER, "employer")
+        )
     return {view.id: view for view in views}
 
 
@@ -42,8 +45,13 @@ async def test_every_partnership_starts_with_the_base_framework(
     assert len(views) == 12
     assert base is not None
     assert views["ES.communication"] == service.EssentialSkillView(
-        id="ES.communication", name="Communication", definition=base.definition,
-        examples=list(base.examples), is_customized=False, customized_at=None)
+        id="ES.communication",
+        name="Communication",
+        definition=base.definition,
+        examples=list(base.examples),
+        is_customized=False,
+        customized_at=None,
+    )
 
 
 async def test_an_admin_sets_examples_only_for_their_partnership(
@@ -52,9 +60,14 @@ async def test_an_admin_sets_examples_only_for_their_partnership(
     admin = person(world, "admin", Role.PARTNERSHIP_ADMIN)
     async with tenant_transaction(sessions, world.id) as session:
         changed = await service.set_essential_skill_examples(
-            session, admin, skill_id="ES.communication",
-            examples=["  You explain a patient's care plan to the next nurse at shift change. ",
-                      "You call the family when a resident's   needs change."])
+            session,
+            admin,
+            skill_id="ES.communication",
+            examples=[
+                "  You explain a patient's care plan to the next nurse at shift change. ",
+                "You call the family when a resident's   needs change.",
+            ],
+        )
 
     mine = await _essentials(sessions, world)
     theirs = await _essentials(sessions, other_world)
@@ -62,9 +75,13 @@ async def test_an_admin_sets_examples_only_for_their_partnership(
     assert base is not None
     assert (changed.examples, changed.is_customized) == (OWN, True)
     assert (mine["ES.communication"].examples, mine["ES.communication"].is_customized) == (
-        OWN, True)
-    assert (theirs["ES.communication"].examples,
-            theirs["ES.communication"].is_customized) == (list(base.examples), False)
+        OWN,
+        True,
+    )
+    assert (theirs["ES.communication"].examples, theirs["ES.communication"].is_customized) == (
+        list(base.examples),
+        False,
+    )
     assert mine["ES.teamwork"].is_customized is False
 
 
@@ -72,35 +89,52 @@ async def test_setting_and_resetting_are_audited(sessions: SessionFactory, world
     admin = person(world, "admin", Role.PARTNERSHIP_ADMIN)
     async with tenant_transaction(sessions, world.id) as session:
         await service.set_essential_skill_examples(
-            session, admin, skill_id="ES.teamwork", examples=OWN)
-        reset = await service.reset_essential_skill_examples(
-            session, admin, skill_id="ES.teamwork")
-        again = await service.reset_essential_skill_examples(
-            session, admin, skill_id="ES.teamwork")
+            session, admin, skill_id="ES.teamwork", examples=OWN
+        )
+        reset = await service.reset_essential_skill_examples(session, admin, skill_id="ES.teamwork")
+        again = await service.reset_essential_skill_examples(session, admin, skill_id="ES.teamwork")
     async with tenant_transaction(sessions, world.id) as session:
-        events = list(await session.scalars(
-            select(AuditEvent).where(AuditEvent.tenant_id == world.id,
-                                     AuditEvent.action.like("essential_skill.%"))
-            .order_by(AuditEvent.occurred_at)))
+        events = list(
+            await session.scalars(
+                select(AuditEvent)
+                .where(
+                    AuditEvent.tenant_id == world.id, AuditEvent.action.like("essential_skill.%")
+                )
+                .order_by(AuditEvent.occurred_at)
+            )
+        )
 
     base = framework_skill("ES.teamwork")
     assert base is not None
     assert (reset.examples, reset.is_customized) == (list(base.examples), False)
     assert again == reset
     assert [(e.action, e.changes) for e in events] == [
-        ("essential_skill.customize", {"skill_id": {"from": "ES.teamwork", "to": "ES.teamwork"},
-                                       "examples": {"from": None, "to": OWN}}),
-        ("essential_skill.reset", {"skill_id": {"from": "ES.teamwork", "to": "ES.teamwork"},
-                                   "examples": {"from": OWN, "to": None}}),
+        (
+            "essential_skill.customize",
+            {
+                "skill_id": {"from": "ES.teamwork", "to": "ES.teamwork"},
+                "examples": {"from": None, "to": OWN},
+            },
+        ),
+        (
+            "essential_skill.reset",
+            {
+                "skill_id": {"from": "ES.teamwork", "to": "ES.teamwork"},
+                "examples": {"from": OWN, "to": None},
+            },
+        ),
     ]
     assert events[0].object_id == events[1].object_id
 
 
-@pytest.mark.parametrize(("name", "role", "organization"), [
-    ("analyst", Role.ANALYST, "convener"),
-    ("org_admin", Role.ORGANIZATION_ADMIN, "employer"),
-    ("member", Role.MEMBER, "employer"),
-])
+@pytest.mark.parametrize(
+    ("name", "role", "organization"),
+    [
+        ("analyst", Role.ANALYST, "convener"),
+        ("org_admin", Role.ORGANIZATION_ADMIN, "employer"),
+        ("member", Role.MEMBER, "employer"),
+    ],
+)
 async def test_only_a_partnership_admin_may_change_examples(
     sessions: SessionFactory, world: World, name: str, role: Role, organization: str
 ) -> None:
@@ -108,36 +142,66 @@ async def test_only_a_partnership_admin_may_change_examples(
     async with tenant_transaction(sessions, world.id) as session:
         with pytest.raises(Forbidden):
             await service.set_essential_skill_examples(
-                session, caller, skill_id="ES.communication", examples=OWN)
+                session, caller, skill_id="ES.communication", examples=OWN
+            )
         with pytest.raises(Forbidden):
             await service.reset_essential_skill_examples(
-                session, caller, skill_id="ES.communication")
+                session, caller, skill_id="ES.communication"
+            )
 
     assert (await _essentials(sessions, world))["ES.communication"].is_customized is False
 
 
-@pytest.mark.parametrize(("skill_id", "examples", "errors"), [
-    ("ES.communication", [], [UserError(("examples",), "Give between 1 and 10 examples.",
-                                        "OUT_OF_RANGE")]),
-    ("ES.communication", ["Good example."] * 11,
-     [UserError(("examples",), "Give between 1 and 10 examples.", "OUT_OF_RANGE")]),
-    ("ES.communication", ["Fine example.", " ab ", "x" * 301],
-     [UserError(("examples", "1"), "Each example needs at least 3 characters.", "TOO_SHORT"),
-      UserError(("examples", "2"), "Each example may have at most 300 characters.",
-                "TOO_LONG")]),
-    ("2.B.3.h", OWN, [UserError(("skillId",), "No essential skill with this ID.", "NOT_FOUND")]),
-    ("ES.nothing", OWN, [UserError(("skillId",), "No essential skill with this ID.",
-                                   "NOT_FOUND")]),
-])
+@pytest.mark.parametrize(
+    ("skill_id", "examples", "errors"),
+    [
+        (
+            "ES.communication",
+            [],
+            [UserError(("examples",), "Give between 1 and 10 examples.", "OUT_OF_RANGE")],
+        ),
+        (
+            "ES.communication",
+            ["Good example."] * 11,
+            [UserError(("examples",), "Give between 1 and 10 examples.", "OUT_OF_RANGE")],
+        ),
+        (
+            "ES.communication",
+            ["Fine example.", " ab ", "x" * 301],
+            [
+                UserError(
+                    ("examples", "1"), "Each example needs at least 3 characters.", "TOO_SHORT"
+                ),
+                UserError(
+                    ("examples", "2"), "Each example may have at most 300 characters.", "TOO_LONG"
+                ),
+            ],
+        ),
+        (
+            "2.B.3.h",
+            OWN,
+            [UserError(("skillId",), "No essential skill with this ID.", "NOT_FOUND")],
+        ),
+        (
+            "ES.nothing",
+            OWN,
+            [UserError(("skillId",), "No essential skill with this ID.", "NOT_FOUND")],
+        ),
+    ],
+)
 async def test_invalid_input_is_refused_and_nothing_is_written(
-    sessions: SessionFactory, world: World, skill_id: str, examples: list[str],
+    sessions: SessionFactory,
+    world: World,
+    skill_id: str,
+    examples: list[str],
     errors: list[UserError],
 ) -> None:
     admin = person(world, "admin", Role.PARTNERSHIP_ADMIN)
     async with tenant_transaction(sessions, world.id) as session:
         with pytest.raises(InvalidInput) as refused:
             await service.set_essential_skill_examples(
-                session, admin, skill_id=skill_id, examples=examples)
+                session, admin, skill_id=skill_id, examples=examples
+            )
 
     assert refused.value.errors == errors
     assert [v.id for v in (await _essentials(sessions, world)).values() if v.is_customized] == []

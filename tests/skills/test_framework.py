@@ -22,9 +22,17 @@ def test_textstat_scores_offline() -> None:
 
 def test_the_framework_has_twelve_skills_with_unique_ids() -> None:
     assert [skill.id for skill in FRAMEWORK] == [
-        "ES.communication", "ES.teamwork", "ES.dependability", "ES.problem-solving",
-        "ES.adaptability", "ES.customer-focus", "ES.digital-basics", "ES.time-management",
-        "ES.self-advocacy", "ES.learning-on-the-job", "ES.safety-awareness",
+        "ES.communication",
+        "ES.teamwork",
+        "ES.dependability",
+        "ES.problem-solving",
+        "ES.adaptability",
+        "ES.customer-focus",
+        "ES.digital-basics",
+        "ES.time-management",
+        "ES.self-advocacy",
+        "ES.learning-on-the-job",
+        "ES.safety-awareness",
         "ES.attention-to-detail",
     ]
     assert framework_skill("ES.teamwork") is FRAMEWORK[1]
@@ -62,8 +70,10 @@ def test_the_whole_framework_reads_between_grade_5_and_8() -> None:
 
 
 def test_the_readability_check_can_fail() -> None:
-    dense = ("Interdisciplinary organizational communication necessitates comprehensive "
-             "consideration of heterogeneous stakeholder expectations and institutional "
-             "accountability mechanisms.")
+    dense = (
+        "Interdisciplinary organizational communication necessitates comprehensive "
+        "consideration of heterogeneous stakeholder expectations and institutional "
+        "accountability mechanisms."
+    )
 
     assert textstat.flesch_kincaid_grade(dense) > 8.5

@@ -35,15 +35,23 @@ FULL_COUNTS = {
     "instructional_programs": 2687,
     "program_occupations": 5723,
 }
-MODELS = (OccupationGroup, Occupation, OccupationAlias, OnetOccupation, Skill,
-          OccupationSkillRating, Industry, InstructionalProgram, ProgramOccupation)
+MODELS = (
+    OccupationGroup,
+    Occupation,
+    OccupationAlias,
+    OnetOccupation,
+    Skill,
+    OccupationSkillRating,
+    Industry,
+    InstructionalProgram,
+    ProgramOccupation,
+)
 
 
 async def _row_counts(sessions: SessionFactory) -> dict[str, int]:
     async with sessions() as session:
         return {
-            model.__tablename__: await session.scalar(select(func.count()).select_from(model))
-            or 0
+            model.__tablename__: await session.scalar(select(func.count()).select_from(model)) or 0
             for model in MODELS
         }
 
@@ -70,7 +78,9 @@ async def test_loading_again_changes_no_count_and_adds_no_row(
 
 
 async def test_a_folder_with_only_naics_loads_only_industries(
-    reference_data: dict[str, int], owner_sessions: SessionFactory, data_files: Path,
+    reference_data: dict[str, int],
+    owner_sessions: SessionFactory,
+    data_files: Path,
     tmp_path: Path,
 ) -> None:
     shutil.copy(data_files / "naics" / "naics_2022_codes.csv", tmp_path)
@@ -88,7 +98,8 @@ async def test_ratings_for_an_unknown_occupation_fail_and_write_nothing(
         "O*NET-SOC Code\tElement ID\tElement Name\tScale ID\tData Value\tN\tStandard Error\t"
         "Lower CI Bound\tUpper CI Bound\tRecommend Suppress\tNot Relevant\tDate\tDomain Source\n"
         "51-4041.00\t2.B.3.h\tOperation and Control\tIM\t1.00\t8\t0\t1\t1\tN\tn/a\t08/2020\tA\n"
-        "51-9999.07\t2.B.3.h\tOperation and Control\tIM\t5.00\t8\t0\t5\t5\tN\tn/a\t08/2020\tA\n")
+        "51-9999.07\t2.B.3.h\tOperation and Control\tIM\t5.00\t8\t0\t5\t5\tN\tn/a\t08/2020\tA\n"
+    )
 
     with pytest.raises(ReferenceDataError) as error:
         async with owner_sessions() as session, session.begin():
@@ -98,9 +109,12 @@ async def test_ratings_for_an_unknown_occupation_fail_and_write_nothing(
     assert error.value.column == "O*NET-SOC Code"
     assert "unknown O*NET-SOC code '51-9999.07'" in str(error.value)
     async with owner_sessions() as session:
-        importance = await session.scalar(text(
-            "SELECT importance FROM occupation_skill_ratings "
-            "WHERE onet_code = '51-4041.00' AND skill_id = '2.B.3.h'"))
+        importance = await session.scalar(
+            text(
+                "SELECT importance FROM occupation_skill_ratings "
+                "WHERE onet_code = '51-4041.00' AND skill_id = '2.B.3.h'"
+            )
+        )
     assert str(importance) == "3.25"
 
 

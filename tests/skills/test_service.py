@@ -19,15 +19,23 @@ from tests.support import World
 
 
 async def _search(
-    sessions: SessionFactory, world: World, search: str | None, first: int = 20,
+    sessions: SessionFactory,
+    world: World,
+    search: str | None,
+    first: int = 20,
     after: str | None = None,
 ) -> tuple[list[str], int, bool, str | None]:
     principal = person(world, "member", Role.MEMBER, "employer")
     async with tenant_transaction(sessions, world.id) as session:
         page = await service.search_occupations(
-            session, principal, search=search, page=PageRequest(first=first, after=after))
-    return ([record.code for record in page.items], page.total_count, page.has_next_page,
-            page.end_cursor)
+            session, principal, search=search, page=PageRequest(first=first, after=after)
+        )
+    return (
+        [record.code for record in page.items],
+        page.total_count,
+        page.has_next_page,
+        page.end_cursor,
+    )
 
 
 @pytest.fixture
@@ -57,9 +65,22 @@ async def test_a_code_prefix_lists_the_codes_under_it(
 ) -> None:
     codes, total, _, _ = await _search(sessions, world, "29-11")
 
-    assert codes == ["29-1122", "29-1123", "29-1124", "29-1125", "29-1126", "29-1127",
-                     "29-1128", "29-1129", "29-1131", "29-1141", "29-1151", "29-1161",
-                     "29-1171", "29-1181"]
+    assert codes == [
+        "29-1122",
+        "29-1123",
+        "29-1124",
+        "29-1125",
+        "29-1126",
+        "29-1127",
+        "29-1128",
+        "29-1129",
+        "29-1131",
+        "29-1141",
+        "29-1151",
+        "29-1161",
+        "29-1171",
+        "29-1181",
+    ]
     assert total == 14
 
 
@@ -118,7 +139,10 @@ async def test_the_skill_profile_comes_from_the_onet_ratings(
 
     technical = [rated for rated in profile.skills if rated.skill.kind is SkillKind.TECHNICAL]
     assert (profile.has_ratings, profile.source, profile.onet_code) == (
-        True, "O*NET 29.3", "51-4041.00")
+        True,
+        "O*NET 29.3",
+        "51-4041.00",
+    )
     assert len(profile.skills) == 68
     assert [(r.skill.name, r.importance, r.level) for r in technical[:2]] == [
         ("Operation and Control", Decimal("3.25"), Decimal("3.38")),
@@ -139,7 +163,8 @@ async def test_a_code_without_ratings_says_so_and_invents_nothing(
         profiles = await service.skill_profiles(session, principal, ["15-1252", "51-4041"])
 
     assert profiles["15-1252"] == service.SkillProfile(
-        soc_code="15-1252", has_ratings=False, source=None, onet_code=None, skills=[])
+        soc_code="15-1252", has_ratings=False, source=None, onet_code=None, skills=[]
+    )
     assert profiles["51-4041"].has_ratings is True
 
 
@@ -147,21 +172,39 @@ async def test_skills_by_kind_and_words(sessions: SessionFactory, world: World) 
     principal = person(world, "member", Role.MEMBER, "employer")
     async with tenant_transaction(sessions, world.id) as session:
         essential = await service.list_skills(
-            session, principal, kind=SkillKind.ESSENTIAL, page=PageRequest(first=100))
+            session, principal, kind=SkillKind.ESSENTIAL, page=PageRequest(first=100)
+        )
         found = await service.list_skills(
-            session, principal, search="time manag", page=PageRequest(first=100))
+            session, principal, search="time manag", page=PageRequest(first=100)
+        )
 
     assert essential.total_count == 12
     assert [skill.name for skill in essential.items][:3] == [
-        "Adaptability", "Attention to Detail", "Communication"]
+        "Adaptability",
+        "Attention to Detail",
+        "Communication",
+    ]
     assert sorted((skill.id, skill.kind) for skill in found.items) == [
-        ("2.B.5.a", SkillKind.TECHNICAL), ("ES.time-management", SkillKind.ESSENTIAL)]
+        ("2.B.5.a", SkillKind.TECHNICAL),
+        ("ES.time-management", SkillKind.ESSENTIAL),
+    ]
 
 
-@pytest.mark.parametrize(("code", "exists"), [
-    ("332710", True), ("3327", True), ("31-33", True), ("32", True), ("33", True),
-    ("92", True), ("34", False), ("999999", False), ("33271", True), ("", False),
-])
+@pytest.mark.parametrize(
+    ("code", "exists"),
+    [
+        ("332710", True),
+        ("3327", True),
+        ("31-33", True),
+        ("32", True),
+        ("33", True),
+        ("92", True),
+        ("34", False),
+        ("999999", False),
+        ("33271", True),
+        ("", False),
+    ],
+)
 async def test_industry_exists(sessions: SessionFactory, code: str, exists: bool) -> None:
     async with sessions() as session:
         assert await service.industry_exists(session, code) is exists
@@ -176,23 +219,29 @@ async def test_a_range_sector_answers_for_its_two_digit_codes(
 
     assert industry is not None
     assert (industry.naics_code, industry.title, industry.level) == (
-        "31-33", "Manufacturing", "Sector")
+        "31-33",
+        "Manufacturing",
+        "Sector",
+    )
 
 
 async def test_a_caller_without_membership_reads_nothing(
     sessions: SessionFactory, world: World
 ) -> None:
-    stranger = Principal(kind=PrincipalKind.USER, id=world.users["member"], tenant_id=world.id,
-                         label="nobody", scopes=frozenset({"read"}), grants=())
+    stranger = Principal(
+        kind=PrincipalKind.USER,
+        id=world.users["member"],
+        tenant_id=world.id,
+        label="nobody",
+        scopes=frozenset({"read"}),
+        grants=(),
+    )
     async with tenant_transaction(sessions, world.id) as session:
         with pytest.raises(Forbidden):
-            await service.search_occupations(
-                session, stranger, search="machin", page=PageRequest())
+            await service.search_occupations(session, stranger, search="machin", page=PageRequest())
 
 
-async def test_a_page_size_over_the_cap_is_refused(
-    sessions: SessionFactory, world: World
-) -> None:
+async def test_a_page_size_over_the_cap_is_refused(sessions: SessionFactory, world: World) -> None:
     with pytest.raises(InvalidInput):
         await _search(sessions, world, "machin", first=101)
 
@@ -205,4 +254,7 @@ async def test_aliases_stop_at_twenty_per_occupation(
         aliases = await service.aliases_of(session, principal, ["55-1019", "51-4041", "99-9999"])
 
     assert {code: len(titles) for code, titles in aliases.items()} == {
-        "55-1019": 20, "51-4041": 7, "99-9999": 0}
+        "55-1019": 20,
+        "51-4041": 7,
+        "99-9999": 0,
+    }

@@ -14,9 +14,12 @@ from coalition.skills.models import Occupation, Skill
 
 def test_starter_occupations_and_their_groups_match_the_bls_file(data_files: Path) -> None:
     groups, occupations = parsers.parse_soc_detailed(
-        data_files / "soc" / "soc_2018_detailed_occupations.csv")
-    official = {o.soc_code: (o.soc_code, o.title, o.major_code, o.minor_code, o.broad_code)
-                for o in occupations}
+        data_files / "soc" / "soc_2018_detailed_occupations.csv"
+    )
+    official = {
+        o.soc_code: (o.soc_code, o.title, o.major_code, o.minor_code, o.broad_code)
+        for o in occupations
+    }
     official_groups = {g.code: (g.code, g.title, g.level) for g in groups}
 
     assert len(starter.OCCUPATIONS) == 31
@@ -27,22 +30,41 @@ def test_starter_occupations_and_their_groups_match_the_bls_file(data_files: Pat
 
 
 def test_starter_skills_match_the_onet_elements(data_files: Path) -> None:
-    elements = {e.element_id: (e.element_id, e.name, e.kind) for e in parsers.parse_onet_elements(
-        data_files / "onet" / "onet_29_3_skills_knowledge_elements.txt")}
+    elements = {
+        e.element_id: (e.element_id, e.name, e.kind)
+        for e in parsers.parse_onet_elements(
+            data_files / "onet" / "onet_29_3_skills_knowledge_elements.txt"
+        )
+    }
 
     assert len(starter.SKILLS) == 25
     assert [elements.get(row[0]) for row in starter.SKILLS] == list(starter.SKILLS)
 
 
 def test_starter_industries_match_the_census_file(data_files: Path) -> None:
-    codes = {c.code: (c.code, c.title, c.level)
-             for c in parsers.parse_naics_codes(data_files / "naics" / "naics_2022_codes.csv")}
-    demo_codes = {"926110", "332710", "332312", "326199", "331511", "611210", "611519",
-                  "813930", "813211", "624310", "621111", "623110", "621610", "622110"}
+    codes = {
+        c.code: (c.code, c.title, c.level)
+        for c in parsers.parse_naics_codes(data_files / "naics" / "naics_2022_codes.csv")
+    }
+    demo_codes = {
+        "926110",
+        "332710",
+        "332312",
+        "326199",
+        "331511",
+        "611210",
+        "611519",
+        "813930",
+        "813211",
+        "624310",
+        "621111",
+        "623110",
+        "621610",
+        "622110",
+    }
 
     assert [codes.get(row[0]) for row in starter.INDUSTRIES] == list(starter.INDUSTRIES)
-    assert {row[0] for row in starter.INDUSTRIES} == demo_codes | {
-        "31-33", "61", "62", "81", "92"}
+    assert {row[0] for row in starter.INDUSTRIES} == demo_codes | {"31-33", "61", "62", "81", "92"}
 
 
 async def test_loading_the_starter_set_after_the_full_data_changes_nothing(
@@ -54,8 +76,12 @@ async def test_loading_the_starter_set_after_the_full_data_changes_nothing(
         machinists = await session.get(Occupation, "51-4041")
         operation = await session.get(Skill, "2.B.3.h")
 
-    assert counts == {"occupation_groups": 51, "occupations": 31, "skills": 25 + 12,
-                      "industries": 19}
+    assert counts == {
+        "occupation_groups": 51,
+        "occupations": 31,
+        "skills": 25 + 12,
+        "industries": 19,
+    }
     assert machinists is not None and machinists.definition is not None
     assert machinists.definition.startswith("Set up and operate a variety of machine tools")
     assert operation is not None

@@ -29,16 +29,19 @@ def _codes(payload: dict[str, Any]) -> list[tuple[list[str], str]]:
 
 
 async def _token(http: httpx.AsyncClient, client_id: str, secret: str) -> httpx.Response:
-    return await http.post("/oauth/token", data={
-        "grant_type": "client_credentials", "client_id": client_id, "client_secret": secret})
+    return await http.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials", "client_id": client_id, "client_secret": secret},
+    )
 
 
 async def test_a_new_client_gets_a_secret_that_works_at_the_token_endpoint(
     gql: GraphQLClient, http: httpx.AsyncClient, world: World
 ) -> None:
     # given
-    body = await gql(CREATE, {"input": {"name": "Dashboard", "scopes": ["read"]}},
-                     token=world.tokens["admin"])
+    body = await gql(
+        CREATE, {"input": {"name": "Dashboard", "scopes": ["read"]}}, token=world.tokens["admin"]
+    )
     payload = body["data"]["createApiClient"]
     assert payload["userErrors"] == []
     client = payload["apiClient"]
@@ -55,17 +58,25 @@ async def test_a_new_client_gets_a_secret_that_works_at_the_token_endpoint(
     assert client["clientId"].startswith(f"ct_{world.id.hex}_")
     assert response.status_code == 200, response.text
     assert response.json()["scope"] == "read"
-    assert viewer == {"data": {"viewer": {
-        "kind": "CLIENT", "label": "Dashboard", "clientId": client["clientId"],
-        "scopes": ["read"]}}}
+    assert viewer == {
+        "data": {
+            "viewer": {
+                "kind": "CLIENT",
+                "label": "Dashboard",
+                "clientId": client["clientId"],
+                "scopes": ["read"],
+            }
+        }
+    }
 
 
 async def test_a_wrong_secret_gets_no_token(
     gql: GraphQLClient, http: httpx.AsyncClient, world: World
 ) -> None:
     # given
-    body = await gql(CREATE, {"input": {"name": "Dashboard", "scopes": ["read"]}},
-                     token=world.tokens["admin"])
+    body = await gql(
+        CREATE, {"input": {"name": "Dashboard", "scopes": ["read"]}}, token=world.tokens["admin"]
+    )
     client_id = body["data"]["createApiClient"]["apiClient"]["clientId"]
 
     # when
@@ -80,24 +91,31 @@ async def test_the_secret_is_not_stored_in_clear(
     gql: GraphQLClient, world: World, owner_sessions: SessionFactory
 ) -> None:
     # when
-    body = await gql(CREATE, {"input": {"name": "Dashboard", "scopes": ["read", "write"]}},
-                     token=world.tokens["admin"])
+    body = await gql(
+        CREATE,
+        {"input": {"name": "Dashboard", "scopes": ["read", "write"]}},
+        token=world.tokens["admin"],
+    )
 
     # then
     secret = body["data"]["createApiClient"]["clientSecret"]
     async with tenant_transaction(owner_sessions, world.id) as session:
-        stored = await session.scalar(select(ApiClient).where(
-            ApiClient.tenant_id == world.id, ApiClient.name == "Dashboard"))
+        stored = await session.scalar(
+            select(ApiClient).where(ApiClient.tenant_id == world.id, ApiClient.name == "Dashboard")
+        )
     assert stored is not None
     assert stored.scopes == ["read", "write"]
     assert stored.secret_hash != secret
     assert secret not in stored.secret_hash
 
 
-@pytest.mark.parametrize(("scopes", "code"), [
-    (["read", "admin"], "INVALID"),
-    ([], "REQUIRED"),
-])
+@pytest.mark.parametrize(
+    ("scopes", "code"),
+    [
+        (["read", "admin"], "INVALID"),
+        ([], "REQUIRED"),
+    ],
+)
 async def test_bad_scopes_are_refused_and_nothing_is_written(
     gql: GraphQLClient, world: World, snapshot: Snapshot, scopes: list[str], code: str
 ) -> None:
@@ -105,8 +123,9 @@ async def test_bad_scopes_are_refused_and_nothing_is_written(
     before = await snapshot(world.id)
 
     # when
-    body = await gql(CREATE, {"input": {"name": "Dashboard", "scopes": scopes}},
-                     token=world.tokens["admin"])
+    body = await gql(
+        CREATE, {"input": {"name": "Dashboard", "scopes": scopes}}, token=world.tokens["admin"]
+    )
 
     # then
     payload = body["data"]["createApiClient"]
@@ -116,9 +135,7 @@ async def test_bad_scopes_are_refused_and_nothing_is_written(
     assert await snapshot(world.id) == before
 
 
-async def test_revoking_twice_reports_already_revoked(
-    gql: GraphQLClient, world: World
-) -> None:
+async def test_revoking_twice_reports_already_revoked(gql: GraphQLClient, world: World) -> None:
     # given
     writer = global_id("ApiClient", world.clients["writer"])
     first = await gql(REVOKE, {"id": writer}, token=world.tokens["admin"])
@@ -137,8 +154,9 @@ async def test_a_revoked_client_loses_its_live_token_and_gets_no_new_one(
     gql: GraphQLClient, http: httpx.AsyncClient, world: World
 ) -> None:
     # given
-    await gql(REVOKE, {"id": global_id("ApiClient", world.clients["writer"])},
-              token=world.tokens["admin"])
+    await gql(
+        REVOKE, {"id": global_id("ApiClient", world.clients["writer"])}, token=world.tokens["admin"]
+    )
 
     # when
     live = await gql.post(VIEWER, token=world.tokens["writer"])
@@ -154,8 +172,9 @@ async def test_a_revoked_client_loses_its_live_token_and_gets_no_new_one(
 
 async def test_admins_list_the_clients_page_by_page(gql: GraphQLClient, world: World) -> None:
     # given: two clients from the fixture, then one more
-    await gql(CREATE, {"input": {"name": "Dashboard", "scopes": ["read"]}},
-              token=world.tokens["admin"])
+    await gql(
+        CREATE, {"input": {"name": "Dashboard", "scopes": ["read"]}}, token=world.tokens["admin"]
+    )
 
     # when
     first = await gql(LIST, {"first": 2}, token=world.tokens["admin"])

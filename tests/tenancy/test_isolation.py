@@ -77,8 +77,12 @@ def _masked(body: dict[str, Any], *ids: str) -> str:
 
 
 async def _foreign_and_random(
-    gql: GraphQLClient, query: str, variables: Callable[[str], dict[str, Any]],
-    token: str, foreign: str, random: str,
+    gql: GraphQLClient,
+    query: str,
+    variables: Callable[[str], dict[str, Any]],
+    token: str,
+    foreign: str,
+    random: str,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     foreign_body = await gql(query, variables(foreign), token=token)
     random_body = await gql(query, variables(random), token=token)
@@ -96,7 +100,8 @@ async def test_node_with_a_foreign_id_is_null_like_a_random_one(
 
     # when
     foreign_body, random_body = await _foreign_and_random(
-        gql, NODE, lambda id_: {"id": id_}, world.tokens["admin"], foreign, random)
+        gql, NODE, lambda id_: {"id": id_}, world.tokens["admin"], foreign, random
+    )
 
     # then
     assert foreign_body == {"data": {"node": None}}
@@ -117,8 +122,9 @@ async def test_nodes_with_foreign_ids_are_null_like_random_ones(
     random_body = await gql(NODES, {"ids": [*random, own]}, token=world.tokens["admin"])
 
     # then
-    assert foreign_body == {"data": {"nodes": [None] * 5 + [
-        {"id": own, "__typename": "Organization"}]}}
+    assert foreign_body == {
+        "data": {"nodes": [None] * 5 + [{"id": own, "__typename": "Organization"}]}
+    }
     assert _masked(foreign_body, *foreign) == _masked(random_body, *random)
 
 
@@ -131,7 +137,8 @@ async def test_organization_with_a_foreign_id_is_null_like_a_random_one(
 
     # when
     foreign_body, random_body = await _foreign_and_random(
-        gql, ORGANIZATION, lambda id_: {"id": id_}, world.tokens["admin"], foreign, random)
+        gql, ORGANIZATION, lambda id_: {"id": id_}, world.tokens["admin"], foreign, random
+    )
 
     # then
     assert foreign_body == {"data": {"organization": None}}
@@ -152,7 +159,8 @@ async def test_mutation_with_a_foreign_id_fails_like_a_random_one(
 
     # when
     foreign_body, random_body = await _foreign_and_random(
-        gql, query, variables, world.tokens["admin"], foreign, random)
+        gql, query, variables, world.tokens["admin"], foreign, random
+    )
 
     # then
     field = "organizationId" if mutation == "addMembership" else "id"
@@ -176,8 +184,12 @@ CREATE = """mutation($name: String!) { createOrganization(input: {name: $name, k
 def _foreign_strings(other: World) -> list[str]:
     """Every name and ID of B that could leak: raw UUIDs, global IDs, client IDs, slug."""
     strings = [other.slug, str(other.id), other.slug.split("-")[0], "Beta Only Shop"]
-    for type_name, ids in (("Organization", other.organizations), ("User", other.users),
-                           ("Membership", other.memberships), ("ApiClient", other.clients)):
+    for type_name, ids in (
+        ("Organization", other.organizations),
+        ("User", other.users),
+        ("Membership", other.memberships),
+        ("ApiClient", other.clients),
+    ):
         for object_id in ids.values():
             strings += [str(object_id), global_id(type_name, object_id)]
     strings += [other.client_id(name) for name in other.clients]
@@ -200,15 +212,21 @@ async def test_lists_never_include_the_other_tenants_rows(
     # then
     names = [edge["node"]["name"] for edge in organizations["data"]["organizations"]["edges"]]
     # All lowercase: the order is then the same under the C and the en_US collations.
-    assert names == ["alpha college", "alpha convener", "alpha employer", "alpha only shop",
-                     "alpha other_employer"]
+    assert names == [
+        "alpha college",
+        "alpha convener",
+        "alpha employer",
+        "alpha only shop",
+        "alpha other_employer",
+    ]
     assert organizations["data"]["organizations"]["totalCount"] == 5
     client_names = [edge["node"]["name"] for edge in clients["data"]["apiClients"]["edges"]]
     assert sorted(client_names) == ["alpha reader", "alpha writer"]
     assert clients["data"]["apiClients"]["totalCount"] == 2
     audit = [edge["node"] for edge in events["data"]["auditEvents"]["edges"]]
     assert [(e["action"], e["actorLabel"]) for e in audit] == [
-        ("organization.create", f"admin@{world.slug}.example")]
+        ("organization.create", f"admin@{world.slug}.example")
+    ]
     assert created["data"]["createOrganization"]["organization"]["id"] not in json.dumps(events)
     for body in (organizations, clients, events):
         text = json.dumps(body)

@@ -37,8 +37,11 @@ async def test_adding_a_new_person_creates_the_user_with_a_lowercased_email(
     before = await snapshot(world.id)
 
     # when
-    body = await gql(ADD, _add_input(world, "  New.Person@X.example ", displayName="New Person"),
-                     token=world.tokens["admin"])
+    body = await gql(
+        ADD,
+        _add_input(world, "  New.Person@X.example ", displayName="New Person"),
+        token=world.tokens["admin"],
+    )
 
     # then
     payload = body["data"]["addMembership"]
@@ -54,7 +57,10 @@ async def test_adding_a_new_person_creates_the_user_with_a_lowercased_email(
     assert user["email"] == "new.person@x.example"
     assert global_id("User", user["id"]) == membership["user"]["id"]
     assert (row["user_id"], row["organization_id"], row["role"]) == (
-        user["id"], world.organizations["employer"], "MEMBER")
+        user["id"],
+        world.organizations["employer"],
+        "MEMBER",
+    )
     assert len(after["users"]) == len(before["users"]) + 1
     assert len(after["memberships"]) == len(before["memberships"]) + 1
 
@@ -66,8 +72,9 @@ async def test_an_existing_person_gets_a_second_membership_without_a_new_user(
     before = await snapshot(world.id)
 
     # when
-    body = await gql(ADD, _add_input(world, f"ANALYST@{world.slug.upper()}.example"),
-                     token=world.tokens["admin"])
+    body = await gql(
+        ADD, _add_input(world, f"ANALYST@{world.slug.upper()}.example"), token=world.tokens["admin"]
+    )
 
     # then
     payload = body["data"]["addMembership"]
@@ -87,8 +94,11 @@ async def test_adding_the_same_person_again_is_taken(
     before = await snapshot(world.id)
 
     # when: the same address in other letters' case, and another role
-    body = await gql(ADD, _add_input(world, "NEW.PERSON@X.EXAMPLE", "ORGANIZATION_ADMIN"),
-                     token=world.tokens["admin"])
+    body = await gql(
+        ADD,
+        _add_input(world, "NEW.PERSON@X.EXAMPLE", "ORGANIZATION_ADMIN"),
+        token=world.tokens["admin"],
+    )
 
     # then
     payload = body["data"]["addMembership"]
@@ -120,8 +130,11 @@ async def test_the_last_partnership_admin_cannot_be_removed(
     before = await snapshot(world.id)
 
     # when
-    body = await gql(REMOVE, {"id": global_id("Membership", world.memberships["admin"])},
-                     token=world.tokens["admin"])
+    body = await gql(
+        REMOVE,
+        {"id": global_id("Membership", world.memberships["admin"])},
+        token=world.tokens["admin"],
+    )
 
     # then
     assert "errors" not in body, body
@@ -135,24 +148,33 @@ async def test_a_partnership_admin_can_be_removed_when_another_remains(
     gql: GraphQLClient, world: World, snapshot: Snapshot
 ) -> None:
     # given: a second partnership admin
-    added = await gql(ADD, _add_input(world, "second.admin@x.example", "PARTNERSHIP_ADMIN"),
-                      token=world.tokens["admin"])
+    added = await gql(
+        ADD,
+        _add_input(world, "second.admin@x.example", "PARTNERSHIP_ADMIN"),
+        token=world.tokens["admin"],
+    )
     assert added["data"]["addMembership"]["userErrors"] == []
     before = await snapshot(world.id)
 
     # when
-    body = await gql(REMOVE, {"id": global_id("Membership", world.memberships["admin"])},
-                     token=world.tokens["admin"])
+    body = await gql(
+        REMOVE,
+        {"id": global_id("Membership", world.memberships["admin"])},
+        token=world.tokens["admin"],
+    )
 
     # then
     assert "errors" not in body, body
     payload = body["data"]["removeMembership"]
     assert payload["userErrors"] == []
     assert payload["membership"] == {
-        "id": global_id("Membership", world.memberships["admin"]), "role": "PARTNERSHIP_ADMIN"}
+        "id": global_id("Membership", world.memberships["admin"]),
+        "role": "PARTNERSHIP_ADMIN",
+    }
     after = await snapshot(world.id)
     assert after["memberships"] == [
-        row for row in before["memberships"] if row["id"] != world.memberships["admin"]]
+        row for row in before["memberships"] if row["id"] != world.memberships["admin"]
+    ]
 
 
 async def test_an_organization_admin_may_not_grant_partnership_admin(
@@ -162,8 +184,11 @@ async def test_an_organization_admin_may_not_grant_partnership_admin(
     before = await snapshot(world.id)
 
     # when
-    body = await gql(ADD, _add_input(world, "climber@x.example", "PARTNERSHIP_ADMIN"),
-                     token=world.tokens["org_admin"])
+    body = await gql(
+        ADD,
+        _add_input(world, "climber@x.example", "PARTNERSHIP_ADMIN"),
+        token=world.tokens["org_admin"],
+    )
 
     # then
     assert error_codes(body) == ["FORBIDDEN"]
@@ -175,8 +200,9 @@ async def test_an_organization_admin_adds_a_member_to_their_own_organization(
     gql: GraphQLClient, world: World
 ) -> None:
     # when
-    body = await gql(ADD, _add_input(world, "apprentice@x.example"),
-                     token=world.tokens["org_admin"])
+    body = await gql(
+        ADD, _add_input(world, "apprentice@x.example"), token=world.tokens["org_admin"]
+    )
 
     # then
     payload = body["data"]["addMembership"]
@@ -191,24 +217,40 @@ async def test_the_added_person_signs_in_and_sees_the_membership(
     # given
     body = await gql(ADD, _add_input(world, "New.Person@X.example"), token=world.tokens["admin"])
     membership = body["data"]["addMembership"]["membership"]
-    [user] = [row for row in (await snapshot(world.id))["users"]
-              if row["email"] == "new.person@x.example"]
+    [user] = [
+        row for row in (await snapshot(world.id))["users"] if row["email"] == "new.person@x.example"
+    ]
     key = await app.state.keys.signer()
-    token = issue_access_token(key, settings, tenant_id=world.id, subject=str(user["id"]),
-                               client_id=USER_TOKEN_CLIENT_ID, scopes=USER_SCOPES)
+    token = issue_access_token(
+        key,
+        settings,
+        tenant_id=world.id,
+        subject=str(user["id"]),
+        client_id=USER_TOKEN_CLIENT_ID,
+        scopes=USER_SCOPES,
+    )
 
     # when
     viewer = await gql(VIEWER, token=token)
 
     # then
-    assert viewer == {"data": {"viewer": {
-        "kind": "USER",
-        "label": "new.person@x.example",
-        "roles": ["MEMBER"],
-        "user": {"email": "new.person@x.example", "displayName": "new.person"},
-        "memberships": [{"id": membership["id"], "role": "MEMBER",
-                         "organization": {"name": "alpha employer"}}],
-    }}}
+    assert viewer == {
+        "data": {
+            "viewer": {
+                "kind": "USER",
+                "label": "new.person@x.example",
+                "roles": ["MEMBER"],
+                "user": {"email": "new.person@x.example", "displayName": "new.person"},
+                "memberships": [
+                    {
+                        "id": membership["id"],
+                        "role": "MEMBER",
+                        "organization": {"name": "alpha employer"},
+                    }
+                ],
+            }
+        }
+    }
 
 
 async def test_an_organization_lists_its_memberships_oldest_first(
@@ -220,8 +262,11 @@ async def test_an_organization_lists_its_memberships_oldest_first(
         totalCount edges { node { role user { email } } } } } }"""
 
     # when
-    body = await gql(query, {"id": global_id("Organization", world.organizations["employer"])},
-                     token=world.tokens["member"])
+    body = await gql(
+        query,
+        {"id": global_id("Organization", world.organizations["employer"])},
+        token=world.tokens["member"],
+    )
 
     # then
     assert "errors" not in body, body

@@ -21,10 +21,20 @@ mutation($input: CreateOrganizationInput!) {
 
 
 async def test_admin_creates_an_organization(gql: GraphQLClient, world: World) -> None:
-    body = await gql(CREATE, {"input": {
-        "name": "  Bay Machining  ", "kind": "EMPLOYER", "employeeCount": 12,
-        "naicsCode": "332710", "city": "Muskegon", "website": "https://bay.example",
-    }}, token=world.tokens["admin"])
+    body = await gql(
+        CREATE,
+        {
+            "input": {
+                "name": "  Bay Machining  ",
+                "kind": "EMPLOYER",
+                "employeeCount": 12,
+                "naicsCode": "332710",
+                "city": "Muskegon",
+                "website": "https://bay.example",
+            }
+        },
+        token=world.tokens["admin"],
+    )
 
     payload = body["data"]["createOrganization"]
     assert payload["userErrors"] == []
@@ -37,8 +47,11 @@ async def test_walking_pages_returns_every_row_once_in_order(
     gql: GraphQLClient, world: World
 ) -> None:
     for index in range(7):
-        await gql(CREATE, {"input": {"name": f"Shop {index:02d}", "kind": "EMPLOYER"}},
-                  token=world.tokens["admin"])
+        await gql(
+            CREATE,
+            {"input": {"name": f"Shop {index:02d}", "kind": "EMPLOYER"}},
+            token=world.tokens["admin"],
+        )
     seen: list[str] = []
     after = None
     pages = 0
@@ -59,8 +72,9 @@ async def test_walking_pages_returns_every_row_once_in_order(
 
 
 async def test_filter_by_kind_and_search(gql: GraphQLClient, world: World) -> None:
-    body = await gql(LIST, {"filter": {"kinds": ["EMPLOYER"], "search": "other"}},
-                     token=world.tokens["analyst"])
+    body = await gql(
+        LIST, {"filter": {"kinds": ["EMPLOYER"], "search": "other"}}, token=world.tokens["analyst"]
+    )
 
     names = [edge["node"]["name"] for edge in body["data"]["organizations"]["edges"]]
     assert names == ["alpha other_employer"]
@@ -88,10 +102,18 @@ async def test_archived_organizations_leave_the_list(gql: GraphQLClient, world: 
 
 
 async def test_an_unknown_naics_code_is_refused(gql: GraphQLClient, world: World) -> None:
-    body = await gql(CREATE, {"input": {"name": "Nowhere Inc", "kind": "EMPLOYER",
-                                        "naicsCode": "999999"}}, token=world.tokens["admin"])
+    body = await gql(
+        CREATE,
+        {"input": {"name": "Nowhere Inc", "kind": "EMPLOYER", "naicsCode": "999999"}},
+        token=world.tokens["admin"],
+    )
 
     payload = body["data"]["createOrganization"]
     assert payload["organization"] is None
-    assert payload["userErrors"] == [{"field": ["naicsCode"], "code": "INVALID",
-                                      "message": "naicsCode is not a NAICS 2022 code."}]
+    assert payload["userErrors"] == [
+        {
+            "field": ["naicsCode"],
+            "code": "INVALID",
+            "message": "naicsCode is not a NAICS 2022 code.",
+        }
+    ]

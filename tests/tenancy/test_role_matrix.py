@@ -110,7 +110,9 @@ def _client_revoked(world: World, before: Rows, after: Rows) -> None:
 def _settings_updated(world: World, before: Rows, after: Rows) -> None:
     _unchanged_except(before, after, "tenants")
     assert after["tenants"][0]["settings"]["disclosure"] == {
-        "min_employers": 4, "max_share_percent": 80}
+        "min_employers": 4,
+        "max_share_percent": 80,
+    }
 
 
 @dataclass(frozen=True)
@@ -123,14 +125,19 @@ class Case:
 
 
 def _update(name: str) -> Callable[[World], dict[str, Any]]:
-    return lambda world: {"input": {
-        "id": global_id("Organization", world.organizations[name]), "city": "Holland"}}
+    return lambda world: {
+        "input": {"id": global_id("Organization", world.organizations[name]), "city": "Holland"}
+    }
 
 
 def _add(role: str) -> Callable[[World], dict[str, Any]]:
-    return lambda world: {"input": {
-        "organizationId": global_id("Organization", world.organizations["employer"]),
-        "email": "matrix.person@example.org", "role": role}}
+    return lambda world: {
+        "input": {
+            "organizationId": global_id("Organization", world.organizations["employer"]),
+            "email": "matrix.person@example.org",
+            "role": role,
+        }
+    }
 
 
 CASES: dict[str, Case] = {

@@ -16,21 +16,29 @@ mutation($input: UpdateTenantSettingsInput!) {
   }
 }"""
 READ = "{ tenant { settings { timeZone disclosureMinEmployers disclosureMaxSharePercent } } }"
-DEFAULTS = {"timeZone": "America/Chicago", "disclosureMinEmployers": 3,
-            "disclosureMaxSharePercent": 80}
+DEFAULTS = {
+    "timeZone": "America/Chicago",
+    "disclosureMinEmployers": 3,
+    "disclosureMaxSharePercent": 80,
+}
 
 
 async def test_an_admin_tightens_the_disclosure_rule(gql: GraphQLClient, world: World) -> None:
-    body = await gql(UPDATE, {"input": {"minEmployers": 4, "maxSharePercent": 75}},
-                     token=world.tokens["admin"])
+    body = await gql(
+        UPDATE, {"input": {"minEmployers": 4, "maxSharePercent": 75}}, token=world.tokens["admin"]
+    )
 
     payload = body["data"]["updateTenantSettings"]
     assert payload["userErrors"] == []
-    assert payload["tenant"]["settings"] == {"timeZone": "America/Chicago",
-                                             "disclosureMinEmployers": 4,
-                                             "disclosureMaxSharePercent": 75}
-    audit = await gql("{ auditEvents(first: 1) { edges { node { action changes } } } }",
-                      token=world.tokens["admin"])
+    assert payload["tenant"]["settings"] == {
+        "timeZone": "America/Chicago",
+        "disclosureMinEmployers": 4,
+        "disclosureMaxSharePercent": 75,
+    }
+    audit = await gql(
+        "{ auditEvents(first: 1) { edges { node { action changes } } } }",
+        token=world.tokens["admin"],
+    )
     event = audit["data"]["auditEvents"]["edges"][0]["node"]
     assert event["action"] == "tenant.update_settings"
     assert event["changes"] == {
@@ -49,22 +57,27 @@ async def test_the_change_stays_in_its_own_partnership(
     assert other["data"]["tenant"]["settings"] == DEFAULTS
 
 
-@pytest.mark.parametrize(("change", "field", "code"), [
-    ({"minEmployers": 1}, ["minEmployers"], "OUT_OF_RANGE"),
-    ({"maxSharePercent": 49}, ["maxSharePercent"], "OUT_OF_RANGE"),
-    ({"maxSharePercent": 101}, ["maxSharePercent"], "OUT_OF_RANGE"),
-    ({"timeZone": "Mars/Olympus"}, ["timeZone"], "INVALID"),
-    # Found by the schema fuzz test: a name too long for a file was a server error.
-    ({"timeZone": "x" * 300}, ["timeZone"], "INVALID"),
-    ({"timeZone": "../../../etc/passwd"}, ["timeZone"], "INVALID"),
-])
+@pytest.mark.parametrize(
+    ("change", "field", "code"),
+    [
+        ({"minEmployers": 1}, ["minEmployers"], "OUT_OF_RANGE"),
+        ({"maxSharePercent": 49}, ["maxSharePercent"], "OUT_OF_RANGE"),
+        ({"maxSharePercent": 101}, ["maxSharePercent"], "OUT_OF_RANGE"),
+        ({"timeZone": "Mars/Olympus"}, ["timeZone"], "INVALID"),
+        # Found by the schema fuzz test: a name too long for a file was a server error.
+        ({"timeZone": "x" * 300}, ["timeZone"], "INVALID"),
+        ({"timeZone": "../../../etc/passwd"}, ["timeZone"], "INVALID"),
+    ],
+)
 async def test_unsafe_settings_are_refused_and_nothing_changes(
     gql: GraphQLClient, world: World, change: dict[str, object], field: list[str], code: str
 ) -> None:
     body = await gql(UPDATE, {"input": change}, token=world.tokens["admin"])
 
     assert body["data"]["updateTenantSettings"] == {
-        "tenant": None, "userErrors": [{"field": field, "code": code}]}
+        "tenant": None,
+        "userErrors": [{"field": field, "code": code}],
+    }
     after = await gql(READ, token=world.tokens["admin"])
     assert after["data"]["tenant"]["settings"] == DEFAULTS
 
@@ -86,10 +99,11 @@ async def test_the_app_role_cannot_update_another_partnership(
     async with app_engine.connect() as connection:
         await connection.execute(text(f"SET LOCAL app.tenant_id = '{world.id}'"))
         own = await connection.execute(
-            text("UPDATE tenants SET name = name WHERE id = :id"), {"id": world.id})
+            text("UPDATE tenants SET name = name WHERE id = :id"), {"id": world.id}
+        )
         other = await connection.execute(
-            text("UPDATE tenants SET name = 'Taken over' WHERE id = :id"),
-            {"id": other_world.id})
+            text("UPDATE tenants SET name = 'Taken over' WHERE id = :id"), {"id": other_world.id}
+        )
         await connection.rollback()
 
     assert own.rowcount == 1

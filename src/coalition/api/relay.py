@@ -6,11 +6,14 @@ import base64
 import binascii
 import uuid
 from collections.abc import Callable
-from typing import Annotated, Generic, TypeVar
+from typing import TYPE_CHECKING, Annotated, Generic, TypeVar
 
 import strawberry
 
 from coalition.pagination import Page
+
+if TYPE_CHECKING:
+    from coalition.api.context import Info
 
 T = TypeVar("T")
 M = TypeVar("M")
@@ -49,6 +52,14 @@ NodeId = Annotated[strawberry.ID, strawberry.argument(description="The object's 
 @strawberry.interface(description="An object with a globally unique, opaque ID.")
 class Node:
     id: strawberry.ID = strawberry.field(description="The object's global ID.")
+
+    @classmethod
+    async def resolve_node(cls, info: Info, object_id: uuid.UUID) -> Node | None:
+        """The object behind ``node(id:)``, or None when the caller may not see it.
+
+        Every Node type a domain registers implements this, through its loaders,
+        so a hidden object reads exactly like a missing one."""
+        raise NotImplementedError(f"{cls.__name__} does not resolve its own IDs")
 
 
 @strawberry.type(description="Where a page of a connection ends.")

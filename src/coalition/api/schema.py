@@ -1,98 +1,60 @@
-"""The schema root: Node lookups, the viewer, and every domain's queries and mutations."""
+"""The schema root, built from the list of domains: their queries, mutations and Node types.
+
+Each domain's ``schema`` package exports ``Query`` and ``Mutation`` (or None),
+``NODE_TYPES`` (each resolving its own IDs with ``resolve_node``) and ``TYPES``
+(other types to register). ``node``/``nodes`` and the audit log's global IDs come
+from the registered Node types, so a new domain needs no change here.
+"""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from typing import Annotated
+import importlib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import ModuleType
+from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 from strawberry.extensions.base_extension import SchemaExtension
 from strawberry.extensions.disable_introspection import DisableIntrospection
+from strawberry.types.base import get_object_definition
 
 from coalition.api.context import Info
-from coalition.api.enums import expose_enum
 from coalition.api.limits import OperationLimits
 from coalition.api.relay import Node, NodeId, from_global_id
-from coalition.audit.schema import AuditQuery
-from coalition.auth.principal import PrincipalKind
 from coalition.config import Settings
-from coalition.demand.schema import DemandMutation, DemandQuery, DemandSignalType
-from coalition.demand.summary_schema import DemandSummaryQuery
-from coalition.funds.schema import FUNDS_NODE_TYPES, FundsMutation, FundsQuery, funds_node
-from coalition.skills.schema import SkillsMutation, SkillsQuery
-from coalition.tenancy import service as tenancy
-from coalition.tenancy.models import Role, format_client_id
-from coalition.tenancy.schema import (
-    ApiClientType,
-    MembershipType,
-    OrganizationType,
-    TenancyMutation,
-    TenancyQuery,
-    TenantType,
-    UserType,
-)
-
-expose_enum(
-    PrincipalKind,
-    name="ViewerKind",
-    description="Who is calling.",
-    values={
-        PrincipalKind.USER: "A person, with a token from the identity provider or the CLI.",
-        PrincipalKind.CLIENT: "A partner application, with an OAuth2 client-credentials token.",
-        PrincipalKind.SYSTEM: "The operator at the command line (never seen through the API).",
-    },
-)
+from coalition.domains import DOMAINS
 
 
-@strawberry.type(description="Who is calling.")
-class Viewer:
-    kind: PrincipalKind = strawberry.field(description="A person (user) or a partner app (client).")
-    label: str = strawberry.field(description="The person's email or the client's name.")
-    user: UserType | None = strawberry.field(description="The person, for a person's token.")
-    client_id: str | None = strawberry.field(description="The client_id, for a partner app.")
-    scopes: list[str] = strawberry.field(description="What the token allows.")
-    roles: list[Role] = strawberry.field(description="The person's roles across memberships.")
-    memberships: list[MembershipType] = strawberry.field(description="The person's memberships.")
-    tenant: TenantType = strawberry.field(description="The partnership.")
+class CoalitionSchema(strawberry.Schema):
+    """The strawberry schema, knowing which Node type owns each global ID's type name."""
+
+    node_types: Mapping[str, type[Node]] = {}
 
 
-async def _node(info: Info, global_id: str) -> Node | None:
-    principal = info.context.require_principal()
+def node_types_of(info: Info) -> Mapping[str, type[Node]]:
+    """The schema's Node types by GraphQL type name (what a global ID starts with)."""
+    return cast(CoalitionSchema, info.schema).node_types
+
+
+async def resolve_global_id(info: Info, global_id: str) -> Node | None:
+    info.context.require_principal()
     decoded = from_global_id(global_id)
     if decoded is None:
         return None
     type_name, object_id = decoded
-    loaders = info.context.loaders
-    if type_name == "Organization":
-        organization = await loaders.organization.load(object_id)
-        return OrganizationType.from_model(organization) if organization else None
-    if type_name == "Membership":
-        membership = await loaders.membership.load(object_id)
-        return MembershipType.from_model(membership) if membership else None
-    if type_name == "User":
-        user = await loaders.user.load(object_id)
-        return UserType.from_model(user, principal) if user else None
-    if type_name == "ApiClient" and principal.is_partnership_admin:
-        client = await loaders.api_client.load(object_id)
-        return ApiClientType.from_model(client) if client else None
-    if type_name == "DemandSignal":
-        signal = await loaders.demand.signal.load(object_id)
-        return DemandSignalType.from_model(signal) if signal else None
-    if type_name in FUNDS_NODE_TYPES:
-        return await funds_node(info, type_name, object_id)
-    if type_name == "Tenant" and object_id == principal.tenant_id:
-        async with info.context.session() as session:
-            return TenantType.from_model(await tenancy.get_tenant(session, principal))
-    return None
+    node_type = node_types_of(info).get(type_name)
+    if node_type is None:
+        return None
+    return await node_type.resolve_node(info, object_id)
 
 
 @strawberry.type
 class NodeQuery:
     @strawberry.field(description="Any object by its global ID; null if not found.")
     async def node(self, info: Info, id: NodeId) -> Node | None:
-        return await _node(info, id)
+        return await resolve_global_id(info, id)
 
     @strawberry.field(description="Objects by global ID, in order; null for each not found.")
     async def nodes(
@@ -104,52 +66,38 @@ class NodeQuery:
         ],
     ) -> list[Node | None]:
         # gather, so the DataLoaders see every ID at once and batch them.
-        return list(await asyncio.gather(*(_node(info, global_id) for global_id in ids)))
-
-    @strawberry.field(description="The caller: a person or a partner app.")
-    async def viewer(self, info: Info) -> Viewer:
-        principal = info.context.require_principal()
-        async with info.context.session() as session:
-            tenant = await tenancy.get_tenant(session, principal)
-            memberships = (
-                await tenancy.memberships_of_user(session, principal, principal.id)
-                if principal.is_user
-                else []
-            )
-        user = await info.context.loaders.user.load(principal.id) if principal.is_user else None
-        return Viewer(
-            kind=principal.kind,
-            label=principal.label,
-            user=UserType.from_model(user, principal) if user else None,
-            client_id=None
-            if principal.is_user
-            else format_client_id(principal.tenant_id, principal.id),
-            scopes=sorted(principal.scopes),
-            roles=sorted(principal.roles),
-            memberships=[MembershipType.from_model(m) for m in memberships],
-            tenant=TenantType.from_model(tenant),
+        return list(
+            await asyncio.gather(*(resolve_global_id(info, global_id) for global_id in ids))
         )
 
 
-@strawberry.type(description="Everything a caller can read.")
-class Query(
-    NodeQuery,
-    TenancyQuery,
-    AuditQuery,
-    SkillsQuery,
-    DemandQuery,
-    DemandSummaryQuery,
-    FundsQuery,
-):
-    pass
+def load_domains(names: Iterable[str] = DOMAINS) -> list[ModuleType]:
+    """Each domain's ``schema`` package, in the order given."""
+    return [importlib.import_module(f"{name}.schema") for name in names]
 
 
-@strawberry.type(description="Everything a caller can change.")
-class Mutation(TenancyMutation, SkillsMutation, DemandMutation, FundsMutation):
-    pass
+def _node_types(domains: Sequence[ModuleType]) -> dict[str, type[Node]]:
+    found: dict[str, type[Node]] = {}
+    for domain in domains:
+        for node_type in domain.NODE_TYPES:
+            name = get_object_definition(node_type, strict=True).name
+            if name in found:
+                raise ValueError(f"two domains register the Node type {name}")
+            found[name] = node_type
+    return found
 
 
-def build_schema(settings: Settings) -> strawberry.Schema:
+def _merge(name: str, description: str, parts: Sequence[type[Any]]) -> type[Any]:
+    root = type(name, tuple(parts), {})
+    return strawberry.type(root, name=name, description=description)
+
+
+def build_schema(settings: Settings, domains: Iterable[str] = DOMAINS) -> CoalitionSchema:
+    """The whole schema, from ``domains`` (package names; the default is every domain)."""
+    modules = load_domains(domains)
+    node_types = _node_types(modules)
+    queries = [NodeQuery, *(m.Query for m in modules if m.Query is not None)]
+    mutations = [m.Mutation for m in modules if m.Mutation is not None]
     # Factories, not instances: each request gets fresh extensions (they hold its state).
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
@@ -161,9 +109,13 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     ]
     if settings.is_production:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(
-        query=Query,
-        mutation=Mutation,
-        types=[OrganizationType, MembershipType, UserType, ApiClientType, TenantType],
+    schema = CoalitionSchema(
+        query=_merge("Query", "Everything a caller can read.", queries),
+        mutation=_merge("Mutation", "Everything a caller can change.", mutations)
+        if mutations
+        else None,
+        types=[*node_types.values(), *(t for m in modules for t in getattr(m, "TYPES", ()))],
         extensions=extensions,
     )
+    schema.node_types = node_types
+    return schema

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import datetime
 from typing import cast
 
@@ -11,11 +12,10 @@ from strawberry.scalars import JSON
 
 from coalition.api.context import Info
 from coalition.api.relay import After, Connection, First, to_global_id
+from coalition.api.schema import node_types_of
 from coalition.audit import service
 from coalition.audit.models import AuditEvent
 from coalition.pagination import DEFAULT_PAGE_SIZE, PageRequest
-
-_OBJECT_TYPES = {"Organization", "Membership", "ApiClient", "User", "Tenant", "DemandSignal"}
 
 
 @strawberry.type(name="AuditEvent", description="One recorded action.")
@@ -34,7 +34,7 @@ class AuditEventType:
     request_id: str | None = strawberry.field(description="The request that did it.")
 
     @classmethod
-    def from_model(cls, event: AuditEvent) -> AuditEventType:
+    def from_model(cls, event: AuditEvent, node_types: Collection[str]) -> AuditEventType:
         actor_type = "User" if event.actor_kind == "user" else "ApiClient"
         return cls(
             id=strawberry.ID(str(event.id)),
@@ -44,14 +44,17 @@ class AuditEventType:
             actor_label=event.actor_label,
             action=event.action,
             object_type=event.object_type,
-            object_id=_object_id(event.object_type, event.object_id),
+            object_id=_object_id(node_types, event.object_type, event.object_id),
             changes=cast(JSON, event.changes),
             request_id=event.request_id,
         )
 
 
-def _object_id(object_type: str | None, object_id: uuid.UUID | None) -> strawberry.ID | None:
-    if object_type in _OBJECT_TYPES and object_id is not None:
+def _object_id(
+    node_types: Collection[str], object_type: str | None, object_id: uuid.UUID | None
+) -> strawberry.ID | None:
+    """A global ID when the object's type is a registered Node type (every domain's)."""
+    if object_type is not None and object_type in node_types and object_id is not None:
         return to_global_id(object_type, object_id)
     return strawberry.ID(str(object_id)) if object_id else None
 
@@ -67,4 +70,11 @@ class AuditQuery:
             page = await service.list_events(
                 session, principal, page=PageRequest(first=first, after=after)
             )
-        return Connection.of(page, AuditEventType.from_model)
+        known = node_types_of(info)
+        return Connection.of(page, lambda event: AuditEventType.from_model(event, known))
+
+
+Query = AuditQuery
+Mutation = None
+NODE_TYPES = ()
+TYPES = ()

@@ -12,9 +12,9 @@ from __future__ import annotations
 import uuid
 
 from coalition.auth.principal import Principal
+from coalition.auth.roles import Role
 from coalition.auth.scopes import DEMAND_READ, READ, WRITE
 from coalition.errors import Forbidden
-from coalition.tenancy.models import Role
 
 READ_SCOPES = frozenset({READ, DEMAND_READ})
 

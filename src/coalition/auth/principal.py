@@ -6,7 +6,7 @@ import enum
 import uuid
 from dataclasses import dataclass, field
 
-from coalition.tenancy.models import Role
+from coalition.auth.roles import Role
 
 
 class PrincipalKind(enum.StrEnum):
@@ -46,6 +46,36 @@ class Principal:
     @property
     def is_partnership_admin(self) -> bool:
         return self.is_system or (self.is_user and Role.PARTNERSHIP_ADMIN in self.roles)
+
+    @property
+    def organization_ids(self) -> frozenset[uuid.UUID]:
+        """Organizations the caller has a membership in (any role); none for apps."""
+        if not self.is_user:
+            return frozenset()
+        return frozenset(grant.organization_id for grant in self.grants)
+
+    @property
+    def administered_organization_ids(self) -> frozenset[uuid.UUID]:
+        """Organizations the caller is an organization admin of (partnership admins
+        administer all of them: ask ``administers`` for one)."""
+        if not self.is_user:
+            return frozenset()
+        return frozenset(
+            grant.organization_id for grant in self.grants if grant.role is Role.ORGANIZATION_ADMIN
+        )
+
+    @property
+    def administers_any_organization(self) -> bool:
+        return self.is_partnership_admin or bool(self.administered_organization_ids)
+
+    def has_role(self, *roles: Role) -> bool:
+        """Whether a person holds any of ``roles`` in some membership."""
+        return self.is_user and any(grant.role in roles for grant in self.grants)
+
+    def has_scope(self, scope: str) -> bool:
+        """Whether a partner app's token carries ``scope`` (people and the operator act
+        by role, not scope, and answer False)."""
+        return self.kind is PrincipalKind.CLIENT and scope in self.scopes
 
     def administers(self, organization_id: uuid.UUID) -> bool:
         """Partnership admins administer every organization; organization admins their own."""

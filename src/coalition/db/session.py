@@ -64,24 +64,37 @@ class RequestTransaction:
         self._tenant_id = tenant_id
         self._session: AsyncSession | None = None
         self._lock = asyncio.Lock()
+        self._holder: asyncio.Task[object] | None = None
 
     @property
     def tenant_id(self) -> uuid.UUID:
         return self._tenant_id
 
+    def held_by_current_task(self) -> bool:
+        """Whether the running task is inside ``session()`` (a DataLoader awaited there
+        would wait for this same lock forever)."""
+        return self._holder is not None and self._holder is asyncio.current_task()
+
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         async with self._lock:
-            if self._session is None:
-                session = self._sessions()
-                await session.begin()
-                try:
-                    await set_tenant(session, self._tenant_id)
-                except BaseException:
-                    await session.close()
-                    raise
-                self._session = session
-            yield self._session
+            self._holder = asyncio.current_task()
+            try:
+                yield await self._open()
+            finally:
+                self._holder = None
+
+    async def _open(self) -> AsyncSession:
+        if self._session is None:
+            session = self._sessions()
+            await session.begin()
+            try:
+                await set_tenant(session, self._tenant_id)
+            except BaseException:
+                await session.close()
+                raise
+            self._session = session
+        return self._session
 
     async def finish(self, *, commit: bool) -> None:
         """Commit or roll back, and return the connection to the pool."""

@@ -1,6 +1,6 @@
 """Per-request DataLoaders of the demand domain: one statement per batch, whatever its size.
 
-Attach one ``DemandLoaders`` per request context (``context.loaders.demand``).
+Resolvers reach them as ``info.context.loaders.of(DemandLoaders)``.
 Each batch runs through the demand read functions, so it sees only what the
 caller may see.
 """
@@ -8,12 +8,13 @@ caller may see.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, TypeVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
+from coalition.api.loaders import LoaderSet, by_key, pages_by_parent
 from coalition.auth.principal import Principal
 from coalition.demand import reads
 from coalition.demand.history import versions_of_signals
@@ -24,51 +25,33 @@ from coalition.tenancy.models import Organization
 if TYPE_CHECKING:
     from coalition.api.context import Context
 
-V = TypeVar("V")
-
 HistoryKey = tuple[uuid.UUID, PageRequest]
 
 
-def _by_signal(
-    context: Context,
-    fetch: Callable[[AsyncSession, Principal, Sequence[uuid.UUID]], Awaitable[dict[uuid.UUID, V]]],
-    default: Callable[[], V | None] = lambda: None,
-) -> DataLoader[uuid.UUID, V | None]:
-    async def load(keys: list[uuid.UUID]) -> list[V | None]:
-        principal = context.require_principal()
-        async with context.session() as session:
-            found = await fetch(session, principal, keys)
-        return [found[key] if key in found else default() for key in keys]
-
-    return DataLoader(load_fn=load)
+async def _history(
+    session: AsyncSession,
+    principal: Principal,
+    signal_ids: Sequence[uuid.UUID],
+    page: PageRequest,
+) -> dict[uuid.UUID, Page[DemandSignalVersion] | None]:
+    return await versions_of_signals(session, principal, signal_ids, page=page)
 
 
-class DemandLoaders:
+class DemandLoaders(LoaderSet):
     def __init__(self, context: Context) -> None:
-        self.signal: DataLoader[uuid.UUID, DemandSignal | None] = _by_signal(
+        super().__init__(context)
+        self.signal: DataLoader[uuid.UUID, DemandSignal | None] = by_key(
             context, reads.demand_signals_by_ids
         )
-        self.skills: DataLoader[uuid.UUID, list[reads.SignalSkill] | None] = _by_signal(
+        self.skills: DataLoader[uuid.UUID, list[reads.SignalSkill] | None] = by_key(
             context, reads.signal_skills_by_signal_ids, list
         )
-        self.employer: DataLoader[uuid.UUID, Organization | None] = _by_signal(
+        self.employer: DataLoader[uuid.UUID, Organization | None] = by_key(
             context, reads.employers_of_signals
         )
 
-        async def history(keys: list[HistoryKey]) -> list[Page[DemandSignalVersion] | None]:
-            principal = context.require_principal()
-            by_page: dict[PageRequest, list[uuid.UUID]] = {}
-            for signal_id, page in keys:
-                by_page.setdefault(page, []).append(signal_id)
-            found: dict[HistoryKey, Page[DemandSignalVersion] | None] = {}
-            async with context.session() as session:
-                for page, signal_ids in by_page.items():
-                    pages = await versions_of_signals(session, principal, signal_ids, page=page)
-                    found.update({(signal_id, page): pages[signal_id] for signal_id in signal_ids})
-            return [found[key] for key in keys]
-
-        self.history: DataLoader[HistoryKey, Page[DemandSignalVersion] | None] = DataLoader(
-            load_fn=history
+        self.history: DataLoader[HistoryKey, Page[DemandSignalVersion] | None] = pages_by_parent(
+            context, _history
         )
 
 

@@ -23,10 +23,10 @@ import uuid
 from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
 
 from coalition.auth.principal import Principal
+from coalition.auth.roles import Role
 from coalition.auth.scopes import DEMAND_READ
 from coalition.demand.models import DemandSignal, DemandStatus, SharingLevel
 from coalition.errors import Forbidden
-from coalition.tenancy.models import Role
 
 AUTHOR_ROLES = frozenset({Role.MEMBER, Role.ORGANIZATION_ADMIN})
 

@@ -8,6 +8,7 @@ imports no other domain's schema module at load time.
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -35,10 +36,13 @@ from coalition.demand.inputs import (
     create_fields,
     update_fields,
 )
+from coalition.demand.loaders import DemandLoaders
 from coalition.demand.quarters import format_quarter
+from coalition.demand.summary_schema import DemandSummaryQuery
 from coalition.errors import InvalidInput
 from coalition.errors import UserError as DomainUserError
 from coalition.pagination import DEFAULT_PAGE_SIZE, PageRequest
+from coalition.skills.loaders import SkillsLoaders
 
 if TYPE_CHECKING:
     from coalition.skills.schema import OccupationType, SkillType
@@ -87,6 +91,11 @@ class DemandSignalType(Node):
     model: strawberry.Private[models.DemandSignal]
 
     @classmethod
+    async def resolve_node(cls, info: Info, object_id: uuid.UUID) -> DemandSignalType | None:
+        signal = await info.context.loaders.of(DemandLoaders).signal.load(object_id)
+        return cls.from_model(signal) if signal else None
+
+    @classmethod
     def from_model(cls, signal: models.DemandSignal) -> DemandSignalType:
         return cls(
             id=to_global_id("DemandSignal", signal.id),
@@ -119,7 +128,7 @@ class DemandSignalType(Node):
     ) -> Annotated[OrganizationType, strawberry.lazy(TENANCY_SCHEMA)] | None:
         from coalition.tenancy.schema import OrganizationType
 
-        organization = await info.context.loaders.demand.employer.load(self.model.id)
+        organization = await info.context.loaders.of(DemandLoaders).employer.load(self.model.id)
         return OrganizationType.from_model(organization) if organization else None
 
     @strawberry.field(description="The occupation (SOC 2018).")
@@ -128,7 +137,9 @@ class DemandSignalType(Node):
     ) -> Annotated[OccupationType, strawberry.lazy(SKILLS_SCHEMA)] | None:
         from coalition.skills.schema import OccupationType
 
-        record = await info.context.loaders.skills.occupation.load(self.model.occupation_code)
+        record = await info.context.loaders.of(SkillsLoaders).occupation.load(
+            self.model.occupation_code
+        )
         return OccupationType.from_record(record) if record else None
 
     @strawberry.field(description="Required skills with their levels, by skill ID.")
@@ -136,7 +147,7 @@ class DemandSignalType(Node):
         from coalition.skills.schema import SkillType
 
         found: list[reads.SignalSkill] = (
-            await info.context.loaders.demand.skills.load(self.model.id) or []
+            await info.context.loaders.of(DemandLoaders).skills.load(self.model.id) or []
         )
         return [DemandSkill(skill=SkillType.from_model(s.skill), level=s.level) for s in found]
 
@@ -147,7 +158,7 @@ class DemandSignalType(Node):
     async def history(
         self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
     ) -> Connection[DemandSignalVersionType] | None:
-        page = await info.context.loaders.demand.history.load(
+        page = await info.context.loaders.of(DemandLoaders).history.load(
             (self.model.id, PageRequest(first=first, after=after))
         )
         return None if page is None else Connection.of(page, DemandSignalVersionType.from_model)
@@ -222,7 +233,7 @@ class DemandQuery:
         decoded = from_global_id(id, "DemandSignal")
         if decoded is None:
             return None
-        signal = await info.context.loaders.demand.signal.load(decoded[1])
+        signal = await info.context.loaders.of(DemandLoaders).signal.load(decoded[1])
         return DemandSignalType.from_model(signal) if signal else None
 
 
@@ -299,4 +310,11 @@ class DemandMutation:
         )
 
 
-__all__ = ["DemandMutation", "DemandQuery", "DemandSignalType"]
+@strawberry.type
+class Query(DemandQuery, DemandSummaryQuery):
+    pass
+
+
+Mutation = DemandMutation
+NODE_TYPES = (DemandSignalType,)
+TYPES = ()

@@ -52,6 +52,7 @@ from sqlalchemy import ColumnElement, Select, false, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute
 
 from coalition.auth.principal import Principal
+from coalition.auth.roles import Role
 from coalition.auth.scopes import FUNDS_READ
 from coalition.errors import Forbidden
 from coalition.funds.models import (
@@ -61,7 +62,6 @@ from coalition.funds.models import (
     LedgerEntry,
     LedgerTransaction,
 )
-from coalition.tenancy.models import Role
 
 # Roles whose holders oversee every pool of the partnership (the convener's staff).
 OVERSEER_ROLES = frozenset({Role.PARTNERSHIP_ADMIN, Role.ANALYST})

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coalition.api.context import Info
 from coalition.api.money import MoneyInput
 from coalition.api.mutations import UserError, decode_id, run_mutation
-from coalition.api.relay import After, Connection, First, Node, NodeId, from_global_id
+from coalition.api.relay import After, Connection, First, NodeId, from_global_id
 from coalition.auth.principal import Principal
 from coalition.errors import InvalidInput
 from coalition.errors import UserError as DomainUserError
@@ -40,6 +40,7 @@ from coalition.funds.inputs import (
     SetFundPoolStatusInput,
     VerifyContributionInput,
 )
+from coalition.funds.loaders import FundsLoaders
 from coalition.funds.types import (
     ContributionType,
     DisbursementType,
@@ -152,45 +153,6 @@ def _pool_input(given: CreateFundPoolInput) -> service.PoolInput:
 # -- node lookups --------------------------------------------------------------------------
 
 
-async def funds_node(info: Info, type_name: str, object_id: uuid.UUID) -> Node | None:
-    """The funds object behind a global ID, or None when it is not a funds type or absent."""
-    loaders = info.context.loaders.funds
-    if type_name == "FundPool":
-        pool = await loaders.pool.load(object_id)
-        return FundPoolType.from_model(pool) if pool else None
-    if type_name == "FundCommitment":
-        commitment = await loaders.commitment.load(object_id)
-        return FundCommitmentType.from_model(commitment) if commitment else None
-    if type_name == "Initiative":
-        initiative = await loaders.initiative.load(object_id)
-        return InitiativeType.from_model(initiative) if initiative else None
-    if type_name == "Contribution":
-        contribution = await loaders.contribution.load(object_id)
-        return ContributionType.from_model(contribution) if contribution else None
-    if type_name == "Disbursement":
-        disbursement = await loaders.disbursement.load(object_id)
-        return DisbursementType.from_model(disbursement) if disbursement else None
-    if type_name == "LedgerTransaction":
-        transaction = await loaders.transaction.load(object_id)
-        return LedgerTransactionType.from_model(transaction) if transaction else None
-    if type_name == "LedgerEntry":
-        entry = await loaders.entry.load(object_id)
-        return LedgerEntryType.from_model(entry) if entry else None
-    return None
-
-
-FUNDS_NODE_TYPES = frozenset(
-    {
-        "FundPool",
-        "FundCommitment",
-        "Initiative",
-        "Contribution",
-        "Disbursement",
-        "LedgerTransaction",
-        "LedgerEntry",
-    }
-)
-
 # -- queries -------------------------------------------------------------------------------
 
 
@@ -202,7 +164,7 @@ class FundsQuery:
         decoded = from_global_id(id, "FundPool")
         if decoded is None:
             return None
-        pool = await info.context.loaders.funds.pool.load(decoded[1])
+        pool = await info.context.loaders.of(FundsLoaders).pool.load(decoded[1])
         return FundPoolType.from_model(pool) if pool else None
 
     @strawberry.field(description="Fund pools, newest first.")
@@ -229,7 +191,7 @@ class FundsQuery:
         decoded = from_global_id(id, "Initiative")
         if decoded is None:
             return None
-        initiative = await info.context.loaders.funds.initiative.load(decoded[1])
+        initiative = await info.context.loaders.of(FundsLoaders).initiative.load(decoded[1])
         return InitiativeType.from_model(initiative) if initiative else None
 
     @strawberry.field(description="Initiatives, newest first.")
@@ -252,7 +214,7 @@ class FundsQuery:
         decoded = from_global_id(id, "Contribution")
         if decoded is None:
             return None
-        contribution = await info.context.loaders.funds.contribution.load(decoded[1])
+        contribution = await info.context.loaders.of(FundsLoaders).contribution.load(decoded[1])
         return ContributionType.from_model(contribution) if contribution else None
 
     @strawberry.field(
@@ -327,7 +289,7 @@ class FundsQuery:
         decoded = from_global_id(pool_id, "FundPool")
         if decoded is None:
             return None
-        pool = await info.context.loaders.funds.pool.load(decoded[1])
+        pool = await info.context.loaders.of(FundsLoaders).pool.load(decoded[1])
         if pool is None:
             return None
         permissions.require_pool_oversight(principal, pool.funder_organization_id)
@@ -675,4 +637,15 @@ class FundsMutation:
         return _contribution(await run_mutation(info, action))
 
 
-__all__ = ["FUNDS_NODE_TYPES", "FundsMutation", "FundsQuery", "funds_node"]
+Query = FundsQuery
+Mutation = FundsMutation
+NODE_TYPES = (
+    FundPoolType,
+    FundCommitmentType,
+    InitiativeType,
+    ContributionType,
+    DisbursementType,
+    LedgerTransactionType,
+    LedgerEntryType,
+)
+TYPES = ()

@@ -28,6 +28,7 @@ from coalition.api.money import Money
 from coalition.api.relay import After, Connection, First, Node, to_global_id
 from coalition.auth.principal import Principal
 from coalition.funds import export, models, permissions, report
+from coalition.funds.loaders import FundsLoaders
 from coalition.funds.money import format_ratio
 from coalition.pagination import DEFAULT_PAGE_SIZE, PageRequest
 from coalition.tenancy import schema as _tenancy_schema  # noqa: F401  (describes OrganizationKind)
@@ -312,6 +313,11 @@ class FundPoolType(Node):
     model: strawberry.Private[models.FundPool]
 
     @classmethod
+    async def resolve_node(cls, info: Info, object_id: uuid.UUID) -> FundPoolType | None:
+        found = await info.context.loaders.of(FundsLoaders).pool.load(object_id)
+        return cls.from_model(found) if found else None
+
+    @classmethod
     def from_model(cls, pool: models.FundPool) -> FundPoolType:
         return cls(
             id=to_global_id("FundPool", pool.id),
@@ -339,7 +345,7 @@ class FundPoolType(Node):
     async def funder(
         self, info: Info
     ) -> Annotated[OrganizationType, strawberry.lazy(TENANCY_SCHEMA)]:
-        loaded = await info.context.loaders.funds.organization.load(
+        loaded = await info.context.loaders.of(FundsLoaders).organization.load(
             self.model.funder_organization_id
         )
         return _organization(loaded, self.model.funder_organization_id)
@@ -349,12 +355,12 @@ class FundPoolType(Node):
         "tier covers gets no match."
     )
     async def match_tiers(self, info: Info) -> list[MatchTier]:
-        tiers = await info.context.loaders.funds.tiers.load(self.model.id)
+        tiers = await info.context.loaders.of(FundsLoaders).tiers.load(self.model.id)
         return [MatchTier.from_model(tier) for tier in tiers]
 
     @strawberry.field(description="Funders' commitments, oldest first (reversed ones too).")
     async def commitments(self, info: Info) -> list[FundCommitmentType]:
-        found = await info.context.loaders.funds.commitments.load(self.model.id)
+        found = await info.context.loaders.of(FundsLoaders).commitments.load(self.model.id)
         return [FundCommitmentType.from_model(commitment) for commitment in found]
 
     @strawberry.field(
@@ -372,7 +378,7 @@ class FundPoolType(Node):
             strawberry.argument(description="Only contributions in this status."),
         ] = None,
     ) -> Connection[ContributionType]:
-        page = await info.context.loaders.funds.pool_contributions.load(
+        page = await info.context.loaders.of(FundsLoaders).pool_contributions.load(
             (self.model.id, (PageRequest(first=first, after=after), status))
         )
         return Connection.of(page, ContributionType.from_model)
@@ -385,7 +391,7 @@ class FundPoolType(Node):
     async def disbursements(
         self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
     ) -> Connection[DisbursementType]:
-        page = await info.context.loaders.funds.pool_disbursements.load(
+        page = await info.context.loaders.of(FundsLoaders).pool_disbursements.load(
             (self.model.id, PageRequest(first=first, after=after))
         )
         return Connection.of(page, DisbursementType.from_model)
@@ -399,7 +405,7 @@ class FundPoolType(Node):
         self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
     ) -> Connection[LedgerEntryType]:
         self._require_oversight(info)
-        page = await info.context.loaders.funds.pool_entries.load(
+        page = await info.context.loaders.of(FundsLoaders).pool_entries.load(
             (self.model.id, PageRequest(first=first, after=after))
         )
         return Connection.of(page, LedgerEntryType.from_model)
@@ -409,7 +415,7 @@ class FundPoolType(Node):
         "the small-employer shares."
     )
     async def summary(self, info: Info) -> FundPoolSummary:
-        found = await info.context.loaders.funds.summary.load(self.model.id)
+        found = await info.context.loaders.of(FundsLoaders).summary.load(self.model.id)
         return FundPoolSummary.from_summary(_exists(found, self.model.id))
 
     @strawberry.field(
@@ -445,7 +451,7 @@ class FundPoolType(Node):
 
 async def _pool(info: Info, pool_id: uuid.UUID) -> models.FundPool:
     """A record's pool (in the same tenant, bound by a foreign key: always there)."""
-    return _exists(await info.context.loaders.funds.pool.load(pool_id), pool_id)
+    return _exists(await info.context.loaders.of(FundsLoaders).pool.load(pool_id), pool_id)
 
 
 async def _pool_currency(info: Info, pool_id: uuid.UUID) -> str:
@@ -458,6 +464,11 @@ class FundCommitmentType(Node):
     committed_on: date = strawberry.field(description="When it was committed.")
     status: models.CommitmentStatus = strawberry.field(description="Active or reversed.")
     model: strawberry.Private[models.FundCommitment]
+
+    @classmethod
+    async def resolve_node(cls, info: Info, object_id: uuid.UUID) -> FundCommitmentType | None:
+        found = await info.context.loaders.of(FundsLoaders).commitment.load(object_id)
+        return cls.from_model(found) if found else None
 
     @classmethod
     def from_model(cls, commitment: models.FundCommitment) -> FundCommitmentType:
@@ -481,7 +492,7 @@ class FundCommitmentType(Node):
     async def funder(
         self, info: Info
     ) -> Annotated[OrganizationType, strawberry.lazy(TENANCY_SCHEMA)]:
-        loaded = await info.context.loaders.funds.organization.load(
+        loaded = await info.context.loaders.of(FundsLoaders).organization.load(
             self.model.funder_organization_id
         )
         return _organization(loaded, self.model.funder_organization_id)
@@ -501,6 +512,11 @@ class InitiativeType(Node):
     model: strawberry.Private[models.Initiative]
 
     @classmethod
+    async def resolve_node(cls, info: Info, object_id: uuid.UUID) -> InitiativeType | None:
+        found = await info.context.loaders.of(FundsLoaders).initiative.load(object_id)
+        return cls.from_model(found) if found else None
+
+    @classmethod
     def from_model(cls, initiative: models.Initiative) -> InitiativeType:
         return cls(
             id=to_global_id("Initiative", initiative.id),
@@ -518,7 +534,7 @@ class InitiativeType(Node):
     ) -> list[Annotated[OrganizationType, strawberry.lazy(TENANCY_SCHEMA)]]:
         from coalition.tenancy.schema import OrganizationType
 
-        found = await info.context.loaders.funds.participants.load(self.model.id)
+        found = await info.context.loaders.of(FundsLoaders).participants.load(self.model.id)
         return [OrganizationType.from_model(organization) for organization in found]
 
     @strawberry.field(
@@ -529,7 +545,7 @@ class InitiativeType(Node):
     async def contributions(
         self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
     ) -> Connection[ContributionType]:
-        page = await info.context.loaders.funds.initiative_contributions.load(
+        page = await info.context.loaders.of(FundsLoaders).initiative_contributions.load(
             (self.model.id, PageRequest(first=first, after=after))
         )
         return Connection.of(page, ContributionType.from_model)
@@ -539,7 +555,7 @@ class InitiativeType(Node):
         "disbursed and paid for them; pools with no money for it are left out."
     )
     async def funding(self, info: Info) -> list[InitiativePoolFunding]:
-        found = await info.context.loaders.funds.funding.load(self.model.id)
+        found = await info.context.loaders.of(FundsLoaders).funding.load(self.model.id)
         return [InitiativePoolFunding.from_report(row) for row in found]
 
 
@@ -563,7 +579,7 @@ class InitiativePoolFunding:
 
     @strawberry.field(description="The pool.")
     async def pool(self, info: Info) -> FundPoolType:
-        pool = await info.context.loaders.funds.pool.load(self.pool_id)
+        pool = await info.context.loaders.of(FundsLoaders).pool.load(self.pool_id)
         return FundPoolType.from_model(_exists(pool, self.pool_id))
 
 
@@ -609,6 +625,11 @@ class ContributionType(Node):
     model: strawberry.Private[models.Contribution]
 
     @classmethod
+    async def resolve_node(cls, info: Info, object_id: uuid.UUID) -> ContributionType | None:
+        found = await info.context.loaders.of(FundsLoaders).contribution.load(object_id)
+        return cls.from_model(found) if found else None
+
+    @classmethod
     def from_model(cls, contribution: models.Contribution) -> ContributionType:
         currency = contribution.currency
         return cls(
@@ -635,14 +656,18 @@ class ContributionType(Node):
 
     @strawberry.field(description="The initiative it was made to.")
     async def initiative(self, info: Info) -> InitiativeType:
-        initiative = await info.context.loaders.funds.initiative.load(self.model.initiative_id)
+        initiative = await info.context.loaders.of(FundsLoaders).initiative.load(
+            self.model.initiative_id
+        )
         return InitiativeType.from_model(_exists(initiative, self.model.initiative_id))
 
     @strawberry.field(description="The contributing organization.")
     async def organization(
         self, info: Info
     ) -> Annotated[OrganizationType, strawberry.lazy(TENANCY_SCHEMA)]:
-        loaded = await info.context.loaders.funds.organization.load(self.model.organization_id)
+        loaded = await info.context.loaders.of(FundsLoaders).organization.load(
+            self.model.organization_id
+        )
         return _organization(loaded, self.model.organization_id)
 
     @strawberry.field(description="The pool asked to match it.")
@@ -654,7 +679,9 @@ class ContributionType(Node):
         "the pool's overseers and the contributor)."
     )
     async def disbursements(self, info: Info) -> list[DisbursementType]:
-        found = await info.context.loaders.funds.disbursements_of_contribution.load(self.model.id)
+        found = await info.context.loaders.of(FundsLoaders).disbursements_of_contribution.load(
+            self.model.id
+        )
         return [DisbursementType.from_model(disbursement) for disbursement in found]
 
 
@@ -683,6 +710,11 @@ class DisbursementType(Node):
     model: strawberry.Private[models.Disbursement]
 
     @classmethod
+    async def resolve_node(cls, info: Info, object_id: uuid.UUID) -> DisbursementType | None:
+        found = await info.context.loaders.of(FundsLoaders).disbursement.load(object_id)
+        return cls.from_model(found) if found else None
+
+    @classmethod
     def from_model(cls, disbursement: models.Disbursement) -> DisbursementType:
         return cls(
             id=to_global_id("Disbursement", disbursement.id),
@@ -707,7 +739,9 @@ class DisbursementType(Node):
         "it (another organization's contribution, in a pool the caller does not oversee)."
     )
     async def contribution(self, info: Info) -> ContributionType | None:
-        found = await info.context.loaders.funds.contribution.load(self.model.contribution_id)
+        found = await info.context.loaders.of(FundsLoaders).contribution.load(
+            self.model.contribution_id
+        )
         return ContributionType.from_model(found) if found else None
 
     @strawberry.field(description="The pool it is paid from.")
@@ -718,7 +752,7 @@ class DisbursementType(Node):
     async def payee(
         self, info: Info
     ) -> Annotated[OrganizationType, strawberry.lazy(TENANCY_SCHEMA)]:
-        loaded = await info.context.loaders.funds.organization.load(
+        loaded = await info.context.loaders.of(FundsLoaders).organization.load(
             self.model.payee_organization_id
         )
         return _organization(loaded, self.model.payee_organization_id)
@@ -741,6 +775,11 @@ class LedgerTransactionType(Node):
     model: strawberry.Private[models.LedgerTransaction]
 
     @classmethod
+    async def resolve_node(cls, info: Info, object_id: uuid.UUID) -> LedgerTransactionType | None:
+        found = await info.context.loaders.of(FundsLoaders).transaction.load(object_id)
+        return cls.from_model(found) if found else None
+
+    @classmethod
     def from_model(cls, transaction: models.LedgerTransaction) -> LedgerTransactionType:
         return cls(
             id=to_global_id("LedgerTransaction", transaction.id),
@@ -760,12 +799,14 @@ class LedgerTransactionType(Node):
     async def reverses(self, info: Info) -> LedgerTransactionType | None:
         if self.model.reverses_id is None:
             return None
-        found = await info.context.loaders.funds.transaction.load(self.model.reverses_id)
+        found = await info.context.loaders.of(FundsLoaders).transaction.load(self.model.reverses_id)
         return LedgerTransactionType.from_model(found) if found else None
 
     @strawberry.field(description="Its entries, in posting order; they sum to zero.")
     async def entries(self, info: Info) -> list[LedgerEntryType]:
-        found = await info.context.loaders.funds.entries_of_transaction.load(self.model.id)
+        found = await info.context.loaders.of(FundsLoaders).entries_of_transaction.load(
+            self.model.id
+        )
         return [LedgerEntryType.from_model(entry) for entry in found]
 
 
@@ -785,6 +826,11 @@ class LedgerEntryType(Node):
     model: strawberry.Private[models.LedgerEntry]
 
     @classmethod
+    async def resolve_node(cls, info: Info, object_id: uuid.UUID) -> LedgerEntryType | None:
+        found = await info.context.loaders.of(FundsLoaders).entry.load(object_id)
+        return cls.from_model(found) if found else None
+
+    @classmethod
     def from_model(cls, entry: models.LedgerEntry) -> LedgerEntryType:
         return cls(
             id=to_global_id("LedgerEntry", entry.id),
@@ -796,7 +842,9 @@ class LedgerEntryType(Node):
 
     @strawberry.field(description="The transaction it belongs to.")
     async def transaction(self, info: Info) -> LedgerTransactionType:
-        found = await info.context.loaders.funds.transaction.load(self.model.transaction_id)
+        found = await info.context.loaders.of(FundsLoaders).transaction.load(
+            self.model.transaction_id
+        )
         return LedgerTransactionType.from_model(_exists(found, self.model.transaction_id))
 
     @strawberry.field(
@@ -808,7 +856,9 @@ class LedgerEntryType(Node):
     ) -> Annotated[OrganizationType, strawberry.lazy(TENANCY_SCHEMA)] | None:
         if self.model.organization_id is None:
             return None
-        loaded = await info.context.loaders.funds.organization.load(self.model.organization_id)
+        loaded = await info.context.loaders.of(FundsLoaders).organization.load(
+            self.model.organization_id
+        )
         return _organization(loaded, self.model.organization_id)
 
 
@@ -836,7 +886,7 @@ class InvestmentRecognitionRow:
     async def organization(
         self, info: Info
     ) -> Annotated[OrganizationType, strawberry.lazy(TENANCY_SCHEMA)]:
-        loaded = await info.context.loaders.funds.organization.load(self.organization_id)
+        loaded = await info.context.loaders.of(FundsLoaders).organization.load(self.organization_id)
         return _organization(loaded, self.organization_id)
 
 

@@ -39,8 +39,7 @@ ONET_CREDIT = (
 
 
 def _loaders(info: Info) -> SkillsLoaders:
-    loaders: SkillsLoaders = info.context.loaders.skills
-    return loaders
+    return info.context.loaders.of(SkillsLoaders)
 
 
 @strawberry.type(name="OccupationGroup", description="A SOC 2018 major, minor or broad group.")
@@ -358,3 +357,9 @@ class SkillsMutation:
             essential_skill=EssentialSkillType.from_view(view) if view else None,
             user_errors=errors,
         )
+
+
+Query = SkillsQuery
+Mutation = SkillsMutation
+NODE_TYPES = ()
+TYPES = ()

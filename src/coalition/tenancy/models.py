@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from coalition.auth.roles import Role
 from coalition.db.base import Base, TenantScoped, Timestamp
 
 
@@ -35,13 +36,6 @@ class OrganizationKind(enum.StrEnum):
     COMMUNITY_ORGANIZATION = "COMMUNITY_ORGANIZATION"
     PUBLIC_AGENCY = "PUBLIC_AGENCY"
     EDUCATION_INSTITUTION = "EDUCATION_INSTITUTION"
-
-
-class Role(enum.StrEnum):
-    PARTNERSHIP_ADMIN = "PARTNERSHIP_ADMIN"
-    ORGANIZATION_ADMIN = "ORGANIZATION_ADMIN"
-    MEMBER = "MEMBER"
-    ANALYST = "ANALYST"
 
 
 def _enum(kind: type[enum.Enum], name: str) -> Enum:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -19,10 +20,11 @@ from coalition.api.relay import (
     from_global_id,
     to_global_id,
 )
-from coalition.auth.principal import Principal
+from coalition.auth.principal import Principal, PrincipalKind
 from coalition.demand.disclosure import DisclosureRule
 from coalition.pagination import DEFAULT_PAGE_SIZE, PageRequest
 from coalition.tenancy import models, service
+from coalition.tenancy.loaders import TenancyLoaders
 from coalition.tenancy.models import OrganizationKind as Kind
 
 expose_enum(
@@ -107,6 +109,14 @@ class TenantType(Node):
             created_at=tenant.created_at,
         )
 
+    @classmethod
+    async def resolve_node(cls, info: Info, object_id: uuid.UUID) -> TenantType | None:
+        principal = info.context.require_principal()
+        if object_id != principal.tenant_id:
+            return None
+        async with info.context.session() as session:
+            return cls.from_model(await service.get_tenant(session, principal))
+
 
 @strawberry.type(name="User", description="A person in the partnership.")
 class UserType(Node):
@@ -122,6 +132,12 @@ class UserType(Node):
             display_name=user.display_name,
             email=user.email if viewer.is_user else None,
         )
+
+    @classmethod
+    async def resolve_node(cls, info: Info, object_id: uuid.UUID) -> UserType | None:
+        principal = info.context.require_principal()
+        user = await info.context.loaders.of(TenancyLoaders).user.load(object_id)
+        return cls.from_model(user, principal) if user else None
 
 
 @strawberry.type(name="Membership", description="A person's role in one organization.")
@@ -143,13 +159,20 @@ class MembershipType(Node):
 
     @strawberry.field(description="The organization.")
     async def organization(self, info: Info) -> OrganizationType | None:
-        organization = await info.context.loaders.organization.load(self.organization_id)
+        organization = await info.context.loaders.of(TenancyLoaders).organization.load(
+            self.organization_id
+        )
         return OrganizationType.from_model(organization) if organization else None
 
     @strawberry.field(description="The person.")
     async def user(self, info: Info) -> UserType | None:
-        user = await info.context.loaders.user.load(self.user_id)
+        user = await info.context.loaders.of(TenancyLoaders).user.load(self.user_id)
         return UserType.from_model(user, info.context.require_principal()) if user else None
+
+    @classmethod
+    async def resolve_node(cls, info: Info, object_id: uuid.UUID) -> MembershipType | None:
+        membership = await info.context.loaders.of(TenancyLoaders).membership.load(object_id)
+        return cls.from_model(membership) if membership else None
 
 
 @strawberry.type(name="Organization", description="A member organization of the partnership.")
@@ -196,10 +219,15 @@ class OrganizationType(Node):
     ) -> Connection[MembershipType]:
         organization_id = from_global_id(self.id, "Organization")
         assert organization_id is not None
-        page = await info.context.loaders.memberships_of_organization.load(
+        page = await info.context.loaders.of(TenancyLoaders).memberships_of_organization.load(
             (organization_id[1], PageRequest(first=first, after=after))
         )
         return Connection.of(page, MembershipType.from_model)
+
+    @classmethod
+    async def resolve_node(cls, info: Info, object_id: uuid.UUID) -> OrganizationType | None:
+        organization = await info.context.loaders.of(TenancyLoaders).organization.load(object_id)
+        return cls.from_model(organization) if organization else None
 
 
 @strawberry.type(name="ApiClient", description="A partner application's OAuth2 client.")
@@ -220,6 +248,13 @@ class ApiClientType(Node):
             created_at=client.created_at,
             revoked_at=client.revoked_at,
         )
+
+    @classmethod
+    async def resolve_node(cls, info: Info, object_id: uuid.UUID) -> ApiClientType | None:
+        if not info.context.require_principal().is_partnership_admin:
+            return None
+        client = await info.context.loaders.of(TenancyLoaders).api_client.load(object_id)
+        return cls.from_model(client) if client else None
 
 
 @strawberry.input(description="Which organizations to list.")
@@ -343,8 +378,59 @@ def _given(value: Any) -> bool:
     return value is not strawberry.UNSET
 
 
+expose_enum(
+    PrincipalKind,
+    name="ViewerKind",
+    description="Who is calling.",
+    values={
+        PrincipalKind.USER: "A person, with a token from the identity provider or the CLI.",
+        PrincipalKind.CLIENT: "A partner application, with an OAuth2 client-credentials token.",
+        PrincipalKind.SYSTEM: "The operator at the command line (never seen through the API).",
+    },
+)
+
+
+@strawberry.type(description="Who is calling.")
+class Viewer:
+    kind: PrincipalKind = strawberry.field(description="A person (user) or a partner app (client).")
+    label: str = strawberry.field(description="The person's email or the client's name.")
+    user: UserType | None = strawberry.field(description="The person, for a person's token.")
+    client_id: str | None = strawberry.field(description="The client_id, for a partner app.")
+    scopes: list[str] = strawberry.field(description="What the token allows.")
+    roles: list[models.Role] = strawberry.field(
+        description="The person's roles across memberships."
+    )
+    memberships: list[MembershipType] = strawberry.field(description="The person's memberships.")
+    tenant: TenantType = strawberry.field(description="The partnership.")
+
+
 @strawberry.type
 class TenancyQuery:
+    @strawberry.field(description="The caller: a person or a partner app.")
+    async def viewer(self, info: Info) -> Viewer:
+        principal = info.context.require_principal()
+        async with info.context.session() as session:
+            tenant = await service.get_tenant(session, principal)
+            memberships = (
+                await service.memberships_of_user(session, principal, principal.id)
+                if principal.is_user
+                else []
+            )
+        loaders = info.context.loaders.of(TenancyLoaders)
+        user = await loaders.user.load(principal.id) if principal.is_user else None
+        return Viewer(
+            kind=principal.kind,
+            label=principal.label,
+            user=UserType.from_model(user, principal) if user else None,
+            client_id=None
+            if principal.is_user
+            else models.format_client_id(principal.tenant_id, principal.id),
+            scopes=sorted(principal.scopes),
+            roles=sorted(principal.roles),
+            memberships=[MembershipType.from_model(m) for m in memberships],
+            tenant=TenantType.from_model(tenant),
+        )
+
     @strawberry.field(description="The caller's partnership.")
     async def tenant(self, info: Info) -> TenantType:
         principal = info.context.require_principal()
@@ -381,7 +467,7 @@ class TenancyQuery:
         decoded = from_global_id(id, "Organization")
         if decoded is None:
             return None
-        organization = await info.context.loaders.organization.load(decoded[1])
+        organization = await info.context.loaders.of(TenancyLoaders).organization.load(decoded[1])
         return OrganizationType.from_model(organization) if organization else None
 
     @strawberry.field(description="Partner applications' clients (partnership admins only).")
@@ -576,3 +662,9 @@ class TenancyMutation:
         return ApiClientPayload(
             api_client=ApiClientType.from_model(client) if client else None, user_errors=errors
         )
+
+
+Query = TenancyQuery
+Mutation = TenancyMutation
+NODE_TYPES = (OrganizationType, MembershipType, UserType, ApiClientType, TenantType)
+TYPES = ()

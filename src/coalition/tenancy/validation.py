@@ -21,7 +21,6 @@ NAICS = re.compile(r"^\d{2,6}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-
 @lru_cache(maxsize=1)
 def _time_zones() -> frozenset[str]:
     return frozenset(available_timezones())
@@ -31,6 +30,7 @@ def is_time_zone(name: str) -> bool:
     """Whether ``name`` is an IANA time zone known to this installation. Checked against
     the list, never by opening a file named after caller input."""
     return name in _time_zones()
+
 
 def text_field(
     errors: list[UserError], field: str, value: Any, *, limit: int, required: bool

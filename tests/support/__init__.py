@@ -66,48 +66,82 @@ async def create_world(
     tenant_id = uuid.uuid4()
     slug = f"{label}-{tenant_id.hex[:8]}"
     async with sessions() as session, session.begin():
-        session.add(Tenant(id=tenant_id, slug=slug, name=f"Partnership {label}",
-                           region="Test Region", settings={"time_zone": "America/Chicago"}))
+        session.add(
+            Tenant(
+                id=tenant_id,
+                slug=slug,
+                name=f"Partnership {label}",
+                region="Test Region",
+                settings={"time_zone": "America/Chicago"},
+            )
+        )
     kinds = {
         "convener": OrganizationKind.PUBLIC_AGENCY,
         "employer": OrganizationKind.EMPLOYER,
         "other_employer": OrganizationKind.EMPLOYER,
         "college": OrganizationKind.EDUCATION_INSTITUTION,
     }
-    world = World(id=tenant_id, slug=slug, organizations={}, users={}, memberships={},
-                  clients={})
+    world = World(id=tenant_id, slug=slug, organizations={}, users={}, memberships={}, clients={})
     async with tenant_transaction(sessions, tenant_id) as session:
         for name, kind in kinds.items():
-            organization = Organization(tenant_id=tenant_id, id=uuid.uuid4(),
-                                        name=f"{label} {name}", kind=kind, employee_count=40)
+            organization = Organization(
+                tenant_id=tenant_id,
+                id=uuid.uuid4(),
+                name=f"{label} {name}",
+                kind=kind,
+                employee_count=40,
+            )
             session.add(organization)
             world.organizations[name] = organization.id
         await session.flush()
         for person, (organization_name, role) in PEOPLE.items():
-            user = User(tenant_id=tenant_id, id=uuid.uuid4(),
-                        email=f"{person}@{slug}.example", display_name=person)
+            user = User(
+                tenant_id=tenant_id,
+                id=uuid.uuid4(),
+                email=f"{person}@{slug}.example",
+                display_name=person,
+            )
             session.add(user)
             await session.flush()
-            membership = Membership(tenant_id=tenant_id, id=uuid.uuid4(), user_id=user.id,
-                                    organization_id=world.organizations[organization_name],
-                                    role=role)
+            membership = Membership(
+                tenant_id=tenant_id,
+                id=uuid.uuid4(),
+                user_id=user.id,
+                organization_id=world.organizations[organization_name],
+                role=role,
+            )
             session.add(membership)
             world.users[person] = user.id
             world.memberships[person] = membership.id
         for name, scopes in CLIENTS.items():
-            client = ApiClient(tenant_id=tenant_id, id=uuid.uuid4(), name=f"{label} {name}",
-                               secret_hash=hash_client_secret(CLIENT_SECRET), scopes=scopes)
+            client = ApiClient(
+                tenant_id=tenant_id,
+                id=uuid.uuid4(),
+                name=f"{label} {name}",
+                secret_hash=hash_client_secret(CLIENT_SECRET),
+                scopes=scopes,
+            )
             session.add(client)
             world.clients[name] = client.id
     for person, user_id in world.users.items():
         world.tokens[person] = issue_access_token(
-            key, settings, tenant_id=tenant_id, subject=str(user_id),
-            client_id=USER_TOKEN_CLIENT_ID, scopes=USER_SCOPES)
+            key,
+            settings,
+            tenant_id=tenant_id,
+            subject=str(user_id),
+            client_id=USER_TOKEN_CLIENT_ID,
+            scopes=USER_SCOPES,
+        )
     for name, scopes in CLIENTS.items():
         client_id = world.client_id(name)
         world.tokens[name] = issue_access_token(
-            key, settings, tenant_id=tenant_id, subject=client_id, client_id=client_id,
-            scopes=set(scopes))
+            key,
+            settings,
+            tenant_id=tenant_id,
+            subject=client_id,
+            client_id=client_id,
+            scopes=set(scopes),
+        )
     return world
 
 
@@ -116,17 +150,26 @@ class GraphQLClient:
         self.http = http
 
     async def post(
-        self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None,
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        token: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> httpx.Response:
         all_headers = dict(headers or {})
         if token is not None:
             all_headers["Authorization"] = f"Bearer {token}"
-        return await self.http.post("/graphql", json={"query": query, "variables": variables},
-                                    headers=all_headers)
+        return await self.http.post(
+            "/graphql", json={"query": query, "variables": variables}, headers=all_headers
+        )
 
     async def __call__(
-        self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None,
+        self,
+        query: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        token: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         """The JSON body of a POST; fails the test on a non-200 status."""
