@@ -56,7 +56,7 @@ from coalition.funds import report, service
 from coalition.funds.export import pool_report_csv
 from coalition.funds.ledger import Balances, balances_of
 from coalition.funds.models import FundPoolStatus
-from coalition.funds.money import format_ratio
+from coalition.money import format_ratio
 from coalition.funds.report import BreakdownBy
 from coalition.tenancy.models import Organization, OrganizationKind, Tenant
 

@@ -25,7 +25,7 @@ from coalition.funds.export import (
 )
 from coalition.funds.ledger import balances_of
 from coalition.funds.models import FundPool, LedgerEntry
-from coalition.funds.money import plain_amount
+from coalition.money import plain_amount
 from coalition.tenancy.models import Organization
 from tests.funds.conftest import TERM, FundsWorld, key
 from tests.funds.test_report import (

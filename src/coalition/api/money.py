@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import strawberry
 
-from coalition.funds.money import format_money
+from coalition.money import format_money
 
 
 @strawberry.type(description="An amount of money: whole minor units (cents) and a currency.")

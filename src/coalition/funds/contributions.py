@@ -41,9 +41,10 @@ from coalition.funds.models import (
     LedgerTransactionKind,
     ValuationMethod,
 )
-from coalition.funds.money import apply_ratio
-from coalition.funds.validation import Checker, Tier, tier_for
+from coalition.funds.validation import Tier, tier_for
+from coalition.money import apply_ratio
 from coalition.tenancy.models import Organization
+from coalition.validation import Checker
 
 # -- contributions and matching ----------------------------------------------------------
 

@@ -49,8 +49,8 @@ from coalition.funds.models import (
     LedgerTransactionKind,
     TrancheStatus,
 )
-from coalition.funds.validation import Checker
 from coalition.tenancy.models import OrganizationKind
+from coalition.validation import Checker
 
 MAX_REASON = 2000
 

@@ -42,9 +42,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coalition.auth.principal import Principal
 from coalition.funds.ledger import Balances, balances_of
 from coalition.funds.models import LedgerEntry, LedgerTransaction
-from coalition.funds.money import minor_digits, plain_amount
 from coalition.funds.permissions import overseen_pool_clause
 from coalition.funds.report import PoolSummary, summarize_pool
+from coalition.money import minor_digits, plain_amount
 from coalition.tenancy.models import Organization
 
 ENTRY_HEADER = (

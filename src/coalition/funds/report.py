@@ -45,9 +45,9 @@ from coalition.funds.models import (
     LedgerEntry,
     LedgerTransaction,
 )
-from coalition.funds.validation import Checker
 from coalition.pagination import MAX_PAGE_SIZE
 from coalition.tenancy.models import Organization, OrganizationKind
+from coalition.validation import Checker
 
 Column = ColumnElement[Any] | QueryableAttribute[Any]
 # The recipient accounts: a recipient's matched money, by stage.

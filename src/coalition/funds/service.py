@@ -67,8 +67,9 @@ from coalition.funds.models import (
     LedgerTransactionKind,
     MatchTier,
 )
-from coalition.funds.validation import MAX_NAME, Checker, tiers
+from coalition.funds.validation import tiers
 from coalition.tenancy.models import Organization, OrganizationKind
+from coalition.validation import MAX_NAME, Checker
 
 POOL_TRANSITIONS: dict[FundPoolStatus, frozenset[FundPoolStatus]] = {
     FundPoolStatus.DRAFT: frozenset({FundPoolStatus.OPEN, FundPoolStatus.CLOSED}),

@@ -29,7 +29,7 @@ from coalition.api.relay import After, Connection, First, Node, to_global_id
 from coalition.auth.principal import Principal
 from coalition.funds import export, models, permissions, report
 from coalition.funds.loaders import FundsLoaders
-from coalition.funds.money import format_ratio
+from coalition.money import format_ratio
 from coalition.pagination import DEFAULT_PAGE_SIZE, PageRequest
 from coalition.tenancy import schema as _tenancy_schema  # noqa: F401  (describes OrganizationKind)
 from coalition.tenancy.models import OrganizationKind

@@ -4,120 +4,13 @@ field path, and all of them are reported at once."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date
-from enum import StrEnum
+from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, TypeVar
 
-from coalition.errors import InvalidInput, UserError
-from coalition.funds.money import MAX_AMOUNT_MINOR, MAX_RATIO, is_currency, parse_ratio
+from coalition.money import MAX_RATIO, parse_ratio
+from coalition.validation import Checker
 
-E = TypeVar("E", bound=StrEnum)
-MAX_NAME = 200
-MAX_TEXT = 5000
 MAX_TIERS = 10
-
-
-@dataclass
-class Checker:
-    """Collects problems; ``done`` raises them all together."""
-
-    errors: list[UserError] = field(default_factory=list)
-
-    def add(self, path: Sequence[str], message: str, code: str) -> None:
-        self.errors.append(UserError(tuple(path), message, code))
-
-    def done(self) -> None:
-        if self.errors:
-            raise InvalidInput(self.errors)
-
-    def text(
-        self, path: Sequence[str], value: str | None, *, required: bool, limit: int = MAX_TEXT
-    ) -> str | None:
-        cleaned = (value or "").strip()
-        if not cleaned:
-            if required:
-                self.add(path, "This field may not be blank.", "BLANK")
-            return None
-        if len(cleaned) > limit:
-            self.add(path, f"Use at most {limit} characters.", "TOO_LONG")
-            return None
-        return cleaned
-
-    def amount(self, path: Sequence[str], value: int | str | None) -> int | None:
-        """A positive whole number of minor units, given as an int or a string of digits."""
-        if value is None:
-            self.add(path, "An amount is required.", "REQUIRED")
-            return None
-        text = str(value).strip()
-        digits = text[1:] if text.startswith("-") else text
-        if not digits.isascii() or not digits.isdigit() or len(digits) > 20:
-            self.add(
-                path, "Give the amount as a whole number of minor units, e.g. 2350.", "INVALID"
-            )
-            return None
-        amount = int(text)
-        if amount <= 0:
-            self.add(path, "The amount must be more than zero.", "OUT_OF_RANGE")
-            return None
-        if amount > MAX_AMOUNT_MINOR:
-            self.add(
-                path, f"The amount may be at most {MAX_AMOUNT_MINOR} minor units.", "OUT_OF_RANGE"
-            )
-            return None
-        return amount
-
-    def cap(self, path: Sequence[str], value: int | str | None) -> int | None:
-        """An optional cap: zero or more minor units."""
-        if value is None:
-            return None
-        text = str(value).strip()
-        if text in {"0", "-0"}:
-            return 0
-        if text.startswith("-") and text[1:].isdigit():
-            self.add(path, "A cap may not be below zero.", "OUT_OF_RANGE")
-            return None
-        return self.amount(path, value)
-
-    def currency(
-        self, path: Sequence[str], value: str | None, *, expected: str | None = None
-    ) -> str | None:
-        code = (value or "").strip().upper()
-        if not is_currency(code):
-            self.add(path, f"{value!r} is not an ISO 4217 currency in use.", "INVALID")
-            return None
-        if expected is not None and code != expected:
-            self.add(
-                path, f"This pool is in {expected}; the amount is in {code}.", "CURRENCY_MISMATCH"
-            )
-            return None
-        return code
-
-    def choice(self, path: Sequence[str], value: Any, kind: type[E]) -> E | None:
-        try:
-            return kind(value)
-        except ValueError:
-            allowed = ", ".join(kind)
-            self.add(path, f"Use one of {allowed}.", "INVALID")
-            return None
-
-    def choices(self, path: Sequence[str], values: Sequence[Any], kind: type[E]) -> list[E]:
-        if not values:
-            self.add(path, "Name at least one.", "REQUIRED")
-            return []
-        chosen: list[E] = []
-        for value in values:
-            item = self.choice(path, value, kind)
-            if item is not None and item not in chosen:
-                chosen.append(item)
-        return chosen
-
-    def date_range(
-        self, start_path: Sequence[str], start: date, end_path: Sequence[str], end: date | None
-    ) -> None:
-        if end is not None and end < start:
-            self.add(end_path, "The end date may not be before the start date.", "OUT_OF_RANGE")
 
 
 @dataclass(frozen=True)
