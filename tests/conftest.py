@@ -26,7 +26,9 @@ from coalition.config import Settings
 from coalition.db.engine import SessionFactory, create_session_factory
 from coalition.db.migrate import upgrade
 from coalition.db.urls import app_url, to_asyncpg
-from tests.support import GraphQLClient, World, create_world
+from tests.support.graphql import GraphQLClient
+from tests.support.statements import StatementCounter
+from tests.support.world import World, create_world
 
 TEST_APP_ROLE = "coalition_test_app"
 TEST_OWNER = "coalition_test_owner"
@@ -156,18 +158,6 @@ async def world(app: Starlette, owner_sessions: SessionFactory, settings: Settin
 async def other_world(app: Starlette, owner_sessions: SessionFactory, settings: Settings) -> World:
     key = await app.state.keys.signer()
     return await create_world(owner_sessions, key, settings, label="beta")
-
-
-class StatementCounter:
-    def __init__(self) -> None:
-        self.statements: list[str] = []
-
-    def __call__(self, conn: object, cursor: object, statement: str, *args: object) -> None:
-        self.statements.append(statement)
-
-    @property
-    def count(self) -> int:
-        return len(self.statements)
 
 
 @pytest.fixture

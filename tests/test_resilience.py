@@ -6,7 +6,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from coalition.config import Settings
-from tests.support import GraphQLClient, World
+from tests.support.graphql import GraphQLClient
+from tests.support.world import World
 
 QUERY = "{ organizations { totalCount } }"
 

@@ -11,7 +11,8 @@ import httpx
 import pytest
 
 from coalition.tenancy import service as tenancy
-from tests.support import GraphQLClient, World, error_codes, global_id
+from tests.support.graphql import GraphQLClient, error_codes
+from tests.support.world import World, global_id
 
 CREATE = """
 mutation($input: CreateOrganizationInput!) {

@@ -81,7 +81,7 @@ from tests.funds.conftest import (
     create_funds_world,
     key,
 )
-from tests.support import CLIENT_SECRET, World
+from tests.support.world import CLIENT_SECRET, World
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_FILE = ROOT / "graphql" / "schema.graphql"

@@ -14,7 +14,8 @@ from starlette.applications import Starlette
 
 from coalition.app import create_app
 from coalition.config import Environment, Settings
-from tests.support import GraphQLClient, World, error_codes
+from tests.support.graphql import GraphQLClient, error_codes
+from tests.support.world import World
 
 VIEWER = "{ viewer { label } }"
 CREATE = (

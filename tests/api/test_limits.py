@@ -15,7 +15,8 @@ from graphql import Source, TokenKind
 from graphql.language.lexer import Lexer
 
 from coalition.config import Settings
-from tests.support import GraphQLClient, World, error_codes, global_id
+from tests.support.graphql import GraphQLClient, error_codes
+from tests.support.world import World, global_id
 
 LIMIT = "QUERY_LIMIT_EXCEEDED"
 

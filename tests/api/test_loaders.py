@@ -9,8 +9,9 @@ from typing import Any
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.tenancy.models import Membership, Organization, OrganizationKind, Role, User
-from tests.conftest import StatementCounter
-from tests.support import GraphQLClient, World, global_id
+from tests.support.graphql import GraphQLClient
+from tests.support.statements import StatementCounter
+from tests.support.world import World, global_id
 
 LIST = """
 {

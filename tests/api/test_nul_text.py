@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import GraphQLClient, World
+from tests.support.graphql import GraphQLClient
+from tests.support.world import World
 
 CREATE = """mutation($name: String!) { createOrganization(input: {name: $name, kind: EMPLOYER}) {
     organization { id } userErrors { code } } }"""

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from tests.support import GraphQLClient, World, global_id
+from tests.support.graphql import GraphQLClient
+from tests.support.world import World, global_id
 
 NODE = """
 query($id: ID!) {

@@ -18,7 +18,8 @@ from coalition.audit.models import AuditEvent
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.tenancy.models import Organization
-from tests.support import GraphQLClient, World, error_codes, global_id
+from tests.support.graphql import GraphQLClient, error_codes
+from tests.support.world import World, global_id
 
 EVENTS = """query($first: Int!, $after: String) { auditEvents(first: $first, after: $after) {
     totalCount

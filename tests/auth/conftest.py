@@ -22,7 +22,8 @@ from starlette.applications import Starlette
 
 from coalition.app import create_app
 from coalition.config import Settings
-from tests.support import GraphQLClient, World, global_id
+from tests.support.graphql import GraphQLClient
+from tests.support.world import World, global_id
 
 IDP_ISSUER = "https://idp.test"
 IDP_AUDIENCE = "coalition-people"

@@ -27,7 +27,8 @@ from starlette.applications import Starlette
 from coalition.auth.scopes import USER_SCOPES
 from coalition.auth.tokens import LEEWAY_SECONDS, USER_TOKEN_CLIENT_ID, issue_access_token
 from coalition.config import Settings
-from tests.support import GraphQLClient, World, error_codes
+from tests.support.graphql import GraphQLClient, error_codes
+from tests.support.world import World
 
 VIEWER = "{ viewer { label } }"
 REMOVE = object()  # a claim or header value that means "leave this out"

@@ -34,8 +34,8 @@ from coalition.auth.tokens import USER_TOKEN_CLIENT_ID, issue_access_token, veri
 from coalition.config import Settings
 from coalition.db.engine import SessionFactory
 from coalition.errors import Unauthenticated
-from tests.conftest import StatementCounter
-from tests.support import CLIENT_SECRET, World
+from tests.support.statements import StatementCounter
+from tests.support.world import CLIENT_SECRET, World
 
 
 @pytest.fixture

@@ -33,7 +33,8 @@ from tests.auth.conftest import (
     KeyServer,
     public_jwks,
 )
-from tests.support import World, error_codes
+from tests.support.graphql import error_codes
+from tests.support.world import World
 
 VIEWER = "{ viewer { label roles tenant { slug } } }"
 TENANT = "X-Coalition-Tenant"

@@ -14,7 +14,8 @@ from joserfc.jwk import KeySet
 
 from coalition.config import MAX_ACCESS_TOKEN_SECONDS, Settings
 from coalition.tenancy.models import format_client_id
-from tests.support import CLIENT_SECRET, GraphQLClient, World
+from tests.support.graphql import GraphQLClient
+from tests.support.world import CLIENT_SECRET, World
 
 TOKEN_URL = "/oauth/token"
 CLIENT_CREDENTIALS = {"grant_type": "client_credentials"}

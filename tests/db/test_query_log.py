@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 
 from coalition.db.models import Base
-from tests.conftest import StatementCounter
-from tests.support import GraphQLClient, World, global_id
+from tests.support.graphql import GraphQLClient
+from tests.support.statements import StatementCounter
+from tests.support.world import World, global_id
 
 TENANT_TABLES = sorted(
     table.name for table in Base.metadata.tables.values() if "tenant_id" in table.c

@@ -23,7 +23,7 @@ from coalition.db.engine import SessionFactory, create_session_factory
 from coalition.db.models import Base
 from coalition.db.session import MissingTenantError, RequestTransaction, tenant_transaction
 from coalition.db.urls import app_url
-from tests.support import World
+from tests.support.world import World
 
 TENANT_TABLES = sorted(
     table.name for table in Base.metadata.tables.values() if "tenant_id" in table.c

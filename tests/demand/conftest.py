@@ -26,7 +26,7 @@ from coalition.demand.models import (
 )
 from coalition.skills.starter import load_starter
 from coalition.tenancy.models import ApiClient, format_client_id
-from tests.support import CLIENT_SECRET, PEOPLE, World
+from tests.support.world import CLIENT_SECRET, PEOPLE, World
 
 _starter_loaded: list[bool] = []
 

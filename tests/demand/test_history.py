@@ -12,7 +12,8 @@ from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from tests.demand.conftest import DemandRows, PostSignal
 from tests.demand.test_signals import UPDATE, WITHDRAW
-from tests.support import GraphQLClient, World, global_id
+from tests.support.graphql import GraphQLClient
+from tests.support.world import World, global_id
 
 HISTORY = """query($id: ID!, $after: String) { demandSignal(id: $id) { version
   history(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor }

@@ -12,7 +12,8 @@ from coalition.audit.models import AuditEvent
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from tests.demand.conftest import DemandRows
-from tests.support import GraphQLClient, World, error_codes, global_id
+from tests.support.graphql import GraphQLClient, error_codes
+from tests.support.world import World, global_id
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "demand.csv"
 IMPORT = """mutation($input: ImportDemandSignalsInput!) { importDemandSignals(input: $input) {

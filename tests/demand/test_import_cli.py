@@ -23,7 +23,7 @@ from coalition.db.session import tenant_transaction
 from coalition.db.urls import owner_url
 from coalition.demand.models import DemandSignal
 from tests.demand.test_import import EXAMPLE, HEADER
-from tests.support import World, global_id
+from tests.support.world import World, global_id
 
 
 @pytest.fixture

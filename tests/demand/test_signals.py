@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from tests.demand.conftest import DemandRows, PostSignal
-from tests.support import GraphQLClient, World, global_id
+from tests.support.graphql import GraphQLClient
+from tests.support.world import World, global_id
 
 SIGNAL = """
   id openings startQuarter endQuarter openingsKind

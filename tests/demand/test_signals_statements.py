@@ -3,9 +3,10 @@ number of SQL statements, whatever the number of signals (DESIGN.md: no N+1)."""
 
 from __future__ import annotations
 
-from tests.conftest import StatementCounter
 from tests.demand.conftest import PostSignal
-from tests.support import GraphQLClient, World
+from tests.support.graphql import GraphQLClient
+from tests.support.statements import StatementCounter
+from tests.support.world import World
 
 QUERY = """{ demandSignals(first: 50) { edges { node {
   occupation { title } skills { skill { name } level } organization { name }

@@ -11,7 +11,8 @@ import pytest
 from coalition.demand.quarters import QuarterError, format_quarter, parse_quarter
 from tests.demand.conftest import DemandRows
 from tests.demand.test_signals import CREATE, full_input
-from tests.support import GraphQLClient, World, global_id
+from tests.support.graphql import GraphQLClient
+from tests.support.world import World, global_id
 
 LONG = "x" * 201
 SKILL = {"skillId": "2.B.3.h", "level": 3}

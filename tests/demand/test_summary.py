@@ -27,8 +27,9 @@ from coalition.demand.models import (
 )
 from coalition.demand.quarters import parse_quarter
 from coalition.tenancy.models import Organization, OrganizationKind, Tenant
-from tests.conftest import StatementCounter
-from tests.support import GraphQLClient, World, error_codes
+from tests.support.graphql import GraphQLClient, error_codes
+from tests.support.statements import StatementCounter
+from tests.support.world import World
 
 SUMMARY = """
 query($groupBy: [DemandDimension!]!, $filter: DemandSummaryFilter) {

@@ -28,7 +28,8 @@ from tests.demand.test_summary import (
     shown,
     summary,
 )
-from tests.support import GraphQLClient, World
+from tests.support.graphql import GraphQLClient
+from tests.support.world import World
 
 TREND = """
 query($code: String!, $from: String, $quarters: Int) {

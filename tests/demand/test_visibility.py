@@ -15,7 +15,8 @@ import pytest
 
 from tests.demand.conftest import DemandRows, PostSignal
 from tests.demand.test_signals import CREATE, UPDATE, WITHDRAW, full_input
-from tests.support import GraphQLClient, World, error_codes, global_id
+from tests.support.graphql import GraphQLClient, error_codes
+from tests.support.world import World, global_id
 
 LIST = "{ demandSignals(first: 50) { totalCount edges { node { id organization { name } } } } }"
 BY_ID = "query($id: ID!) { demandSignal(id: $id) { id organization { name } } }"

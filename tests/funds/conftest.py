@@ -28,7 +28,7 @@ from coalition.tenancy.models import (
     User,
     format_client_id,
 )
-from tests.support import CLIENT_SECRET, PEOPLE, World
+from tests.support.world import CLIENT_SECRET, PEOPLE, World
 
 TERM = (date(2024, 1, 1), date(2030, 12, 31))
 CONTRIBUTED_ON = date(2025, 3, 14)

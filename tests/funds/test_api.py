@@ -13,9 +13,10 @@ from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.funds import service
 from coalition.funds.models import FundCommitment, LedgerEntry
-from tests.conftest import StatementCounter
 from tests.funds.conftest import CONTRIBUTED_ON, TERM, FundsWorld, contribution_input, key
-from tests.support import GraphQLClient, error_codes, global_id
+from tests.support.graphql import GraphQLClient, error_codes
+from tests.support.statements import StatementCounter
+from tests.support.world import global_id
 
 MONEY = "{ amountMinor currency formatted }"
 

@@ -32,7 +32,7 @@ from coalition.funds import disbursements, service
 from coalition.funds.models import FundPoolStatus
 from coalition.tenancy.models import Organization, OrganizationKind
 from tests.funds.conftest import CONTRIBUTED_ON, FundsWorld, contribution_input, key, pool_input
-from tests.support import global_id
+from tests.support.world import global_id
 
 T = TypeVar("T")
 

@@ -24,7 +24,7 @@ from coalition.funds.export import pool_report_csv
 from tests.funds.conftest import FundsWorld
 from tests.funds.test_export import parse
 from tests.funds.test_report import Scenario, build_scenario, reader
-from tests.support import global_id
+from tests.support.world import global_id
 
 
 @pytest.fixture

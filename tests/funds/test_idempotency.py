@@ -34,7 +34,8 @@ from tests.funds.test_concurrency import (
     uuid_of,
     verify_now,
 )
-from tests.support import GraphQLClient, global_id
+from tests.support.graphql import GraphQLClient
+from tests.support.world import global_id
 
 # Every table a funds mutation can write, and the audit log.
 TABLES = (

@@ -40,7 +40,7 @@ from tests.funds.test_concurrency import (
     verify_now,
 )
 from tests.funds.test_idempotency import snapshot
-from tests.support import global_id
+from tests.support.world import global_id
 
 WAIT = 20.0
 

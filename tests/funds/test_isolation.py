@@ -33,7 +33,8 @@ from tests.funds.test_validation import (
     transaction_of,
     verified,
 )
-from tests.support import GraphQLClient, global_id
+from tests.support.graphql import GraphQLClient
+from tests.support.world import global_id
 
 USER_ERRORS = "userErrors { field message code }"
 

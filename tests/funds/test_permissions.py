@@ -38,7 +38,8 @@ from tests.funds.test_validation import (
     transaction_of,
     verified,
 )
-from tests.support import GraphQLClient, error_codes, global_id
+from tests.support.graphql import GraphQLClient, error_codes
+from tests.support.world import global_id
 
 ACTORS = [
     "admin",

@@ -61,7 +61,7 @@ from tests.funds.test_concurrency import (
     uuid_of,
     verifier_token,
 )
-from tests.support import create_world, global_id
+from tests.support.world import create_world, global_id
 
 CLIENTS = 8
 CONTRIBUTIONS_PER_CLIENT = 10

@@ -23,7 +23,8 @@ from coalition.funds.models import (
     LedgerTransactionKind,
 )
 from tests.funds.conftest import FundsWorld, contribution_input, key, pool_input
-from tests.support import GraphQLClient, global_id
+from tests.support.graphql import GraphQLClient
+from tests.support.world import global_id
 
 REVERSE = """mutation($input: ReverseContributionInput!) { reverseContribution(input: $input) {
     contribution { id status matched { amountMinor } } userErrors { field code } } }"""

@@ -15,10 +15,11 @@ from coalition.db.session import tenant_transaction
 from coalition.funds import loaders, reads, report, service
 from coalition.funds.models import ContributionStatus, FundPoolStatus
 from coalition.pagination import Page, PageRequest
-from tests.conftest import StatementCounter
 from tests.funds.conftest import TERM, FundsWorld, contribution_input, key, pool_input
 from tests.funds.test_report import EXPECTED_SUMMARY, Scenario, build_scenario, reader, statements
-from tests.support import GraphQLClient, global_id
+from tests.support.graphql import GraphQLClient
+from tests.support.statements import StatementCounter
+from tests.support.world import global_id
 
 SUMMARY_QUERY = """{ fundPools(first: 50) { edges { node { id summary {
   committed { amountMinor } matched { amountMinor } contributed { amountMinor } leverage

@@ -46,7 +46,8 @@ from tests.funds.conftest import (
     key,
     pool_input,
 )
-from tests.support import GraphQLClient, global_id
+from tests.support.graphql import GraphQLClient
+from tests.support.world import global_id
 
 SNAPSHOT_MODELS = (
     Initiative,

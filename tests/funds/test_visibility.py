@@ -36,10 +36,11 @@ from coalition.funds.models import (
     LedgerTransactionKind,
 )
 from coalition.tenancy.models import Membership, Organization, OrganizationKind, Role, User
-from tests.conftest import StatementCounter
 from tests.funds.conftest import TERM, FundsWorld, contribution_input, key, pool_input
 from tests.funds.test_validation import record, tranche_input, verified
-from tests.support import GraphQLClient, error_codes, global_id
+from tests.support.graphql import GraphQLClient, error_codes
+from tests.support.statements import StatementCounter
+from tests.support.world import global_id
 
 BREAKDOWNS = ["RECIPIENT", "INITIATIVE", "PURPOSE", "MONTH"]
 

@@ -13,7 +13,7 @@ from coalition.db.engine import SessionFactory
 from coalition.skills.loader import load_reference
 from coalition.skills.starter import load_starter, shared_data_dir
 from coalition.tenancy.models import Role
-from tests.support import World
+from tests.support.world import World
 
 _loaded: dict[str, int] = {}
 

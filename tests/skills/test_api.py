@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import StatementCounter
-from tests.support import GraphQLClient, World, error_codes
+from tests.support.graphql import GraphQLClient, error_codes
+from tests.support.statements import StatementCounter
+from tests.support.world import World
 
 OCCUPATIONS = """
 query($search: String, $first: Int, $after: String) {

@@ -13,7 +13,7 @@ from coalition.skills import service
 from coalition.skills.framework import framework_skill
 from coalition.tenancy.models import Role
 from tests.skills.conftest import person
-from tests.support import World
+from tests.support.world import World
 
 OWN = [
     "You explain a patient's care plan to the next nurse at shift change.",

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from coalition.skills.framework import framework_skill
-from tests.support import GraphQLClient, World, error_codes
+from tests.support.graphql import GraphQLClient, error_codes
+from tests.support.world import World
 
 ESSENTIALS = "query { essentialSkills { id name definition examples isCustomized } }"
 SET = """

@@ -15,7 +15,7 @@ from coalition.skills import service
 from coalition.skills.models import SkillKind
 from coalition.tenancy.models import Role
 from tests.skills.conftest import person
-from tests.support import World
+from tests.support.world import World
 
 
 async def _search(

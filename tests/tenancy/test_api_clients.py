@@ -11,7 +11,8 @@ from sqlalchemy import select
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.tenancy.models import ApiClient
-from tests.support import GraphQLClient, World, error_codes, global_id
+from tests.support.graphql import GraphQLClient, error_codes
+from tests.support.world import World, global_id
 from tests.tenancy.conftest import Snapshot
 
 CREATE = """mutation($input: CreateApiClientInput!) { createApiClient(input: $input) {

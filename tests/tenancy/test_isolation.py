@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 
-from tests.support import GraphQLClient, World, global_id
+from tests.support.graphql import GraphQLClient
+from tests.support.world import World, global_id
 from tests.tenancy.conftest import Snapshot
 
 USER_ERRORS = "userErrors { field message code }"

@@ -9,7 +9,8 @@ from starlette.applications import Starlette
 from coalition.auth.scopes import USER_SCOPES
 from coalition.auth.tokens import USER_TOKEN_CLIENT_ID, issue_access_token
 from coalition.config import Settings
-from tests.support import GraphQLClient, World, error_codes, global_id
+from tests.support.graphql import GraphQLClient, error_codes
+from tests.support.world import World, global_id
 from tests.tenancy.conftest import Snapshot
 
 ADD = """mutation($input: AddMembershipInput!) { addMembership(input: $input) {

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from tests.support import GraphQLClient, World, error_codes, global_id
+from tests.support.graphql import GraphQLClient, error_codes
+from tests.support.world import World, global_id
 
 LIST = """
 query($first: Int, $after: String, $filter: OrganizationFilter) {

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from tests.support import GraphQLClient, World, error_codes, global_id
+from tests.support.graphql import GraphQLClient, error_codes
+from tests.support.world import World, global_id
 from tests.tenancy.conftest import Rows, Snapshot
 
 ACTORS = ["admin", "analyst", "org_admin", "member", "other_org_admin", "reader", "writer", None]

@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.support import GraphQLClient, World, error_codes
+from tests.support.graphql import GraphQLClient, error_codes
+from tests.support.world import World
 
 UPDATE = """
 mutation($input: UpdateTenantSettingsInput!) {
