@@ -4,7 +4,7 @@
 tenant's ACTIVE shared signals (``summary_rows``; unfiltered: the filter is
 applied in Python, so the part a filter drops comes from the same statement),
 grouped by the attributes the breakdown reads and the employer;
-``disclosure.disclose`` then decides what may be shown. PRIVATE and DRAFT
+``coalition.disclosure.engine.disclose`` then decides what may be shown. PRIVATE and DRAFT
 signals (and FILLED, WITHDRAWN) never count. The disclosure rule is the
 tenant's ``settings["disclosure"]``.
 """
@@ -21,14 +21,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.auth.principal import Principal
-from coalition.demand.disclosure import (
-    Breakdown,
-    Condition,
-    Dimension,
-    DisclosureRule,
-    Figure,
-    disclose,
-)
 from coalition.demand.models import WorkBasedLearning
 from coalition.demand.permissions import require_demand_read
 from coalition.demand.quarters import QuarterError, format_quarter, parse_quarter
@@ -39,12 +31,15 @@ from coalition.demand.summary_rows import (
     read_rows,
     tenant_settings,
 )
+from coalition.disclosure.cells import Breakdown, Condition, Dimension, Figure
+from coalition.disclosure.engine import disclose
+from coalition.disclosure.rule import DisclosureRule
 from coalition.errors import InvalidInput, UserError
 from coalition.skills.service import OccupationRecord
 
 MAX_DIMENSIONS = 3
 MAX_TREND_QUARTERS = 20
-# Attributes whose breakdowns a number may not split (disclosure.py, rule 2). Not skills:
+# Attributes whose breakdowns a number may not split (coalition.disclosure, rule 2). Not skills:
 # a signal has many, so skill cells overlap and no subtraction isolates one.
 SPLIT_CHECKED = frozenset({"occupation", "quarter", "work_based_learning", "degree"})
 # Read by every response, grouped or not, so that no breakdown of one exposes what a
@@ -204,10 +199,10 @@ def _cell(figure: Figure, dimensions: Sequence[DemandDimension], labels: Labels)
     return DemandCell(
         key=CellKey(**parts),
         suppressed=figure.suppressed,
-        openings=figure.openings,
-        employer_count=figure.employer_count,
-        median_wage_cents=figure.median_wage_cents,
-        currency=figure.currency,
+        openings=figure.amount,
+        employer_count=figure.contributor_count,
+        median_wage_cents=figure.median,
+        currency=figure.unit,
     )
 
 

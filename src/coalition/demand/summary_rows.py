@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from coalition.auth.principal import Principal
-from coalition.demand.disclosure import Columns, round_half_even
 from coalition.demand.models import (
     DemandSignal,
     DemandSignalSkill,
@@ -25,6 +24,7 @@ from coalition.demand.models import (
     WageUnit,
     WorkBasedLearning,
 )
+from coalition.disclosure.cells import Columns, round_half_even
 from coalition.skills.models import Occupation, OccupationGroup, Skill
 from coalition.skills.service import GroupRef, OccupationRecord, soc_code_of
 from coalition.tenancy.models import Tenant
@@ -149,11 +149,11 @@ async def read_rows(
         labels.major_of[code] = major_code
         labels.majors[major_code] = major_title
     return Columns(
-        employers=column("organization_id"),
-        openings=column("openings"),
+        contributors=column("organization_id"),
+        amounts=column("openings"),
         values=values,
-        wages=column("wages"),
-        currencies=column("currency"),
+        measurements=column("wages"),
+        units=column("currency"),
     )
 
 

@@ -15,8 +15,8 @@ from coalition.demand import (
     models,
     summary,
 )
-from coalition.demand.disclosure import DisclosureRule
 from coalition.demand.summary import DemandDimension
+from coalition.disclosure.rule import DisclosureRule
 
 if TYPE_CHECKING:
     from coalition.skills.schema import OccupationType

@@ -6,19 +6,17 @@ from typing import Any
 
 import pytest
 
-from coalition.demand.disclosure import (
+from coalition.disclosure.cells import (
     Breakdown,
     Condition,
     Dimension,
     Disclosure,
-    DisclosureRule,
-    InvalidDisclosureSettings,
     Record,
-    disclose,
-    hidden_in_line,
     median,
     round_half_even,
 )
+from coalition.disclosure.engine import disclose
+from coalition.disclosure.rule import DisclosureRule, InvalidDisclosureSettings, hidden_in_line
 
 RULE = DisclosureRule()
 OCCUPATION = Dimension("OCCUPATION", "occupation")
@@ -45,8 +43,8 @@ def record(
 
 
 def table(result: Disclosure) -> dict[Any, tuple[int | None, int | None]]:
-    cells = {cell.key: (cell.openings, cell.employer_count) for cell in result.cells}
-    return cells | {"total": (result.total.openings, result.total.employer_count)}
+    cells = {cell.key: (cell.amount, cell.contributor_count) for cell in result.cells}
+    return cells | {"total": (result.total.amount, result.total.contributor_count)}
 
 
 HIDDEN = (None, None)
@@ -144,7 +142,7 @@ def test_one_small_cell_and_its_partner_are_hidden_with_no_numbers() -> None:
     }
     assert [cell.key for cell in result.cells] == [("A",), ("B",), ("C",), ("D",)]
     hidden = result.cells[0]
-    assert (hidden.suppressed, hidden.median_wage_cents, hidden.currency) == (True, None, None)
+    assert (hidden.suppressed, hidden.median, hidden.unit) == (True, None, None)
 
 
 def test_a_filter_dropping_one_employer_hides_the_cell_and_the_total() -> None:
@@ -245,7 +243,7 @@ def test_medians_need_k_employers_with_wages_none_dominant_in_one_currency() -> 
 
     def medians(records: list[Record]) -> tuple[int | None, str | None]:
         total = disclose(records, RULE, Breakdown((OCCUPATION,))).total
-        return total.median_wage_cents, total.currency
+        return total.median, total.unit
 
     assert medians(base) == (2250, "USD")
     assert medians(dominant) == (None, None)
