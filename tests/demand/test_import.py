@@ -119,7 +119,11 @@ async def test_a_file_with_bad_rows_imports_nothing_and_reports_every_problem(
     payload = body["data"]["importDemandSignals"]
     assert payload["importedCount"] == 0
     assert payload["userErrors"] == [
-        {"field": ["csv"], "message": "4 rows have errors; nothing was imported.", "code": "INVALID"}
+        {
+            "field": ["csv"],
+            "message": "4 rows have errors; nothing was imported.",
+            "code": "INVALID",
+        }
     ]
     # Cross-field rules come in the same round as the rest (line 4's horizon, line 6's wages).
     assert [(e["line"], e["column"], e["message"]) for e in payload["rowErrors"]] == [

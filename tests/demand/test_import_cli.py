@@ -74,6 +74,22 @@ def test_the_example_file_imports_by_global_id(cli_env: Settings, world: World) 
     assert signal_count(cli_env, world.id) == 10
 
 
+def test_importing_the_example_again_reports_every_row_unchanged(
+    cli_env: Settings, world: World
+) -> None:
+    args = ["import", "demand", str(EXAMPLE), "--tenant", world.slug]
+    organization = ["--organization", str(world.organizations["employer"])]
+    run(*args, *organization)
+
+    result = run(*args, *organization)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(
+        "imported 10 demand signals (0 created, 0 updated, 10 unchanged) in "
+    )
+    assert signal_count(cli_env, world.id) == 10
+
+
 def test_a_large_file_imports_with_a_progress_bar(
     cli_env: Settings, world: World, tmp_path: Path
 ) -> None:

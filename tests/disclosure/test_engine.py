@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -259,3 +260,31 @@ def test_overlapping_cells_count_a_signal_in_each_and_the_total_once() -> None:
     result = disclose(records, RULE, Breakdown((skill,)))
 
     assert table(result) == {("s1",): (12, 3), ("s2",): (12, 3), "total": (18, 3)}
+
+
+def test_any_rule_and_any_contributor_work_the_same_way() -> None:
+    """People counts (outcomes): "fewer than 10 people" cells, contributors are providers."""
+
+    class AtLeastTenPeople:
+        def allows(self, contributions: Mapping[Any, int]) -> bool:
+            return len(contributions) >= 2 and sum(contributions.values()) >= 10
+
+    program = Dimension("PROGRAM", "program")
+    records = [
+        Record("college", 8, {"program": "welding"}, measurements=(4100, 4300), unit="USD"),
+        Record("union", 6, {"program": "welding"}, measurements=(4500,), unit="USD"),
+        Record("college", 3, {"program": "nursing"}),
+        Record("union", 2, {"program": "nursing"}),
+        Record("union", 12, {"program": "machining"}),
+    ]
+
+    result = disclose(records, AtLeastTenPeople(), Breakdown((program,)))
+
+    assert [(c.key, c.suppressed, c.amount, c.contributor_count) for c in result.cells] == [
+        (("machining",), True, None, None),
+        (("nursing",), True, None, None),
+        (("welding",), False, 14, 2),
+    ]
+    # Three wages are too few people for this rule: a median needs the rule's consent too.
+    assert (result.cells[2].median, result.cells[2].unit) == (None, None)
+    assert (result.total.amount, result.total.contributor_count) == (31, 2)

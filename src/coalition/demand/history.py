@@ -64,12 +64,13 @@ def _plain(value: Any) -> Any:
 
 def snapshot(columns: Mapping[str, Any], skills: Sequence[tuple[str, int]]) -> dict[str, Any]:
     """A signal's state as JSON (``columns`` by column name): quarters as "2027Q1", enums
-    by name, wages in minor units (cents), no ``external_id`` read as none."""
+    by name, skills by ID, wages in minor units (cents), no ``external_id`` read as none."""
     state: dict[str, Any] = {}
     for field in SNAPSHOT_FIELDS:
         column = COLUMN_OF_FIELD.get(field, field)
         if field == "skills":
-            state[field] = [{"skill_id": skill, "level": level} for skill, level in skills]
+            # By skill ID, as they are read back: a set of skills has no order of its own.
+            state[field] = [{"skill_id": skill, "level": level} for skill, level in sorted(skills)]
         elif field == "external_id":
             state[field] = columns.get(column)
         elif field in ("start_quarter", "end_quarter"):
