@@ -55,7 +55,7 @@ LEARNING = ["REGISTERED_APPRENTICESHIP", "ON_THE_JOB_TRAINING", "INTERNSHIP", "E
 
 INSERT = """
 INSERT INTO demand_signals (tenant_id, id, organization_id, occupation_code, openings,
-    start_quarter, end_quarter, openings_kind, wage_min_cents, wage_max_cents, wage_unit,
+    start_quarter, end_quarter, openings_kind, wage_min_minor, wage_max_minor, wage_unit,
     currency, is_degree_required, work_based_learning, sharing_level, status)
 SELECT $1, id, organization_id, occupation_code, openings, start_quarter, start_quarter,
     'GROWTH', wage_min, wage_max, wage_unit, 'USD', degree, string_to_array(learning, ','),

@@ -34,7 +34,8 @@ from coalition.db.engine import create_session_factory
 from coalition.db.migrate import upgrade
 from coalition.db.session import set_tenant, tenant_transaction
 from coalition.db.urls import owner_url
-from coalition.demand.csv_import import COLUMNS, import_demand_signals
+from coalition.demand.csv_import import import_demand_signals
+from coalition.demand.csv_rows import COLUMNS
 from coalition.demand.models import DemandSignal, DemandSignalSkill, DemandSignalVersion
 from coalition.skills.starter import OCCUPATIONS, SKILLS
 from coalition.tenancy.models import Organization, OrganizationKind, Tenant

@@ -3,6 +3,7 @@ with its API input path, and all of them are reported at once (``done``)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -13,6 +14,7 @@ from coalition.errors import InvalidInput, UserError
 from coalition.money import MAX_AMOUNT_MINOR, is_currency
 
 E = TypeVar("E", bound=StrEnum)
+INTEGER = re.compile(r"^[+-]?\d{1,19}$")
 MAX_NAME = 200
 MAX_TEXT = 5000
 
@@ -116,6 +118,42 @@ class Checker:
     ) -> None:
         if end is not None and end < start:
             self.add(end_path, "The end date may not be before the start date.", "OUT_OF_RANGE")
+
+    def integer(self, path: Sequence[str], value: Any, *, name: str) -> int | None:
+        """A required whole number, given as an int or as text (a file's cell): the
+        messages name the field (``openings must be a whole number.``)."""
+        if value is None:
+            self.add(path, f"{name} is required.", "REQUIRED")
+            return None
+        if isinstance(value, bool):
+            self.add(path, f"{name} must be a whole number.", "INVALID")
+            return None
+        if isinstance(value, int):
+            return value
+        text = str(value).strip()
+        if not INTEGER.match(text):
+            self.add(path, f"{name} must be a whole number.", "INVALID")
+            return None
+        return int(text)
+
+    def choice_by_name(
+        self, path: Sequence[str], value: Any, kind: type[E], *, name: str
+    ) -> E | None:
+        """A required member of ``kind`` by name, read leniently as people type it in a
+        file (``growth``, ``on-the-job training``); the message names the field and lists
+        the valid values."""
+        if value is None:
+            self.add(path, f"{name} is required.", "REQUIRED")
+            return None
+        if isinstance(value, kind):
+            return value
+        if isinstance(value, str):
+            key = value.strip().upper().replace("-", "_").replace(" ", "_")
+            if key in kind.__members__:
+                return kind[key]
+        allowed = ", ".join(member.name for member in kind)
+        self.add(path, f"{name} must be one of {allowed}.", "INVALID")
+        return None
 
 
 __all__ = ["MAX_NAME", "MAX_TEXT", "Checker"]

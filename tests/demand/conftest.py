@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 from starlette.applications import Starlette
 
-from coalition.auth.principal import Grant, Principal, PrincipalKind
 from coalition.auth.scopes import DEMAND_READ
 from coalition.auth.secrets import hash_client_secret
 from coalition.auth.tokens import issue_access_token
@@ -18,20 +15,19 @@ from coalition.config import Settings
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.demand import service
-from coalition.demand.models import (
-    DemandSignal,
-    DemandSignalSkill,
-    DemandSignalVersion,
-    OpeningsKind,
-)
 from coalition.skills.starter import load_starter
 from coalition.tenancy.models import ApiClient, format_client_id
-from tests.support.world import CLIENT_SECRET, PEOPLE, World
+from tests.demand.support import (
+    DEMAND_TABLES,
+    DemandRows,
+    PostSignal,
+    principal_of,
+    signal_fields,
+)
+from tests.support.snapshots import Rows, snapshot
+from tests.support.world import CLIENT_SECRET, World
 
 _starter_loaded: list[bool] = []
-
-DEMAND_MODELS = (DemandSignal, DemandSignalSkill, DemandSignalVersion)
-Rows = dict[str, list[dict[str, Any]]]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -42,35 +38,6 @@ async def starter_vocabulary(owner_sessions: SessionFactory) -> None:
         async with owner_sessions() as session, session.begin():
             await load_starter(session)
         _starter_loaded.append(True)
-
-
-def principal_of(world: World, person: str) -> Principal:
-    """The principal the API builds for ``person`` of ``world`` (see tests.support.PEOPLE)."""
-    organization, role = PEOPLE[person]
-    return Principal(
-        kind=PrincipalKind.USER,
-        id=world.users[person],
-        tenant_id=world.id,
-        label=f"{person}@{world.slug}.example",
-        scopes=frozenset({"read", "write"}),
-        grants=(Grant(world.memberships[person], world.organizations[organization], role),),
-    )
-
-
-def signal_fields(**overrides: Any) -> dict[str, Any]:
-    """A valid signal's service fields; ``overrides`` replace some."""
-    fields: dict[str, Any] = {
-        "occupation_code": "51-4041",
-        "openings": 4,
-        "start_quarter": "2027Q1",
-        "end_quarter": "2027Q4",
-        "openings_kind": OpeningsKind.GROWTH,
-        "skills": [("2.B.3.h", 3), ("ES.teamwork", 2)],
-    }
-    return fields | overrides
-
-
-PostSignal = Callable[..., Awaitable[uuid.UUID]]
 
 
 @pytest.fixture
@@ -121,23 +88,12 @@ async def demand_reader(
     )
 
 
-DemandRows = Callable[[uuid.UUID], Awaitable[Rows]]
-
-
 @pytest.fixture
 def demand_rows(owner_sessions: SessionFactory) -> DemandRows:
-    """Every demand row of a tenant (signals, skills, versions), read as the owner. The
-    WHERE is needed: a superuser owner bypasses row-level security."""
+    """Every row of a tenant's demand tables (signals, skills, versions), read as the
+    owner (tests.support.snapshots)."""
 
     async def take(tenant_id: uuid.UUID) -> Rows:
-        rows: Rows = {}
-        async with tenant_transaction(owner_sessions, tenant_id) as session:
-            for model in DEMAND_MODELS:
-                table = model.__table__
-                result = await session.execute(
-                    select(table).where(table.c.tenant_id == tenant_id).order_by(table.c.id)
-                )
-                rows[model.__tablename__] = [dict(row) for row in result.mappings()]
-        return rows
+        return await snapshot(owner_sessions, tenant_id, DEMAND_TABLES)
 
     return take

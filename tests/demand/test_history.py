@@ -10,8 +10,7 @@ from sqlalchemy import select
 from coalition.audit.models import AuditEvent
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
-from tests.demand.conftest import DemandRows, PostSignal
-from tests.demand.test_signals import UPDATE, WITHDRAW
+from tests.demand.support import UPDATE, WITHDRAW, DemandRows, PostSignal
 from tests.support.graphql import GraphQLClient
 from tests.support.world import World, global_id
 
@@ -140,6 +139,7 @@ async def test_history_rows_hold_complete_snapshots(
     assert [row["signal_id"] for row in versions] == [signal_id] * 3
     assert versions[0]["snapshot"] == {
         "organization_id": str(world.organizations["employer"]),
+        "external_id": None,
         "occupation_code": "51-4041",
         "openings": 4,
         "start_quarter": "2027Q1",

@@ -4,33 +4,21 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from pathlib import Path
 
 from sqlalchemy import select
 
 from coalition.audit.models import AuditEvent
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
-from tests.demand.conftest import DemandRows
+from tests.demand.support import EMPTY, EXAMPLE, HEADER, IMPORT, DemandRows, import_input
 from tests.support.graphql import GraphQLClient, error_codes
 from tests.support.world import World, global_id
-
-EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "demand.csv"
-IMPORT = """mutation($input: ImportDemandSignalsInput!) { importDemandSignals(input: $input) {
-  importedCount rowErrors { line column message } userErrors { field message code } } }"""
-HEADER = "occupation_code,openings,start_quarter,end_quarter,openings_kind"
-EMPTY = {"demand_signals": [], "demand_signal_skills": [], "demand_signal_versions": []}
-
-
-def _input(world: World, csv: str, organization: str = "employer") -> dict[str, object]:
-    organization_id = global_id("Organization", world.organizations[organization])
-    return {"input": {"organizationId": organization_id, "csv": csv}}
 
 
 async def test_the_example_file_imports_every_row(
     gql: GraphQLClient, world: World, demand_rows: DemandRows, owner_sessions: SessionFactory
 ) -> None:
-    body = await gql(IMPORT, _input(world, EXAMPLE.read_text()), token=world.tokens["member"])
+    body = await gql(IMPORT, import_input(world, EXAMPLE.read_text()), token=world.tokens["member"])
 
     assert body["data"]["importDemandSignals"] == {
         "importedCount": 10,
@@ -49,8 +37,8 @@ async def test_the_example_file_imports_every_row(
             "start_quarter",
             "end_quarter",
             "openings_kind",
-            "wage_min_cents",
-            "wage_max_cents",
+            "wage_min_minor",
+            "wage_max_minor",
             "wage_unit",
             "currency",
             "is_degree_required",
@@ -69,8 +57,8 @@ async def test_the_example_file_imports_every_row(
         "start_quarter": date(2027, 7, 1),
         "end_quarter": date(2027, 10, 1),
         "openings_kind": "GROWTH",
-        "wage_min_cents": 5_800_000,
-        "wage_max_cents": 7_200_000,
+        "wage_min_minor": 5_800_000,
+        "wage_max_minor": 7_200_000,
         "wage_unit": "YEAR",
         "currency": "USD",
         "is_degree_required": True,
@@ -126,11 +114,18 @@ async def test_a_file_with_bad_rows_imports_nothing_and_reports_every_problem(
         + "\n"
     )
 
-    body = await gql(IMPORT, _input(world, csv), token=world.tokens["org_admin"])
+    body = await gql(IMPORT, import_input(world, csv), token=world.tokens["org_admin"])
 
     payload = body["data"]["importDemandSignals"]
     assert payload["importedCount"] == 0
-    assert payload["userErrors"] == []
+    assert payload["userErrors"] == [
+        {
+            "field": ["csv"],
+            "message": "4 rows have errors; nothing was imported.",
+            "code": "INVALID",
+        }
+    ]
+    # Cross-field rules come in the same round as the rest (line 4's horizon, line 6's wages).
     assert [(e["line"], e["column"], e["message"]) for e in payload["rowErrors"]] == [
         (3, "occupation_code", "No occupation with SOC code '99-9999'."),
         (3, "openings", "openings must be between 1 and 100000."),
@@ -141,8 +136,11 @@ async def test_a_file_with_bad_rows_imports_nothing_and_reports_every_problem(
         (4, "skills", "item 1: No skill with ID '9.Z.9'."),
         (4, "skills", "item 2: level must be between 1 and 4."),
         (4, "postal_code", "postalCode must be a ZIP code: 12345 or 12345-6789."),
+        (4, "end_quarter", "endQuarter must not be before startQuarter."),
         (6, "start_quarter", "The quarter must be Q1, Q2, Q3 or Q4."),
         (6, "status", "a new signal cannot become FILLED."),
+        (6, "wage_max", "wageMax must not be less than wageMin."),
+        (6, "wage_unit", "Say whether the wages are per HOUR or per YEAR."),
         (9, "row", "The row has more cells than the header."),
     ]
     assert await demand_rows(world.id) == EMPTY
@@ -158,7 +156,7 @@ async def test_quoted_cells_may_span_lines(
         "51-4041,x,2027Q1,2027Q4,growth,,,,\n"
     )
 
-    body = await gql(IMPORT, _input(world, csv), token=world.tokens["member"])
+    body = await gql(IMPORT, import_input(world, csv), token=world.tokens["member"])
 
     assert body["data"]["importDemandSignals"]["rowErrors"] == [
         {"line": 5, "column": "openings", "message": "openings must be a whole number."},
@@ -169,7 +167,7 @@ async def test_quoted_cells_may_span_lines(
 async def test_the_header_must_name_the_required_columns(gql: GraphQLClient, world: World) -> None:
     csv = "occupation_code,openings,start_quarter,colour\n51-4041,1,2027Q1,red\n"
 
-    body = await gql(IMPORT, _input(world, csv), token=world.tokens["member"])
+    body = await gql(IMPORT, import_input(world, csv), token=world.tokens["member"])
 
     assert body["data"]["importDemandSignals"]["rowErrors"] == [
         {"line": 1, "column": "colour", "message": "Unknown columns: colour."},
@@ -182,11 +180,17 @@ async def test_the_header_must_name_the_required_columns(gql: GraphQLClient, wor
 
 
 async def test_an_empty_file_is_reported(gql: GraphQLClient, world: World) -> None:
-    body = await gql(IMPORT, _input(world, HEADER + "\n\n"), token=world.tokens["member"])
+    body = await gql(IMPORT, import_input(world, HEADER + "\n\n"), token=world.tokens["member"])
 
     assert body["data"]["importDemandSignals"] == {
         "importedCount": 0,
-        "userErrors": [],
+        "userErrors": [
+            {
+                "field": ["csv"],
+                "message": "The file has errors; nothing was imported.",
+                "code": "INVALID",
+            }
+        ],
         "rowErrors": [
             {"line": 1, "column": "row", "message": "The file has no rows under its header."}
         ],
@@ -200,8 +204,10 @@ async def test_only_the_employers_people_and_admins_import(
     codes = {}
 
     for actor in ("analyst", "other_org_admin", "reader", "writer"):
-        codes[actor] = error_codes(await gql(IMPORT, _input(world, csv), token=world.tokens[actor]))
-    admin = await gql(IMPORT, _input(world, csv), token=world.tokens["admin"])
+        codes[actor] = error_codes(
+            await gql(IMPORT, import_input(world, csv), token=world.tokens[actor])
+        )
+    admin = await gql(IMPORT, import_input(world, csv), token=world.tokens["admin"])
 
     assert codes == {actor: ["FORBIDDEN"] for actor in codes}
     assert admin["data"]["importDemandSignals"]["importedCount"] == 1

@@ -22,7 +22,7 @@ from coalition.db.engine import create_session_factory
 from coalition.db.session import tenant_transaction
 from coalition.db.urls import owner_url
 from coalition.demand.models import DemandSignal
-from tests.demand.test_import import EXAMPLE, HEADER
+from tests.demand.support import EXAMPLE, HEADER
 from tests.support.world import World, global_id
 
 
@@ -68,7 +68,25 @@ def test_the_example_file_imports_by_global_id(cli_env: Settings, world: World) 
     )
 
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("imported 10 demand signals in ")
+    assert result.stdout.startswith(
+        "imported 10 demand signals (10 created, 0 updated, 0 unchanged) in "
+    )
+    assert signal_count(cli_env, world.id) == 10
+
+
+def test_importing_the_example_again_reports_every_row_unchanged(
+    cli_env: Settings, world: World
+) -> None:
+    args = ["import", "demand", str(EXAMPLE), "--tenant", world.slug]
+    organization = ["--organization", str(world.organizations["employer"])]
+    run(*args, *organization)
+
+    result = run(*args, *organization)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(
+        "imported 10 demand signals (0 created, 0 updated, 10 unchanged) in "
+    )
     assert signal_count(cli_env, world.id) == 10
 
 
@@ -93,7 +111,9 @@ def test_a_large_file_imports_with_a_progress_bar(
     )
 
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("imported 2500 demand signals in ")
+    assert result.stdout.startswith(
+        "imported 2500 demand signals (2500 created, 0 updated, 0 unchanged) in "
+    )
     assert signal_count(cli_env, world.id) == 2_500
 
 

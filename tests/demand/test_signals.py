@@ -2,61 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from tests.demand.conftest import DemandRows, PostSignal
+from tests.demand.support import CREATE, UPDATE, WITHDRAW, DemandRows, PostSignal, full_input
 from tests.support.graphql import GraphQLClient
 from tests.support.world import World, global_id
-
-SIGNAL = """
-  id openings startQuarter endQuarter openingsKind
-  wageMin { amountMinor currency } wageMax { amountMinor currency } wageUnit
-  isDegreeRequired credentials workBasedLearning city postalCode sharingLevel status version
-  occupation { code title } organization { name } skills { skill { id name } level }
-"""
-CREATE = f"""
-mutation($input: CreateDemandSignalInput!) {{
-  createDemandSignal(input: $input) {{
-    demandSignal {{ {SIGNAL} }}
-    userErrors {{ field message code }}
-  }}
-}}"""
-UPDATE = f"""
-mutation($input: UpdateDemandSignalInput!) {{
-  updateDemandSignal(input: $input) {{
-    demandSignal {{ {SIGNAL} }}
-    userErrors {{ field message code }}
-  }}
-}}"""
-WITHDRAW = """
-mutation($id: ID!) {
-  withdrawDemandSignal(input: {id: $id}) {
-    demandSignal { id status version }
-    userErrors { field message code }
-  }
-}"""
-
-
-def full_input(world: World) -> dict[str, Any]:
-    return {
-        "organizationId": global_id("Organization", world.organizations["employer"]),
-        "occupationCode": "51-4121",
-        "openings": 3,
-        "startQuarter": "2027Q2",
-        "endQuarter": "2028Q1",
-        "openingsKind": "REPLACEMENT",
-        "skills": [{"skillId": "2.B.3.h", "level": 3}, {"skillId": "ES.teamwork", "level": 2}],
-        "wageMin": {"amountMinor": "2350", "currency": "USD"},
-        "wageMax": {"amountMinor": "2975", "currency": "USD"},
-        "wageUnit": "HOUR",
-        "isDegreeRequired": False,
-        "credentials": ["AWS Certified Welder"],
-        "workBasedLearning": ["PRE_APPRENTICESHIP", "ON_THE_JOB_TRAINING"],
-        "city": "Muskegon",
-        "postalCode": "49440",
-        "sharingLevel": "NAMED",
-        "status": "ACTIVE",
-    }
 
 
 async def test_a_member_posts_a_signal_with_every_field(
@@ -97,7 +45,7 @@ async def test_a_member_posts_a_signal_with_every_field(
     assert row["created_by_user_id"] == world.users["member"]
     assert str(row["start_quarter"]) == "2027-04-01"
     assert str(row["end_quarter"]) == "2028-01-01"
-    assert (row["wage_min_cents"], row["wage_max_cents"]) == (2350, 2975)
+    assert (row["wage_min_minor"], row["wage_max_minor"]) == (2350, 2975)
     assert sorted((r["skill_id"], r["level"]) for r in rows["demand_signal_skills"]) == [
         ("2.B.3.h", 3),
         ("ES.teamwork", 2),

@@ -3,7 +3,7 @@ number of SQL statements, whatever the number of signals (DESIGN.md: no N+1)."""
 
 from __future__ import annotations
 
-from tests.demand.conftest import PostSignal
+from tests.demand.support import PostSignal
 from tests.support.graphql import GraphQLClient
 from tests.support.statements import StatementCounter
 from tests.support.world import World

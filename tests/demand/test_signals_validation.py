@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from coalition.demand.quarters import QuarterError, format_quarter, parse_quarter
-from tests.demand.conftest import DemandRows
-from tests.demand.test_signals import CREATE, full_input
+from tests.demand.support import CREATE, DemandRows, full_input
 from tests.support.graphql import GraphQLClient
 from tests.support.world import World, global_id
 

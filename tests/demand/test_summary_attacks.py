@@ -19,7 +19,7 @@ from functools import partial
 from typing import Any
 
 from coalition.db.engine import SessionFactory
-from tests.demand.test_summary import (
+from tests.demand.pooled import (
     SUMMARY,
     Signal,
     add_employers,

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from coalition.db.engine import SessionFactory
 from coalition.demand.models import SharingLevel
-from tests.demand.test_summary import Signal, add_employers, add_signals, shown
+from tests.demand.pooled import Signal, add_employers, add_signals, shown
 from tests.support.graphql import GraphQLClient, error_codes
 from tests.support.world import World
 

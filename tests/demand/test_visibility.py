@@ -13,8 +13,7 @@ from typing import Any
 
 import pytest
 
-from tests.demand.conftest import DemandRows, PostSignal
-from tests.demand.test_signals import CREATE, UPDATE, WITHDRAW, full_input
+from tests.demand.support import CREATE, UPDATE, WITHDRAW, DemandRows, PostSignal, full_input
 from tests.support.graphql import GraphQLClient, error_codes
 from tests.support.world import World, global_id
 

@@ -19,13 +19,15 @@ import uuid
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, Select, select
-from sqlalchemy.orm import Mapped
 
 from coalition.auth.principal import Principal
 
 
 class _TenantRow(Protocol):
-    tenant_id: Mapped[uuid.UUID]
+    # Read-only: a mapped class's ``Mapped[uuid.UUID]`` column satisfies it (a plain
+    # attribute member would have to match ``Mapped`` invariantly, and none does).
+    @property
+    def tenant_id(self) -> uuid.UUID: ...
 
 
 M = TypeVar("M", bound=_TenantRow)

@@ -101,7 +101,10 @@ def demand(
         Console(width=120).print(table)
         typer.echo(f"{len(report.row_errors)} problems; fix them and import again.", err=True)
         raise typer.Exit(code=1)
-    typer.echo(f"imported {report.imported_count} demand signals in {seconds:.1f} s")
+    typer.echo(
+        f"imported {report.imported_count} demand signals ({report.created_count} created, "
+        f"{report.updated_count} updated, {report.unchanged_count} unchanged) in {seconds:.1f} s"
+    )
 
 
 __all__ = ["import_app", "organization_uuid"]

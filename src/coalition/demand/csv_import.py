@@ -6,15 +6,16 @@ the first five columns are required, the others may be left out or empty):
 
     occupation_code,openings,start_quarter,end_quarter,openings_kind,wage_min,wage_max,
     wage_unit,currency,degree_required,credentials,work_based_learning,skills,city,
-    postal_code,sharing_level,status
+    postal_code,sharing_level,status,posting_id
 
 - occupation_code: a SOC 2018 detailed code, ``51-4041``.
 - openings: a whole number from 1 to 100000.
-- start_quarter, end_quarter: ``2027Q1``; the end not before the start.
+- start_quarter, end_quarter: ``2027Q1``; the end not before the start nor before
+  the current quarter, the start at most 20 quarters ahead.
 - openings_kind: ``growth`` or ``replacement``.
 - wage_min, wage_max: amounts like ``23.50`` or ``52,000`` (at most 2 decimals, read
   exactly, never as floats); wage_unit ``hour`` or ``year`` is required with a wage.
-- currency: ISO 4217 code, default ``USD`` (see ``validation.CURRENCIES``).
+- currency: ISO 4217 code, default ``USD`` (see ``wages.CURRENCIES``).
 - degree_required: ``yes`` or ``no`` (default no: skills-based hiring).
 - credentials: separated by ``;``.
 - work_based_learning: separated by ``;``, from registered_apprenticeship,
@@ -23,198 +24,111 @@ the first five columns are required, the others may be left out or empty):
 - city; postal_code (ZIP: ``12345`` or ``12345-6789``).
 - sharing_level: private, pooled or named (default pooled).
 - status: draft or active (default active).
+- posting_id: the employer's own ID for the posting (at most 100 characters, once
+  per file). Optional, and what makes a file safe to import again: a row whose
+  posting_id a signal of the employer already has updates that signal (to the
+  row's values; blank cells take the defaults, except a blank status, which leaves
+  the signal's status as it is) instead of adding a second one. A row without one
+  is always a new signal, so a file without the column, imported twice, is there
+  twice.
 
 Every row is checked before anything is written (occupation codes and skill
-IDs against sets loaded once); if any cell is bad the report lists every bad
-cell (line, column, message) and nothing is written. Otherwise every signal,
-its skills and its version 1 go in with bulk inserts, with one audit event.
+IDs against sets loaded once, posting IDs against the employer's signals); if
+any cell is bad the report lists every bad cell (line, column, message) and
+nothing is written. Otherwise every new signal, its skills and its version 1 go
+in with bulk inserts, every changed signal gets its next version and its own
+``demand_signal.update`` audit event, and the import one ``demand_signal.import``
+event. The report counts the rows created, updated and unchanged.
 ``docs/examples/demand.csv`` is an example.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import String, any_, insert, literal
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.audit.service import record_event
 from coalition.auth.principal import Principal
+from coalition.db.scoping import scoped
 from coalition.demand import validation
+from coalition.demand.csv_rows import Row, RowError, read_rows
+from coalition.demand.errors import DemandErrorCode as Code
 from coalition.demand.history import changes_between, snapshot, version_row
-from coalition.demand.models import DemandSignal, DemandSignalSkill, DemandSignalVersion
-from coalition.demand.service import employer_for_posting, vocabulary_for
+from coalition.demand.models import (
+    DemandSignal,
+    DemandSignalSkill,
+    DemandSignalVersion,
+    SharingLevel,
+)
+from coalition.demand.reads import vocabulary_for
+from coalition.demand.service import (
+    FINAL_STATUSES,
+    apply_change,
+    columns_of,
+    employer_for_posting,
+    final_status_error,
+    today_of,
+)
+from coalition.demand.signal_skills import Skills, skills_of_signals
 from coalition.errors import UserError
 
-COLUMNS = (
-    "occupation_code",
-    "openings",
-    "start_quarter",
-    "end_quarter",
-    "openings_kind",
-    "wage_min",
-    "wage_max",
-    "wage_unit",
-    "currency",
-    "degree_required",
-    "credentials",
-    "work_based_learning",
-    "skills",
-    "city",
-    "postal_code",
-    "sharing_level",
-    "status",
-)
-REQUIRED_COLUMNS = COLUMNS[:5]
-MAX_ROWS = 100_000
 CHUNK = 1_000
-YES = frozenset({"yes", "y", "true", "1"})
-NO = frozenset({"no", "n", "false", "0"})
-# The API's field names (the first part of a UserError's path) as this file's columns.
-COLUMN_OF_FIELD = {
-    "occupationCode": "occupation_code",
-    "startQuarter": "start_quarter",
-    "endQuarter": "end_quarter",
-    "openingsKind": "openings_kind",
-    "wageMin": "wage_min",
-    "wageMax": "wage_max",
-    "wageUnit": "wage_unit",
-    "isDegreeRequired": "degree_required",
-    "workBasedLearning": "work_based_learning",
-    "postalCode": "postal_code",
-    "sharingLevel": "sharing_level",
+# What a row's blank cells mean for a signal it updates: the values a new signal
+# would take (its status aside: a blank status leaves the signal's as it is).
+UPDATE_DEFAULTS: dict[str, Any] = {
+    "skills": [],
+    "wage_min": None,
+    "wage_max": None,
+    "wage_unit": None,
+    "is_degree_required": False,
+    "credentials": [],
+    "work_based_learning": [],
+    "city": None,
+    "postal_code": None,
+    "sharing_level": SharingLevel.POOLED,
 }
 
 Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
-class RowError:
-    line: int
-    column: str
-    message: str
-
-
-@dataclass(frozen=True)
 class ImportReport:
-    imported_count: int
+    """What an import did: rows created, updated and unchanged, or (with row errors)
+    nothing at all."""
+
+    created_count: int
+    updated_count: int
+    unchanged_count: int
     row_errors: list[RowError]
 
+    @property
+    def imported_count(self) -> int:
+        """Rows of the file taken in: created, updated or found unchanged."""
+        return self.created_count + self.updated_count + self.unchanged_count
 
-class _Row:
-    """One data row, read into the fields ``validation.signal_fields`` takes."""
-
-    def __init__(self, line: int, cells: dict[str, str]) -> None:
-        self.line = line
-        self.cells = cells
-        self.errors: list[RowError] = []
-        self.fields: dict[str, Any] = {}
-
-    def fail(self, column: str, message: str) -> None:
-        self.errors.append(RowError(self.line, column, message))
-
-    def read(self) -> None:
-        cells = self.cells
-        for name in REQUIRED_COLUMNS:
-            self.fields[name] = cells.get(name) or None
-        for name in ("wage_unit", "sharing_level", "status", "city", "postal_code"):
-            if cells.get(name):
-                self.fields[name] = cells[name]
-        currency = cells.get("currency") or validation.DEFAULT_CURRENCY
-        for name in ("wage_min", "wage_max"):
-            if cells.get(name):
-                cents = self._cents(name, cells[name])
-                if cents is not None:
-                    self.fields[name] = (cents, currency)
-        if cells.get("degree_required"):
-            answer = cells["degree_required"].lower()
-            if answer not in YES | NO:
-                self.fail("degree_required", "Write yes or no.")
-            self.fields["is_degree_required"] = answer in YES
-        for name in ("credentials", "work_based_learning"):
-            if cells.get(name):
-                self.fields[name] = [item.strip() for item in cells[name].split(";")]
-        if cells.get("skills"):
-            self.fields["skills"] = self._skills(cells["skills"])
-
-    def _cents(self, column: str, text: str) -> int | None:
-        cleaned = text.replace("$", "").replace(",", "").strip()
-        try:
-            amount = Decimal(cleaned)
-        except InvalidOperation:
-            self.fail(column, f"{text!r} is not an amount like 23.50.")
+    def nothing_imported(self) -> UserError | None:
+        """The file-level error of a refused file (its rows' errors say what is wrong)."""
+        if not self.row_errors:
             return None
-        exponent = amount.as_tuple().exponent
-        if not amount.is_finite() or not isinstance(exponent, int):
-            self.fail(column, f"{text!r} is not an amount like 23.50.")
-            return None
-        if exponent < -2:
-            self.fail(column, "Give at most 2 decimals (whole cents).")
-            return None
-        if amount < 0:
-            self.fail(column, "A wage cannot be negative.")
-            return None
-        return int(amount * 100)
-
-    def _skills(self, text: str) -> list[tuple[str, str]]:
-        pairs: list[tuple[str, str]] = []
-        for item in filter(None, (part.strip() for part in text.split(";"))):
-            skill_id, colon, level = item.rpartition(":")
-            if not colon or not skill_id.strip():
-                self.fail("skills", f"Write each skill as ID:LEVEL, e.g. 2.A.1.a:3 (not {item!r}).")
-                continue
-            pairs.append((skill_id.strip(), level.strip()))
-        return pairs
-
-    def report(self, errors: list[UserError]) -> None:
-        for error in errors:
-            field = error.field[0]
-            column = COLUMN_OF_FIELD.get(field, field)
-            detail = error.field[1] if len(error.field) > 1 else ""
-            if detail == "currency":
-                column = "currency"
-            item = f"item {int(detail) + 1}: " if detail.isdigit() else ""
-            self.fail(column, item + error.message)
+        lines = {error.line for error in self.row_errors}
+        if 1 in lines:
+            message = "The file has errors; nothing was imported."
+        elif len(lines) == 1:
+            message = "1 row has errors; nothing was imported."
+        else:
+            message = f"{len(lines)} rows have errors; nothing was imported."
+        return UserError(("csv",), message, Code.INVALID)
 
 
-def read_rows(text: str) -> tuple[list[_Row], list[RowError]]:
-    """The file's data rows (blank lines skipped), and any problem with its shape."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = [name.strip().lower() for name in next(reader, [])]
-    problems: list[RowError] = []
-    unknown = [name for name in header if name not in COLUMNS]
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    if unknown:
-        problems.append(RowError(1, unknown[0], f"Unknown columns: {', '.join(unknown)}."))
-    if missing:
-        problems.append(RowError(1, missing[0], f"Missing columns: {', '.join(missing)}."))
-    if len(set(header)) != len(header):
-        problems.append(RowError(1, "header", "A column is named twice."))
-    if problems:
-        return [], problems
-    rows: list[_Row] = []
-    line = reader.line_num + 1
-    for record in reader:
-        if any(cell.strip() for cell in record):
-            if len(record) > len(header):
-                problems.append(RowError(line, "row", "The row has more cells than the header."))
-            else:
-                rows.append(
-                    _Row(line, dict(zip(header, (c.strip() for c in record), strict=False)))
-                )
-        line = reader.line_num + 1
-        if len(rows) > MAX_ROWS:
-            return [], [RowError(line, "row", f"A file holds at most {MAX_ROWS} rows.")]
-    if not rows and not problems:
-        problems.append(RowError(1, "row", "The file has no rows under its header."))
-    return rows, problems
+def _refused(row_errors: list[RowError]) -> ImportReport:
+    return ImportReport(0, 0, 0, sorted(row_errors, key=lambda error: error.line))
 
 
 async def import_demand_signals(
@@ -224,40 +138,133 @@ async def import_demand_signals(
     organization_id: uuid.UUID,
     text: str,
     progress: Progress | None = None,
+    today: date | None = None,
 ) -> ImportReport:
     """Import every row as a signal of ``organization_id``, or none if any row is bad.
 
     The caller must be allowed to post the employer's demand (``employer_for_posting``);
-    a report with row errors means nothing was written. ``progress(done, total)`` is
-    called as rows are written (rows of the signal, skill and version tables together).
+    a report with row errors means nothing was written. A row with a ``posting_id`` the
+    employer's signal already has updates that signal (next version, audited) or leaves
+    it unchanged; every other row is a new signal. ``today`` (default: the partnership's)
+    bounds the horizons. ``progress(done, total)`` is called as rows are written (rows of
+    the signal, skill and version tables together).
     """
     organization = await employer_for_posting(session, principal, organization_id)
     rows, problems = read_rows(text)
     for row in rows:
         row.read()
+    problems += _repeated_posting_ids(rows)
     vocabulary = await vocabulary_for(
         session,
         {row.fields["occupation_code"] for row in rows if row.fields["occupation_code"]},
         {skill for row in rows for skill, _ in row.fields.get("skills", ())},
     )
-    cleaned_rows: list[dict[str, Any]] = []
+    existing = await _signals_by_posting_id(session, principal, organization.id, rows)
+    skills_before = await skills_of_signals(
+        session, principal, [signal.id for signal in existing.values()]
+    )
+    today = today or await today_of(session, principal)
+    created: list[dict[str, Any]] = []
+    updates: list[tuple[DemandSignal, dict[str, Any]]] = []
+    unchanged = 0
     for row in rows:
-        cleaned, errors = validation.signal_fields(row.fields, current=None, vocabulary=vocabulary)
+        signal = existing.get(row.fields.get("external_id") or "")
+        if signal is None:
+            cleaned, errors = validation.signal_fields(
+                row.fields, current=None, vocabulary=vocabulary, today=today
+            )
+            row.report(errors)
+            created.append(validation.defaults() | cleaned)
+            continue
+        cleaned, errors = validation.signal_fields(
+            UPDATE_DEFAULTS | row.fields,
+            current=columns_of(signal),
+            vocabulary=vocabulary,
+            today=today,
+        )
         row.report(errors)
+        if errors:
+            continue
+        if not _changes(signal, cleaned, skills_before[signal.id]):
+            unchanged += 1
+        elif signal.status in FINAL_STATUSES:
+            row.report([final_status_error(signal, "externalId")])
+        else:
+            updates.append((signal, cleaned))
+    for row in rows:
         problems.extend(row.errors)
-        cleaned_rows.append(validation.defaults() | cleaned)
     if problems:
-        return ImportReport(0, sorted(problems, key=lambda error: error.line))
-    await _insert(session, principal, organization.id, cleaned_rows, progress)
+        return _refused(problems)
+    await _insert(session, principal, organization.id, created, progress)
+    for signal, cleaned in updates:
+        await apply_change(
+            session,
+            principal,
+            signal,
+            cleaned=cleaned,
+            before_skills=skills_before[signal.id],
+            action="demand_signal.update",
+        )
+    changes: dict[str, Any] = {"demand_signals": {"from": None, "to": len(created)}}
+    if existing:
+        changes["updated_demand_signals"] = {"from": None, "to": len(updates)}
+        changes["unchanged_demand_signals"] = {"from": None, "to": unchanged}
     await record_event(
         session,
         principal,
         action="demand_signal.import",
         object_type="Organization",
         object_id=organization.id,
-        changes={"demand_signals": {"from": None, "to": len(cleaned_rows)}},
+        changes=changes,
     )
-    return ImportReport(len(cleaned_rows), [])
+    return ImportReport(len(created), len(updates), unchanged, [])
+
+
+def _repeated_posting_ids(rows: list[Row]) -> list[RowError]:
+    first_line: dict[str, int] = {}
+    problems: list[RowError] = []
+    for row in rows:
+        key = row.fields.get("external_id")
+        if key is None:
+            continue
+        key = key.strip()
+        if key in first_line:
+            message = f"posting_id {key!r} is on line {first_line[key]} already."
+            problems.append(RowError(row.line, "posting_id", message))
+        else:
+            first_line[key] = row.line
+    return problems
+
+
+async def _signals_by_posting_id(
+    session: AsyncSession, principal: Principal, organization_id: uuid.UUID, rows: list[Row]
+) -> dict[str, DemandSignal]:
+    """The employer's signals the rows' posting IDs name, locked (a concurrent import of
+    the same file waits here instead of updating them twice)."""
+    keys = sorted(
+        {str(row.fields["external_id"]).strip() for row in rows if row.fields.get("external_id")}
+    )
+    if not keys:
+        return {}
+    # One array parameter, not one parameter per key: a file holds up to 100,000 rows.
+    found = await session.scalars(
+        scoped(DemandSignal, principal)
+        .where(
+            DemandSignal.organization_id == organization_id,
+            DemandSignal.external_id == any_(literal(keys, ARRAY(String))),
+        )
+        .order_by(DemandSignal.id)
+        .with_for_update()
+    )
+    return {str(signal.external_id): signal for signal in found}
+
+
+def _changes(signal: DemandSignal, cleaned: dict[str, Any], skills: Skills) -> dict[str, Any]:
+    """What applying ``cleaned`` would change, without touching the signal."""
+    after = columns_of(signal) | {k: v for k, v in cleaned.items() if k != "skills"}
+    return changes_between(
+        snapshot(columns_of(signal), skills), snapshot(after, cleaned.get("skills", skills))
+    )
 
 
 def _records(
@@ -271,7 +278,7 @@ def _records(
     versions: list[dict[str, Any]] = []
     for values in rows:
         signal_id = uuid.uuid4()
-        row_skills: list[tuple[str, int]] = values.pop("skills")
+        row_skills: Skills = values.pop("skills")
         columns = values | {"organization_id": organization_id}
         signals.append(
             columns
@@ -332,4 +339,4 @@ async def _insert(
                 progress(done, total)
 
 
-__all__ = ["COLUMNS", "ImportReport", "RowError", "import_demand_signals", "read_rows"]
+__all__ = ["ImportReport", "import_demand_signals"]

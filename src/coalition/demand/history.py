@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.auth.principal import Principal
+from coalition.db.scoping import in_tenant
 from coalition.demand.models import DemandSignal, DemandSignalVersion
 from coalition.demand.permissions import history_clause, visible_signals
 from coalition.demand.quarters import format_quarter
@@ -29,6 +30,7 @@ from coalition.pagination import Page, PageRequest, after_clause, build_page, ch
 # The fields of a snapshot, in the order a reader would want them.
 SNAPSHOT_FIELDS = (
     "organization_id",
+    "external_id",
     "occupation_code",
     "openings",
     "start_quarter",
@@ -47,6 +49,9 @@ SNAPSHOT_FIELDS = (
     "sharing_level",
     "status",
 )
+# Snapshot keys that are not their column's name: the wage columns were renamed to the
+# kernel's ``_minor`` suffix (migration 0007), but recorded history keeps its keys.
+COLUMN_OF_FIELD = {"wage_min_cents": "wage_min_minor", "wage_max_cents": "wage_max_minor"}
 
 
 def _plain(value: Any) -> Any:
@@ -58,26 +63,32 @@ def _plain(value: Any) -> Any:
 
 
 def snapshot(columns: Mapping[str, Any], skills: Sequence[tuple[str, int]]) -> dict[str, Any]:
-    """A signal's state as JSON: quarters as "2027Q1", enums by name, wages in minor units."""
+    """A signal's state as JSON (``columns`` by column name): quarters as "2027Q1", enums
+    by name, skills by ID, wages in minor units (cents), no ``external_id`` read as none."""
     state: dict[str, Any] = {}
     for field in SNAPSHOT_FIELDS:
+        column = COLUMN_OF_FIELD.get(field, field)
         if field == "skills":
-            state[field] = [{"skill_id": skill, "level": level} for skill, level in skills]
+            # By skill ID, as they are read back: a set of skills has no order of its own.
+            state[field] = [{"skill_id": skill, "level": level} for skill, level in sorted(skills)]
+        elif field == "external_id":
+            state[field] = columns.get(column)
         elif field in ("start_quarter", "end_quarter"):
-            state[field] = format_quarter(columns[field])
+            state[field] = format_quarter(columns[column])
         elif field in ("credentials", "work_based_learning"):
-            state[field] = [str(item) for item in columns[field]]
+            state[field] = [str(item) for item in columns[column]]
         else:
-            state[field] = _plain(columns[field])
+            state[field] = _plain(columns[column])
     return state
 
 
 def changes_between(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
-    """The fields whose value differs, ``{"field": {"from": old, "to": new}}``."""
+    """The fields whose value differs, ``{"field": {"from": old, "to": new}}`` (a field a
+    snapshot lacks, as versions written before it existed do, reads as none)."""
     return {
-        field: {"from": before.get(field), "to": after[field]}
+        field: {"from": before.get(field), "to": after.get(field)}
         for field in SNAPSHOT_FIELDS
-        if before.get(field) != after[field]
+        if before.get(field) != after.get(field)
     }
 
 
@@ -134,7 +145,7 @@ async def versions_of_signals(
             version.version,
             func.count().over(partition_by=version.signal_id).label("total"),
         )
-        .where(version.tenant_id == principal.tenant_id, version.signal_id.in_(allowed))
+        .where(in_tenant(version, principal), version.signal_id.in_(allowed))
         .subquery()
     )
     ranked = select(
@@ -151,7 +162,7 @@ async def versions_of_signals(
     rows = await session.execute(
         select(version, positions.c.total)
         .join(positions, positions.c.id == version.id)
-        .where(version.tenant_id == principal.tenant_id, positions.c.position <= page.first + 1)
+        .where(in_tenant(version, principal), positions.c.position <= page.first + 1)
         .order_by(version.signal_id, version.version.desc())
     )
     grouped: dict[uuid.UUID, list[DemandSignalVersion]] = {}
@@ -172,4 +183,11 @@ async def versions_of_signals(
     }
 
 
-__all__ = ["SNAPSHOT_FIELDS", "changes_between", "snapshot", "version_row", "versions_of_signals"]
+__all__ = [
+    "COLUMN_OF_FIELD",
+    "SNAPSHOT_FIELDS",
+    "changes_between",
+    "snapshot",
+    "version_row",
+    "versions_of_signals",
+]

@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -70,7 +71,10 @@ class DemandSignal(TenantScoped, Base):
     """One employer's expected openings for one occupation over a horizon of quarters.
 
     Quarters are stored as the first day of the quarter (2027Q1 = 2027-01-01).
-    Wages are integer cents in ``currency``, per ``wage_unit``.
+    Wages are whole minor units (cents) of ``currency``, per ``wage_unit``.
+    ``external_id`` is the employer's own ID for the posting (a CSV file's
+    ``posting_id``): at most one signal per employer has it, so importing the same
+    file again updates those signals instead of adding them twice.
     """
 
     __tablename__ = "demand_signals"
@@ -83,14 +87,14 @@ class DemandSignal(TenantScoped, Base):
         CheckConstraint("openings > 0", name="openings_positive"),
         CheckConstraint("end_quarter >= start_quarter", name="horizon_ordered"),
         CheckConstraint(
-            "wage_min_cents IS NULL OR wage_min_cents >= 0", name="wage_min_not_negative"
+            "wage_min_minor IS NULL OR wage_min_minor >= 0", name="wage_min_not_negative"
         ),
         CheckConstraint(
-            "wage_min_cents IS NULL OR wage_max_cents IS NULL OR wage_min_cents <= wage_max_cents",
+            "wage_min_minor IS NULL OR wage_max_minor IS NULL OR wage_min_minor <= wage_max_minor",
             name="wage_range_ordered",
         ),
         CheckConstraint(
-            "(wage_min_cents IS NULL AND wage_max_cents IS NULL) OR wage_unit IS NOT NULL",
+            "(wage_min_minor IS NULL AND wage_max_minor IS NULL) OR wage_unit IS NOT NULL",
             name="wage_has_unit",
         ),
         CheckConstraint("version >= 1", name="version_positive"),
@@ -98,6 +102,14 @@ class DemandSignal(TenantScoped, Base):
         Index(None, "tenant_id", "status", "sharing_level", "occupation_code"),
         Index(None, "tenant_id", "organization_id", "id"),
         Index(None, "tenant_id", "created_at", "id"),
+        Index(
+            "uq_demand_signals_tenant_id_organization_id_external_id",
+            "tenant_id",
+            "organization_id",
+            "external_id",
+            unique=True,
+            postgresql_where=text("external_id IS NOT NULL"),
+        ),
     )
 
     organization_id: Mapped[uuid.UUID]
@@ -106,8 +118,8 @@ class DemandSignal(TenantScoped, Base):
     start_quarter: Mapped[date] = mapped_column(Date)
     end_quarter: Mapped[date] = mapped_column(Date)
     openings_kind: Mapped[OpeningsKind] = mapped_column(_enum(OpeningsKind, "openings_kind"))
-    wage_min_cents: Mapped[int | None] = mapped_column(BigInteger)
-    wage_max_cents: Mapped[int | None] = mapped_column(BigInteger)
+    wage_min_minor: Mapped[int | None] = mapped_column(BigInteger)
+    wage_max_minor: Mapped[int | None] = mapped_column(BigInteger)
     wage_unit: Mapped[WageUnit | None] = mapped_column(_enum(WageUnit, "wage_unit"))
     currency: Mapped[str] = mapped_column(String(3), server_default="USD")
     is_degree_required: Mapped[bool] = mapped_column(Boolean, server_default="false")
@@ -115,6 +127,7 @@ class DemandSignal(TenantScoped, Base):
     work_based_learning: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     city: Mapped[str | None] = mapped_column(String(120))
     postal_code: Mapped[str | None] = mapped_column(String(10))
+    external_id: Mapped[str | None] = mapped_column(String(100))
     sharing_level: Mapped[SharingLevel] = mapped_column(_enum(SharingLevel, "sharing_level"))
     status: Mapped[DemandStatus] = mapped_column(_enum(DemandStatus, "demand_status"))
     version: Mapped[int] = mapped_column(Integer, server_default="1")

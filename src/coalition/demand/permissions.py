@@ -20,22 +20,16 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, Select, and_, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, false, or_, true
 
 from coalition.auth.principal import Principal
 from coalition.auth.roles import Role
 from coalition.auth.scopes import DEMAND_READ
+from coalition.db.scoping import scoped
 from coalition.demand.models import DemandSignal, DemandStatus, SharingLevel
 from coalition.errors import Forbidden
 
 AUTHOR_ROLES = frozenset({Role.MEMBER, Role.ORGANIZATION_ADMIN})
-
-
-def own_organizations(principal: Principal) -> frozenset[uuid.UUID]:
-    """Organizations the caller has a membership in (any role); none for partner apps."""
-    if not principal.is_user:
-        return frozenset()
-    return frozenset(grant.organization_id for grant in principal.grants)
 
 
 def may_read_demand(principal: Principal) -> bool:
@@ -45,10 +39,11 @@ def may_read_demand(principal: Principal) -> bool:
         return True
     if principal.is_user:
         return bool(principal.grants)
-    return DEMAND_READ in principal.scopes
+    return principal.has_scope(DEMAND_READ)
 
 
 def require_demand_read(principal: Principal) -> None:
+    """The caller may read demand (``may_read_demand``), or Forbidden saying why not."""
     if not may_read_demand(principal):
         if principal.is_user:
             raise Forbidden("You are not a member of this partnership.")
@@ -61,7 +56,7 @@ def require_demand_author(principal: Principal) -> None:
         return
     if not principal.is_user:
         raise Forbidden("Partner apps may not post demand.")
-    if not any(grant.role in AUTHOR_ROLES for grant in principal.grants):
+    if not principal.has_role(*AUTHOR_ROLES):
         raise Forbidden("Only an employer's members and partnership admins may post demand.")
 
 
@@ -86,17 +81,15 @@ def _visibility(principal: Principal) -> ColumnElement[bool]:
         shown.append(and_(published, DemandSignal.sharing_level == SharingLevel.NAMED))
         if principal.is_partnership_admin:
             shown.append(and_(published, DemandSignal.sharing_level == SharingLevel.POOLED))
-        shown.append(DemandSignal.organization_id.in_(sorted(own_organizations(principal))))
-    elif not principal.is_user and DEMAND_READ in principal.scopes:
+        shown.append(DemandSignal.organization_id.in_(sorted(principal.organization_ids)))
+    elif principal.has_scope(DEMAND_READ):
         shown.append(and_(published, DemandSignal.sharing_level == SharingLevel.NAMED))
     return or_(*shown) if shown else false()
 
 
 def visible_signals(principal: Principal) -> Select[DemandSignal]:
     """The signals of the caller's tenant the caller may see: every read starts here."""
-    return select(DemandSignal).where(
-        DemandSignal.tenant_id == principal.tenant_id, _visibility(principal)
-    )
+    return scoped(DemandSignal, principal).where(_visibility(principal))
 
 
 def history_clause(principal: Principal) -> ColumnElement[bool]:
@@ -105,17 +98,17 @@ def history_clause(principal: Principal) -> ColumnElement[bool]:
         return true()
     if not principal.is_user:
         return false()
-    return DemandSignal.organization_id.in_(sorted(own_organizations(principal)))
+    return DemandSignal.organization_id.in_(sorted(principal.organization_ids))
 
 
 def may_read_history(principal: Principal, signal: DemandSignal) -> bool:
     """The Python twin of ``history_clause`` for a signal the caller can see."""
-    return principal.is_partnership_admin or signal.organization_id in own_organizations(principal)
+    return principal.is_partnership_admin or signal.organization_id in principal.organization_ids
 
 
 def may_see_employer(principal: Principal, signal: DemandSignal) -> bool:
     """Whether the caller may know which employer posted a signal it can see."""
-    if principal.is_system or signal.organization_id in own_organizations(principal):
+    if principal.is_system or signal.organization_id in principal.organization_ids:
         return True
     if signal.status is DemandStatus.DRAFT:
         return False
@@ -129,7 +122,6 @@ __all__ = [
     "may_read_demand",
     "may_read_history",
     "may_see_employer",
-    "own_organizations",
     "require_demand_author",
     "require_demand_editor",
     "require_demand_read",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MIN_YEAR = 2000
 MAX_YEAR = 2100
@@ -34,4 +35,33 @@ def format_quarter(day: date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
-__all__ = ["MAX_YEAR", "MIN_YEAR", "QuarterError", "format_quarter", "parse_quarter"]
+def quarter_of(day: date) -> date:
+    """The first day of the quarter ``day`` falls in."""
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def add_quarters(day: date, count: int) -> date:
+    """The first day of the quarter ``count`` quarters after ``day``'s (before, if negative)."""
+    index = day.year * 4 + (day.month - 1) // 3 + count
+    return date(index // 4, 3 * (index % 4) + 1, 1)
+
+
+def today_in(time_zone: str | None) -> date:
+    """Today's date in an IANA time zone (UTC when there is none or it is unknown)."""
+    try:
+        zone: ZoneInfo | None = ZoneInfo(time_zone) if time_zone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = None
+    return datetime.now(zone or UTC).date()
+
+
+__all__ = [
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "QuarterError",
+    "add_quarters",
+    "format_quarter",
+    "parse_quarter",
+    "quarter_of",
+    "today_in",
+]

@@ -1,6 +1,6 @@
 """Reading demand signals: every query starts from ``permissions.visible_signals``.
 
-Each function filters by ``principal.tenant_id`` (through ``visible_signals``)
+Each function filters by the caller's tenant (through ``visible_signals``)
 and returns only what the caller may see; what it may not see is absent, as if
 the ID did not exist. The batched readers serve the per-request DataLoaders:
 one statement per batch, whatever its size.
@@ -9,14 +9,16 @@ one statement per batch, whatever its size.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.auth.principal import Principal
+from coalition.db.scoping import in_tenant
 from coalition.demand.history import versions_of_signals
 from coalition.demand.models import (
     DemandSignal,
@@ -26,14 +28,16 @@ from coalition.demand.models import (
     SharingLevel,
 )
 from coalition.demand.permissions import may_read_demand, require_demand_read, visible_signals
+from coalition.demand.quarters import today_in
+from coalition.demand.validation import Vocabulary
 from coalition.pagination import (
     Page,
     PageRequest,
     SortKey,
     fetch_page,
 )
-from coalition.skills.models import Skill
-from coalition.tenancy.models import Organization
+from coalition.skills.models import Occupation, Skill
+from coalition.tenancy.models import Organization, Tenant
 
 
 @dataclass(frozen=True)
@@ -94,7 +98,7 @@ async def signal_skills_by_signal_ids(
         select(DemandSignalSkill.signal_id, DemandSignalSkill.level, Skill)
         .join(Skill, Skill.id == DemandSignalSkill.skill_id)
         .where(
-            DemandSignalSkill.tenant_id == principal.tenant_id,
+            in_tenant(DemandSignalSkill, principal),
             DemandSignalSkill.signal_id.in_(visible.with_only_columns(DemandSignal.id)),
         )
         .order_by(DemandSignalSkill.signal_id, DemandSignalSkill.skill_id)
@@ -117,8 +121,7 @@ async def employers_of_signals(
     rows = await session.execute(
         select(visible.c.id, Organization).join(
             Organization,
-            (Organization.tenant_id == visible.c.tenant_id)
-            & (Organization.id == visible.c.organization_id),
+            in_tenant(Organization, principal) & (Organization.id == visible.c.organization_id),
         )
     )
     return {signal_id: organization for signal_id, organization in rows}
@@ -134,11 +137,46 @@ async def versions_of_signal(
     return pages[signal_id]
 
 
+async def vocabulary_for(
+    session: AsyncSession, occupation_codes: Iterable[str], skill_ids: Iterable[str]
+) -> Vocabulary:
+    """The given occupation codes and skill IDs that exist (global reference data)."""
+    codes = {str(code).strip() for code in occupation_codes if code is not None}
+    skills = {str(skill).strip() for skill in skill_ids if skill is not None}
+    found_codes = (
+        set(
+            await session.scalars(select(Occupation.soc_code).where(Occupation.soc_code.in_(codes)))
+        )
+        if codes
+        else set()
+    )
+    found_skills = (
+        set(await session.scalars(select(Skill.id).where(Skill.id.in_(skills))))
+        if skills
+        else set()
+    )
+    return Vocabulary(occupation_codes=found_codes, skill_ids=found_skills)
+
+
+async def partnership_settings(session: AsyncSession, principal: Principal) -> dict[str, Any]:
+    """The caller's partnership's settings (its time zone, its disclosure rule)."""
+    settings = await session.scalar(select(Tenant.settings).where(Tenant.id == principal.tenant_id))
+    return dict(settings or {})
+
+
+def partnership_today(settings: dict[str, Any]) -> date:
+    """Today in the partnership's time zone (UTC if it has none)."""
+    return today_in(str(settings.get("time_zone") or "") or None)
+
+
 __all__ = [
     "SignalSkill",
     "demand_signals_by_ids",
     "employers_of_signals",
     "list_demand_signals",
+    "partnership_settings",
+    "partnership_today",
     "signal_skills_by_signal_ids",
     "versions_of_signal",
+    "vocabulary_for",
 ]

@@ -1,27 +1,29 @@
-"""Business rules for demand signals: posting, changing, withdrawing, reading.
+"""Business rules for demand signals: posting, changing and withdrawing them.
 
 Every function takes the session (bound to the caller's tenant by the caller,
-who owns the transaction) and the principal. Every read starts from
-``permissions.visible_signals``, which filters by ``principal.tenant_id`` and
-by who may see what; a signal the caller may not see is handled exactly like
-an ID that does not exist. Mutating functions check permissions, validate
-every field and raise ``InvalidInput`` before writing, write the next history
-version, and write the audit event in the same transaction.
+who owns the transaction) and the principal. Every read of signals starts from
+``permissions.visible_signals``, which is scoped to the caller's tenant and to
+who may see what; a signal the caller may not see is handled exactly like an
+ID that does not exist. Mutating functions check permissions, validate every
+field (reporting every problem at once) and raise ``InvalidInput`` before
+writing, write the next history version, and write the audit event in the same
+transaction. Reads are in ``reads``.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.audit.service import record_event
 from coalition.auth.principal import Principal
+from coalition.db.scoping import in_tenant, scoped
 from coalition.demand import validation
+from coalition.demand.errors import DemandErrorCode as Code
 from coalition.demand.history import changes_between, snapshot, version_row
 from coalition.demand.models import (
     DemandSignal,
@@ -34,16 +36,9 @@ from coalition.demand.permissions import (
     require_demand_editor,
     visible_signals,
 )
-from coalition.demand.reads import (
-    SignalSkill,
-    demand_signals_by_ids,
-    employers_of_signals,
-    list_demand_signals,
-    signal_skills_by_signal_ids,
-    versions_of_signal,
-)
+from coalition.demand.reads import partnership_settings, partnership_today, vocabulary_for
+from coalition.demand.signal_skills import Skills, skills_of_signals, write_skills
 from coalition.errors import InvalidInput, UserError
-from coalition.skills.models import Occupation, Skill
 from coalition.tenancy.models import Organization, OrganizationKind
 
 COLUMNS = (
@@ -52,8 +47,8 @@ COLUMNS = (
     "start_quarter",
     "end_quarter",
     "openings_kind",
-    "wage_min_cents",
-    "wage_max_cents",
+    "wage_min_minor",
+    "wage_max_minor",
     "wage_unit",
     "currency",
     "is_degree_required",
@@ -61,6 +56,7 @@ COLUMNS = (
     "work_based_learning",
     "city",
     "postal_code",
+    "external_id",
     "sharing_level",
     "status",
 )
@@ -68,7 +64,7 @@ FINAL_STATUSES = frozenset({DemandStatus.FILLED, DemandStatus.WITHDRAWN})
 
 
 def _not_found(field: str = "id") -> InvalidInput:
-    return InvalidInput([UserError((field,), "No demand signal with this ID.", "NOT_FOUND")])
+    return InvalidInput([UserError((field,), "No demand signal with this ID.", Code.NOT_FOUND)])
 
 
 def columns_of(signal: DemandSignal) -> dict[str, Any]:
@@ -78,25 +74,9 @@ def columns_of(signal: DemandSignal) -> dict[str, Any]:
     }
 
 
-async def vocabulary_for(
-    session: AsyncSession, occupation_codes: Iterable[str], skill_ids: Iterable[str]
-) -> validation.Vocabulary:
-    """The given occupation codes and skill IDs that exist (global reference data)."""
-    codes = {str(code).strip() for code in occupation_codes if code is not None}
-    skills = {str(skill).strip() for skill in skill_ids if skill is not None}
-    found_codes = (
-        set(
-            await session.scalars(select(Occupation.soc_code).where(Occupation.soc_code.in_(codes)))
-        )
-        if codes
-        else set()
-    )
-    found_skills = (
-        set(await session.scalars(select(Skill.id).where(Skill.id.in_(skills))))
-        if skills
-        else set()
-    )
-    return validation.Vocabulary(occupation_codes=found_codes, skill_ids=found_skills)
+async def today_of(session: AsyncSession, principal: Principal) -> date:
+    """Today in the caller's partnership's time zone: where a signal's horizon may lie."""
+    return partnership_today(await partnership_settings(session, principal))
 
 
 def _asked(fields: dict[str, Any]) -> tuple[list[str], list[str]]:
@@ -113,43 +93,45 @@ async def employer_for_posting(
     its members or a partnership admin, and it must be an active EMPLOYER."""
     require_demand_author(principal)
     organization = await session.scalar(
-        select(Organization).where(
-            Organization.tenant_id == principal.tenant_id, Organization.id == organization_id
-        )
+        scoped(Organization, principal).where(Organization.id == organization_id)
     )
     if organization is None:
         raise InvalidInput(
-            [UserError(("organizationId",), "No organization with this ID.", "NOT_FOUND")]
+            [UserError(("organizationId",), "No organization with this ID.", Code.NOT_FOUND)]
         )
     require_demand_editor(principal, organization.id)
     if organization.kind is not OrganizationKind.EMPLOYER:
         raise InvalidInput(
-            [UserError(("organizationId",), "Only employers post demand.", "INVALID")]
+            [UserError(("organizationId",), "Only employers post demand.", Code.INVALID)]
         )
     if organization.archived_at is not None:
         raise InvalidInput(
-            [UserError(("organizationId",), "This organization is archived.", "ARCHIVED")]
+            [UserError(("organizationId",), "This organization is archived.", Code.ARCHIVED)]
         )
     return organization
 
 
-async def _write_skills(
-    session: AsyncSession, principal: Principal, signal_id: uuid.UUID, skills: list[tuple[str, int]]
-) -> None:
-    if skills:
-        await session.execute(
-            insert(DemandSignalSkill),
-            [
-                {
-                    "tenant_id": principal.tenant_id,
-                    "id": uuid.uuid4(),
-                    "signal_id": signal_id,
-                    "skill_id": skill_id,
-                    "level": level,
-                }
-                for skill_id, level in skills
-            ],
-        )
+async def _external_id_taken(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    organization_id: uuid.UUID,
+    external_id: str | None,
+    signal_id: uuid.UUID | None = None,
+) -> list[UserError]:
+    """A TAKEN error when another signal of the employer already has ``external_id``."""
+    if external_id is None:
+        return []
+    taken = scoped(DemandSignal, principal).where(
+        DemandSignal.organization_id == organization_id,
+        DemandSignal.external_id == external_id,
+    )
+    if signal_id is not None:
+        taken = taken.where(DemandSignal.id != signal_id)
+    if await session.scalar(taken.with_only_columns(DemandSignal.id).limit(1)) is None:
+        return []
+    message = f"Another signal of this employer has the externalId {external_id!r}."
+    return [UserError(("externalId",), message, Code.TAKEN)]
 
 
 async def create_demand_signal(
@@ -158,16 +140,29 @@ async def create_demand_signal(
     *,
     organization_id: uuid.UUID,
     fields: dict[str, Any],
+    today: date | None = None,
 ) -> DemandSignal:
     """Post an employer's demand (see ``validation.signal_fields`` for ``fields``); writes
-    version 1 of its history and the ``demand_signal.create`` audit event."""
+    version 1 of its history and the ``demand_signal.create`` audit event. ``today``
+    (default: today in the partnership's time zone) bounds the horizon. Every problem,
+    an ``externalId`` another signal of the employer has included, comes in one
+    ``InvalidInput``."""
     organization = await employer_for_posting(session, principal, organization_id)
     vocabulary = await vocabulary_for(session, *_asked(fields))
-    cleaned, errors = validation.signal_fields(fields, current=None, vocabulary=vocabulary)
+    today = today or await today_of(session, principal)
+    cleaned, errors = validation.signal_fields(
+        fields, current=None, vocabulary=vocabulary, today=today
+    )
+    errors += await _external_id_taken(
+        session,
+        principal,
+        organization_id=organization.id,
+        external_id=cleaned.get("external_id"),
+    )
     if errors:
         raise InvalidInput(errors)
     values = validation.defaults() | cleaned
-    skills: list[tuple[str, int]] = values.pop("skills")
+    skills: Skills = values.pop("skills")
     now = datetime.now(UTC)
     signal = DemandSignal(
         tenant_id=principal.tenant_id,
@@ -181,7 +176,7 @@ async def create_demand_signal(
     )
     session.add(signal)
     await session.flush()
-    await _write_skills(session, principal, signal.id, skills)
+    await write_skills(session, principal, [(signal.id, skills)])
     state = snapshot(columns_of(signal), skills)
     changes = changes_between({}, state)
     session.add(
@@ -203,59 +198,34 @@ async def create_demand_signal(
     return signal
 
 
-async def _skills_of(
-    session: AsyncSession, principal: Principal, signal_id: uuid.UUID
-) -> list[tuple[str, int]]:
-    rows = await session.execute(
-        select(DemandSignalSkill.skill_id, DemandSignalSkill.level)
-        .where(
-            DemandSignalSkill.tenant_id == principal.tenant_id,
-            DemandSignalSkill.signal_id == signal_id,
-        )
-        .order_by(DemandSignalSkill.skill_id)
+def final_status_error(signal: DemandSignal, field: str) -> UserError:
+    return UserError(
+        (field,),
+        f"This signal is {signal.status.value}: it can no longer change.",
+        Code.INVALID_TRANSITION,
     )
-    return [(skill_id, level) for skill_id, level in rows]
 
 
-async def _change(
+async def apply_change(
     session: AsyncSession,
     principal: Principal,
+    signal: DemandSignal,
     *,
-    signal_id: uuid.UUID,
-    fields: dict[str, Any],
+    cleaned: dict[str, Any],
+    before_skills: Skills,
     action: str,
-    status_field: str,
-) -> DemandSignal:
-    require_demand_author(principal)
-    signal = await session.scalar(
-        visible_signals(principal).where(DemandSignal.id == signal_id).with_for_update()
-    )
-    if signal is None:
-        raise _not_found()
-    require_demand_editor(principal, signal.organization_id)
-    current = columns_of(signal)
-    vocabulary = await vocabulary_for(session, *_asked(fields))
-    cleaned, errors = validation.signal_fields(fields, current=current, vocabulary=vocabulary)
-    if signal.status in FINAL_STATUSES:
-        field = status_field if "status" in fields else "id"
-        errors = [
-            UserError(
-                (field,),
-                f"This signal is {signal.status.value}: it can no longer change.",
-                "INVALID_TRANSITION",
-            )
-        ]
-    if errors:
-        raise InvalidInput(errors)
-    before_skills = await _skills_of(session, principal, signal.id)
-    before = snapshot(current, before_skills)
-    skills: list[tuple[str, int]] = cleaned.pop("skills", before_skills)
+) -> bool:
+    """Set the checked values ``cleaned`` (``skills``, when there, replaces the list) on
+    a signal the caller may edit and has locked. When anything changed: the next version,
+    its history row and the ``action`` audit event, and True; else nothing, and False."""
+    before = snapshot(columns_of(signal), before_skills)
+    skills: Skills = cleaned.pop("skills", before_skills)
     for name, value in cleaned.items():
         setattr(signal, name, value)
     after = snapshot(columns_of(signal), skills)
     changes = changes_between(before, after)
     if not changes:
-        return signal
+        return False
     now = datetime.now(UTC)
     signal.version += 1
     signal.updated_at = now
@@ -263,11 +233,10 @@ async def _change(
     if "skills" in changes:
         await session.execute(
             delete(DemandSignalSkill).where(
-                DemandSignalSkill.tenant_id == principal.tenant_id,
-                DemandSignalSkill.signal_id == signal.id,
+                in_tenant(DemandSignalSkill, principal), DemandSignalSkill.signal_id == signal.id
             )
         )
-        await _write_skills(session, principal, signal.id, skills)
+        await write_skills(session, principal, [(signal.id, skills)])
     session.add(
         DemandSignalVersion(
             **version_row(
@@ -289,6 +258,49 @@ async def _change(
         object_id=signal.id,
         changes=changes,
     )
+    return True
+
+
+async def _change(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    signal_id: uuid.UUID,
+    fields: dict[str, Any],
+    action: str,
+    status_field: str,
+    today: date | None,
+) -> DemandSignal:
+    require_demand_author(principal)
+    signal = await session.scalar(
+        visible_signals(principal).where(DemandSignal.id == signal_id).with_for_update()
+    )
+    if signal is None:
+        raise _not_found()
+    require_demand_editor(principal, signal.organization_id)
+    if signal.status in FINAL_STATUSES:
+        raise InvalidInput(
+            [final_status_error(signal, status_field if "status" in fields else "id")]
+        )
+    vocabulary = await vocabulary_for(session, *_asked(fields))
+    today = today or await today_of(session, principal)
+    cleaned, errors = validation.signal_fields(
+        fields, current=columns_of(signal), vocabulary=vocabulary, today=today
+    )
+    if "external_id" in cleaned:
+        errors += await _external_id_taken(
+            session,
+            principal,
+            organization_id=signal.organization_id,
+            external_id=cleaned["external_id"],
+            signal_id=signal.id,
+        )
+    if errors:
+        raise InvalidInput(errors)
+    before_skills = (await skills_of_signals(session, principal, [signal.id]))[signal.id]
+    await apply_change(
+        session, principal, signal, cleaned=cleaned, before_skills=before_skills, action=action
+    )
     return signal
 
 
@@ -298,9 +310,12 @@ async def update_demand_signal(
     *,
     signal_id: uuid.UUID,
     fields: dict[str, Any],
+    today: date | None = None,
 ) -> DemandSignal:
-    """Change only the given fields (``skills``, when given, replaces the list; a wage or
-    place given as None is cleared). A change writes the next version; no change, none."""
+    """Change only the given fields (``skills``, when given, replaces the list; a wage,
+    place or ``external_id`` given as None is cleared). A change writes the next version
+    and a ``demand_signal.update`` audit event; no change, none. A change that moves the
+    horizon must keep it within the bounds as of ``today`` (default: the partnership's)."""
     return await _change(
         session,
         principal,
@@ -308,6 +323,7 @@ async def update_demand_signal(
         fields=fields,
         action="demand_signal.update",
         status_field="status",
+        today=today,
     )
 
 
@@ -322,21 +338,20 @@ async def withdraw_demand_signal(
         fields={"status": DemandStatus.WITHDRAWN},
         action="demand_signal.withdraw",
         status_field="id",
+        # Withdrawing never moves the horizon: no need to read the partnership's clock.
+        today=datetime.now(UTC).date(),
     )
 
 
 __all__ = [
     "COLUMNS",
-    "SignalSkill",
+    "FINAL_STATUSES",
+    "apply_change",
     "columns_of",
     "create_demand_signal",
-    "demand_signals_by_ids",
     "employer_for_posting",
-    "employers_of_signals",
-    "list_demand_signals",
-    "signal_skills_by_signal_ids",
+    "final_status_error",
+    "today_of",
     "update_demand_signal",
-    "versions_of_signal",
-    "vocabulary_for",
     "withdraw_demand_signal",
 ]

@@ -4,7 +4,7 @@
 tenant's ACTIVE shared signals (``summary_rows``; unfiltered: the filter is
 applied in Python, so the part a filter drops comes from the same statement),
 grouped by the attributes the breakdown reads and the employer;
-``disclosure.disclose`` then decides what may be shown. PRIVATE and DRAFT
+``coalition.disclosure.engine.disclose`` then decides what may be shown. PRIVATE and DRAFT
 signals (and FILLED, WITHDRAWN) never count. The disclosure rule is the
 tenant's ``settings["disclosure"]``.
 """
@@ -14,37 +14,37 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.auth.principal import Principal
-from coalition.demand.disclosure import (
-    Breakdown,
-    Condition,
-    Dimension,
-    DisclosureRule,
-    Figure,
-    disclose,
-)
 from coalition.demand.models import WorkBasedLearning
 from coalition.demand.permissions import require_demand_read
-from coalition.demand.quarters import QuarterError, format_quarter, parse_quarter
+from coalition.demand.quarters import (
+    QuarterError,
+    add_quarters,
+    format_quarter,
+    parse_quarter,
+    quarter_of,
+)
+from coalition.demand.reads import partnership_settings, partnership_today
 from coalition.demand.summary_rows import (
     Labels,
     hourly_cents,
     occupation_record,
     read_rows,
-    tenant_settings,
 )
+from coalition.disclosure.cells import Breakdown, Condition, Dimension, Figure
+from coalition.disclosure.engine import disclose
+from coalition.disclosure.rule import DisclosureRule
 from coalition.errors import InvalidInput, UserError
 from coalition.skills.service import OccupationRecord
 
 MAX_DIMENSIONS = 3
 MAX_TREND_QUARTERS = 20
-# Attributes whose breakdowns a number may not split (disclosure.py, rule 2). Not skills:
+# Attributes whose breakdowns a number may not split (coalition.disclosure, rule 2). Not skills:
 # a signal has many, so skill cells overlap and no subtraction isolates one.
 SPLIT_CHECKED = frozenset({"occupation", "quarter", "work_based_learning", "degree"})
 # Read by every response, grouped or not, so that no breakdown of one exposes what a
@@ -204,10 +204,10 @@ def _cell(figure: Figure, dimensions: Sequence[DemandDimension], labels: Labels)
     return DemandCell(
         key=CellKey(**parts),
         suppressed=figure.suppressed,
-        openings=figure.openings,
-        employer_count=figure.employer_count,
-        median_wage_cents=figure.median_wage_cents,
-        currency=figure.currency,
+        openings=figure.amount,
+        employer_count=figure.contributor_count,
+        median_wage_cents=figure.median,
+        currency=figure.unit,
     )
 
 
@@ -235,7 +235,7 @@ async def summarize_demand(
     after a transaction-local ``work_mem``), the titles of the occupations it found."""
     require_demand_read(principal)
     _check_group_by(group_by)
-    rule = DisclosureRule.from_settings(await tenant_settings(session, principal))
+    rule = DisclosureRule.from_settings(await partnership_settings(session, principal))
     return await _summarize(session, principal, rule, tuple(group_by), filter or DemandFilter())
 
 
@@ -264,21 +264,6 @@ async def _summarize(
     )
 
 
-def current_quarter(settings: dict[str, Any]) -> date:
-    """The quarter today falls in, in the partnership's time zone (UTC if it has none)."""
-    try:
-        zone: Any = ZoneInfo(str(settings.get("time_zone") or "UTC"))
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = UTC
-    today = datetime.now(zone).date()
-    return date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-
-
-def _add_quarters(day: date, count: int) -> date:
-    index = day.year * 4 + (day.month - 1) // 3 + count
-    return date(index // 4, 3 * (index % 4) + 1, 1)
-
-
 async def demand_trend(
     session: AsyncSession,
     principal: Principal,
@@ -294,22 +279,22 @@ async def demand_trend(
     require_demand_read(principal)
     if not 1 <= quarters <= MAX_TREND_QUARTERS:
         raise _invalid(("quarters",), f"quarters must be from 1 to {MAX_TREND_QUARTERS}.")
-    settings = await tenant_settings(session, principal)
+    settings = await partnership_settings(session, principal)
     rule = DisclosureRule.from_settings(settings)
-    first = _quarter(start, ("from",)) or current_quarter(settings)
+    first = _quarter(start, ("from",)) or quarter_of(partnership_today(settings))
     occupation = await occupation_record(session, occupation_code)
     if occupation is None:
         raise _invalid(("occupationCode",), "No occupation with this code.")
     demand_filter = DemandFilter(
         occupation_codes=(occupation.code,),
         quarter_from=format_quarter(first),
-        quarter_to=format_quarter(_add_quarters(first, quarters - 1)),
+        quarter_to=format_quarter(add_quarters(first, quarters - 1)),
     )
     summary = await _summarize(session, principal, rule, (DemandDimension.QUARTER,), demand_filter)
     by_quarter = {cell.key.quarter: cell for cell in summary.cells}
     points = []
     for offset in range(quarters):
-        name = format_quarter(_add_quarters(first, offset))
+        name = format_quarter(add_quarters(first, offset))
         points.append(by_quarter.get(name) or _hidden(CellKey(quarter=name)))
     return DemandTrend(occupation=occupation, points=points, total=summary.total, rule=rule)
 
@@ -333,7 +318,6 @@ __all__ = [
     "DemandFilter",
     "DemandSummary",
     "DemandTrend",
-    "current_quarter",
     "demand_trend",
     "summarize_demand",
 ]

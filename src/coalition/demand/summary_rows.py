@@ -1,6 +1,6 @@
 """Reading pooled demand: the one aggregate behind ``summary.py``, and its labels.
 
-Every statement filters ``tenant_id == principal.tenant_id`` explicitly (row-level
+Every statement is scoped to the caller's tenant explicitly (``in_tenant``; row-level
 security is the backstop). Only ACTIVE signals shared POOLED or NAMED are read.
 """
 
@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from coalition.auth.principal import Principal
-from coalition.demand.disclosure import Columns, round_half_even
+from coalition.db.scoping import in_tenant
 from coalition.demand.models import (
     DemandSignal,
     DemandSignalSkill,
@@ -25,9 +25,9 @@ from coalition.demand.models import (
     WageUnit,
     WorkBasedLearning,
 )
+from coalition.disclosure.cells import Columns, round_half_even
 from coalition.skills.models import Occupation, OccupationGroup, Skill
 from coalition.skills.service import GroupRef, OccupationRecord, soc_code_of
-from coalition.tenancy.models import Tenant
 
 HOURS_PER_YEAR = 2080
 SHARED_LEVELS = (SharingLevel.POOLED, SharingLevel.NAMED)
@@ -48,18 +48,13 @@ def wbl_set(kinds: Iterable[str] | None) -> frozenset[str]:
     return hosted or frozenset({WorkBasedLearning.NONE.value})
 
 
-async def tenant_settings(session: AsyncSession, principal: Principal) -> dict[str, Any]:
-    settings = await session.scalar(select(Tenant.settings).where(Tenant.id == principal.tenant_id))
-    return dict(settings or {})
-
-
 def statement(principal: Principal, attributes: set[str]) -> Select[Any]:
     """One row per employer and combination of the attributes read (occupation and quarter
     always), over every ACTIVE signal shared POOLED or NAMED in the caller's tenant, no
     filter applied."""
     signal = DemandSignal
-    both = func.coalesce(signal.wage_min_cents, signal.wage_max_cents) + func.coalesce(
-        signal.wage_max_cents, signal.wage_min_cents
+    both = func.coalesce(signal.wage_min_minor, signal.wage_max_minor) + func.coalesce(
+        signal.wage_max_minor, signal.wage_min_minor
     )
     # The hourly midpoint times 4160 (2 x 2080) is an integer; rounded in disclosure.
     scaled = both * case((signal.wage_unit == WageUnit.HOUR, HOURS_PER_YEAR), else_=1)
@@ -83,7 +78,7 @@ def statement(principal: Principal, attributes: set[str]) -> Select[Any]:
             .select_from(DemandSignalSkill)
             .join(Skill, Skill.id == DemandSignalSkill.skill_id)
             .where(
-                DemandSignalSkill.tenant_id == principal.tenant_id,
+                in_tenant(DemandSignalSkill, principal),
                 DemandSignalSkill.signal_id == signal.id,
             )
             .lateral("signal_skills")
@@ -98,7 +93,7 @@ def statement(principal: Principal, attributes: set[str]) -> Select[Any]:
     return (
         grouped.with_only_columns(*columns)
         .where(
-            signal.tenant_id == principal.tenant_id,
+            in_tenant(signal, principal),
             signal.status == DemandStatus.ACTIVE,
             signal.sharing_level.in_(SHARED_LEVELS),
         )
@@ -149,11 +144,11 @@ async def read_rows(
         labels.major_of[code] = major_code
         labels.majors[major_code] = major_title
     return Columns(
-        employers=column("organization_id"),
-        openings=column("openings"),
+        contributors=column("organization_id"),
+        amounts=column("openings"),
         values=values,
-        wages=column("wages"),
-        currencies=column("currency"),
+        measurements=column("wages"),
+        units=column("currency"),
     )
 
 

@@ -21,7 +21,7 @@ from coalition.api.relay import (
     to_global_id,
 )
 from coalition.auth.principal import Principal, PrincipalKind
-from coalition.demand.disclosure import DisclosureRule
+from coalition.disclosure.rule import DisclosureRule
 from coalition.pagination import DEFAULT_PAGE_SIZE, PageRequest
 from coalition.tenancy import models, service
 from coalition.tenancy.loaders import TenancyLoaders

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
-from coalition.demand.disclosure import DisclosureRule, InvalidDisclosureSettings
+from coalition.disclosure.rule import DisclosureRule, InvalidDisclosureSettings
 from coalition.errors import UserError
 from coalition.tenancy.models import OrganizationKind, Role
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from coalition.api.enums import expose_enum
 from coalition.demand import models
+from coalition.demand.summary import DemandDimension
 
 expose_enum(
     models.SharingLevel,
@@ -63,5 +64,20 @@ expose_enum(
         models.WorkBasedLearning.INTERNSHIP: "Internships.",
         models.WorkBasedLearning.EARN_AND_LEARN: "Paid work combined with classes.",
         models.WorkBasedLearning.NONE: "None.",
+    },
+)
+expose_enum(
+    DemandDimension,
+    name="DemandDimension",
+    description="A way to break pooled demand down.",
+    values={
+        DemandDimension.OCCUPATION: "By occupation (SOC 2018 detailed code).",
+        DemandDimension.MAJOR_GROUP: "By the occupation's SOC major group (e.g. 51-0000).",
+        DemandDimension.SKILL: "By required skill; a signal counts once in each of its "
+        "skills' cells, so these cells overlap and do not add up to the total.",
+        DemandDimension.QUARTER: "By the quarter the signal's horizon starts (e.g. 2027Q1).",
+        DemandDimension.WORK_BASED_LEARNING: "By work-based learning hosted; a signal counts "
+        "in each kind it hosts, or in NONE.",
+        DemandDimension.DEGREE_REQUIRED: "By whether a degree is required.",
     },
 )

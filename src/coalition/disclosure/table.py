@@ -1,12 +1,13 @@
-"""The engine behind ``disclosure.disclose``: one response's numbers, tested and suppressed.
+"""The rows behind each number of one response, and the primary test of a number.
 
-Pure, like ``disclosure.py`` (which states the rule). Rows are kept as columns
-of plain lists and employers as small integers: a breakdown of 100,000 signals
-reads tens of thousands of rows, and every test below is a pass over some.
+Rows are kept as columns of plain lists and contributors as small integers: a
+breakdown of 100,000 demand signals reads tens of thousands of rows, and every
+test below is a pass over some.
 
 A number is a ``Constraint``: the dimension keys it fixes (a cell fixes all, a
 group's marginal some, the total none); the filter's conditions apply to every
-number of the response.
+number of the response. Rules 1 and 2 of the package docstring live here;
+``engine`` applies rule 3.
 """
 
 from __future__ import annotations
@@ -16,17 +17,8 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from coalition.demand.disclosure import (
-    Breakdown,
-    Columns,
-    Disclosure,
-    DisclosureRule,
-    Figure,
-    hidden_in_line,
-    median,
-    merge,
-    order_key,
-)
+from coalition.disclosure.cells import Breakdown, Columns
+from coalition.disclosure.rule import Rule, hidden_in_line, merge, order_key
 
 Constraint = tuple[tuple[int, Hashable], ...]
 CellKey = tuple[Hashable, ...]
@@ -39,37 +31,35 @@ class _Line:
     hidden_passes: bool
 
 
-@dataclass(frozen=True)
-class _Group:
-    fixed: tuple[int, ...]
-    marginal: Constraint
-    cells: list[CellKey]
+def constraint_of(key: CellKey) -> Constraint:
+    """The constraint of a cell: every dimension fixed to the cell's key."""
+    return tuple(enumerate(key))
 
 
 class Table:
-    def __init__(self, rows: Columns, rule: DisclosureRule, breakdown: Breakdown):
+    def __init__(self, rows: Columns, rule: Rule, breakdown: Breakdown):
         self.rule = rule
         self.dimensions = breakdown.dimensions
         self.conditions = breakdown.conditions
         self.checked = breakdown.split_checked
-        self.wage_cents = breakdown.wage_cents
+        self.measure = breakdown.measure
         self.bits = {c.attribute: 1 << i for i, c in enumerate(self.conditions)}
         self.all_conditions = (1 << len(self.conditions)) - 1
-        self.count = len(rows.openings)
+        self.count = len(rows.amounts)
         ids: dict[Hashable, int] = {}
-        self.employer = [ids.setdefault(employer, len(ids)) for employer in rows.employers]
-        self.openings = list(rows.openings)
-        if any(amount <= 0 for amount in self.openings):
-            raise ValueError("a record's openings must be positive")
-        self.wages = rows.wages
-        self.currency = rows.currencies
+        self.contributor = [ids.setdefault(who, len(ids)) for who in rows.contributors]
+        self.amounts = list(rows.amounts)
+        if any(amount <= 0 for amount in self.amounts):
+            raise ValueError("a record's amount must be positive")
+        self.measurements = rows.measurements
+        self.units = rows.units
         attributes = (
             set(self.checked)
             | {d.attribute for d in self.dimensions}
             | {c.attribute for c in self.conditions}
         )
         self.values = {a: rows.values[a] for a in attributes}
-        self.employer_count = len(ids)
+        self.contributor_count = len(ids)
         # Each checked attribute's values as small integers, numbered in the values' order.
         self.codes: dict[str, list[int]] = {}
         for attribute in self.checked:
@@ -78,7 +68,12 @@ class Table:
             self.codes[attribute] = [numbers[value] for value in self.values[attribute]]
         if any(
             len(column) != self.count
-            for column in (self.employer, self.wages, self.currency, *self.values.values())
+            for column in (
+                self.contributor,
+                self.measurements,
+                self.units,
+                *self.values.values(),
+            )
         ):
             raise ValueError("every column must have a value per row")
         self.failed = [0] * self.count
@@ -91,34 +86,7 @@ class Table:
                     accepted = verdicts[value] = bool(condition.accepts(value))
                 if not accepted:
                     self.failed[row] |= bit
-        # Each dimension's keys per row: one key (most dimensions) or several (skills).
-        single: list[list[Hashable] | None] = []
-        several: list[list[tuple[Hashable, ...]]] = []
-        for dimension in self.dimensions:
-            column = self.values[dimension.attribute]
-            keys_of = {
-                value: tuple(dict.fromkeys(dimension.keys_of(value))) for value in set(column)
-            }
-            several.append([keys_of[value] for value in column])
-            is_single = all(len(keys) == 1 for keys in keys_of.values())
-            single.append([keys_of[value][0] for value in column] if is_single else None)
-        # The rows of every combination of keys of every subset of the dimensions.
-        self.by_keys: dict[tuple[int, ...], dict[CellKey, list[int]]] = {}
-        for size in range(len(self.dimensions) + 1):
-            for fixed in itertools.combinations(range(len(self.dimensions)), size):
-                rows_by_key: dict[CellKey, list[int]] = {}
-                firsts = [single[d] for d in fixed]
-                if not fixed:
-                    rows_by_key[()] = list(range(self.count))
-                elif all(column is not None for column in firsts):
-                    keys = zip(*(column for column in firsts if column is not None), strict=True)
-                    for row, key in enumerate(keys):
-                        rows_by_key.setdefault(key, []).append(row)
-                else:
-                    for row in range(self.count):
-                        for key in itertools.product(*(several[d][row] for d in fixed)):
-                            rows_by_key.setdefault(key, []).append(row)
-                self.by_keys[fixed] = rows_by_key
+        self.by_keys = self._rows_by_keys()
         every = tuple(range(len(self.dimensions)))
         self.cells = sorted(
             (
@@ -135,6 +103,37 @@ class Table:
         self._dropped: dict[Constraint, dict[int, list[int]]] = {}
         self._lines: dict[LineKey, _Line] = {}
         self._strict: dict[Constraint, list[LineKey]] = {}
+
+    def _rows_by_keys(self) -> dict[tuple[int, ...], dict[CellKey, list[int]]]:
+        """The rows of every combination of keys of every subset of the dimensions."""
+        # Each dimension's keys per row: one key (most dimensions) or several (skills).
+        single: list[list[Hashable] | None] = []
+        several: list[list[tuple[Hashable, ...]]] = []
+        for dimension in self.dimensions:
+            column = self.values[dimension.attribute]
+            keys_of = {
+                value: tuple(dict.fromkeys(dimension.keys_of(value))) for value in set(column)
+            }
+            several.append([keys_of[value] for value in column])
+            is_single = all(len(keys) == 1 for keys in keys_of.values())
+            single.append([keys_of[value][0] for value in column] if is_single else None)
+        by_keys: dict[tuple[int, ...], dict[CellKey, list[int]]] = {}
+        for size in range(len(self.dimensions) + 1):
+            for fixed in itertools.combinations(range(len(self.dimensions)), size):
+                rows_by_key: dict[CellKey, list[int]] = {}
+                firsts = [single[d] for d in fixed]
+                if not fixed:
+                    rows_by_key[()] = list(range(self.count))
+                elif all(column is not None for column in firsts):
+                    keys = zip(*(column for column in firsts if column is not None), strict=True)
+                    for row, key in enumerate(keys):
+                        rows_by_key.setdefault(key, []).append(row)
+                else:
+                    for row in range(self.count):
+                        for key in itertools.product(*(several[d][row] for d in fixed)):
+                            rows_by_key.setdefault(key, []).append(row)
+                by_keys[fixed] = rows_by_key
+        return by_keys
 
     # --- the rows behind a number --------------------------------------------------------
 
@@ -159,10 +158,10 @@ class Table:
 
     def contributions(self, rows: Iterable[int]) -> dict[int, int]:
         totals: dict[int, int] = {}
-        employer, openings = self.employer, self.openings
+        contributor, amounts = self.contributor, self.amounts
         for row in rows:
-            who = employer[row]
-            totals[who] = totals.get(who, 0) + openings[row]
+            who = contributor[row]
+            totals[who] = totals.get(who, 0) + amounts[row]
         return totals
 
     def kept_contributions(self, constraint: Constraint) -> dict[int, int]:
@@ -212,11 +211,12 @@ class Table:
         return True
 
     def consistent(self, constraint: Constraint) -> bool:
-        """Rule 2 of disclosure.py. Along an attribute the number restricts, with any of its
-        other keys lifted, under its conditions or none, it takes a breakdown's hidden signals
-        whole (and the whole passes) or not at all. Along another attribute it reads, the
-        part of the tenant-wide breakdown's hidden signals it takes, and the part it leaves,
-        are each none or pass (so no cell of one breakdown exposes another's partner)."""
+        """Rule 2 of the package docstring. Along an attribute the number restricts, with
+        any of its other keys lifted, under its conditions or none, it takes a breakdown's
+        hidden rows whole (and the whole passes) or not at all. Along another attribute it
+        reads, the part of the overall breakdown's hidden rows it takes, and the part it
+        leaves, are each none or pass (so no cell of one breakdown exposes another's
+        partner)."""
         kept = self.kept(constraint)
         for key in self._restricted_lines(constraint):
             line = self._line(key)
@@ -241,7 +241,7 @@ class Table:
             for attribute in sorted(self.checked & self._restricted(constraint)):
                 other = [(d, k) for d, k in constraint if self.dimensions[d].attribute != attribute]
                 conditions = self.all_conditions & ~self.bits.get(attribute, 0)
-                # Within the number's other keys and tenant-wide; under the response's
+                # Within the number's other keys and overall; under the response's
                 # conditions and under none. (Each other subset would cost a pass over the
                 # rows: the three-way cells' two-key subsets and partial filters are left out.)
                 for subset in dict.fromkeys((tuple(other), ())):
@@ -254,7 +254,7 @@ class Table:
 
     def _line(self, key: LineKey) -> _Line:
         """The breakdown by ``attribute`` of the rows with the keys fixed that pass the
-        conditions applied, and the signals it hides (``hidden_in_line``)."""
+        conditions applied, and the rows it hides (``hidden_in_line``)."""
         line = self._lines.get(key)
         if line is None:
             attribute, fixed, active = key
@@ -263,22 +263,22 @@ class Table:
         return line
 
     def _breakdown(self, attribute: str, rows: Iterable[int], active: int) -> _Line:
-        codes, employer, openings, failed = (
+        codes, contributor, amounts, failed = (
             self.codes[attribute],
-            self.employer,
-            self.openings,
+            self.contributor,
+            self.amounts,
             self.failed,
         )
-        width = self.employer_count
+        width = self.contributor_count
         if active:
             rows = [row for row in rows if not failed[row] & active]
-        # One flat dict keyed by (value, employer) as one int: the hot loop of a query.
-        amounts: dict[int, int] = {}
+        # One flat dict keyed by (value, contributor) as one int: the hot loop of a query.
+        totals: dict[int, int] = {}
         for row in rows:
-            slot = codes[row] * width + employer[row]
-            amounts[slot] = amounts.get(slot, 0) + openings[row]
+            slot = codes[row] * width + contributor[row]
+            totals[slot] = totals.get(slot, 0) + amounts[row]
         atoms: dict[int, dict[int, int]] = {}
-        for slot, amount in amounts.items():
+        for slot, amount in totals.items():
             code, who = divmod(slot, width)
             atoms.setdefault(code, {})[who] = amount
         # Codes follow the values' order, so ties break as they would on the values.
@@ -290,108 +290,5 @@ class Table:
             hidden_passes=self.rule.allows(merge(atoms[code] for code in hidden)),
         )
 
-    # --- secondary suppression inside the response ---------------------------------------
 
-    @staticmethod
-    def constraint(key: CellKey) -> Constraint:
-        return tuple(enumerate(key))
-
-    def groups(self) -> list[_Group]:
-        """Cells sharing the keys of each proper subset of the dimensions (the empty one:
-        all cells, whose marginal is the total)."""
-        count = len(self.dimensions)
-        groups: list[_Group] = []
-        for size in range(count):
-            for fixed in itertools.combinations(range(count), size):
-                members: dict[CellKey, list[CellKey]] = {}
-                for key in self.cells:
-                    members.setdefault(tuple(key[d] for d in fixed), []).append(key)
-                for group_key, cells in members.items():
-                    groups.append(_Group(fixed, tuple(zip(fixed, group_key, strict=True)), cells))
-        return groups
-
-    def disclose(self) -> Disclosure:
-        hidden = {key: not self.primary(self.constraint(key)) for key in self.cells}
-        total_shown = self.primary(())
-        groups = self.groups()
-        # Checked whenever the marginal could be known (it passes the bare rule).
-        checked = [
-            group
-            for group in groups
-            if group.fixed and self.rule.allows(self.kept_contributions(group.marginal))
-        ]
-        # A cell that is all of a published marginal is public anyway: it protects nobody,
-        # so it never counts towards a group's hidden cells.
-        pinned = {
-            group.cells[0]
-            for group in checked
-            if len(group.cells) == 1
-            and self.kept(self.constraint(group.cells[0])) == self.kept(group.marginal)
-            and self.primary(group.marginal)
-        }
-        grand = [group for group in groups if not group.fixed]
-        changed = True
-        while changed:
-            changed = False
-            for group in (grand if total_shown else []) + checked:
-                while not self._group_holds(group, hidden, pinned):
-                    candidates = [k for k in group.cells if not hidden[k] and k not in pinned]
-                    if candidates:
-                        hidden[min(candidates, key=self._smallest_first)] = True
-                        changed = True
-                        continue
-                    if not group.fixed and total_shown:
-                        total_shown, changed = False, True
-                    break
-        cells = [self._figure(key, shown=not hidden[key]) for key in self.cells]
-        return Disclosure(cells, self._figure((), shown=total_shown))
-
-    def _smallest_first(self, key: CellKey) -> tuple[int, tuple[Any, ...]]:
-        openings = sum(self.kept_contributions(self.constraint(key)).values())
-        return openings, tuple(map(order_key, key))
-
-    def _group_holds(
-        self, group: _Group, hidden: dict[CellKey, bool], pinned: set[CellKey]
-    ) -> bool:
-        """The hidden cells (pinned ones aside) are none, or at least two that pass together
-        (also for what the conditions drop from them). Each hidden cell already respects
-        the canonical breakdowns; what is derivable here is their union."""
-        concealed = [key for key in group.cells if hidden[key] and key not in pinned]
-        if not concealed:
-            return True
-        if len(concealed) == 1:
-            return False
-        constraints = [self.constraint(key) for key in concealed]
-        rows = frozenset().union(*(self.kept(constraint) for constraint in constraints))
-        return self.rule.allows(self.contributions(rows)) and self.relaxations_pass(constraints)
-
-    def _figure(self, key: CellKey, *, shown: bool) -> Figure:
-        if not shown:
-            return Figure(key=key, suppressed=True)
-        constraint = self.constraint(key)
-        contributions = self.kept_contributions(constraint)
-        wage_signals: dict[int, int] = {}
-        wages: list[int] = []
-        currencies: set[str | None] = set()
-        wage_lists, currency_of, employer = self.wages, self.currency, self.employer
-        for row in self.kept(constraint):
-            signals = wage_lists[row]
-            if signals:
-                who = employer[row]
-                wage_signals[who] = wage_signals.get(who, 0) + len(signals)
-                wages.extend(signals)
-                currencies.add(currency_of[row])
-        median_cents = currency = None
-        if len(currencies) == 1 and self.rule.allows(wage_signals):
-            median_cents, currency = median(wages, self.wage_cents), currencies.pop()
-        return Figure(
-            key=key,
-            suppressed=False,
-            openings=sum(contributions.values()),
-            employer_count=len(contributions),
-            median_wage_cents=median_cents,
-            currency=currency,
-        )
-
-
-__all__ = ["Table"]
+__all__ = ["CellKey", "Constraint", "Table", "constraint_of"]

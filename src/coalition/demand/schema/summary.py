@@ -3,41 +3,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import strawberry
 
 from coalition.api.context import Info
-from coalition.api.enums import expose_enum
 from coalition.api.money import Money
-from coalition.demand import (
-    enums,  # noqa: F401  (describes the enums before they are used)
-    models,
-    summary,
-)
-from coalition.demand.disclosure import DisclosureRule
+from coalition.demand import models, summary
+from coalition.demand.schema import enums  # noqa: F401  (describes the enums before use)
 from coalition.demand.summary import DemandDimension
-
-if TYPE_CHECKING:
-    from coalition.skills.schema import OccupationType
+from coalition.disclosure.rule import DisclosureRule
+from coalition.skills.schema import OccupationType
 
 SKILLS_SCHEMA = "coalition.skills.schema"
-
-expose_enum(
-    DemandDimension,
-    name="DemandDimension",
-    description="A way to break pooled demand down.",
-    values={
-        DemandDimension.OCCUPATION: "By occupation (SOC 2018 detailed code).",
-        DemandDimension.MAJOR_GROUP: "By the occupation's SOC major group (e.g. 51-0000).",
-        DemandDimension.SKILL: "By required skill; a signal counts once in each of its "
-        "skills' cells, so these cells overlap and do not add up to the total.",
-        DemandDimension.QUARTER: "By the quarter the signal's horizon starts (e.g. 2027Q1).",
-        DemandDimension.WORK_BASED_LEARNING: "By work-based learning hosted; a signal counts "
-        "in each kind it hosts, or in NONE.",
-        DemandDimension.DEGREE_REQUIRED: "By whether a degree is required.",
-    },
-)
 
 
 @strawberry.input(
@@ -191,7 +169,7 @@ class DemandTrend:
 
 
 @strawberry.type
-class DemandSummaryQuery:
+class SummaryQuery:
     @strawberry.field(
         description="Pooled demand of the partnership, grouped, under its disclosure rule "
         "(members of any role, and partner apps with demand:read)."
@@ -203,7 +181,7 @@ class DemandSummaryQuery:
             list[DemandDimension],
             strawberry.argument(description="1 to 3 distinct dimensions, outermost first."),
         ],
-        filter: Annotated[  # noqa: A002
+        filter: Annotated[
             DemandSummaryFilter | None,
             strawberry.argument(description="Which signals to count."),
         ] = None,
@@ -241,8 +219,6 @@ class DemandSummaryQuery:
             ),
         ] = None,
     ) -> DemandTrend:
-        from coalition.skills.schema import OccupationType
-
         principal = info.context.require_principal()
         async with info.context.session() as session:
             trend = await summary.demand_trend(

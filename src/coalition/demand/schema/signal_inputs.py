@@ -1,5 +1,6 @@
 # mypy: disable-error-code="untyped-decorator"
-"""GraphQL inputs of demand signals, and their translation into service fields."""
+"""GraphQL inputs of demand signals (create, update, withdraw, filter), and their
+translation into the service's fields."""
 
 from __future__ import annotations
 
@@ -8,10 +9,8 @@ from typing import Any
 import strawberry
 
 from coalition.api.money import MoneyInput
-from coalition.demand import (
-    enums,  # noqa: F401  (describes the enums before they are used)
-    models,
-)
+from coalition.demand import models
+from coalition.demand.schema import enums  # noqa: F401  (describes the enums before use)
 
 
 @strawberry.input(description="A skill a signal requires, and at which level.")
@@ -43,14 +42,23 @@ class CreateDemandSignalInput:
     organization_id: strawberry.ID = strawberry.field(description="The employer.")
     occupation_code: str = strawberry.field(description="SOC 2018 code, e.g. 51-4041.")
     openings: int = strawberry.field(description="Number of openings, 1 to 100000.")
-    start_quarter: str = strawberry.field(description="First quarter, e.g. 2027Q1.")
-    end_quarter: str = strawberry.field(description="Last quarter, not before the first.")
+    start_quarter: str = strawberry.field(
+        description="First quarter, e.g. 2027Q1: at most 20 quarters after the current one."
+    )
+    end_quarter: str = strawberry.field(
+        description="Last quarter: not before the first, nor before the current quarter (in "
+        "the partnership's time zone)."
+    )
     openings_kind: models.OpeningsKind = strawberry.field(description="Growth or replacement.")
     skills: list[DemandSkillInput] = strawberry.field(
         default_factory=list, description="Required skills, at most 30, each once."
     )
-    wage_min: MoneyInput | None = strawberry.field(default=None, description="Lowest wage.")
-    wage_max: MoneyInput | None = strawberry.field(default=None, description="Highest wage.")
+    wage_min: MoneyInput | None = strawberry.field(
+        default=None, description="Lowest wage, in cents: 2350 is $23.50."
+    )
+    wage_max: MoneyInput | None = strawberry.field(
+        default=None, description="Highest wage, in cents, in the same currency."
+    )
     wage_unit: models.WageUnit | None = strawberry.field(
         default=None, description="Per hour or per year: required with a wage."
     )
@@ -66,6 +74,11 @@ class CreateDemandSignalInput:
     city: str | None = strawberry.field(default=None, description="City (max 120).")
     postal_code: str | None = strawberry.field(
         default=None, description="ZIP code: 12345 or 12345-6789."
+    )
+    external_id: str | None = strawberry.field(
+        default=None,
+        description="The employer's own ID for the posting (at most 100 characters), unique "
+        "among its signals: a CSV import with the same posting_id updates this signal.",
     )
     sharing_level: models.SharingLevel = strawberry.field(
         default=models.SharingLevel.POOLED, description="Who may see it (default POOLED)."
@@ -83,10 +96,12 @@ class UpdateDemandSignalInput:
     )
     openings: int | None = strawberry.field(default=strawberry.UNSET, description="Openings.")
     start_quarter: str | None = strawberry.field(
-        default=strawberry.UNSET, description="First quarter."
+        default=strawberry.UNSET,
+        description="First quarter: at most 20 quarters after the current one.",
     )
     end_quarter: str | None = strawberry.field(
-        default=strawberry.UNSET, description="Last quarter."
+        default=strawberry.UNSET,
+        description="Last quarter: not before the first, nor before the current quarter.",
     )
     openings_kind: models.OpeningsKind | None = strawberry.field(
         default=strawberry.UNSET, description="Growth or replacement."
@@ -95,10 +110,10 @@ class UpdateDemandSignalInput:
         default=strawberry.UNSET, description="Required skills: replaces the whole list."
     )
     wage_min: MoneyInput | None = strawberry.field(
-        default=strawberry.UNSET, description="Lowest wage; null clears it."
+        default=strawberry.UNSET, description="Lowest wage, in cents; null clears it."
     )
     wage_max: MoneyInput | None = strawberry.field(
-        default=strawberry.UNSET, description="Highest wage; null clears it."
+        default=strawberry.UNSET, description="Highest wage, in cents; null clears it."
     )
     wage_unit: models.WageUnit | None = strawberry.field(
         default=strawberry.UNSET, description="Per hour or per year."
@@ -114,6 +129,11 @@ class UpdateDemandSignalInput:
     )
     city: str | None = strawberry.field(default=strawberry.UNSET, description="City.")
     postal_code: str | None = strawberry.field(default=strawberry.UNSET, description="ZIP code.")
+    external_id: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="The employer's own ID for the posting, unique among its signals; null "
+        "clears it.",
+    )
     sharing_level: models.SharingLevel | None = strawberry.field(
         default=strawberry.UNSET, description="Who may see it."
     )
@@ -127,14 +147,6 @@ class UpdateDemandSignalInput:
 @strawberry.input(description="The demand signal to withdraw.")
 class WithdrawDemandSignalInput:
     id: strawberry.ID = strawberry.field(description="The signal.")
-
-
-@strawberry.input(description="An employer's demand as CSV text, one signal per row.")
-class ImportDemandSignalsInput:
-    organization_id: strawberry.ID = strawberry.field(description="The employer.")
-    csv: str = strawberry.field(
-        description="The file's text, with the header of docs/examples/demand.csv."
-    )
 
 
 FIELDS = (
@@ -152,6 +164,7 @@ FIELDS = (
     "work_based_learning",
     "city",
     "postal_code",
+    "external_id",
     "sharing_level",
     "status",
 )
@@ -186,7 +199,6 @@ __all__ = [
     "CreateDemandSignalInput",
     "DemandSignalFilter",
     "DemandSkillInput",
-    "ImportDemandSignalsInput",
     "UpdateDemandSignalInput",
     "WithdrawDemandSignalInput",
     "create_fields",

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
 
-from coalition.demand.disclosure import (
+from coalition.disclosure.cells import (
     Breakdown,
     Condition,
     Dimension,
     Disclosure,
-    DisclosureRule,
-    InvalidDisclosureSettings,
     Record,
-    disclose,
-    hidden_in_line,
     median,
     round_half_even,
 )
+from coalition.disclosure.engine import disclose
+from coalition.disclosure.rule import DisclosureRule, InvalidDisclosureSettings, hidden_in_line
 
 RULE = DisclosureRule()
 OCCUPATION = Dimension("OCCUPATION", "occupation")
@@ -45,8 +44,8 @@ def record(
 
 
 def table(result: Disclosure) -> dict[Any, tuple[int | None, int | None]]:
-    cells = {cell.key: (cell.openings, cell.employer_count) for cell in result.cells}
-    return cells | {"total": (result.total.openings, result.total.employer_count)}
+    cells = {cell.key: (cell.amount, cell.contributor_count) for cell in result.cells}
+    return cells | {"total": (result.total.amount, result.total.contributor_count)}
 
 
 HIDDEN = (None, None)
@@ -144,7 +143,7 @@ def test_one_small_cell_and_its_partner_are_hidden_with_no_numbers() -> None:
     }
     assert [cell.key for cell in result.cells] == [("A",), ("B",), ("C",), ("D",)]
     hidden = result.cells[0]
-    assert (hidden.suppressed, hidden.median_wage_cents, hidden.currency) == (True, None, None)
+    assert (hidden.suppressed, hidden.median, hidden.unit) == (True, None, None)
 
 
 def test_a_filter_dropping_one_employer_hides_the_cell_and_the_total() -> None:
@@ -245,7 +244,7 @@ def test_medians_need_k_employers_with_wages_none_dominant_in_one_currency() -> 
 
     def medians(records: list[Record]) -> tuple[int | None, str | None]:
         total = disclose(records, RULE, Breakdown((OCCUPATION,))).total
-        return total.median_wage_cents, total.currency
+        return total.median, total.unit
 
     assert medians(base) == (2250, "USD")
     assert medians(dominant) == (None, None)
@@ -261,3 +260,31 @@ def test_overlapping_cells_count_a_signal_in_each_and_the_total_once() -> None:
     result = disclose(records, RULE, Breakdown((skill,)))
 
     assert table(result) == {("s1",): (12, 3), ("s2",): (12, 3), "total": (18, 3)}
+
+
+def test_any_rule_and_any_contributor_work_the_same_way() -> None:
+    """People counts (outcomes): "fewer than 10 people" cells, contributors are providers."""
+
+    class AtLeastTenPeople:
+        def allows(self, contributions: Mapping[Any, int]) -> bool:
+            return len(contributions) >= 2 and sum(contributions.values()) >= 10
+
+    program = Dimension("PROGRAM", "program")
+    records = [
+        Record("college", 8, {"program": "welding"}, measurements=(4100, 4300), unit="USD"),
+        Record("union", 6, {"program": "welding"}, measurements=(4500,), unit="USD"),
+        Record("college", 3, {"program": "nursing"}),
+        Record("union", 2, {"program": "nursing"}),
+        Record("union", 12, {"program": "machining"}),
+    ]
+
+    result = disclose(records, AtLeastTenPeople(), Breakdown((program,)))
+
+    assert [(c.key, c.suppressed, c.amount, c.contributor_count) for c in result.cells] == [
+        (("machining",), True, None, None),
+        (("nursing",), True, None, None),
+        (("welding",), False, 14, 2),
+    ]
+    # Three wages are too few people for this rule: a median needs the rule's consent too.
+    assert (result.cells[2].median, result.cells[2].unit) == (None, None)
+    assert (result.total.amount, result.total.contributor_count) == (31, 2)

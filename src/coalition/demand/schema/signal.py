@@ -1,16 +1,18 @@
 # mypy: disable-error-code="untyped-decorator"
-"""GraphQL types, queries and mutations of demand signals (translation only).
+"""The DemandSignal type, its payload, and the queries and mutations of signals.
 
-The employer organization and the occupation are the tenancy and vocabulary
-domains' own types, referenced lazily (``strawberry.lazy``) so this package
-imports no other domain's schema module at load time.
+The employer organization, the occupation and the skills are the tenancy and
+skills domains' own types: annotated lazily (``strawberry.lazy``), and imported
+directly only because the resolvers build them from the rows demand's loaders
+read (whoever may see a signal may see its employer, which tenancy's own
+lookup would refuse a demand:read partner app).
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -19,34 +21,25 @@ from coalition.api.money import Money
 from coalition.api.mutations import UserError, decode_id, run_mutation
 from coalition.api.relay import After, Connection, First, Node, NodeId, from_global_id, to_global_id
 from coalition.auth.principal import Principal
-from coalition.demand import (
-    csv_import,
-    enums,  # noqa: F401  (describes the enums before they are used)
-    models,
-    reads,
-    service,
-)
-from coalition.demand.history_schema import DemandSignalVersionType
-from coalition.demand.inputs import (
+from coalition.demand import models, reads, service
+from coalition.demand.quarters import format_quarter
+from coalition.demand.schema import enums  # noqa: F401  (describes the enums before use)
+from coalition.demand.schema.history import DemandSignalVersionType
+from coalition.demand.schema.loaders import DemandLoaders
+from coalition.demand.schema.signal_inputs import (
     CreateDemandSignalInput,
     DemandSignalFilter,
-    ImportDemandSignalsInput,
     UpdateDemandSignalInput,
     WithdrawDemandSignalInput,
     create_fields,
     update_fields,
 )
-from coalition.demand.loaders import DemandLoaders
-from coalition.demand.quarters import format_quarter
-from coalition.demand.summary_schema import DemandSummaryQuery
 from coalition.errors import InvalidInput
 from coalition.errors import UserError as DomainUserError
 from coalition.pagination import DEFAULT_PAGE_SIZE, PageRequest
 from coalition.skills.loaders import SkillsLoaders
-
-if TYPE_CHECKING:
-    from coalition.skills.schema import OccupationType, SkillType
-    from coalition.tenancy.schema import OrganizationType
+from coalition.skills.schema import OccupationType, SkillType
+from coalition.tenancy.schema import OrganizationType
 
 SKILLS_SCHEMA = "coalition.skills.schema"
 TENANCY_SCHEMA = "coalition.tenancy.schema"
@@ -83,6 +76,9 @@ class DemandSignalType(Node):
     )
     city: str | None = strawberry.field(description="Work location: city.")
     postal_code: str | None = strawberry.field(description="Work location: ZIP code.")
+    external_id: str | None = strawberry.field(
+        description="The employer's own ID for the posting (a CSV file's posting_id), if given."
+    )
     sharing_level: models.SharingLevel = strawberry.field(description="Who may see the signal.")
     status: models.DemandStatus = strawberry.field(description="Draft, active, filled, withdrawn.")
     version: int = strawberry.field(description="Version number: 1 as posted, +1 per change.")
@@ -103,14 +99,15 @@ class DemandSignalType(Node):
             start_quarter=format_quarter(signal.start_quarter),
             end_quarter=format_quarter(signal.end_quarter),
             openings_kind=signal.openings_kind,
-            wage_min=Money.of(signal.wage_min_cents, signal.currency),
-            wage_max=Money.of(signal.wage_max_cents, signal.currency),
+            wage_min=Money.of(signal.wage_min_minor, signal.currency),
+            wage_max=Money.of(signal.wage_max_minor, signal.currency),
             wage_unit=signal.wage_unit,
             is_degree_required=signal.is_degree_required,
             credentials=list(signal.credentials),
             work_based_learning=[models.WorkBasedLearning(k) for k in signal.work_based_learning],
             city=signal.city,
             postal_code=signal.postal_code,
+            external_id=signal.external_id,
             sharing_level=signal.sharing_level,
             status=signal.status,
             version=signal.version,
@@ -126,8 +123,6 @@ class DemandSignalType(Node):
     async def organization(
         self, info: Info
     ) -> Annotated[OrganizationType, strawberry.lazy(TENANCY_SCHEMA)] | None:
-        from coalition.tenancy.schema import OrganizationType
-
         organization = await info.context.loaders.of(DemandLoaders).employer.load(self.model.id)
         return OrganizationType.from_model(organization) if organization else None
 
@@ -135,8 +130,6 @@ class DemandSignalType(Node):
     async def occupation(
         self, info: Info
     ) -> Annotated[OccupationType, strawberry.lazy(SKILLS_SCHEMA)] | None:
-        from coalition.skills.schema import OccupationType
-
         record = await info.context.loaders.of(SkillsLoaders).occupation.load(
             self.model.occupation_code
         )
@@ -144,8 +137,6 @@ class DemandSignalType(Node):
 
     @strawberry.field(description="Required skills with their levels, by skill ID.")
     async def skills(self, info: Info) -> list[DemandSkill]:
-        from coalition.skills.schema import SkillType
-
         found: list[reads.SignalSkill] = (
             await info.context.loaders.of(DemandLoaders).skills.load(self.model.id) or []
         )
@@ -170,22 +161,6 @@ class DemandSignalPayload:
     user_errors: list[UserError] = strawberry.field(description="Problems with the input.")
 
 
-@strawberry.type(description="A problem with one cell of an imported file.")
-class ImportRowError:
-    line: int = strawberry.field(description="Line of the file, counting the header as 1.")
-    column: str = strawberry.field(description="The column's header name.")
-    message: str = strawberry.field(description="What is wrong, in plain words.")
-
-
-@strawberry.type(description="Result of an import: all rows, or none when any row is bad.")
-class ImportDemandSignalsPayload:
-    imported_count: int = strawberry.field(description="Signals imported (0 on any error).")
-    row_errors: list[ImportRowError] = strawberry.field(
-        description="Every problem found in the file; nothing was imported if there is one."
-    )
-    user_errors: list[UserError] = strawberry.field(description="Problems with the input.")
-
-
 def _payload(signal: models.DemandSignal | None, errors: list[UserError]) -> DemandSignalPayload:
     return DemandSignalPayload(
         demand_signal=DemandSignalType.from_model(signal) if signal else None, user_errors=errors
@@ -193,7 +168,7 @@ def _payload(signal: models.DemandSignal | None, errors: list[UserError]) -> Dem
 
 
 @strawberry.type
-class DemandQuery:
+class SignalQuery:
     @strawberry.field(description="Demand signals the caller may see, newest first.")
     async def demand_signals(
         self,
@@ -216,7 +191,7 @@ class DemandQuery:
                 )
             organization_id = decoded[1]
         async with info.context.session() as session:
-            page = await service.list_demand_signals(
+            page = await reads.list_demand_signals(
                 session,
                 principal,
                 page=PageRequest(first=first, after=after),
@@ -238,7 +213,7 @@ class DemandQuery:
 
 
 @strawberry.type
-class DemandMutation:
+class SignalMutation:
     @strawberry.mutation(description="Post an employer's demand (its members, partnership admins).")
     async def create_demand_signal(
         self,
@@ -281,40 +256,11 @@ class DemandMutation:
 
         return _payload(*await run_mutation(info, action))
 
-    @strawberry.mutation(
-        description="Import an employer's demand from CSV text (the header of "
-        "docs/examples/demand.csv): every row, or none when any row is bad."
-    )
-    async def import_demand_signals(
-        self,
-        info: Info,
-        input: Annotated[
-            ImportDemandSignalsInput, strawberry.argument(description="The employer and file.")
-        ],
-    ) -> ImportDemandSignalsPayload:
-        async def action(session: Any, principal: Principal) -> csv_import.ImportReport:
-            organization_id = decode_id(input.organization_id, "Organization", "organizationId")
-            report = await csv_import.import_demand_signals(
-                session, principal, organization_id=organization_id, text=input.csv
-            )
-            return report
 
-        report, errors = await run_mutation(info, action)
-        return ImportDemandSignalsPayload(
-            imported_count=report.imported_count if report else 0,
-            row_errors=[
-                ImportRowError(line=e.line, column=e.column, message=e.message)
-                for e in (report.row_errors if report else [])
-            ],
-            user_errors=errors,
-        )
-
-
-@strawberry.type
-class Query(DemandQuery, DemandSummaryQuery):
-    pass
-
-
-Mutation = DemandMutation
-NODE_TYPES = (DemandSignalType,)
-TYPES = ()
+__all__ = [
+    "DemandSignalPayload",
+    "DemandSignalType",
+    "DemandSkill",
+    "SignalMutation",
+    "SignalQuery",
+]

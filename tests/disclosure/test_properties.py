@@ -22,17 +22,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from coalition.demand.disclosure import (
-    Breakdown,
-    Condition,
-    Dimension,
-    Disclosure,
-    DisclosureRule,
-    Figure,
-    Record,
-    disclose,
-    hidden_in_line,
-)
+from coalition.disclosure.cells import Breakdown, Condition, Dimension, Disclosure, Figure, Record
+from coalition.disclosure.engine import disclose
+from coalition.disclosure.rule import DisclosureRule, hidden_in_line
 
 ATTRIBUTES = frozenset({"occupation", "quarter", "degree"})
 DIMENSIONS = {name: Dimension(name, name) for name in ("occupation", "quarter", "degree")}
@@ -59,7 +51,7 @@ def contributions(records: list[Record], member: Callable[[Record], bool]) -> di
     totals: defaultdict[str, int] = defaultdict(int)
     for record in records:
         if member(record):
-            totals[str(record.employer)] += record.openings
+            totals[str(record.contributor)] += record.amount
     return totals
 
 
@@ -68,7 +60,7 @@ def in_cell(dimensions: tuple[str, ...], key: tuple[Any, ...]) -> Callable[[Reco
 
 
 def assert_no_numbers(figure: Figure) -> None:
-    assert (figure.openings, figure.employer_count, figure.median_wage_cents, figure.currency) == (
+    assert (figure.amount, figure.contributor_count, figure.median, figure.unit) == (
         None,
         None,
         None,
@@ -102,7 +94,7 @@ def test_shown_numbers_pass_and_hidden_ones_carry_nothing(
         else:
             found = contributions(records, member)
             assert rule.allows(found)
-            assert (cell.openings, cell.employer_count) == (sum(found.values()), len(found))
+            assert (cell.amount, cell.contributor_count) == (sum(found.values()), len(found))
     keys = {tuple(r.values[d] for d in dimensions) for r in records}
     assert [cell.key for cell in result.cells] == sorted(keys)
 
@@ -118,10 +110,10 @@ def test_hidden_cells_of_a_shown_total_are_two_or_more_and_pass_together(
     if not result.total.suppressed and hidden:
         assert len(hidden) >= 2
         assert rule.allows(contributions(records, lambda r: r.values[dimension] in hidden))
-        shown = sum(cell.openings or 0 for cell in result.cells)
-        assert result.total.openings is not None
-        assert result.total.openings - shown == sum(
-            r.openings for r in records if r.values[dimension] in hidden
+        shown = sum(cell.amount or 0 for cell in result.cells)
+        assert result.total.amount is not None
+        assert result.total.amount - shown == sum(
+            r.amount for r in records if r.values[dimension] in hidden
         )
 
 

@@ -10,12 +10,10 @@ from typing import Any
 import strawberry
 
 from coalition.api.money import Money
-from coalition.demand import (
-    enums,  # noqa: F401  (describes the enums before they are used)
-    models,
-)
+from coalition.demand import models
 from coalition.demand.history import SNAPSHOT_FIELDS
 from coalition.demand.models import WorkBasedLearning
+from coalition.demand.schema import enums  # noqa: F401  (describes the enums before use)
 
 
 def _json(value: Any) -> str | None:
@@ -32,7 +30,7 @@ def _camel(field: str) -> str:
     return head + "".join(part.title() for part in rest)
 
 
-# Snapshot keys whose API name differs from the camelCase of the column.
+# Snapshot keys whose API name differs from the camelCase of the key.
 _API_NAMES = {
     "organization_id": "organizationId",
     "wage_min_cents": "wageMin",
@@ -78,6 +76,9 @@ class DemandSignalState:
     )
     city: str | None = strawberry.field(description="Work location: city.")
     postal_code: str | None = strawberry.field(description="Work location: ZIP code.")
+    external_id: str | None = strawberry.field(
+        description="The employer's own ID for the posting, if it gave one."
+    )
     sharing_level: models.SharingLevel = strawberry.field(description="Who may see the signal.")
     status: models.DemandStatus = strawberry.field(description="Draft, active, filled, withdrawn.")
 
@@ -102,6 +103,8 @@ class DemandSignalState:
             work_based_learning=[WorkBasedLearning(kind) for kind in state["work_based_learning"]],
             city=state["city"],
             postal_code=state["postal_code"],
+            # Versions written before signals had an external ID lack the key.
+            external_id=state.get("external_id"),
             sharing_level=models.SharingLevel(state["sharing_level"]),
             status=models.DemandStatus(state["status"]),
         )
