@@ -56,8 +56,8 @@ from coalition.funds import report, service
 from coalition.funds.export import pool_report_csv
 from coalition.funds.ledger import Balances, balances_of
 from coalition.funds.models import FundPoolStatus
-from coalition.money import format_ratio
 from coalition.funds.report import BreakdownBy
+from coalition.money import format_ratio
 from coalition.tenancy.models import Organization, OrganizationKind, Tenant
 
 TERM = (date(2024, 1, 1), date(2030, 12, 31))
