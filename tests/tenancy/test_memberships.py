@@ -11,7 +11,7 @@ from coalition.auth.tokens import USER_TOKEN_CLIENT_ID, issue_access_token
 from coalition.config import Settings
 from tests.support.graphql import GraphQLClient, error_codes
 from tests.support.world import World, global_id
-from tests.tenancy.conftest import Snapshot
+from tests.tenancy.support import Snapshot
 
 ADD = """mutation($input: AddMembershipInput!) { addMembership(input: $input) {
     membership { id role user { id email displayName } organization { id name } }

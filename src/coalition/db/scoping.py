@@ -16,19 +16,16 @@ functions.
 from __future__ import annotations
 
 import uuid
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, select
-from sqlalchemy.orm import Mapped
 
 from coalition.auth.principal import Principal
+from coalition.db.base import TenantScoped
 
-
-class _TenantRow(Protocol):
-    tenant_id: Mapped[uuid.UUID]
-
-
-M = TypeVar("M", bound=_TenantRow)
+# Every tenant-owned model inherits TenantScoped (a Protocol over ``Mapped`` columns
+# does not match: on an instance the column reads as its value).
+M = TypeVar("M", bound=TenantScoped)
 
 
 def tenant_of(principal: Principal | uuid.UUID) -> uuid.UUID:
