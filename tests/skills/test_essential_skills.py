@@ -209,3 +209,19 @@ async def test_invalid_input_is_refused_and_nothing_is_written(
 
     assert refused.value.errors == errors
     assert [v.id for v in (await _essentials(sessions, world)).values() if v.is_customized] == []
+
+
+async def test_an_unknown_skill_and_bad_examples_are_reported_at_once(
+    sessions: SessionFactory, world: World
+) -> None:
+    admin = person(world, "admin", Role.PARTNERSHIP_ADMIN)
+    async with tenant_transaction(sessions, world.id) as session:
+        with pytest.raises(InvalidInput) as refused:
+            await essentials.set_essential_skill_examples(
+                session, admin, skill_id="ES.nothing", examples=["ab"]
+            )
+
+    assert refused.value.errors == [
+        UserError(("skillId",), "No essential skill with this ID.", "NOT_FOUND"),
+        UserError(("examples", "0"), "Each example needs at least 3 characters.", "TOO_SHORT"),
+    ]

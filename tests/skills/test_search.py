@@ -145,9 +145,71 @@ async def test_a_caller_without_membership_reads_nothing(
     )
     async with tenant_transaction(sessions, world.id) as session:
         with pytest.raises(Forbidden):
-            await vocabulary.search_occupations(session, stranger, search="machin", page=PageRequest())
+            await vocabulary.search_occupations(
+                session, stranger, search="machin", page=PageRequest()
+            )
 
 
 async def test_a_page_size_over_the_cap_is_refused(sessions: SessionFactory, world: World) -> None:
     with pytest.raises(InvalidInput):
         await _search(sessions, world, "machin", first=101)
+
+
+# --- ranking: the best match first (the full vocabulary) ---------------------------------
+
+
+async def test_nurse_lists_nurses_first_and_religious_workers_after(
+    sessions: SessionFactory, world: World
+) -> None:
+    # given the full vocabulary; when
+    codes, total, _, _ = await _search(sessions, world, "nurse", first=100)
+
+    # then titles starting with the word, then titles containing it, then job titles
+    assert codes[:5] == ["29-1151", "29-1161", "29-1171", "29-1141", "29-2061"]
+    assert codes.index("29-1141") < codes.index("21-2099")
+    assert total == len(codes) == 11
+
+
+async def test_welder_starts_with_welders_not_commercial_divers(
+    sessions: SessionFactory, world: World
+) -> None:
+    codes, _, _, _ = await _search(sessions, world, "welder")
+
+    # 49-9092 Commercial Divers matches only through a direct-match title (underwater welder).
+    assert codes == ["51-4121", "49-9092", "51-4122", "51-9198"]
+
+
+@pytest.mark.parametrize(
+    ("search", "first"),
+    [
+        ("machinist", "51-4041"),
+        ("registered nurse", "29-1141"),
+        # The exact title (punctuation aside) before the other Cooks.
+        ("cooks restaurant", "35-2014"),
+        ("electrician", "47-2111"),
+    ],
+)
+async def test_the_best_match_comes_first(
+    sessions: SessionFactory, world: World, search: str, first: str
+) -> None:
+    codes, _, _, _ = await _search(sessions, world, search)
+
+    assert codes[0] == first
+
+
+async def test_pages_of_a_ranked_search_walk_every_match_once_in_rank_order(
+    sessions: SessionFactory, world: World
+) -> None:
+    everything, total, _, _ = await _search(sessions, world, "nurse", first=100)
+    seen: list[str] = []
+    after = None
+    for _ in range(10):
+        codes, page_total, more, after = await _search(
+            sessions, world, "nurse", first=3, after=after
+        )
+        assert page_total == total
+        seen += codes
+        if not more:
+            break
+
+    assert seen == everything
