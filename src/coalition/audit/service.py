@@ -47,6 +47,8 @@ async def record_event(
     object_id: uuid.UUID | None,
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    """Append one event for ``principal``'s tenant, flushed in the caller's transaction:
+    it commits or rolls back with the change it records."""
     event = AuditEvent(
         tenant_id=principal.tenant_id,
         actor_kind=principal.kind.value,

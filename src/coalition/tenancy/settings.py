@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.audit.service import diff, record_event
@@ -29,10 +28,8 @@ async def update_tenant_settings(
     change writes one ``tenant.update_settings`` audit event in the caller's
     transaction, a change to the same values writes nothing."""
     require_partnership_admin(principal)
-    # The tenant's own row: the directory is keyed by id, not tenant_id.
-    tenant = await session.scalar(
-        select(Tenant).where(Tenant.id == principal.tenant_id).with_for_update()
-    )
+    # The partnership's own directory row (keyed by its id), locked for the change.
+    tenant = await session.get(Tenant, principal.tenant_id, with_for_update=True)
     assert tenant is not None, "a verified principal's tenant exists"
     check = Checker()
     settings = validation.tenant_settings(

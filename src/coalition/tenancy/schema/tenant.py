@@ -12,7 +12,8 @@ from coalition.api.context import Info
 from coalition.api.mutations import UserError, run_mutation
 from coalition.api.relay import Node, to_global_id
 from coalition.demand.disclosure import DisclosureRule
-from coalition.tenancy import models, reads, settings
+from coalition.tenancy import models, reads
+from coalition.tenancy.settings import update_tenant_settings
 
 
 @strawberry.type(description="Partnership-wide settings.")
@@ -108,7 +109,7 @@ class TenantMutation:
     ) -> TenantPayload:
         tenant, errors = await run_mutation(
             info,
-            lambda s, p: settings.update_tenant_settings(
+            lambda s, p: update_tenant_settings(
                 s,
                 p,
                 min_employers=input.min_employers,
