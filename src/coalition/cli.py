@@ -253,7 +253,7 @@ def client_create(
     from coalition.db.engine import create_session_factory
     from coalition.db.session import tenant_transaction
     from coalition.errors import InvalidInput
-    from coalition.tenancy.service import create_api_client
+    from coalition.tenancy.api_clients import create_api_client
 
     async def work(engine: AsyncEngine) -> dict[str, object]:
         tenant_id = await _tenant_id(engine, tenant)

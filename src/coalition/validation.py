@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from coalition.errors import InvalidInput, UserError
 from coalition.money import MAX_AMOUNT_MINOR, is_currency
@@ -17,6 +18,9 @@ E = TypeVar("E", bound=StrEnum)
 INTEGER = re.compile(r"^[+-]?\d{1,19}$")
 MAX_NAME = 200
 MAX_TEXT = 5000
+MAX_EMAIL = 320
+MAX_URL = 2048
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass
@@ -154,6 +158,49 @@ class Checker:
         allowed = ", ".join(member.name for member in kind)
         self.add(path, f"{name} must be one of {allowed}.", "INVALID")
         return None
+    def name(
+        self, path: Sequence[str], value: str | None, *, required: bool, limit: int = MAX_NAME
+    ) -> str | None:
+        """``text`` with every run of whitespace made one space: two names that differ
+        only in spacing are the same name, for display and for uniqueness."""
+        return self.text(path, " ".join((value or "").split()), required=required, limit=limit)
+
+    def bounded(
+        self, path: Sequence[str], value: int | None, *, low: int, high: int | None = None
+    ) -> int | None:
+        """An optional whole number from ``low`` (to ``high`` when given)."""
+        if value is None:
+            return None
+        if type(value) is not int or value < low or (high is not None and value > high):
+            bounds = f"from {low} to {high}" if high is not None else f"of at least {low}"
+            self.add(path, f"Use a whole number {bounds}.", "OUT_OF_RANGE")
+            return None
+        return value
+
+    def email(self, path: Sequence[str], value: str | None, *, required: bool) -> str | None:
+        """An email address, lowercased (addresses are matched without case)."""
+        address = self.text(path, value, required=required, limit=MAX_EMAIL)
+        if address is None:
+            return None
+        if not EMAIL.match(address):
+            self.add(path, "This is not a valid email address.", "INVALID")
+            return None
+        return address.lower()
+
+    def url(self, path: Sequence[str], value: str | None, *, required: bool) -> str | None:
+        """An http:// or https:// address with a host."""
+        address = self.text(path, value, required=required, limit=MAX_URL)
+        if address is None:
+            return None
+        parts = urlsplit(address)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            self.add(path, "Give an http:// or https:// address.", "INVALID")
+            return None
+        return address
+
+    def has_error(self, path: Sequence[str]) -> bool:
+        """Whether ``path`` already has a problem (so a slower check can be skipped)."""
+        return any(error.field == tuple(path) for error in self.errors)
 
 
 __all__ = ["MAX_NAME", "MAX_TEXT", "Checker"]

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
-from coalition.tenancy import service as tenancy
+from coalition.tenancy import reads as tenancy
 from coalition.tenancy.models import Organization
 
 # Every tenancy read a query can reach: a limit that holds "before any resolver"
@@ -48,7 +48,7 @@ def organization_count(
 
 @pytest.fixture
 def service_calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """Wraps the tenancy service's reads; the counter says how often each ran."""
+    """Wraps the tenancy reads; the counter says how often each ran."""
     calls: Counter[str] = Counter()
 
     def spy(name: str) -> Callable[..., Awaitable[Any]]:

@@ -10,7 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from coalition.tenancy import service as tenancy
+from coalition.tenancy import organizations
+from coalition.tenancy import reads as tenancy
 from tests.support.graphql import GraphQLClient, error_codes
 from tests.support.world import World, global_id
 
@@ -90,13 +91,13 @@ async def test_a_mutation_that_fails_unexpectedly_writes_nothing(
     organization_count: Count,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    original = tenancy.create_organization
+    original = organizations.create_organization
 
     async def write_then_fail(*args: Any, **kwargs: Any) -> Any:
         await original(*args, **kwargs)
         raise RuntimeError("after the insert")
 
-    monkeypatch.setattr(tenancy, "create_organization", write_then_fail)
+    monkeypatch.setattr(organizations, "create_organization", write_then_fail)
 
     body = await gql(
         CREATE, {"input": {"name": "Half Done", "kind": "EMPLOYER"}}, token=world.tokens["admin"]

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import os
-import uuid
 from pathlib import Path
 
 import pytest
 
-from coalition.auth.principal import Grant, Principal, PrincipalKind
 from coalition.db.engine import SessionFactory
 from coalition.skills.loader import load_reference
 from coalition.skills.starter import load_starter, shared_data_dir
-from coalition.tenancy.models import Role
-from tests.support.world import World
 
 _loaded: dict[str, int] = {}
 
@@ -44,19 +40,3 @@ async def reference_data(owner_sessions: SessionFactory, data_files: Path) -> di
             await load_starter(session)
             _loaded.update(await load_reference(session, data_files))
     return _loaded
-
-
-def person(world: World, name: str, role: Role, organization: str = "convener") -> Principal:
-    """The principal the API would build for ``name`` of ``world``."""
-    return Principal(
-        kind=PrincipalKind.USER,
-        id=world.users.get(name, uuid.uuid4()),
-        tenant_id=world.id,
-        label=f"{name}@{world.slug}.example",
-        scopes=frozenset({"read", "write"}),
-        grants=(
-            Grant(
-                world.memberships.get(name, uuid.uuid4()), world.organizations[organization], role
-            ),
-        ),
-    )

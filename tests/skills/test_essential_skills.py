@@ -9,10 +9,10 @@ from coalition.audit.models import AuditEvent
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.errors import Forbidden, InvalidInput, UserError
-from coalition.skills import service
+from coalition.skills import essentials
 from coalition.skills.framework import framework_skill
 from coalition.tenancy.models import Role
-from tests.skills.conftest import person
+from tests.skills.support import person
 from tests.support.world import World
 
 OWN = [
@@ -28,9 +28,9 @@ def sessions(reference_data: dict[str, int], owner_sessions: SessionFactory) -> 
 
 async def _essentials(
     sessions: SessionFactory, world: World
-) -> dict[str, service.EssentialSkillView]:
+) -> dict[str, essentials.EssentialSkillView]:
     async with tenant_transaction(sessions, world.id) as session:
-        views = await service.essential_skills(
+        views = await essentials.essential_skills(
             session, person(world, "member", Role.MEMBER, "employer")
         )
     return {view.id: view for view in views}
@@ -44,7 +44,7 @@ async def test_every_partnership_starts_with_the_base_framework(
 
     assert len(views) == 12
     assert base is not None
-    assert views["ES.communication"] == service.EssentialSkillView(
+    assert views["ES.communication"] == essentials.EssentialSkillView(
         id="ES.communication",
         name="Communication",
         definition=base.definition,
@@ -59,7 +59,7 @@ async def test_an_admin_sets_examples_only_for_their_partnership(
 ) -> None:
     admin = person(world, "admin", Role.PARTNERSHIP_ADMIN)
     async with tenant_transaction(sessions, world.id) as session:
-        changed = await service.set_essential_skill_examples(
+        changed = await essentials.set_essential_skill_examples(
             session,
             admin,
             skill_id="ES.communication",
@@ -88,11 +88,15 @@ async def test_an_admin_sets_examples_only_for_their_partnership(
 async def test_setting_and_resetting_are_audited(sessions: SessionFactory, world: World) -> None:
     admin = person(world, "admin", Role.PARTNERSHIP_ADMIN)
     async with tenant_transaction(sessions, world.id) as session:
-        await service.set_essential_skill_examples(
+        await essentials.set_essential_skill_examples(
             session, admin, skill_id="ES.teamwork", examples=OWN
         )
-        reset = await service.reset_essential_skill_examples(session, admin, skill_id="ES.teamwork")
-        again = await service.reset_essential_skill_examples(session, admin, skill_id="ES.teamwork")
+        reset = await essentials.reset_essential_skill_examples(
+            session, admin, skill_id="ES.teamwork"
+        )
+        again = await essentials.reset_essential_skill_examples(
+            session, admin, skill_id="ES.teamwork"
+        )
     async with tenant_transaction(sessions, world.id) as session:
         events = list(
             await session.scalars(
@@ -141,11 +145,11 @@ async def test_only_a_partnership_admin_may_change_examples(
     caller = person(world, name, role, organization)
     async with tenant_transaction(sessions, world.id) as session:
         with pytest.raises(Forbidden):
-            await service.set_essential_skill_examples(
+            await essentials.set_essential_skill_examples(
                 session, caller, skill_id="ES.communication", examples=OWN
             )
         with pytest.raises(Forbidden):
-            await service.reset_essential_skill_examples(
+            await essentials.reset_essential_skill_examples(
                 session, caller, skill_id="ES.communication"
             )
 
@@ -199,9 +203,25 @@ async def test_invalid_input_is_refused_and_nothing_is_written(
     admin = person(world, "admin", Role.PARTNERSHIP_ADMIN)
     async with tenant_transaction(sessions, world.id) as session:
         with pytest.raises(InvalidInput) as refused:
-            await service.set_essential_skill_examples(
+            await essentials.set_essential_skill_examples(
                 session, admin, skill_id=skill_id, examples=examples
             )
 
     assert refused.value.errors == errors
     assert [v.id for v in (await _essentials(sessions, world)).values() if v.is_customized] == []
+
+
+async def test_an_unknown_skill_and_bad_examples_are_reported_at_once(
+    sessions: SessionFactory, world: World
+) -> None:
+    admin = person(world, "admin", Role.PARTNERSHIP_ADMIN)
+    async with tenant_transaction(sessions, world.id) as session:
+        with pytest.raises(InvalidInput) as refused:
+            await essentials.set_essential_skill_examples(
+                session, admin, skill_id="ES.nothing", examples=["ab"]
+            )
+
+    assert refused.value.errors == [
+        UserError(("skillId",), "No essential skill with this ID.", "NOT_FOUND"),
+        UserError(("examples", "0"), "Each example needs at least 3 characters.", "TOO_SHORT"),
+    ]

@@ -13,7 +13,7 @@ from coalition.db.session import tenant_transaction
 from coalition.tenancy.models import ApiClient
 from tests.support.graphql import GraphQLClient, error_codes
 from tests.support.world import World, global_id
-from tests.tenancy.conftest import Snapshot
+from tests.tenancy.support import Snapshot
 
 CREATE = """mutation($input: CreateApiClientInput!) { createApiClient(input: $input) {
     apiClient { id name clientId scopes revokedAt } clientSecret

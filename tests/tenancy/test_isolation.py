@@ -15,7 +15,7 @@ import pytest
 
 from tests.support.graphql import GraphQLClient
 from tests.support.world import World, global_id
-from tests.tenancy.conftest import Snapshot
+from tests.tenancy.support import Snapshot
 
 USER_ERRORS = "userErrors { field message code }"
 

@@ -11,7 +11,7 @@ from coalition.auth.tokens import USER_TOKEN_CLIENT_ID, issue_access_token
 from coalition.config import Settings
 from tests.support.graphql import GraphQLClient, error_codes
 from tests.support.world import World, global_id
-from tests.tenancy.conftest import Snapshot
+from tests.tenancy.support import Snapshot
 
 ADD = """mutation($input: AddMembershipInput!) { addMembership(input: $input) {
     membership { id role user { id email displayName } organization { id name } }
@@ -281,3 +281,24 @@ async def test_an_organization_lists_its_memberships_oldest_first(
         (f"org_admin@{world.slug}.example", "ORGANIZATION_ADMIN"),
     ]
     assert people[2:] == [("apprentice@x.example", "MEMBER")]
+
+
+async def test_an_existing_member_and_a_bad_name_are_reported_at_once(
+    gql: GraphQLClient, world: World, snapshot: Snapshot
+) -> None:
+    # given the member already belongs to the employer
+    before = await snapshot(world.id)
+
+    # when
+    body = await gql(
+        ADD,
+        _add_input(world, f"member@{world.slug}.example", displayName="x" * 201),
+        token=world.tokens["admin"],
+    )
+
+    # then
+    assert _codes(body["data"]["addMembership"]) == [
+        (["displayName"], "TOO_LONG"),
+        (["email"], "TAKEN"),
+    ]
+    assert await snapshot(world.id) == before

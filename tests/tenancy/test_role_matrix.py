@@ -1,6 +1,6 @@
 """Each mutation tried by each role: the refused ones leave the database unchanged.
 
-The expected rules (auth/permissions.py): a partnership admin may do everything; an
+The expected rules (tenancy/permissions.py): a partnership admin may do everything; an
 organization admin may edit its own organization and manage its members (but not hand out
 the partnership admin role); analysts and members only read; a partner app with ``write``
 may create and update organizations; a ``read`` app nothing; without a token nothing at all.
@@ -14,9 +14,11 @@ from typing import Any
 
 import pytest
 
+from coalition.tenancy.schema import Mutation
 from tests.support.graphql import GraphQLClient, error_codes
+from tests.support.snapshots import Rows
 from tests.support.world import World, global_id
-from tests.tenancy.conftest import Rows, Snapshot
+from tests.tenancy.support import Snapshot
 
 ACTORS = ["admin", "analyst", "org_admin", "member", "other_org_admin", "reader", "writer", None]
 
@@ -254,9 +256,7 @@ async def test_each_mutation_by_each_actor(
 
 
 def test_the_matrix_covers_every_tenancy_mutation() -> None:
-    from coalition.tenancy.schema import TenancyMutation
-
-    definition = TenancyMutation.__strawberry_definition__  # type: ignore[attr-defined]
+    definition = Mutation.__strawberry_definition__  # type: ignore[attr-defined]
     names = {field.python_name for field in definition.fields}
     camel = {name.split("_")[0] + "".join(p.title() for p in name.split("_")[1:]) for name in names}
 

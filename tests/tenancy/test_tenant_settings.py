@@ -109,3 +109,33 @@ async def test_the_app_role_cannot_update_another_partnership(
 
     assert own.rowcount == 1
     assert other.rowcount == 0
+
+
+async def test_an_admin_changes_the_time_zone(gql: GraphQLClient, world: World) -> None:
+    body = await gql(
+        UPDATE, {"input": {"timeZone": "America/Detroit"}}, token=world.tokens["admin"]
+    )
+
+    assert body["data"]["updateTenantSettings"] == {
+        "tenant": {"settings": {**DEFAULTS, "timeZone": "America/Detroit"}},
+        "userErrors": [],
+    }
+    after = await gql(READ, token=world.tokens["admin"])
+    assert after["data"]["tenant"]["settings"]["timeZone"] == "America/Detroit"
+
+
+async def test_every_bad_setting_is_reported_at_once(gql: GraphQLClient, world: World) -> None:
+    body = await gql(
+        UPDATE,
+        {"input": {"minEmployers": 1, "maxSharePercent": 49, "timeZone": "Mars/Olympus"}},
+        token=world.tokens["admin"],
+    )
+
+    assert body["data"]["updateTenantSettings"] == {
+        "tenant": None,
+        "userErrors": [
+            {"field": ["minEmployers"], "code": "OUT_OF_RANGE"},
+            {"field": ["maxSharePercent"], "code": "OUT_OF_RANGE"},
+            {"field": ["timeZone"], "code": "INVALID"},
+        ],
+    }

@@ -1,4 +1,5 @@
-"""Writing and reading the audit log.
+"""Writing and reading the audit log (kernel: every domain writes here, and it
+imports no domain).
 
 ``record_event`` must be called inside the transaction that makes the
 change, so the entry and the change commit or roll back together.
@@ -10,12 +11,12 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.audit.models import AuditEvent
 from coalition.auth.permissions import require_partnership_admin
 from coalition.auth.principal import Principal
+from coalition.db.scoping import scoped
 from coalition.observability import request_id_var
 from coalition.pagination import Page, PageRequest, SortKey, fetch_page
 
@@ -46,6 +47,8 @@ async def record_event(
     object_id: uuid.UUID | None,
     changes: dict[str, Any] | None = None,
 ) -> AuditEvent:
+    """Append one event for ``principal``'s tenant, flushed in the caller's transaction:
+    it commits or rolls back with the change it records."""
     event = AuditEvent(
         tenant_id=principal.tenant_id,
         actor_kind=principal.kind.value,
@@ -67,10 +70,9 @@ async def list_events(
 ) -> Page[AuditEvent]:
     """Newest first. Partnership admins only."""
     require_partnership_admin(principal)
-    scoped = select(AuditEvent).where(AuditEvent.tenant_id == principal.tenant_id)
     key = SortKey(
         [AuditEvent.occurred_at, AuditEvent.id],
         [datetime.fromisoformat, uuid.UUID],
         descending=True,
     )
-    return await fetch_page(session, scoped, page, key)
+    return await fetch_page(session, scoped(AuditEvent, principal), page, key)

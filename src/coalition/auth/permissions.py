@@ -1,19 +1,16 @@
-"""The permission rules, in one place. Every refusal raises ``Forbidden``.
+"""The permission rules every domain shares. Every refusal raises ``Forbidden``.
 
-People act by role: any member may read; analysts only read; organization
-admins manage their own organization and its members; partnership admins
-(conveners) manage everything. Partner apps act by scope: ``read`` to read,
-``write`` to create and update organizations; they never manage people or
-API clients.
+Any member of the partnership may read, and so may a partner app with the
+``read`` scope; the partnership admin (the convener, or the operator at the
+command line) may do what only the partnership as a whole may. A domain's own
+rules (who edits an organization, who records a contribution) live in its
+``permissions`` module.
 """
 
 from __future__ import annotations
 
-import uuid
-
 from coalition.auth.principal import Principal
-from coalition.auth.roles import Role
-from coalition.auth.scopes import DEMAND_READ, READ, WRITE
+from coalition.auth.scopes import DEMAND_READ, READ
 from coalition.errors import Forbidden
 
 READ_SCOPES = frozenset({READ, DEMAND_READ})
@@ -41,33 +38,3 @@ def require_reference_read(principal: Principal) -> None:
 def require_partnership_admin(principal: Principal) -> None:
     if not principal.is_partnership_admin:
         raise Forbidden("Only a partnership admin may do this.")
-
-
-def require_organization_creator(principal: Principal) -> None:
-    if principal.is_user or principal.is_system:
-        require_partnership_admin(principal)
-    elif WRITE not in principal.scopes:
-        raise Forbidden("This client lacks the 'write' scope.")
-
-
-def require_organization_editor(principal: Principal, organization_id: uuid.UUID) -> None:
-    if principal.is_user or principal.is_system:
-        if not principal.administers(organization_id):
-            raise Forbidden("Only a partnership admin or this organization's admin may do this.")
-    elif WRITE not in principal.scopes:
-        raise Forbidden("This client lacks the 'write' scope.")
-
-
-def require_member_manager(
-    principal: Principal, organization_id: uuid.UUID, *, role: Role | None = None
-) -> None:
-    """Managing people: partnership admins, or an organization admin for their own
-    organization (who may not hand out the partnership admin role)."""
-    if principal.is_partnership_admin:
-        return
-    if not principal.is_user:
-        raise Forbidden("Partner apps may not manage memberships.")
-    if not principal.administers(organization_id):
-        raise Forbidden("Only a partnership admin or this organization's admin may do this.")
-    if role is Role.PARTNERSHIP_ADMIN:
-        raise Forbidden("Only a partnership admin may grant the partnership admin role.")

@@ -16,21 +16,16 @@ functions.
 from __future__ import annotations
 
 import uuid
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, select
 
 from coalition.auth.principal import Principal
+from coalition.db.base import TenantScoped
 
-
-class _TenantRow(Protocol):
-    # Read-only: a mapped class's ``Mapped[uuid.UUID]`` column satisfies it (a plain
-    # attribute member would have to match ``Mapped`` invariantly, and none does).
-    @property
-    def tenant_id(self) -> uuid.UUID: ...
-
-
-M = TypeVar("M", bound=_TenantRow)
+# Every tenant-owned model inherits TenantScoped (a Protocol over ``Mapped`` columns
+# does not match: on an instance the column reads as its value).
+M = TypeVar("M", bound=TenantScoped)
 
 
 def tenant_of(principal: Principal | uuid.UUID) -> uuid.UUID:

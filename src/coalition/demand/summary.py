@@ -40,7 +40,7 @@ from coalition.disclosure.cells import Breakdown, Condition, Dimension, Figure
 from coalition.disclosure.engine import disclose
 from coalition.disclosure.rule import DisclosureRule
 from coalition.errors import InvalidInput, UserError
-from coalition.skills.service import OccupationRecord
+from coalition.skills.reads import OccupationRecord
 
 MAX_DIMENSIONS = 3
 MAX_TREND_QUARTERS = 20

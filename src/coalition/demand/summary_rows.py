@@ -27,7 +27,7 @@ from coalition.demand.models import (
 )
 from coalition.disclosure.cells import Columns, round_half_even
 from coalition.skills.models import Occupation, OccupationGroup, Skill
-from coalition.skills.service import GroupRef, OccupationRecord, soc_code_of
+from coalition.skills.reads import GroupRef, OccupationRecord, soc_code_of
 
 HOURS_PER_YEAR = 2080
 SHARED_LEVELS = (SharingLevel.POOLED, SharingLevel.NAMED)

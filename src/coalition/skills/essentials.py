@@ -21,8 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coalition.audit.service import diff, record_event
 from coalition.auth.permissions import require_partnership_admin, require_read
 from coalition.auth.principal import Principal
-from coalition.errors import InvalidInput, UserError
+from coalition.db.scoping import in_tenant, scoped
 from coalition.skills.models import EssentialSkillOverride, Skill, SkillKind
+from coalition.validation import Checker
 
 MIN_EXAMPLES = 1
 MAX_EXAMPLES = 10
@@ -59,7 +60,7 @@ async def essential_skills(session: AsyncSession, principal: Principal) -> list[
         .outerjoin(
             EssentialSkillOverride,
             (EssentialSkillOverride.skill_id == Skill.id)
-            & (EssentialSkillOverride.tenant_id == principal.tenant_id),
+            & in_tenant(EssentialSkillOverride, principal),
         )
         .where(Skill.kind == SkillKind.ESSENTIAL)
         .order_by(Skill.name)
@@ -67,52 +68,37 @@ async def essential_skills(session: AsyncSession, principal: Principal) -> list[
     return [_view(skill, override) for skill, override in rows]
 
 
-async def _essential_skill(session: AsyncSession, skill_id: Any) -> Skill:
+async def _essential_skill(session: AsyncSession, check: Checker, skill_id: Any) -> Skill | None:
     skill = None
     if isinstance(skill_id, str) and skill_id.strip():
         skill = await session.get(Skill, skill_id.strip())
     if skill is None or skill.kind is not SkillKind.ESSENTIAL:
-        raise InvalidInput(
-            [UserError(("skillId",), "No essential skill with this ID.", "NOT_FOUND")]
-        )
+        check.add(("skillId",), "No essential skill with this ID.", "NOT_FOUND")
+        return None
     return skill
 
 
-def _clean_examples(examples: Any) -> list[str]:
+def _clean_examples(check: Checker, examples: Any) -> list[str]:
     if not isinstance(examples, list) or not MIN_EXAMPLES <= len(examples) <= MAX_EXAMPLES:
-        raise InvalidInput(
-            [
-                UserError(
-                    ("examples",),
-                    f"Give between {MIN_EXAMPLES} and {MAX_EXAMPLES} examples.",
-                    "OUT_OF_RANGE",
-                )
-            ]
+        check.add(
+            ("examples",),
+            f"Give between {MIN_EXAMPLES} and {MAX_EXAMPLES} examples.",
+            "OUT_OF_RANGE",
         )
+        return []
     cleaned: list[str] = []
-    errors: list[UserError] = []
     for index, example in enumerate(examples):
         text = " ".join(str(example).split())
         field = ("examples", str(index))
         if len(text) < MIN_EXAMPLE_LENGTH:
-            errors.append(
-                UserError(
-                    field,
-                    f"Each example needs at least {MIN_EXAMPLE_LENGTH} characters.",
-                    "TOO_SHORT",
-                )
+            check.add(
+                field, f"Each example needs at least {MIN_EXAMPLE_LENGTH} characters.", "TOO_SHORT"
             )
         elif len(text) > MAX_EXAMPLE_LENGTH:
-            errors.append(
-                UserError(
-                    field,
-                    f"Each example may have at most {MAX_EXAMPLE_LENGTH} characters.",
-                    "TOO_LONG",
-                )
+            check.add(
+                field, f"Each example may have at most {MAX_EXAMPLE_LENGTH} characters.", "TOO_LONG"
             )
         cleaned.append(text)
-    if errors:
-        raise InvalidInput(errors)
     return cleaned
 
 
@@ -120,11 +106,8 @@ async def _override(
     session: AsyncSession, principal: Principal, skill_id: str
 ) -> EssentialSkillOverride | None:
     return await session.scalar(
-        select(EssentialSkillOverride)
-        .where(
-            EssentialSkillOverride.tenant_id == principal.tenant_id,
-            EssentialSkillOverride.skill_id == skill_id,
-        )
+        scoped(EssentialSkillOverride, principal)
+        .where(EssentialSkillOverride.skill_id == skill_id)
         .with_for_update()
     )
 
@@ -133,10 +116,15 @@ async def set_essential_skill_examples(
     session: AsyncSession, principal: Principal, *, skill_id: Any, examples: Any
 ) -> EssentialSkillView:
     """Replace the examples of one essential skill for this partnership (partnership
-    admins only): 1-10 examples of 3-300 characters each, blanks collapsed."""
+    admins only): 1-10 examples of 3-300 characters each, blanks collapsed. Every
+    problem with the skill and the examples is reported at once."""
     require_partnership_admin(principal)
-    skill = await _essential_skill(session, skill_id)
-    cleaned = _clean_examples(examples)
+    check = Checker()
+    found = await _essential_skill(session, check, skill_id)
+    cleaned = _clean_examples(check, examples)
+    check.done()
+    assert found is not None
+    skill = found
     existing = await _override(session, principal, skill.id)
     before = {"examples": list(existing.examples) if existing else None}
     values = insert(EssentialSkillOverride).values(
@@ -166,12 +154,16 @@ async def reset_essential_skill_examples(
 ) -> EssentialSkillView:
     """Go back to the base framework's examples for one skill (partnership admins only)."""
     require_partnership_admin(principal)
-    skill = await _essential_skill(session, skill_id)
+    check = Checker()
+    found = await _essential_skill(session, check, skill_id)
+    check.done()
+    assert found is not None
+    skill = found
     existing = await _override(session, principal, skill.id)
     if existing is not None:
         await session.execute(
             delete(EssentialSkillOverride).where(
-                EssentialSkillOverride.tenant_id == principal.tenant_id,
+                in_tenant(EssentialSkillOverride, principal),
                 EssentialSkillOverride.id == existing.id,
             )
         )

@@ -20,6 +20,8 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    func,
+    literal_column,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -36,6 +38,30 @@ class OrganizationKind(enum.StrEnum):
     COMMUNITY_ORGANIZATION = "COMMUNITY_ORGANIZATION"
     PUBLIC_AGENCY = "PUBLIC_AGENCY"
     EDUCATION_INSTITUTION = "EDUCATION_INSTITUTION"
+
+
+SME_EMPLOYEE_LIMIT = 500
+
+
+class SizeBand(enum.StrEnum):
+    """Employer size by head count; MICRO, SMALL and MEDIUM together are SMEs (< 500)."""
+
+    MICRO = "MICRO"
+    SMALL = "SMALL"
+    MEDIUM = "MEDIUM"
+    LARGE = "LARGE"
+
+
+def size_band(employee_count: int | None) -> SizeBand | None:
+    if employee_count is None:
+        return None
+    if employee_count < 10:
+        return SizeBand.MICRO
+    if employee_count < 50:
+        return SizeBand.SMALL
+    if employee_count < SME_EMPLOYEE_LIMIT:
+        return SizeBand.MEDIUM
+    return SizeBand.LARGE
 
 
 def _enum(kind: type[enum.Enum], name: str) -> Enum:
@@ -55,10 +81,15 @@ class Tenant(Base):
     created_at: Mapped[Timestamp]
 
 
+UNIQUE_NAME_INDEX = "uq_organizations_tenant_id_lower_name"
+
+
 class Organization(TenantScoped, Base):
     __tablename__ = "organizations"
     __table_args__ = (
-        UniqueConstraint("tenant_id", "name"),
+        # Names are unique without regard to case: "harbor fabrication" is the same
+        # organization as "Harbor Fabrication" (migration 0006).
+        Index(UNIQUE_NAME_INDEX, "tenant_id", func.lower(literal_column("name")), unique=True),
         CheckConstraint("employee_count >= 0", name="employee_count_not_negative"),
     )
 
@@ -158,6 +189,7 @@ __all__ = [
     "Organization",
     "OrganizationKind",
     "Role",
+    "SizeBand",
     "Tenant",
     "User",
 ]

@@ -1,24 +1,27 @@
-"""Field rules for organizations, people and API clients."""
+"""Field rules for organizations, people, API clients and the partnership's settings.
+
+Each function records every problem it finds on the caller's ``Checker`` (paths are
+API input paths) and returns the cleaned values; the caller adds the checks that need
+the database and then calls ``check.done()``, so all problems are reported at once.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
+from coalition.auth.scopes import unknown_scopes
 from coalition.disclosure.rule import DisclosureRule, InvalidDisclosureSettings
-from coalition.errors import UserError
+from coalition.errors import InvalidInput, UserError
 from coalition.tenancy.models import OrganizationKind, Role
+from coalition.validation import MAX_NAME, Checker
 
-MAX_NAME = 200
 MAX_PLACE = 120
-MAX_URL = 2048
-MAX_EMAIL = 320
 MAX_EMPLOYEES = 10_000_000
 NAICS = re.compile(r"^\d{2,6}$")
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @lru_cache(maxsize=1)
@@ -32,129 +35,115 @@ def is_time_zone(name: str) -> bool:
     return name in _time_zones()
 
 
-def text_field(
-    errors: list[UserError], field: str, value: Any, *, limit: int, required: bool
-) -> str | None:
-    """Strip and check one text value; record a UserError and return None when invalid."""
-    if value is None:
-        if required:
-            errors.append(UserError((field,), f"{field} is required.", "REQUIRED"))
-        return None
-    cleaned = str(value).strip()
-    if not cleaned:
-        if required:
-            errors.append(UserError((field,), f"{field} must not be blank.", "BLANK"))
-        return None
-    if len(cleaned) > limit:
-        errors.append(
-            UserError((field,), f"{field} must be at most {limit} characters.", "TOO_LONG")
-        )
-        return None
-    return cleaned
+def not_found(field: str, what: str) -> InvalidInput:
+    """An ID of another tenant fails exactly like one that does not exist."""
+    return InvalidInput([UserError((field,), f"No {what} with this ID.", "NOT_FOUND")])
 
 
 def organization_fields(
-    values: dict[str, Any], *, creating: bool
-) -> tuple[dict[str, Any], list[UserError]]:
-    """Validate the given fields (all of them on create, the present ones on update)."""
-    errors: list[UserError] = []
+    check: Checker, values: Mapping[str, Any], *, creating: bool
+) -> dict[str, Any]:
+    """The given fields, cleaned (all of them on create, the present ones on update).
+    Names are trimmed and their inner whitespace collapsed to one space."""
     cleaned: dict[str, Any] = {}
     if creating or "name" in values:
-        cleaned["name"] = text_field(
-            errors, "name", values.get("name"), limit=MAX_NAME, required=True
-        )
+        name = values.get("name")
+        if name is None:
+            check.add(("name",), "A name is required.", "REQUIRED")
+        cleaned["name"] = None if name is None else check.name(("name",), name, required=True)
     if creating or "kind" in values:
         kind = values.get("kind")
         if not isinstance(kind, OrganizationKind):
-            errors.append(UserError(("kind",), "kind is required.", "REQUIRED"))
+            check.add(("kind",), "A kind is required.", "REQUIRED")
         cleaned["kind"] = kind
     if "employee_count" in values:
-        count = values["employee_count"]
-        if count is not None and not 0 <= count <= MAX_EMPLOYEES:
-            errors.append(
-                UserError(
-                    ("employeeCount",),
-                    f"employeeCount must be between 0 and {MAX_EMPLOYEES}.",
-                    "OUT_OF_RANGE",
-                )
-            )
-        cleaned["employee_count"] = count
+        cleaned["employee_count"] = check.bounded(
+            ("employeeCount",), values["employee_count"], low=0, high=MAX_EMPLOYEES
+        )
     if "naics_code" in values:
         code = values["naics_code"]
         code = code.strip() if isinstance(code, str) else code
-        if code is not None and code != "" and not NAICS.match(code):
-            errors.append(
-                UserError(
-                    ("naicsCode",), "naicsCode must be a NAICS code of 2 to 6 digits.", "INVALID"
-                )
-            )
+        if code and not NAICS.match(code):
+            check.add(("naicsCode",), "Give a NAICS code of 2 to 6 digits.", "INVALID")
         cleaned["naics_code"] = code or None
     for field, column in (("city", "city"), ("region", "region")):
         if column in values:
-            cleaned[column] = text_field(
-                errors, field, values[column], limit=MAX_PLACE, required=False
-            )
+            cleaned[column] = check.text((field,), values[column], required=False, limit=MAX_PLACE)
     if "website" in values:
-        cleaned["website"] = _website(errors, values["website"])
-    return cleaned, errors
+        cleaned["website"] = check.url(("website",), values["website"], required=False)
+    if values.get("recognition_opt_out") is not None:
+        # Whether the organization appears in the public investment-recognition ranking.
+        cleaned["recognition_opt_out"] = bool(values["recognition_opt_out"])
+    return cleaned
 
 
-def _website(errors: list[UserError], value: Any) -> str | None:
-    url = text_field(errors, "website", value, limit=MAX_URL, required=False)
-    if url is None:
-        return None
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        errors.append(
-            UserError(("website",), "website must be an http:// or https:// address.", "INVALID")
-        )
-        return None
-    return url
+def membership_fields(
+    check: Checker, *, email: Any, display_name: Any, role: Any
+) -> tuple[str | None, str | None, Role | None]:
+    """The person's email (lowercased), display name and role."""
+    clean_email = check.email(("email",), email, required=True)
+    clean_name = check.name(("displayName",), display_name, required=False)
+    clean_role = role if isinstance(role, Role) else None
+    if clean_role is None:
+        check.add(("role",), "A role is required.", "REQUIRED")
+    return clean_email, clean_name, clean_role
 
 
-def email_field(errors: list[UserError], value: Any) -> str | None:
-    email = text_field(errors, "email", value, limit=MAX_EMAIL, required=True)
-    if email is None:
-        return None
-    if not EMAIL.match(email):
-        errors.append(UserError(("email",), "email is not a valid address.", "INVALID"))
-        return None
-    return email.lower()
-
-
-def role_field(errors: list[UserError], value: Any) -> Role | None:
-    if not isinstance(value, Role):
-        errors.append(UserError(("role",), "role is required.", "REQUIRED"))
-        return None
-    return value
+def api_client_fields(
+    check: Checker, *, name: Any, scopes: Sequence[str]
+) -> tuple[str | None, list[str]]:
+    """The client's name and its scopes, sorted, each known."""
+    clean_name = check.text(("name",), name, required=True, limit=MAX_NAME)
+    requested = sorted({scope.strip() for scope in scopes})
+    if not requested:
+        check.add(("scopes",), "Give the client at least one scope.", "REQUIRED")
+    unknown = unknown_scopes(requested)
+    if unknown:
+        check.add(("scopes",), f"Unknown scopes: {', '.join(unknown)}.", "INVALID")
+    return clean_name, requested
 
 
 def tenant_settings(
-    current: dict[str, Any],
+    check: Checker,
+    current: Mapping[str, Any],
     *,
     min_employers: int | None,
     max_share_percent: int | None,
     time_zone: str | None,
-) -> tuple[dict[str, Any], list[UserError]]:
-    """The partnership's settings with the given changes, or the problems with them."""
-    errors: list[UserError] = []
+) -> dict[str, Any]:
+    """The partnership's settings with the given changes (omitted ones stay). Each
+    change is checked on its own, so both disclosure numbers are judged at once."""
     settings = dict(current)
     rule = DisclosureRule.from_settings(current)
-    try:
+    if min_employers is not None and (problem := _disclosure_problem(min_employers=min_employers)):
+        check.add(("minEmployers",), problem, "OUT_OF_RANGE")
+    if max_share_percent is not None and (
+        problem := _disclosure_problem(max_share_percent=max_share_percent)
+    ):
+        check.add(("maxSharePercent",), problem, "OUT_OF_RANGE")
+    if not check.has_error(("minEmployers",)) and not check.has_error(("maxSharePercent",)):
         rule = DisclosureRule(
             min_employers=rule.min_employers if min_employers is None else min_employers,
             max_share_percent=(
                 rule.max_share_percent if max_share_percent is None else max_share_percent
             ),
         )
-    except InvalidDisclosureSettings as error:
-        field = "minEmployers" if "min_employers" in str(error) else "maxSharePercent"
-        errors.append(UserError((field,), str(error), "OUT_OF_RANGE"))
     settings["disclosure"] = {
         "min_employers": rule.min_employers,
         "max_share_percent": rule.max_share_percent,
     }
-    if time_zone is not None and not is_time_zone(time_zone):
-        errors.append(UserError(("timeZone",), "timeZone is not an IANA time zone.", "INVALID"))
-        settings["time_zone"] = time_zone
-    return settings, errors
+    if time_zone is not None:
+        if is_time_zone(time_zone):
+            settings["time_zone"] = time_zone
+        else:
+            check.add(("timeZone",), "timeZone is not an IANA time zone.", "INVALID")
+    return settings
+
+
+def _disclosure_problem(**change: int) -> str | None:
+    """What is wrong with one disclosure setting alone (the rule owns the bounds)."""
+    try:
+        DisclosureRule(**change)
+    except InvalidDisclosureSettings as error:
+        return str(error)
+    return None

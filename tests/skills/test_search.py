@@ -1,8 +1,6 @@
-"""Reading the vocabulary through the service layer."""
+"""Searching the vocabulary: occupations by code or words, skills by words."""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 import pytest
 
@@ -11,10 +9,10 @@ from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.errors import Forbidden, InvalidInput
 from coalition.pagination import PageRequest
-from coalition.skills import service
+from coalition.skills import search as vocabulary
 from coalition.skills.models import SkillKind
 from coalition.tenancy.models import Role
-from tests.skills.conftest import person
+from tests.skills.support import person
 from tests.support.world import World
 
 
@@ -27,7 +25,7 @@ async def _search(
 ) -> tuple[list[str], int, bool, str | None]:
     principal = person(world, "member", Role.MEMBER, "employer")
     async with tenant_transaction(sessions, world.id) as session:
-        page = await service.search_occupations(
+        page = await vocabulary.search_occupations(
             session, principal, search=search, page=PageRequest(first=first, after=after)
         )
     return (
@@ -112,69 +110,13 @@ async def test_nothing_matches_nonsense(sessions: SessionFactory, world: World) 
     assert await _search(sessions, world, "zzyzx") == ([], 0, False, None)
 
 
-async def test_get_occupation_by_soc_or_onet_code(sessions: SessionFactory, world: World) -> None:
-    principal = person(world, "analyst", Role.ANALYST)
-    async with tenant_transaction(sessions, world.id) as session:
-        by_soc = await service.get_occupation(session, principal, "51-4041")
-        by_onet = await service.get_occupation(session, principal, "51-4041.00")
-        missing = await service.get_occupation(session, principal, "51-4049")
-        malformed = await service.get_occupation(session, principal, "machinists")
-
-    assert by_soc is not None and by_soc == by_onet
-    assert (by_soc.title, by_soc.major, by_soc.minor, by_soc.broad) == (
-        "Machinists",
-        service.GroupRef("51-0000", "Production Occupations"),
-        service.GroupRef("51-4000", "Metal Workers and Plastic Workers"),
-        service.GroupRef("51-4040", "Machinists"),
-    )
-    assert (missing, malformed) == (None, None)
-
-
-async def test_the_skill_profile_comes_from_the_onet_ratings(
-    sessions: SessionFactory, world: World
-) -> None:
-    principal = person(world, "member", Role.MEMBER, "employer")
-    async with tenant_transaction(sessions, world.id) as session:
-        profile = await service.occupation_skill_profile(session, principal, "51-4041")
-
-    technical = [rated for rated in profile.skills if rated.skill.kind is SkillKind.TECHNICAL]
-    assert (profile.has_ratings, profile.source, profile.onet_code) == (
-        True,
-        "O*NET 29.3",
-        "51-4041.00",
-    )
-    assert len(profile.skills) == 68
-    assert [(r.skill.name, r.importance, r.level) for r in technical[:2]] == [
-        ("Operation and Control", Decimal("3.25"), Decimal("3.38")),
-        # Operations Monitoring and Monitoring tie on importance; the higher level leads.
-        ("Operations Monitoring", Decimal("3.12"), Decimal("3.25")),
-    ]
-    monitoring = next(r for r in technical if r.skill.name == "Monitoring")
-    assert (monitoring.importance, monitoring.level) == (Decimal("3.12"), Decimal("3.12"))
-    importances = [r.importance for r in profile.skills]
-    assert importances == sorted(importances, reverse=True)
-
-
-async def test_a_code_without_ratings_says_so_and_invents_nothing(
-    sessions: SessionFactory, world: World
-) -> None:
-    principal = person(world, "member", Role.MEMBER, "employer")
-    async with tenant_transaction(sessions, world.id) as session:
-        profiles = await service.skill_profiles(session, principal, ["15-1252", "51-4041"])
-
-    assert profiles["15-1252"] == service.SkillProfile(
-        soc_code="15-1252", has_ratings=False, source=None, onet_code=None, skills=[]
-    )
-    assert profiles["51-4041"].has_ratings is True
-
-
 async def test_skills_by_kind_and_words(sessions: SessionFactory, world: World) -> None:
     principal = person(world, "member", Role.MEMBER, "employer")
     async with tenant_transaction(sessions, world.id) as session:
-        essential = await service.list_skills(
+        essential = await vocabulary.list_skills(
             session, principal, kind=SkillKind.ESSENTIAL, page=PageRequest(first=100)
         )
-        found = await service.list_skills(
+        found = await vocabulary.list_skills(
             session, principal, search="time manag", page=PageRequest(first=100)
         )
 
@@ -190,41 +132,6 @@ async def test_skills_by_kind_and_words(sessions: SessionFactory, world: World) 
     ]
 
 
-@pytest.mark.parametrize(
-    ("code", "exists"),
-    [
-        ("332710", True),
-        ("3327", True),
-        ("31-33", True),
-        ("32", True),
-        ("33", True),
-        ("92", True),
-        ("34", False),
-        ("999999", False),
-        ("33271", True),
-        ("", False),
-    ],
-)
-async def test_industry_exists(sessions: SessionFactory, code: str, exists: bool) -> None:
-    async with sessions() as session:
-        assert await service.industry_exists(session, code) is exists
-
-
-async def test_a_range_sector_answers_for_its_two_digit_codes(
-    sessions: SessionFactory, world: World
-) -> None:
-    principal = person(world, "member", Role.MEMBER, "employer")
-    async with tenant_transaction(sessions, world.id) as session:
-        industry = await service.get_industry(session, principal, "32")
-
-    assert industry is not None
-    assert (industry.naics_code, industry.title, industry.level) == (
-        "31-33",
-        "Manufacturing",
-        "Sector",
-    )
-
-
 async def test_a_caller_without_membership_reads_nothing(
     sessions: SessionFactory, world: World
 ) -> None:
@@ -238,7 +145,9 @@ async def test_a_caller_without_membership_reads_nothing(
     )
     async with tenant_transaction(sessions, world.id) as session:
         with pytest.raises(Forbidden):
-            await service.search_occupations(session, stranger, search="machin", page=PageRequest())
+            await vocabulary.search_occupations(
+                session, stranger, search="machin", page=PageRequest()
+            )
 
 
 async def test_a_page_size_over_the_cap_is_refused(sessions: SessionFactory, world: World) -> None:
@@ -246,15 +155,61 @@ async def test_a_page_size_over_the_cap_is_refused(sessions: SessionFactory, wor
         await _search(sessions, world, "machin", first=101)
 
 
-async def test_aliases_stop_at_twenty_per_occupation(
+# --- ranking: the best match first (the full vocabulary) ---------------------------------
+
+
+async def test_nurse_lists_nurses_first_and_religious_workers_after(
     sessions: SessionFactory, world: World
 ) -> None:
-    principal = person(world, "member", Role.MEMBER, "employer")
-    async with tenant_transaction(sessions, world.id) as session:
-        aliases = await service.aliases_of(session, principal, ["55-1019", "51-4041", "99-9999"])
+    # given the full vocabulary; when
+    codes, total, _, _ = await _search(sessions, world, "nurse", first=100)
 
-    assert {code: len(titles) for code, titles in aliases.items()} == {
-        "55-1019": 20,
-        "51-4041": 7,
-        "99-9999": 0,
-    }
+    # then titles starting with the word, then titles containing it, then job titles
+    assert codes[:5] == ["29-1151", "29-1161", "29-1171", "29-1141", "29-2061"]
+    assert codes.index("29-1141") < codes.index("21-2099")
+    assert total == len(codes) == 11
+
+
+async def test_welder_starts_with_welders_not_commercial_divers(
+    sessions: SessionFactory, world: World
+) -> None:
+    codes, _, _, _ = await _search(sessions, world, "welder")
+
+    # 49-9092 Commercial Divers matches only through a direct-match title (underwater welder).
+    assert codes == ["51-4121", "49-9092", "51-4122", "51-9198"]
+
+
+@pytest.mark.parametrize(
+    ("search", "first"),
+    [
+        ("machinist", "51-4041"),
+        ("registered nurse", "29-1141"),
+        # The exact title (punctuation aside) before the other Cooks.
+        ("cooks restaurant", "35-2014"),
+        ("electrician", "47-2111"),
+    ],
+)
+async def test_the_best_match_comes_first(
+    sessions: SessionFactory, world: World, search: str, first: str
+) -> None:
+    codes, _, _, _ = await _search(sessions, world, search)
+
+    assert codes[0] == first
+
+
+async def test_pages_of_a_ranked_search_walk_every_match_once_in_rank_order(
+    sessions: SessionFactory, world: World
+) -> None:
+    everything, total, _, _ = await _search(sessions, world, "nurse", first=100)
+    seen: list[str] = []
+    after = None
+    for _ in range(10):
+        codes, page_total, more, after = await _search(
+            sessions, world, "nurse", first=3, after=after
+        )
+        assert page_total == total
+        seen += codes
+        if not more:
+            break
+
+    assert seen == everything

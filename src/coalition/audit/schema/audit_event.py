@@ -1,4 +1,4 @@
-"""GraphQL view of the audit log (partnership admins)."""
+"""One recorded action, and reading the log (partnership admins)."""
 
 from __future__ import annotations
 
@@ -72,9 +72,3 @@ class AuditQuery:
             )
         known = node_types_of(info)
         return Connection.of(page, lambda event: AuditEventType.from_model(event, known))
-
-
-Query = AuditQuery
-Mutation = None
-NODE_TYPES = ()
-TYPES = ()

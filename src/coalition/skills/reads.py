@@ -1,8 +1,10 @@
-"""Reading the shared vocabulary: occupations, their skill profiles, skills, industries.
+"""Reading the shared vocabulary by key: occupations, their skill profiles, skills,
+industries (the batch readers behind the DataLoaders).
 
 The tables are global reference data, the same for every partnership; any
-member or ``read`` client may read them. The essential skills framework and a
-partnership's own examples for it live in ``essentials.py``.
+member or ``read`` client may read them. Searching them is ``search.py``; the
+essential skills framework and a partnership's own examples for it live in
+``essentials.py``.
 """
 
 from __future__ import annotations
@@ -13,27 +15,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from coalition.auth.permissions import require_reference_read
 from coalition.auth.principal import Principal
-from coalition.pagination import (
-    Page,
-    PageRequest,
-    SortKey,
-    after_clause,
-    build_page,
-    check_page_request,
-    fetch_page,
-)
-from coalition.skills.essentials import (
-    EssentialSkillView,
-    essential_skills,
-    reset_essential_skill_examples,
-    set_essential_skill_examples,
-)
 from coalition.skills.models import (
     Industry,
     Occupation,
@@ -42,15 +29,10 @@ from coalition.skills.models import (
     OccupationSkillRating,
     OnetOccupation,
     Skill,
-    SkillKind,
 )
 
 ONET_SOURCE = "O*NET 29.3"
-MAX_SEARCH = 200
-MAX_SEARCH_WORDS = 8
 MAX_ALIASES = 20
-# A code or the start of one: "51", "51-", "51-40", "51-4041", "51-4041.00".
-CODE_PREFIX = re.compile(r"^\d{2}(-\d{0,4}(\.\d{0,2})?)?$")
 SOC_CODE = re.compile(r"^\d{2}-\d{4}$")
 ONET_CODE = re.compile(r"^(\d{2}-\d{4})\.\d{2}$")
 TWO_DIGITS = re.compile(r"^\d{2}$")
@@ -93,21 +75,8 @@ class SkillProfile:
     skills: list[RatedSkill]
 
 
-def _words(search: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", search.lower()[:MAX_SEARCH])[:MAX_SEARCH_WORDS]
-
-
-def _matches(column: Any, words: Sequence[str]) -> ColumnElement[bool]:
-    """Every word is the start of a word of ``column``. The expression is the one the GIN
-    indexes of models.py are built on; the words are [a-z0-9]+ only, so the query text
-    cannot carry tsquery syntax."""
-    query = func.to_tsquery(
-        literal_column("'simple'::regconfig"), " & ".join(f"{word}:*" for word in words)
-    )
-    return func.to_tsvector(literal_column("'simple'::regconfig"), column).op("@@")(query)
-
-
-def _occupations() -> Select[Occupation, str, str, str]:
+def occupations_with_groups() -> Select[Occupation, str, str, str]:
+    """Occupations with the titles of their three groups (read back with ``record``)."""
     major, minor, broad = (aliased(OccupationGroup) for _ in range(3))
     return (
         select(Occupation, major.title, minor.title, broad.title)
@@ -117,7 +86,7 @@ def _occupations() -> Select[Occupation, str, str, str]:
     )
 
 
-def _record(row: Any) -> OccupationRecord:
+def record(row: Any) -> OccupationRecord:
     occupation, major, minor, broad = row
     return OccupationRecord(
         code=occupation.soc_code,
@@ -138,37 +107,6 @@ def soc_code_of(code: str) -> str | None:
     return onet.group(1) if onet else None
 
 
-async def search_occupations(
-    session: AsyncSession, principal: Principal, *, search: str | None, page: PageRequest
-) -> Page[OccupationRecord]:
-    """Detailed occupations by SOC code. ``search`` is either the start of a code
-    (``51-40``, or an O*NET-SOC code) or words, each the start of a word in the title,
-    a BLS direct-match title or an O*NET occupation title."""
-    require_reference_read(principal)
-    check_page_request(page)
-    statement = _occupations()
-    term = (search or "").strip()
-    if CODE_PREFIX.match(term):
-        statement = statement.where(Occupation.soc_code.startswith(term[:7], autoescape=True))
-    elif words := _words(term):
-        by_alias = select(OccupationAlias.soc_code).where(_matches(OccupationAlias.title, words))
-        by_onet = select(OnetOccupation.soc_code).where(_matches(OnetOccupation.title, words))
-        statement = statement.where(
-            or_(
-                _matches(Occupation.title, words),
-                Occupation.soc_code.in_(by_alias),
-                Occupation.soc_code.in_(by_onet),
-            )
-        )
-    total = await session.scalar(select(func.count()).select_from(statement.subquery()))
-    condition = after_clause([Occupation.soc_code], page, [str])
-    if condition is not None:
-        statement = statement.where(condition)
-    rows = await session.execute(statement.order_by(Occupation.soc_code).limit(page.first + 1))
-    records = [_record(row) for row in rows]
-    return build_page(records, page, total or 0, lambda record: (record.code,))
-
-
 async def occupations_by_codes(
     session: AsyncSession, principal: Principal, codes: Sequence[str]
 ) -> dict[str, OccupationRecord]:
@@ -178,9 +116,9 @@ async def occupations_by_codes(
     if not wanted:
         return {}
     rows = await session.execute(
-        _occupations().where(Occupation.soc_code.in_(set(wanted.values())))
+        occupations_with_groups().where(Occupation.soc_code.in_(set(wanted.values())))
     )
-    found = {record.code: record for record in map(_record, rows)}
+    found = {record.code: record for record in map(record, rows)}
     return {code: found[soc] for code, soc in wanted.items() if soc in found}
 
 
@@ -281,24 +219,6 @@ async def occupation_skill_profile(
     return (await skill_profiles(session, principal, [soc_code]))[soc_code]
 
 
-async def list_skills(
-    session: AsyncSession,
-    principal: Principal,
-    *,
-    kind: SkillKind | None = None,
-    search: str | None = None,
-    page: PageRequest,
-) -> Page[Skill]:
-    """Skills by name then ID; ``search`` matches words that start the name's words."""
-    require_reference_read(principal)
-    statement = select(Skill)
-    if kind is not None:
-        statement = statement.where(Skill.kind == kind)
-    if search and (words := _words(search)):
-        statement = statement.where(_matches(Skill.name, words))
-    return await fetch_page(session, statement, page, SortKey([Skill.name, Skill.id], [str, str]))
-
-
 async def skills_by_ids(
     session: AsyncSession, principal: Principal, ids: Sequence[str]
 ) -> dict[str, Skill]:
@@ -332,26 +252,3 @@ async def industry_exists(session: AsyncSession, naics_code: str) -> bool:
         select(Industry.naics_code).where(_industry_match(naics_code.strip())).limit(1)
     )
     return found is not None
-
-
-__all__ = [
-    "EssentialSkillView",
-    "GroupRef",
-    "OccupationRecord",
-    "RatedSkill",
-    "SkillProfile",
-    "aliases_of",
-    "essential_skills",
-    "get_industry",
-    "get_occupation",
-    "industry_exists",
-    "list_skills",
-    "occupation_skill_profile",
-    "occupations_by_codes",
-    "onet_occupations_of",
-    "reset_essential_skill_examples",
-    "search_occupations",
-    "set_essential_skill_examples",
-    "skill_profiles",
-    "skills_by_ids",
-]
