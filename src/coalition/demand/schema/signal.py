@@ -37,8 +37,7 @@ from coalition.demand.schema.signal_inputs import (
 from coalition.errors import InvalidInput
 from coalition.errors import UserError as DomainUserError
 from coalition.pagination import DEFAULT_PAGE_SIZE, PageRequest
-from coalition.skills.schema import SkillsLoaders
-from coalition.skills.schema import OccupationType, SkillType
+from coalition.skills.schema import OccupationType, SkillsLoaders, SkillType
 from coalition.tenancy.schema import OrganizationType
 
 SKILLS_SCHEMA = "coalition.skills.schema"
