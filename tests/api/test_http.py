@@ -114,7 +114,10 @@ async def test_json_with_a_charset_parameter_is_accepted(
     )
 
     assert response.status_code == 200
-    assert response.json() == {"data": {"viewer": {"label": f"admin@{world.slug}.example"}}}
+    assert response.json() == {
+        "data": {"viewer": {"label": f"admin@{world.slug}.example"}},
+        "extensions": {"cost": {"requestedQueryCost": 2, "maximumQueryCost": 20_000}},
+    }
 
 
 async def test_a_body_over_the_limit_is_refused(
@@ -193,7 +196,10 @@ async def test_get_runs_a_query_in_development(http: httpx.AsyncClient, world: W
     )
 
     assert response.status_code == 200
-    assert response.json() == {"data": {"viewer": {"label": f"admin@{world.slug}.example"}}}
+    assert response.json() == {
+        "data": {"viewer": {"label": f"admin@{world.slug}.example"}},
+        "extensions": {"cost": {"requestedQueryCost": 2, "maximumQueryCost": 20_000}},
+    }
 
 
 async def test_get_with_variables_that_are_not_json_is_refused(
@@ -232,7 +238,7 @@ async def test_get_without_a_query_serves_graphiql_to_a_browser(http: httpx.Asyn
 
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
-    assert "<title>Strawberry GraphiQL</title>" in response.text
+    assert "<title>Coalition GraphiQL</title>" in response.text
 
 
 async def test_get_without_a_query_for_a_program_is_refused(http: httpx.AsyncClient) -> None:
