@@ -10,10 +10,8 @@ from typing import Any
 
 import httpx
 import pytest
-from starlette.applications import Starlette
 
-from coalition.app import create_app
-from coalition.config import Environment, Settings
+from coalition.config import Settings
 from tests.support.graphql import GraphQLClient, error_codes
 from tests.support.world import World
 
@@ -248,23 +246,6 @@ async def test_get_without_a_query_for_a_program_is_refused(http: httpx.AsyncCli
 
 
 # --- production configuration -----------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-async def production_app(settings: Settings) -> AsyncIterator[Starlette]:
-    # The enum, not the string "production": model_copy does not validate, and
-    # Settings.is_production compares by identity.
-    production = settings.model_copy(update={"env": Environment.PRODUCTION})
-    application = create_app(production, configure_logs=False)
-    async with application.router.lifespan_context(application):
-        yield application
-
-
-@pytest.fixture
-async def production_gql(production_app: Starlette) -> AsyncIterator[GraphQLClient]:
-    transport = httpx.ASGITransport(app=production_app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as client:
-        yield GraphQLClient(client)
 
 
 async def test_production_answers_queries_over_post(

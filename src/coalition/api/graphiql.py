@@ -28,6 +28,7 @@ _PAGE = """<!doctype html>
   <head>
     <meta charset="utf-8">
     <title>Coalition GraphiQL</title>
+    <link rel="icon" href="data:,">
     <style>body {{ margin: 0; }} #graphiql {{ height: 100vh; }}</style>
 {styles}
   </head>

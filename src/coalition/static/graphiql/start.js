@@ -3,9 +3,11 @@
   "use strict";
   var endpoint = window.location.href.split(/[?#]/)[0];
   var welcome = [
-    "# Coalition's GraphQL API. Sign in: mint a token for a demo person with",
-    "#   coalition token --tenant lakeshore-manufacturing --email admin@lakeshore-manufacturing.example",
-    '# and put {"Authorization": "Bearer <token>"} under Headers below.',
+    "# Coalition's GraphQL API. To sign in, mint a token:",
+    "#   coalition token --tenant lakeshore-manufacturing \\",
+    "#     --email admin@lakeshore-manufacturing.example",
+    "# and add it under Headers below:",
+    '#   {"Authorization": "Bearer <token>"}',
     "",
     "{",
     "  viewer {",
