@@ -24,7 +24,7 @@ from coalition.auth.scopes import USER_SCOPES
 from coalition.auth.tokens import unverified_parts, verify_access_token
 from coalition.config import Settings
 from coalition.db.engine import SessionFactory
-from coalition.db.scoping import in_tenant, scoped
+from coalition.db.scoping import in_tenant
 from coalition.errors import Unauthenticated
 from coalition.tenancy.models import ApiClient, Membership, Tenant, User, parse_client_id
 
@@ -116,7 +116,9 @@ async def load_principal(session: AsyncSession, identity: Identity) -> Principal
         client = None
         if parsed is not None and parsed[0] == identity.tenant_id:
             client = await session.scalar(
-                scoped(ApiClient, identity.tenant_id).where(ApiClient.id == parsed[1])
+                select(ApiClient).where(
+                    in_tenant(ApiClient, identity.tenant_id), ApiClient.id == parsed[1]
+                )
             )
         if client is None or client.is_revoked:
             raise Unauthenticated("This client has been revoked.")
@@ -146,7 +148,7 @@ async def load_principal(session: AsyncSession, identity: Identity) -> Principal
 
 
 async def _find_user(session: AsyncSession, identity: Identity) -> User | None:
-    people = scoped(User, identity.tenant_id)
+    people = select(User).where(in_tenant(User, identity.tenant_id))
     if not identity.is_oidc:
         try:
             user_id = uuid.UUID(identity.subject)

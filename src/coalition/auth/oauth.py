@@ -20,6 +20,7 @@ from authlib.oauth2.rfc6749.errors import InvalidScopeError
 from authlib.oauth2.rfc6749.grants import ClientCredentialsGrant
 from authlib.oauth2.rfc6749.requests import BasicOAuth2Payload
 from joserfc.jwk import ECKey
+from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -27,7 +28,7 @@ from coalition.auth.scopes import SCOPES
 from coalition.auth.secrets import client_secret_matches
 from coalition.auth.tokens import issue_access_token
 from coalition.config import Settings
-from coalition.db.scoping import scoped
+from coalition.db.scoping import in_tenant
 from coalition.db.session import tenant_transaction
 from coalition.tenancy.models import ApiClient, parse_client_id
 
@@ -194,7 +195,9 @@ async def token_endpoint(request: Request) -> Response:
         tenant_id, client_uuid = parsed
         async with tenant_transaction(state.sessions, tenant_id) as session:
             client = await session.scalar(
-                scoped(ApiClient, tenant_id).where(ApiClient.id == client_uuid)
+                select(ApiClient).where(
+                    in_tenant(ApiClient, tenant_id), ApiClient.id == client_uuid
+                )
             )
     key = await state.keys.signer()
     server = _Server(client, key, settings)
