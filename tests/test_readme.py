@@ -73,12 +73,22 @@ def _line_of(offset: int) -> int:
 def _graphql(text: str) -> str | None:
     """The runnable document ``text`` is, or None if it is no GraphQL example."""
     stripped = " ".join(text.split())
+    if _is_json(stripped):
+        return None  # a response shown, not a request
     if stripped.startswith("{") or re.match(r"^(query|mutation)\b\s*[\w($]*\s*[({]", stripped):
         return stripped
     match = _ROOT_FIELD.match(stripped)
     if match and match.group(1) in ROOT_FIELDS:
         return "{ " + stripped + " }"
     return None
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_cli(text: str) -> bool:
