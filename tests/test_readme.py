@@ -11,10 +11,10 @@ a fenced block that is none of these fails the test, so nothing new goes unrun.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import shlex
-import subprocess
 import sys
 import uuid
 from collections.abc import AsyncIterator
@@ -284,19 +284,27 @@ async def _run_script(http: httpx.AsyncClient, script: str, env: dict[str, str])
         output = response.text
         for stage in stages[1:]:
             assert stage[:2] == ["python3", "-c"], stage
-            output = subprocess.run(  # noqa: S603 - the README's own filter, no shell
-                [sys.executable, "-c", stage[2]],
-                input=output,
-                capture_output=True,
-                text=True,
-                check=True,
-                timeout=30,
-            ).stdout
+            output = await _python_filter(stage[2], output)
         if assignment:
             env[assignment.group(1)] = output.strip()
         else:
             answers.append(response.json())
     return answers
+
+
+async def _python_filter(code: str, text: str) -> str:
+    """What ``python3 -c code`` prints for ``text`` on its standard input."""
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        code,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    stdout, stderr = await asyncio.wait_for(process.communicate(text.encode()), timeout=30)
+    assert process.returncode == 0, stderr.decode()
+    return stdout.decode()
 
 
 def _split_pipes(pipeline: str) -> list[str]:
