@@ -108,5 +108,6 @@ async def test_upgrade_demo_serve_on_an_empty_database(empty_database: URL, tmp_
         "data": {
             "viewer": {"label": "admin@metro-healthcare.example", "roles": ["PARTNERSHIP_ADMIN"]},
             "organizations": {"totalCount": 10},
-        }
+        },
+        "extensions": {"cost": {"requestedQueryCost": 24, "maximumQueryCost": 20_000}},
     }

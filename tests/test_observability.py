@@ -1,4 +1,5 @@
-"""Logs: JSON with the request id in production, readable text in development."""
+"""Logs: JSON with the request id in production, readable text in development; one access
+line per request, a client's mistake at INFO without a traceback, the unexpected at ERROR."""
 
 from __future__ import annotations
 
@@ -7,7 +8,12 @@ import logging
 
 import pytest
 
+from coalition.app import create_app
+from coalition.config import Settings
 from coalition.observability import configure_logging, request_id_var
+from coalition.tenancy import service as tenancy
+from tests.support.graphql import GraphQLClient
+from tests.support.world import World
 
 
 @pytest.fixture
@@ -48,3 +54,107 @@ def test_development_logs_are_text_with_the_request_id(
 
     line = capsys.readouterr().err.strip().splitlines()[-1]
     assert "[req-456] coalition.test: hello" in line
+
+
+# --- what a request leaves in the log ---------------------------------------------------
+
+FORBIDDEN_MUTATION = (
+    'mutation { createOrganization(input: {name: "No", kind: EMPLOYER}) { userErrors { code } } }'
+)
+CLIENT_MISTAKES = {
+    "forbidden": (FORBIDDEN_MUTATION, "FORBIDDEN at createOrganization"),
+    "validation": ("{ organizations { colour } }", "GRAPHQL_VALIDATION_FAILED at operation"),
+    "bad-cursor": (
+        '{ organizations(after: "not a cursor") { totalCount } }',
+        "BAD_USER_INPUT at organizations",
+    ),
+    "limit": (
+        "{ organizations(first: 100) { edges { node { memberships(first: 100) "
+        "{ edges { node { user { id } } } } } } } }",
+        "QUERY_LIMIT_EXCEEDED at operation",
+    ),
+    "enum": ("{ organizations(filter: {kinds: [EMPLOYR]}) { totalCount } }", None),
+}
+
+
+@pytest.mark.parametrize("case", list(CLIENT_MISTAKES))
+async def test_a_client_mistake_is_one_info_line_without_traceback(
+    gql: GraphQLClient, world: World, caplog: pytest.LogCaptureFixture, case: str
+) -> None:
+    query, summary = CLIENT_MISTAKES[case]
+    caplog.set_level(logging.DEBUG)
+
+    body = await gql(query, token=world.tokens["analyst"])
+
+    assert body["errors"]
+    assert [record for record in caplog.records if record.levelno >= logging.WARNING] == []
+    assert [record.name for record in caplog.records if record.name.startswith("strawberry")] == []
+    [line] = [record for record in caplog.records if record.name == "coalition.api"]
+    assert line.levelno == logging.INFO
+    assert line.exc_info is None
+    expected = summary or "GRAPHQL_VALIDATION_FAILED at operation"
+    assert line.getMessage() == f"client errors: {expected}"
+
+
+def test_uvicorn_access_lines_are_silenced_by_the_app(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    # given an app (``coalition serve`` runs uvicorn, which would log each request too)
+    create_app(settings, configure_logs=False)
+    caplog.set_level(logging.INFO)
+
+    logging.getLogger("uvicorn.access").info('127.0.0.1:5000 - "GET /healthz HTTP/1.1" 200')
+
+    assert caplog.records == []
+
+
+async def test_each_request_is_one_json_access_line_with_its_request_id(
+    restore_logging: object,
+    capsys: pytest.CaptureFixture[str],
+    gql: GraphQLClient,
+    world: World,
+) -> None:
+    # given production's log format
+    configure_logging(json_format=True)
+
+    # when a request fails for the caller's own mistake
+    response = await gql.post(FORBIDDEN_MUTATION, token=world.tokens["analyst"])
+
+    # then the log has one line for the mistake and one access line, both with its id
+    request_id = response.headers["x-request-id"]
+    lines = [json.loads(line) for line in capsys.readouterr().err.strip().splitlines()]
+    entries = [entry for entry in lines if entry["logger"] != "httpx"]  # the test's client
+    assert [(entry["logger"], entry["level"]) for entry in entries] == [
+        ("coalition.api", "info"),
+        ("coalition.http", "info"),
+    ]
+    mistake, access = entries
+    assert mistake["message"] == "client errors: FORBIDDEN at createOrganization"
+    assert mistake["error_codes"] == ["FORBIDDEN"]
+    assert "exception" not in mistake
+    assert access["message"].startswith("POST /graphql 200 ")
+    assert (access["method"], access["path"], access["status"]) == ("POST", "/graphql", 200)
+    assert isinstance(access["duration_ms"], float)
+    assert mistake["request_id"] == access["request_id"] == request_id
+
+
+async def test_an_unexpected_error_is_logged_with_its_traceback_once(
+    gql: GraphQLClient,
+    world: World,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def broken(*args: object, **kwargs: object) -> object:
+        raise KeyError("secret internals")
+
+    monkeypatch.setattr(tenancy, "get_tenant", broken)
+    caplog.set_level(logging.DEBUG)
+
+    body = await gql("{ tenant { name } }", token=world.tokens["analyst"])
+
+    assert [error["extensions"]["code"] for error in body["errors"]] == ["INTERNAL_SERVER_ERROR"]
+    errors = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert [(record.name, record.getMessage()) for record in errors] == [
+        ("coalition.api", "unexpected error in tenant")
+    ]
+    assert repr(errors[0].exc_info[1]) == "KeyError('secret internals')"  # type: ignore[index]

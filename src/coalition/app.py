@@ -11,12 +11,13 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
 
 from coalition.api.endpoint import graphql_endpoint
+from coalition.api.graphiql import STATIC_PATH, static_files
 from coalition.api.schema import build_schema
 from coalition.auth.authenticate import Authenticator
-from coalition.auth.keys import KeyStore
+from coalition.auth.keys import JWKS_CACHE_SECONDS, KeyStore
 from coalition.auth.oauth import token_endpoint
 from coalition.auth.oidc import OidcVerifier
 from coalition.auth.scopes import SCOPES
@@ -24,7 +25,7 @@ from coalition.config import Settings, get_settings
 from coalition.db.engine import create_engine, create_session_factory
 from coalition.db.urls import app_url
 from coalition.middleware import RequestContextMiddleware
-from coalition.observability import configure_logging
+from coalition.observability import configure_logging, silence_duplicate_loggers
 
 
 async def healthz(request: Request) -> Response:
@@ -42,18 +43,23 @@ async def readyz(request: Request) -> Response:
 
 async def jwks(request: Request) -> Response:
     keys = await request.app.state.keys.public_jwks()
-    return JSONResponse(keys, headers={"Cache-Control": "public, max-age=300"})
+    return JSONResponse(keys, headers={"Cache-Control": f"public, max-age={JWKS_CACHE_SECONDS}"})
 
 
 async def authorization_server_metadata(request: Request) -> Response:
-    """RFC 8414 metadata, so OAuth2 libraries can configure themselves."""
+    """RFC 8414 metadata, so OAuth2 libraries can configure themselves.
+
+    The URLs start from the configured public URL, or else from the URL this request
+    came to (``serve --port 8101`` advertises port 8101); the issuer is what the
+    server's tokens carry in ``iss``, which verifiers compare.
+    """
     settings: Settings = request.app.state.settings
-    issuer = settings.issuer.rstrip("/")
+    base = settings.public_url or str(request.base_url).rstrip("/")
     return JSONResponse(
         {
             "issuer": settings.issuer,
-            "token_endpoint": f"{issuer}/oauth/token",
-            "jwks_uri": f"{issuer}/.well-known/jwks.json",
+            "token_endpoint": f"{base}/oauth/token",
+            "jwks_uri": f"{base}/.well-known/jwks.json",
             "grant_types_supported": ["client_credentials"],
             "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
             "scopes_supported": sorted(SCOPES),
@@ -76,6 +82,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     settings = settings or get_settings()
     if configure_logs:
         configure_logging(json_format=settings.is_production)
+    silence_duplicate_loggers()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
@@ -93,7 +100,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         finally:
             await engine.dispose()
 
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
         Route("/oauth/token", token_endpoint, methods=["POST"]),
         Route("/.well-known/jwks.json", jwks, methods=["GET"]),
@@ -105,6 +112,8 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
     ]
+    if not settings.is_production:
+        routes.append(Mount(STATIC_PATH, app=static_files(), name="graphiql-assets"))
     return Starlette(
         routes=routes, middleware=[Middleware(RequestContextMiddleware)], lifespan=lifespan
     )

@@ -17,6 +17,7 @@ class Environment(StrEnum):
 
 
 MAX_ACCESS_TOKEN_SECONDS = 900
+DEFAULT_ISSUER = "http://127.0.0.1:8000"
 
 
 class Settings(BaseSettings):
@@ -31,7 +32,9 @@ class Settings(BaseSettings):
     app_role: str = "coalition_app"
     data_dir: Path = Field(default_factory=lambda: Path(platformdirs.user_data_dir("coalition")))
 
-    issuer: str = "http://127.0.0.1:8000"
+    # The server's public base URL and the ``iss`` of its tokens. Unset, tokens say
+    # DEFAULT_ISSUER and the OAuth metadata takes its URLs from each request.
+    issuer: str = DEFAULT_ISSUER
     audience: str = "coalition-api"
     access_token_seconds: int = 600
 
@@ -45,7 +48,9 @@ class Settings(BaseSettings):
     max_query_depth: int = 10
     max_aliases: int = 15
     max_tokens: int = 2000
-    max_query_cost: int = 5000
+    # Sized so a convener's directory view fits (50 organizations with their people costs
+    # 7,251) while 100 x 100 nested objects (40,301) do not.
+    max_query_cost: int = 20_000
     max_body_bytes: int = 100_000
 
     db_pool_size: int = 10
@@ -63,6 +68,12 @@ class Settings(BaseSettings):
         if not 0 <= value <= 60:
             raise ValueError("must be between 0 and 60 seconds")
         return value
+
+    @property
+    def public_url(self) -> str | None:
+        """The configured public base URL (``COALITION_ISSUER``), or None when it was not
+        configured and each request's own scheme, host and port must stand in."""
+        return self.issuer.rstrip("/") if "issuer" in self.model_fields_set else None
 
     @property
     def is_production(self) -> bool:

@@ -1,4 +1,5 @@
-"""Request id, access log and last-resort error masking, as pure ASGI middleware.
+"""Request id, the access log (one line per request) and last-resort error masking, as
+pure ASGI middleware.
 
 Pure ASGI (not ``BaseHTTPMiddleware``) so the request id's context variable
 reaches the endpoint and everything it calls.
@@ -77,16 +78,19 @@ class RequestContextMiddleware:
             )
             await send({"type": "http.response.body", "body": body})
         finally:
+            # The one access line per request (uvicorn's own is silenced in create_app).
+            duration_ms = round((time.perf_counter() - started) * 1000, 1)
             logger.info(
-                "%s %s %s",
+                "%s %s %s %.1fms",
                 scope["method"],
                 scope["path"],
                 status,
+                duration_ms,
                 extra={
                     "method": scope["method"],
                     "path": scope["path"],
                     "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                    "duration_ms": duration_ms,
                 },
             )
             request_id_var.reset(token)

@@ -30,12 +30,23 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", None),
         }
-        for key in ("method", "path", "status", "duration_ms"):
+        for key in ("method", "path", "status", "duration_ms", "error_codes"):
             if hasattr(record, key):
                 entry[key] = getattr(record, key)
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry)
+
+
+# Loggers that would say again what ours say once: strawberry logs every GraphQL error
+# at ERROR with a traceback (``api.errors.log_errors`` logs each at the right level), and
+# uvicorn writes a second access line beside the middleware's.
+DUPLICATE_LOGGERS = ("strawberry.execution", "uvicorn.access")
+
+
+def silence_duplicate_loggers() -> None:
+    for name in DUPLICATE_LOGGERS:
+        logging.getLogger(name).disabled = True
 
 
 def configure_logging(*, json_format: bool, level: int = logging.INFO) -> None:

@@ -58,6 +58,7 @@ async def test_an_unexpected_exception_is_masked(
             }
         ],
         "data": None,
+        "extensions": {"cost": {"requestedQueryCost": 2, "maximumQueryCost": 20_000}},
     }
     assert "secret internals" not in response.text
     assert "KeyError" not in response.text

@@ -10,10 +10,8 @@ from typing import Any
 
 import httpx
 import pytest
-from starlette.applications import Starlette
 
-from coalition.app import create_app
-from coalition.config import Environment, Settings
+from coalition.config import Settings
 from tests.support.graphql import GraphQLClient, error_codes
 from tests.support.world import World
 
@@ -114,7 +112,10 @@ async def test_json_with_a_charset_parameter_is_accepted(
     )
 
     assert response.status_code == 200
-    assert response.json() == {"data": {"viewer": {"label": f"admin@{world.slug}.example"}}}
+    assert response.json() == {
+        "data": {"viewer": {"label": f"admin@{world.slug}.example"}},
+        "extensions": {"cost": {"requestedQueryCost": 2, "maximumQueryCost": 20_000}},
+    }
 
 
 async def test_a_body_over_the_limit_is_refused(
@@ -193,7 +194,10 @@ async def test_get_runs_a_query_in_development(http: httpx.AsyncClient, world: W
     )
 
     assert response.status_code == 200
-    assert response.json() == {"data": {"viewer": {"label": f"admin@{world.slug}.example"}}}
+    assert response.json() == {
+        "data": {"viewer": {"label": f"admin@{world.slug}.example"}},
+        "extensions": {"cost": {"requestedQueryCost": 2, "maximumQueryCost": 20_000}},
+    }
 
 
 async def test_get_with_variables_that_are_not_json_is_refused(
@@ -232,7 +236,7 @@ async def test_get_without_a_query_serves_graphiql_to_a_browser(http: httpx.Asyn
 
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
-    assert "<title>Strawberry GraphiQL</title>" in response.text
+    assert "<title>Coalition GraphiQL</title>" in response.text
 
 
 async def test_get_without_a_query_for_a_program_is_refused(http: httpx.AsyncClient) -> None:
@@ -242,23 +246,6 @@ async def test_get_without_a_query_for_a_program_is_refused(http: httpx.AsyncCli
 
 
 # --- production configuration -----------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-async def production_app(settings: Settings) -> AsyncIterator[Starlette]:
-    # The enum, not the string "production": model_copy does not validate, and
-    # Settings.is_production compares by identity.
-    production = settings.model_copy(update={"env": Environment.PRODUCTION})
-    application = create_app(production, configure_logs=False)
-    async with application.router.lifespan_context(application):
-        yield application
-
-
-@pytest.fixture
-async def production_gql(production_app: Starlette) -> AsyncIterator[GraphQLClient]:
-    transport = httpx.ASGITransport(app=production_app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as client:
-        yield GraphQLClient(client)
 
 
 async def test_production_answers_queries_over_post(

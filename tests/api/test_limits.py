@@ -257,15 +257,17 @@ BOMBS = {
     "nested-fragments": "{ organizations(first: 100) { edges { ...Edge } } } "
     "fragment Edge on OrganizationEdge { node { ...People } } "
     "fragment People on Organization { %s }" % (MEMBERS % 100),
-    # Each spread of a fragment costs again: one costs 3,062, both 6,124.
-    "repeated-spreads": "{ a: organizations(first: 30) { edges { node { ...People } } } "
-    "b: organizations(first: 30) { edges { node { ...People } } } } "
-    "fragment People on Organization { %s }" % (MEMBERS % 33),
+    # Each spread of a fragment costs again: one costs 10,151 (under the default limit of
+    # 20,000), both 20,302.
+    "repeated-spreads": "{ a: organizations(first: 50) { edges { node { ...People } } } "
+    "b: organizations(first: 50) { edges { node { ...People } } } } "
+    "fragment People on Organization { %s }" % (MEMBERS % 50),
     "variables": "query($outer: Int!, $inner: Int!) { organizations(first: $outer) { "
     "edges { node { memberships(first: $inner) { edges { node { user { id } } } "
     "} } } } }",
-    # Unset, $inner takes its default (100), not the schema's default page size (20).
-    "variable-default": "query($inner: Int = 100) { organizations(first: 50) { edges { node { "
+    # Unset, $inner takes its default (100: costs 30,301), not the schema's default page
+    # size (20: would cost 6,301).
+    "variable-default": "query($inner: Int = 100) { organizations(first: 100) { edges { node { "
     "memberships(first: $inner) { edges { node { id } } } } } } }",
 }
 

@@ -183,7 +183,10 @@ async def test_an_unchanged_forged_token_is_accepted(
     response = await call_viewer(http, f"Bearer {forge.sign()}")
 
     assert response.status_code == 200
-    assert response.json() == {"data": {"viewer": {"label": f"admin@{world.slug}.example"}}}
+    assert response.json() == {
+        "data": {"viewer": {"label": f"admin@{world.slug}.example"}},
+        "extensions": {"cost": {"requestedQueryCost": 2, "maximumQueryCost": 20_000}},
+    }
 
 
 @pytest.mark.parametrize("case", sorted(FORGERIES))

@@ -92,7 +92,8 @@ async def test_verified_email_maps_to_the_tenants_user(
                 "roles": ["ORGANIZATION_ADMIN"],
                 "tenant": {"slug": world.slug},
             }
-        }
+        },
+        "extensions": {"cost": {"requestedQueryCost": 5, "maximumQueryCost": 20_000}},
     }
     assert key_server.fetches == {"/jwks": 1}
 

@@ -242,5 +242,6 @@ async def test_metadata_names_only_client_credentials(
 
     body = response.json()
     assert body["grant_types_supported"] == ["client_credentials"]
-    assert body["token_endpoint"] == settings.issuer.rstrip("/") + "/oauth/token"
-    assert body["jwks_uri"] == settings.issuer.rstrip("/") + "/.well-known/jwks.json"
+    # No public URL is configured: the URLs are the ones this request came to.
+    assert body["token_endpoint"] == "http://127.0.0.1:8000/oauth/token"
+    assert body["jwks_uri"] == "http://127.0.0.1:8000/.well-known/jwks.json"

@@ -30,14 +30,14 @@ from graphql import OperationType as AstOperationType
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
-from strawberry.http.ides import get_graphql_ide_html
+from starlette.responses import JSONResponse, Response
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from coalition.api.context import Context
-from coalition.api.errors import format_error
+from coalition.api.errors import format_error, log_errors
+from coalition.api.graphiql import graphiql_page
 from coalition.audit.service import record_event
 from coalition.auth.authenticate import TENANT_HEADER, bearer_token, load_principal
 from coalition.auth.principal import Principal
@@ -283,7 +283,7 @@ async def graphql_endpoint(request: Request) -> Response:
                 )
             if "query" not in request.query_params:
                 if "text/html" in request.headers.get("accept", ""):
-                    return HTMLResponse(get_graphql_ide_html(graphql_ide="graphiql"))
+                    return graphiql_page(request)
                 return _bad_request("Provide the operation in the 'query' parameter.")
             payload = _read_get(request)
             allowed: tuple[OperationType, ...] = (OperationType.QUERY,)
@@ -317,9 +317,18 @@ async def graphql_endpoint(request: Request) -> Response:
 
     body: dict[str, Any] = {}
     if result.errors:
+        log_errors(result.errors)
+        graphql_schema = state.schema._schema  # graphql-core's schema, for enum values
         body["errors"] = [
-            format_error(error, request_id=request_id, production=settings.is_production)
+            format_error(
+                error,
+                request_id=request_id,
+                production=settings.is_production,
+                schema=graphql_schema,
+            )
             for error in result.errors
         ]
     body["data"] = result.data
+    if result.extensions:
+        body["extensions"] = result.extensions
     return JSONResponse(body)

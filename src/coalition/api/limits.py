@@ -5,6 +5,10 @@ field counts once per parent object, and a connection's ``first`` (or a
 ``nodes`` list's length) multiplies everything under it. A nested
 ``first: 100`` inside ``first: 100`` costs at least 10,000 and is refused
 even though each page size alone is allowed.
+
+Every response says what its operation cost in ``extensions.cost``
+(``requestedQueryCost`` and ``maximumQueryCost``), accepted or refused, as
+GitHub and Shopify report theirs, so a client can see how close it is.
 """
 
 from __future__ import annotations
@@ -130,9 +134,17 @@ class _Walker:
 
 
 def cost_rule(
-    variables: Mapping[str, Any] | None, *, max_page_size: int, max_cost: int
+    variables: Mapping[str, Any] | None,
+    *,
+    max_page_size: int,
+    max_cost: int,
+    costs: dict[str | None, int] | None = None,
 ) -> type[ValidationRule]:
-    """A validation rule (one per request: it needs the request's variables)."""
+    """A validation rule (one per request: it needs the request's variables).
+
+    It writes each operation's cost into ``costs``, by operation name (None for
+    an anonymous operation).
+    """
 
     class OperationCost(ValidationRule):
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
@@ -157,6 +169,8 @@ def cost_rule(
                     values[name] = value_from_ast_untyped(definition.default_value)
             walker = _Walker(schema, fragments, values, max_page_size)
             cost = walker.cost(node.selection_set, root, 1)
+            if costs is not None:
+                costs[node.name.value if node.name else None] = cost
             for message in walker.errors:
                 self.report_error(GraphQLError(message, node, extensions={"code": LIMIT_CODE}))
             if cost > max_cost:
@@ -173,16 +187,37 @@ def cost_rule(
 
 
 class OperationLimits(SchemaExtension):
-    """Adds the cost rule, built with this request's variables, to validation."""
+    """Adds the cost rule, built with this request's variables, to validation, and
+    reports the cost of the operation that runs in ``extensions.cost``."""
 
     def __init__(self, *, max_page_size: int, max_cost: int) -> None:
         self.max_page_size = max_page_size
         self.max_cost = max_cost
+        self.costs: dict[str | None, int] = {}
 
     def on_operation(self) -> Iterator[None]:
         context = self.execution_context
         context.validation_rules = (
             *context.validation_rules,
-            cost_rule(context.variables, max_page_size=self.max_page_size, max_cost=self.max_cost),
+            cost_rule(
+                context.variables,
+                max_page_size=self.max_page_size,
+                max_cost=self.max_cost,
+                costs=self.costs,
+            ),
         )
         yield
+
+    def get_results(self) -> dict[str, Any]:
+        cost = self._requested_cost()
+        if cost is None:
+            return {}  # not priced: the document did not parse, or names no operation in it
+        return {"cost": {"requestedQueryCost": cost, "maximumQueryCost": self.max_cost}}
+
+    def _requested_cost(self) -> int | None:
+        name = self.execution_context.operation_name
+        if name is not None:
+            return self.costs.get(name)
+        if len(self.costs) == 1:
+            return next(iter(self.costs.values()))
+        return None

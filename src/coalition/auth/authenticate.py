@@ -24,6 +24,7 @@ from coalition.auth.scopes import USER_SCOPES
 from coalition.auth.tokens import unverified_parts, verify_access_token
 from coalition.config import Settings
 from coalition.db.engine import SessionFactory
+from coalition.db.scoping import in_tenant
 from coalition.errors import Unauthenticated
 from coalition.tenancy.models import ApiClient, Membership, Tenant, User, parse_client_id
 
@@ -116,7 +117,7 @@ async def load_principal(session: AsyncSession, identity: Identity) -> Principal
         if parsed is not None and parsed[0] == identity.tenant_id:
             client = await session.scalar(
                 select(ApiClient).where(
-                    ApiClient.tenant_id == identity.tenant_id, ApiClient.id == parsed[1]
+                    in_tenant(ApiClient, identity.tenant_id), ApiClient.id == parsed[1]
                 )
             )
         if client is None or client.is_revoked:
@@ -133,7 +134,7 @@ async def load_principal(session: AsyncSession, identity: Identity) -> Principal
         raise Unauthenticated("You are not a member of that partnership.")
     rows = await session.execute(
         select(Membership.id, Membership.organization_id, Membership.role)
-        .where(Membership.tenant_id == identity.tenant_id, Membership.user_id == user.id)
+        .where(in_tenant(Membership, identity.tenant_id), Membership.user_id == user.id)
         .order_by(Membership.created_at, Membership.id)
     )
     return Principal(
@@ -147,18 +148,18 @@ async def load_principal(session: AsyncSession, identity: Identity) -> Principal
 
 
 async def _find_user(session: AsyncSession, identity: Identity) -> User | None:
-    scoped = select(User).where(User.tenant_id == identity.tenant_id)
+    people = select(User).where(in_tenant(User, identity.tenant_id))
     if not identity.is_oidc:
         try:
             user_id = uuid.UUID(identity.subject)
         except ValueError:
             return None
-        return await session.scalar(scoped.where(User.id == user_id))
-    user = await session.scalar(scoped.where(User.oidc_subject == identity.subject))
+        return await session.scalar(people.where(User.id == user_id))
+    user = await session.scalar(people.where(User.oidc_subject == identity.subject))
     if user is None and identity.oidc_email is not None:
         # A verified email finds a person not yet linked to another identity: once a
         # person has a subject, a second account with the same email cannot take it over.
         user = await session.scalar(
-            scoped.where(User.email == identity.oidc_email, User.oidc_subject.is_(None))
+            people.where(User.email == identity.oidc_email, User.oidc_subject.is_(None))
         )
     return user

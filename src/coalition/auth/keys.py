@@ -1,8 +1,10 @@
 """Signing keys: created and rotated by the owner (CLI), read by the API.
 
-Rotation never invalidates a live token: ``rotate_signing_key`` makes a new
-key the signer and leaves the old one published in the JWKS until every
-token it signed has expired, and only then deletes it.
+Rotation never invalidates a live token and never signs with a key a verifier
+has not been shown: ``rotate_signing_key`` publishes the new key at once but
+lets it sign only after ``PUBLICATION_DELAY`` (every API process has reloaded
+its keys and every JWKS cached before that has expired); the old key signs
+until then, and stays published until every token it signed has expired.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -23,7 +26,15 @@ from coalition.config import MAX_ACCESS_TOKEN_SECONDS
 from coalition.db.engine import SessionFactory
 
 ALGORITHM = "ES256"
-# A superseded key stays published this long: the longest token lifetime plus clock skew.
+# How long the JWKS may be served from a cache: the max-age its endpoint sends, and how
+# long each API process keeps the keys it read before reading them again.
+JWKS_CACHE_SECONDS = 300
+KEY_CACHE_SECONDS = 60
+# A rotated-in key waits this long before it signs: by then every process has read it,
+# every JWKS fetched before that has expired, and a minute of clock skew is covered.
+PUBLICATION_DELAY = timedelta(seconds=KEY_CACHE_SECONDS + JWKS_CACHE_SECONDS + 60)
+# A key stays published this long after it stopped signing: the longest token lifetime
+# plus clock skew.
 RETENTION = timedelta(seconds=MAX_ACCESS_TOKEN_SECONDS + 60)
 
 
@@ -33,8 +44,14 @@ def _new_key() -> tuple[str, dict[str, Any]]:
     return kid, dict(key.as_dict(private=True))
 
 
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
 async def ensure_signing_key(session: AsyncSession) -> str | None:
-    """Create the first key if there is none; returns its kid, or None if one existed."""
+    """Create the first key if there is none; returns its kid, or None if one existed.
+
+    The first key signs at once: no verifier can hold an older copy of the JWKS."""
     existing = await session.scalar(select(SigningKey.kid).limit(1))
     if existing is not None:
         return None
@@ -45,11 +62,15 @@ async def ensure_signing_key(session: AsyncSession) -> str | None:
 
 
 async def rotate_signing_key(session: AsyncSession, *, now: datetime | None = None) -> str:
-    """Make a new key the signer; delete keys superseded longer than ``RETENTION`` ago."""
-    now = now or datetime.now(UTC)
+    """Publish a new key that signs from ``now + PUBLICATION_DELAY``; the key signing
+    now keeps signing until then. Deletes keys that stopped signing longer than
+    ``RETENTION`` ago. Returns the new key's kid."""
+    now = now or _now()
     await session.execute(delete(SigningKey).where(SigningKey.superseded_at < now - RETENTION))
     await session.execute(
-        update(SigningKey).where(SigningKey.superseded_at.is_(None)).values(superseded_at=now)
+        update(SigningKey)
+        .where(SigningKey.superseded_at.is_(None))
+        .values(superseded_at=now + PUBLICATION_DELAY)
     )
     kid, jwk = _new_key()
     session.add(SigningKey(kid=kid, algorithm=ALGORITHM, private_jwk=jwk, created_at=now))
@@ -58,12 +79,25 @@ async def rotate_signing_key(session: AsyncSession, *, now: datetime | None = No
 
 
 async def list_signing_keys(session: AsyncSession) -> list[SigningKey]:
-    return list(await session.scalars(select(SigningKey).order_by(SigningKey.created_at)))
+    return list(
+        await session.scalars(select(SigningKey).order_by(SigningKey.created_at, SigningKey.kid))
+    )
+
+
+def current_signing_key(keys: Sequence[SigningKey], now: datetime) -> SigningKey | None:
+    """The key that signs at ``now``: the oldest one not yet superseded at ``now``
+    (``keys`` in ``list_signing_keys`` order). A rotated-in key is superseded by no
+    one, but waits behind the key it replaces until that one's ``superseded_at``."""
+    for key in keys:
+        if key.superseded_at is None or key.superseded_at > now:
+            return key
+    return None
 
 
 @dataclass(frozen=True)
 class _Snapshot:
-    signer: ECKey | None
+    rows: tuple[SigningKey, ...]
+    keys: dict[str, ECKey]
     verifiers: KeySet
     public_jwks: dict[str, Any]
     loaded_at: float
@@ -75,29 +109,32 @@ class KeyStore:
     Reloads every ``max_age`` seconds, so a rotation made by the CLI reaches
     every replica; a token with an unknown ``kid`` forces at most one reload
     per ``min_reload_interval`` (an attacker cannot make us hammer the database).
+    Which key signs is decided at each call from the keys' times (``clock``), so
+    every process switches to a rotated-in key at the same moment, whenever it
+    last reloaded.
     """
 
     def __init__(
-        self, sessions: SessionFactory, *, max_age: float = 60.0, min_reload_interval: float = 5.0
+        self,
+        sessions: SessionFactory,
+        *,
+        max_age: float = KEY_CACHE_SECONDS,
+        min_reload_interval: float = 5.0,
+        clock: Callable[[], datetime] = _now,
     ) -> None:
         self._sessions = sessions
         self._max_age = max_age
         self._min_reload_interval = min_reload_interval
+        self._clock = clock
         self._snapshot: _Snapshot | None = None
         self._lock = asyncio.Lock()
 
     async def _load(self) -> _Snapshot:
         async with self._sessions() as session:
-            rows = await list_signing_keys(session)
-        signer = None
-        keys: list[Any] = []
-        for row in rows:
-            key = ECKey.import_key(row.private_jwk)
-            keys.append(key)
-            if row.superseded_at is None:
-                signer = key
-        public = {"keys": [dict(key.as_dict(private=False)) for key in keys]}
-        return _Snapshot(signer, KeySet(keys), public, time.monotonic())
+            rows = tuple(await list_signing_keys(session))
+        keys = {row.kid: ECKey.import_key(row.private_jwk) for row in rows}
+        public = {"keys": [dict(key.as_dict(private=False)) for key in keys.values()]}
+        return _Snapshot(rows, keys, KeySet(list(keys.values())), public, time.monotonic())
 
     async def _current(self, *, force: bool = False) -> _Snapshot:
         snapshot = self._snapshot
@@ -113,13 +150,14 @@ class KeyStore:
 
     async def signer(self) -> ECKey:
         snapshot = await self._current()
-        if snapshot.signer is None:
+        row = current_signing_key(snapshot.rows, self._clock())
+        if row is None:
             raise RuntimeError("no signing key: run `coalition db upgrade`")
-        return snapshot.signer
+        return snapshot.keys[row.kid]
 
     async def verifiers(self, kid: str | None) -> KeySet:
         snapshot = await self._current()
-        if kid is not None and all(key.kid != kid for key in snapshot.verifiers.keys):
+        if kid is not None and kid not in snapshot.keys:
             snapshot = await self._current(force=True)
         return snapshot.verifiers
 

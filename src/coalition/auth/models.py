@@ -19,6 +19,7 @@ class SigningKey(Base):
     algorithm: Mapped[str] = mapped_column(String(16))
     private_jwk: Mapped[dict[str, Any]] = mapped_column(JSONB)
     created_at: Mapped[Timestamp]
-    # Set when a newer key takes over signing; the key stays published until
-    # every token it signed has expired.
+    # When this key stops signing: set by a rotation to when the new key takes over
+    # (later than the rotation itself: see auth/keys.py). The key stays published
+    # until every token it signed has expired.
     superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -28,6 +28,7 @@ from coalition.auth.scopes import SCOPES
 from coalition.auth.secrets import client_secret_matches
 from coalition.auth.tokens import issue_access_token
 from coalition.config import Settings
+from coalition.db.scoping import in_tenant
 from coalition.db.session import tenant_transaction
 from coalition.tenancy.models import ApiClient, parse_client_id
 
@@ -195,12 +196,11 @@ async def token_endpoint(request: Request) -> Response:
         async with tenant_transaction(state.sessions, tenant_id) as session:
             client = await session.scalar(
                 select(ApiClient).where(
-                    ApiClient.tenant_id == tenant_id, ApiClient.id == client_uuid
+                    in_tenant(ApiClient, tenant_id), ApiClient.id == client_uuid
                 )
             )
     key = await state.keys.signer()
     server = _Server(client, key, settings)
-    uri = settings.issuer.rstrip("/") + "/oauth/token"
-    oauth_request = _Request(uri, request.headers, form)
+    oauth_request = _Request(str(request.url), request.headers, form)
     response: Response = server.create_token_response(oauth_request)
     return response
