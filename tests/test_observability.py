@@ -11,7 +11,7 @@ import pytest
 from coalition.app import create_app
 from coalition.config import Settings
 from coalition.observability import configure_logging, request_id_var
-from coalition.tenancy import service as tenancy
+from coalition.tenancy import reads as tenancy
 from tests.support.graphql import GraphQLClient
 from tests.support.world import World
 

@@ -158,6 +158,7 @@ class Checker:
         allowed = ", ".join(member.name for member in kind)
         self.add(path, f"{name} must be one of {allowed}.", "INVALID")
         return None
+
     def name(
         self, path: Sequence[str], value: str | None, *, required: bool, limit: int = MAX_NAME
     ) -> str | None:
