@@ -45,3 +45,41 @@ def test_the_rules_catch_what_they_are_for() -> None:
     assert plain_set.search("SET app.tenant_id = 'x'")
     assert plain_set.search("set session app.tenant_id = 'x'")
     assert not plain_set.search("SET LOCAL app.tenant_id = 'x'")
+
+
+HAND_WRITTEN_TENANT_FILTER = re.compile(r"\btenant_id\s*==")
+SYSTEM_ESCAPE = "# scoping: system"
+
+
+def _hand_written_tenant_filters(lines: list[str]) -> list[int]:
+    return [
+        number
+        for number, line in enumerate(lines, start=1)
+        if HAND_WRITTEN_TENANT_FILTER.search(line) and SYSTEM_ESCAPE not in line
+    ]
+
+
+def test_tenant_queries_start_from_the_scoping_helper() -> None:
+    # Every tenant query starts from coalition.db.scoping (scoped / in_tenant); a line
+    # that crosses tenants on purpose says so with "# scoping: system".
+    scoping = SOURCE / "db" / "scoping.py"
+    offenders = [
+        f"{path.relative_to(SOURCE)}:{number}"
+        for path in _python_sources()
+        if path != scoping
+        for number in _hand_written_tenant_filters(path.read_text().splitlines())
+    ]
+
+    assert offenders == []
+
+
+def test_the_scoping_rule_catches_a_hand_written_filter() -> None:
+    lines = [
+        "select(Organization).where(Organization.tenant_id == principal.tenant_id)",
+        "and_(Membership.tenant_id==tenant_id, Membership.id == membership_id)",
+        "select(Tenant.id).where(Tenant.slug == slug)",
+        "scoped(Organization, principal).where(Organization.id == organization_id)",
+        "rows = select(Key).where(Key.tenant_id == tenant_id)  # scoping: system",
+    ]
+
+    assert _hand_written_tenant_filters(lines) == [1, 2]
