@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from coalition.config import get_settings
-from coalition.db.models import Base
+from coalition.models import Base
 from coalition.db.urls import owner_url
 
 target_metadata = Base.metadata

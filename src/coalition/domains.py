@@ -3,7 +3,7 @@
 Each name is a package with a ``schema`` package (its GraphQL: ``Query``,
 ``Mutation``, ``NODE_TYPES``, ``TYPES``) and optionally a ``cli`` module (a Typer
 app named ``app`` with its ``NAME``). The API and the command line are built from
-this list; the models are listed once more in ``coalition.db.models`` for Alembic.
+this list; the models are listed once more in ``coalition.models`` for Alembic.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from coalition.config import Settings
-from coalition.db.models import Base
+from coalition.models import Base
 from coalition.db.roles import APP_PRIVILEGES
 
 # Tables without tenant_id: the directory of tenants, token signing keys, Alembic's own.

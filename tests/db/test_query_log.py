@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from coalition.db.models import Base
+from coalition.models import Base
 from tests.support.graphql import GraphQLClient
 from tests.support.statements import StatementCounter
 from tests.support.world import World, global_id

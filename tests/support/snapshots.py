@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Table, select
 
 from coalition.db.engine import SessionFactory
-from coalition.db.models import Base
+from coalition.models import Base
 from coalition.db.session import tenant_transaction
 
 Rows = dict[str, list[dict[str, Any]]]
