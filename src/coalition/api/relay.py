@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Generic, TypeVar
 
 import strawberry
 
+from coalition.ids import global_id, parse_global_id
 from coalition.pagination import Page
 
 if TYPE_CHECKING:
@@ -20,23 +19,12 @@ M = TypeVar("M")
 
 
 def to_global_id(type_name: str, object_id: uuid.UUID) -> strawberry.ID:
-    raw = f"{type_name}:{object_id}".encode()
-    return strawberry.ID(base64.urlsafe_b64encode(raw).decode().rstrip("="))
+    return strawberry.ID(global_id(type_name, object_id))
 
 
-def from_global_id(
-    global_id: str, expected_type: str | None = None
-) -> tuple[str, uuid.UUID] | None:
+def from_global_id(text: str, expected_type: str | None = None) -> tuple[str, uuid.UUID] | None:
     """Decode a global ID; None for anything malformed or of another type."""
-    try:
-        padded = global_id + "=" * (-len(global_id) % 4)
-        type_name, _, raw_id = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
-        object_id = uuid.UUID(raw_id)
-    except (binascii.Error, ValueError, UnicodeError):
-        return None
-    if expected_type is not None and type_name != expected_type:
-        return None
-    return type_name, object_id
+    return parse_global_id(text, expected_type)
 
 
 First = Annotated[
