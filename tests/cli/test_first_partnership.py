@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
+import shlex
 from typing import Any
 
 import httpx
 
 from coalition.app import create_app
 from coalition.config import Settings
-from tests.support.cli import new_slug, run
+from coalition.demo import PARTNERSHIPS, demo_email
+from tests.support.cli import REPOSITORY, run
+
+README = (REPOSITORY / "README.md").read_text()
 
 CREATE_ORGANIZATION = """
 mutation($input: CreateOrganizationInput!) {
@@ -58,29 +63,39 @@ def token(slug: str, email: str) -> str:
     return result.stdout.strip()
 
 
-def test_a_partnership_made_with_the_cli_is_usable_by_its_first_admin(
+def readme_commands(section: str) -> list[list[str]]:
+    """The ``coalition`` commands of the first sh block under the README's ``section``."""
+    text = README.split(f"\n## {section}\n", 1)[1]
+    block = text.split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = [shlex.split(line) for line in block.replace("\\\n", " ").splitlines()]
+    assert all(command[0] == ".venv/bin/coalition" for command in commands)
+    return [command[1:] for command in commands]
+
+
+def test_the_readme_lists_every_demo_login() -> None:
+    rows = re.findall(r"^\| `([^`]+)` \| ([A-Z_]+) \| ([^|]+) \|$", README, re.MULTILINE)
+
+    assert rows == [
+        (demo_email(person, partnership.slug), person.role.value, person.organization)
+        for partnership in PARTNERSHIPS
+        for person in partnership.people
+    ]
+
+
+def test_a_partnership_made_with_the_readme_commands_is_usable_by_its_first_admin(
     cli_env: Settings,
 ) -> None:
-    # given: the partnership and its first admin, made with the CLI only
-    slug = new_slug()
-    created = run(
-        "tenant",
-        "create",
-        "--slug",
-        slug,
-        "--name",
-        "Valley Care Partnership",
-        "--region",
-        "Valley",
-        "--time-zone",
-        "America/Chicago",
-        "--admin-email",
-        f"admin@{slug}.example",
-        "--admin-name",
-        "Dana Diaz",
-    )
-    assert created.exit_code == 0, created.output
-    admin = token(slug, f"admin@{slug}.example")
+    # given: the README's commands, run as they are written
+    *setup, mint = readme_commands("A new partnership")
+    assert [command[:2] for command in setup] == [["tenant", "create"], ["person", "add"]]
+    assert mint[0] == "token"
+    for command in setup:
+        done = run(*command)
+        assert done.exit_code == 0, done.output
+    slug = setup[0][setup[0].index("--slug") + 1]
+    minted = run(*mint)
+    assert minted.exit_code == 0, minted.output
+    admin = minted.stdout.strip()
 
     # when: the admin adds an employer and posts its demand through the API
     [organization] = graphql(
@@ -103,7 +118,7 @@ def test_a_partnership_made_with_the_cli_is_usable_by_its_first_admin(
         "endQuarter": "2027Q4",
         "openingsKind": "GROWTH",
     }
-    # and an operator adds one of the employer's people, who signs in too
+    # and the operator adds one of the employer's people, who signs in too
     added = run(
         "person",
         "add",
@@ -118,12 +133,14 @@ def test_a_partnership_made_with_the_cli_is_usable_by_its_first_admin(
     )
     assert added.exit_code == 0, added.output
     member = token(slug, f"hr@{slug}.example")
-    signal, admin_view, member_view = graphql(
+    analyst = token(slug, f"lee@{slug}.example")
+    signal, admin_view, member_view, analyst_view = graphql(
         cli_env,
         [
             (admin, CREATE_SIGNAL, {"input": signal_input}),
             (admin, VIEWER, {}),
             (member, VIEWER, {}),
+            (analyst, VIEWER, {}),
         ],
     )
 
@@ -145,8 +162,12 @@ def test_a_partnership_made_with_the_cli_is_usable_by_its_first_admin(
     }
     assert admin_view == {
         "data": {
-            "viewer": {"label": f"admin@{slug}.example", "roles": ["PARTNERSHIP_ADMIN"]},
+            "viewer": {"label": f"dana@{slug}.example", "roles": ["PARTNERSHIP_ADMIN"]},
             "tenant": {"name": "Valley Care Partnership"},
         }
     }
     assert member_view["data"]["viewer"] == {"label": f"hr@{slug}.example", "roles": ["MEMBER"]}
+    assert analyst_view["data"]["viewer"] == {
+        "label": f"lee@{slug}.example",
+        "roles": ["ANALYST"],
+    }
