@@ -13,8 +13,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from coalition.config import get_settings
-from coalition.models import Base
 from coalition.db.urls import owner_url
+from coalition.models import Base
 
 target_metadata = Base.metadata
 

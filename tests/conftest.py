@@ -22,10 +22,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from starlette.applications import Starlette
 
 from coalition.app import create_app
-from coalition.config import Settings
+from coalition.config import Settings, get_settings
 from coalition.db.engine import SessionFactory, create_session_factory
 from coalition.db.migrate import upgrade
 from coalition.db.urls import app_url, to_asyncpg
+from tests.support.cli import point_cli_at
 from tests.support.graphql import GraphQLClient
 from tests.support.statements import StatementCounter
 from tests.support.world import World, create_world
@@ -168,3 +169,11 @@ def count_statements(app: Starlette) -> Iterator[StatementCounter]:
     event.listen(engine, "before_cursor_execute", counter)
     yield counter
     event.remove(engine, "before_cursor_execute", counter)
+
+
+@pytest.fixture
+def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
+    """The CLI's environment points at the test database; settings are re-read per test."""
+    point_cli_at(settings, monkeypatch)
+    yield settings
+    get_settings.cache_clear()

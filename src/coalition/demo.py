@@ -1,7 +1,9 @@
 """The demo partnerships: ``coalition demo`` (idempotent; runs as the owner).
 
 IDs are derived from names (UUID v5), so running it again changes nothing
-and the demo's IDs are the same on every machine.
+and the demo's IDs are the same on every machine. This module makes the
+partnerships, their organizations and people, then hands each domain's seeder
+what it needs as arguments (the tenant, the organizations' IDs).
 """
 
 from __future__ import annotations
@@ -9,15 +11,17 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
-from coalition.demand.demo import seed_demand
+from coalition.demand.demo import Employer, seed_demand
 from coalition.funds.demo import seed_funds
 from coalition.skills.loader import load_reference
-from coalition.skills.starter import load_starter, shared_data_dir
+from coalition.skills.models import Occupation
+from coalition.skills.starter import OCCUPATIONS, load_starter, shared_data_dir
 from coalition.tenancy.models import Membership, Organization, Role, Tenant, User
 from coalition.tenancy.models import OrganizationKind as Kind
 
@@ -51,7 +55,24 @@ class DemoPartnership:
     people: tuple[DemoPerson, ...]
 
 
-def _people(convener: str, employer: str, college: str, funder: str) -> tuple[DemoPerson, ...]:
+@dataclass(frozen=True)
+class DemoResult:
+    """What ``seed_demo`` made, and which vocabulary the database has."""
+
+    partnerships: tuple[DemoPartnership, ...]
+    is_full_vocabulary: bool
+    occupation_count: int
+
+
+def _people(
+    convener: str,
+    employer: str,
+    college: str,
+    funder: str,
+    union: str,
+    community: str,
+    training: str,
+) -> tuple[DemoPerson, ...]:
     return (
         DemoPerson("admin", "Partnership Admin", convener, Role.PARTNERSHIP_ADMIN),
         DemoPerson("analyst", "Data Analyst", convener, Role.ANALYST),
@@ -59,6 +80,9 @@ def _people(convener: str, employer: str, college: str, funder: str) -> tuple[De
         DemoPerson("employer-member", "Employer Member", employer, Role.MEMBER),
         DemoPerson("college-admin", "College Admin", college, Role.ORGANIZATION_ADMIN),
         DemoPerson("funder", "Program Officer", funder, Role.ORGANIZATION_ADMIN),
+        DemoPerson("union-admin", "Union Organizer", union, Role.ORGANIZATION_ADMIN),
+        DemoPerson("community-admin", "Community Navigator", community, Role.ORGANIZATION_ADMIN),
+        DemoPerson("training-admin", "Training Coordinator", training, Role.ORGANIZATION_ADMIN),
     )
 
 
@@ -97,6 +121,9 @@ PARTNERSHIPS = (
             "Precision Tool & Die",
             "Lakeshore Community College",
             "Lakeshore Community Foundation",
+            "Machinists Union Local 1720",
+            "Harbor Reentry Network",
+            "West Shore Apprenticeship Center",
         ),
     ),
     DemoPartnership(
@@ -135,6 +162,9 @@ PARTNERSHIPS = (
             "Northside Family Clinic",
             "Metro Community College",
             "Metro Health Foundation",
+            "Healthcare Workers Union Local 200",
+            "Neighborhood Career Center",
+            "CareerPath Nursing Academy",
         ),
     ),
 )
@@ -191,17 +221,37 @@ async def _seed_partnership(session: AsyncSession, partnership: DemoPartnership)
         )
 
 
-async def seed_demo(sessions: SessionFactory) -> list[str]:
-    """Create the demo partnerships if missing; returns their slugs.
+def demo_tenant_id(slug: str) -> uuid.UUID:
+    return _id(slug)
+
+
+def organization_ids(partnership: DemoPartnership) -> dict[str, uuid.UUID]:
+    """The partnership's organizations by name, as the domain seeders take them."""
+    return {o.name: _id(partnership.slug, "org", o.name) for o in partnership.organizations}
+
+
+def employers(partnership: DemoPartnership) -> dict[str, Employer]:
+    """The partnership's employers by name, as ``seed_demand`` takes them."""
+    ids = organization_ids(partnership)
+    return {
+        o.name: Employer(ids[o.name], o.city)
+        for o in partnership.organizations
+        if o.kind is Kind.EMPLOYER
+    }
+
+
+async def seed_demo(sessions: SessionFactory) -> DemoResult:
+    """Create the demo partnerships if missing, with their demand and funds.
 
     Loads the full reference vocabulary first when the publishers' files are at
-    hand (``COALITION_REFERENCE_DIR`` or ``../shared/data``).
+    hand (``COALITION_REFERENCE_DIR`` or ``../shared/data``), else the starter set.
     """
     reference = shared_data_dir()
     async with sessions() as session, session.begin():
         await load_starter(session)
         if reference is not None:
             await load_reference(session, reference)
+        occupations = await session.scalar(select(func.count()).select_from(Occupation)) or 0
     async with sessions() as session, session.begin():
         for partnership in PARTNERSHIPS:
             await session.execute(
@@ -218,6 +268,17 @@ async def seed_demo(sessions: SessionFactory) -> list[str]:
     for partnership in PARTNERSHIPS:
         async with tenant_transaction(sessions, _id(partnership.slug)) as session:
             await _seed_partnership(session, partnership)
-    await seed_demand(sessions)
-    await seed_funds(sessions, {p.slug: _id(p.slug) for p in PARTNERSHIPS})
-    return [partnership.slug for partnership in PARTNERSHIPS]
+        await seed_demand(
+            sessions,
+            tenant_id=_id(partnership.slug),
+            slug=partnership.slug,
+            employers=employers(partnership),
+            namespace=NAMESPACE,
+        )
+        await seed_funds(
+            sessions,
+            tenant_id=_id(partnership.slug),
+            slug=partnership.slug,
+            organizations=organization_ids(partnership),
+        )
+    return DemoResult(PARTNERSHIPS, occupations > len(OCCUPATIONS), occupations)

@@ -15,7 +15,7 @@ from graphql import (
 )
 
 from coalition.api.schema import build_schema
-from coalition.cli import schema_sdl
+from coalition.cli.schema import schema_sdl
 from coalition.config import Environment, Settings
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "graphql" / "schema.graphql"

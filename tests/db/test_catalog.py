@@ -18,8 +18,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from coalition.config import Settings
-from coalition.models import Base
 from coalition.db.roles import APP_PRIVILEGES
+from coalition.models import Base
 
 # Tables without tenant_id: the directory of tenants, token signing keys, Alembic's own.
 GLOBAL_TABLES = (

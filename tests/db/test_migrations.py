@@ -17,8 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from coalition.config import Settings
 from coalition.db.migrate import run_alembic, upgrade
-from coalition.models import Base
 from coalition.db.urls import to_asyncpg
+from coalition.models import Base
 
 ROUND_TRIP_APP_ROLE = "coalition_test_app2"
 

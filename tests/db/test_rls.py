@@ -20,9 +20,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 
 from coalition.config import Settings
 from coalition.db.engine import SessionFactory, create_session_factory
-from coalition.models import Base
 from coalition.db.session import MissingTenantError, RequestTransaction, tenant_transaction
 from coalition.db.urls import app_url
+from coalition.models import Base
 from tests.support.world import World
 
 TENANT_TABLES = sorted(

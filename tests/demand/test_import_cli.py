@@ -179,5 +179,5 @@ def test_the_command_has_help() -> None:
     assert result.exit_code == 0
     words = " ".join(result.stdout.split())
     assert "Usage: coalition import demand [OPTIONS] {FILE}" in words
-    assert "--tenant <str> The partnership's slug." in words
-    assert "--organization <str> The employer: its global ID or its UUID." in words
+    assert "--tenant SLUG The partnership's slug." in words
+    assert "--organization ID The employer: its global ID or its UUID." in words

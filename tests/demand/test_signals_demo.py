@@ -11,7 +11,7 @@ from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.demand.demo import seed_demand
 from coalition.demand.models import DemandSignal, DemandSignalVersion, DemandStatus, SharingLevel
-from coalition.demo import NAMESPACE, seed_demo
+from coalition.demo import NAMESPACE, PARTNERSHIPS, demo_tenant_id, employers, seed_demo
 
 K, P = 3, 80
 SHOWN = {
@@ -58,12 +58,25 @@ async def _signals(sessions: SessionFactory, slug: str) -> tuple[list[DemandSign
     return signals, len(versions)
 
 
+async def _seed_demand(sessions: SessionFactory) -> dict[str, int]:
+    return {
+        partnership.slug: await seed_demand(
+            sessions,
+            tenant_id=demo_tenant_id(partnership.slug),
+            slug=partnership.slug,
+            employers=employers(partnership),
+            namespace=NAMESPACE,
+        )
+        for partnership in PARTNERSHIPS
+    }
+
+
 async def test_seeding_twice_gives_the_same_demand(owner_sessions: SessionFactory) -> None:
     await seed_demo(owner_sessions)
 
-    first = await seed_demand(owner_sessions)
+    first = await _seed_demand(owner_sessions)
     before = {slug: await _signals(owner_sessions, slug) for slug in first}
-    second = await seed_demand(owner_sessions)
+    second = await _seed_demand(owner_sessions)
     after = {slug: await _signals(owner_sessions, slug) for slug in first}
 
     assert first == second == {"lakeshore-manufacturing": 25, "metro-healthcare": 21}
@@ -78,7 +91,7 @@ async def test_seeding_twice_gives_the_same_demand(owner_sessions: SessionFactor
 
 async def test_some_cells_show_and_some_are_suppressed(owner_sessions: SessionFactory) -> None:
     await seed_demo(owner_sessions)
-    await seed_demand(owner_sessions)
+    await _seed_demand(owner_sessions)
 
     for slug in SHOWN:
         signals, _ = await _signals(owner_sessions, slug)

@@ -140,8 +140,8 @@ def test_the_command_has_help() -> None:
     assert result.exit_code == 0
     words = " ".join(result.stdout.replace("│", " ").split())
     assert "Usage: coalition export funds [OPTIONS]" in words
-    assert "--tenant <str> The partnership's slug." in words
-    assert "--pool <str> The fund pool: its global ID or its UUID." in words
+    assert "--tenant SLUG The partnership's slug." in words
+    assert "--pool ID The fund pool: its global ID or its UUID." in words
     assert "--output FILE Write the CSV to this file instead of standard output." in words
     group = run("export", "--help")
     assert "funds Write a fund pool's funder report" in " ".join(

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from coalition.config import Settings, get_settings
-from coalition.skills.cli import reference_app
+from coalition.skills.cli import app as reference_app
 
 
 @pytest.fixture

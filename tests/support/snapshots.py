@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Table, select
 
 from coalition.db.engine import SessionFactory
-from coalition.models import Base
 from coalition.db.session import tenant_transaction
+from coalition.models import Base
 
 Rows = dict[str, list[dict[str, Any]]]
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from coalition.auth.keys import ensure_signing_key
 from coalition.config import Settings
@@ -80,3 +81,10 @@ async def run_alembic(owner: URL, name: str, *args: str) -> None:
             await connection.run_sync(run)
     finally:
         await engine.dispose()
+
+
+async def is_set_up(engine: AsyncEngine) -> bool:
+    """Whether ``coalition db upgrade`` has run on this database (its tables exist)."""
+    async with engine.connect() as connection:
+        found = await connection.scalar(text("SELECT to_regclass('public.tenants') IS NOT NULL"))
+    return bool(found)

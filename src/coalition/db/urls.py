@@ -33,10 +33,13 @@ def to_asyncpg(url: str | URL) -> URL:
     return parsed
 
 
-def owner_url(settings: Settings) -> URL:
+def owner_url(settings: Settings, *, create: bool = True) -> URL:
+    """``DATABASE_URL``, or the embedded server's (started or joined here). With
+    ``create=False`` a data folder without a database raises ``NoEmbeddedDatabase``
+    rather than initializing a new, empty server."""
     if settings.database_url:
         return to_asyncpg(settings.database_url)
-    return to_asyncpg(embedded_server_uri(settings.data_dir))
+    return to_asyncpg(embedded_server_uri(settings.data_dir, create=create))
 
 
 def app_role_password(settings: Settings, *, create: bool = False) -> str:

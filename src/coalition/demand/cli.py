@@ -3,31 +3,30 @@
 from __future__ import annotations
 
 import time
-import uuid
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-import_app = typer.Typer(help="Bulk entry from CSV files.", no_args_is_help=True)
+from coalition.cli.support import (
+    TenantSlug,
+    fail,
+    object_id,
+    operator_label,
+    tenant_id_of,
+    with_owner,
+)
+from coalition.config import get_settings
+
+NAME = "import"
+app = typer.Typer(help="Bulk entry from CSV files.", no_args_is_help=True)
 
 # Files with fewer rows than this import too fast for a progress bar to help.
 PROGRESS_FROM_ROWS = 2_000
 
 
-def organization_uuid(value: str) -> uuid.UUID | None:
-    """An organization's UUID, or the UUID inside its global ID; None for anything else."""
-    from coalition.api.relay import from_global_id
-
-    try:
-        return uuid.UUID(value.strip())
-    except ValueError:
-        decoded = from_global_id(value.strip(), "Organization")
-        return decoded[1] if decoded else None
-
-
-@import_app.command("demand")
+@app.command("demand")
 def demand(
     file: Annotated[
         Path,
@@ -38,8 +37,10 @@ def demand(
             dir_okay=False,
         ),
     ],
-    tenant: Annotated[str, typer.Option(help="The partnership's slug.")],
-    organization: Annotated[str, typer.Option(help="The employer: its global ID or its UUID.")],
+    tenant: TenantSlug,
+    organization: Annotated[
+        str, typer.Option(help="The employer: its global ID or its UUID.", metavar="ID")
+    ],
 ) -> None:
     """Import one employer's demand signals: every row, or none when any row is bad.
 
@@ -50,26 +51,24 @@ def demand(
     from rich.table import Table
 
     from coalition.auth.principal import system_principal
-    from coalition.cli import _fail, _operator, _tenant_id, _with_owner
-    from coalition.config import get_settings
     from coalition.db.engine import create_session_factory
     from coalition.db.session import tenant_transaction
     from coalition.demand.csv_import import ImportReport, import_demand_signals
     from coalition.errors import InvalidInput
 
-    organization_id = organization_uuid(organization)
+    organization_id = object_id(organization, "Organization")
     if organization_id is None:
-        raise _fail(f"{organization!r} is not an organization ID")
+        raise fail(f"{organization!r} is not an organization ID")
     try:
         text = file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise _fail(f"{file} is not UTF-8 text") from None
+        raise fail(f"{file} is not UTF-8 text") from None
     console = Console(stderr=True)
     show_progress = text.count("\n") >= PROGRESS_FROM_ROWS
 
     async def work(engine: AsyncEngine) -> ImportReport:
-        tenant_id = await _tenant_id(engine, tenant)
-        principal = system_principal(tenant_id, _operator())
+        tenant_id = await tenant_id_of(engine, tenant)
+        principal = system_principal(tenant_id, operator_label())
         sessions = create_session_factory(engine)
         with Progress(console=console, disable=not show_progress, transient=True) as bar:
             task = bar.add_task("Importing demand signals", total=None)
@@ -88,9 +87,9 @@ def demand(
 
     started = time.perf_counter()
     try:
-        report = _with_owner(get_settings(), work)
+        report = with_owner(get_settings(), work)
     except InvalidInput as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     seconds = time.perf_counter() - started
     if report.row_errors:
         table = Table(title=f"{file.name}: nothing imported", title_justify="left")
@@ -105,6 +104,3 @@ def demand(
         f"imported {report.imported_count} demand signals ({report.created_count} created, "
         f"{report.updated_count} updated, {report.unchanged_count} unchanged) in {seconds:.1f} s"
     )
-
-
-__all__ = ["import_app", "organization_uuid"]

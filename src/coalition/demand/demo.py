@@ -13,16 +13,18 @@ openings) the ACTIVE shared demand per occupation and start quarter gives:
   (1).
 
 A PRIVATE and a DRAFT signal in each partnership are never counted. IDs are
-derived from names (UUID v5, as in ``coalition.demo``), so seeding again
-changes nothing.
+derived from names (UUID v5 in the namespace the caller gives), so seeding again
+changes nothing. ``coalition.demo`` calls ``seed_demand`` once per partnership with
+its tenant and employers.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
@@ -47,6 +49,13 @@ from coalition.skills.models import Occupation
 from coalition.skills.starter import load_starter
 
 POOLED, NAMED, PRIVATE = SharingLevel.POOLED, SharingLevel.NAMED, SharingLevel.PRIVATE
+
+
+class Employer(NamedTuple):
+    """A demo employer the partnership made: its organization's ID and city."""
+
+    id: uuid.UUID
+    city: str | None
 
 
 @dataclass(frozen=True)
@@ -212,24 +221,22 @@ DEMAND: dict[str, tuple[Signal, ...]] = {
 }
 
 
-def _demo_id(*parts: str) -> uuid.UUID:
-    from coalition.demo import NAMESPACE
+def _rows(
+    slug: str, tenant_id: uuid.UUID, employers: Mapping[str, Employer], namespace: uuid.UUID
+) -> dict[str, list[dict[str, Any]]]:
+    def demo_id(*parts: str) -> uuid.UUID:
+        return uuid.uuid5(namespace, "/".join(parts))
 
-    return uuid.uuid5(NAMESPACE, "/".join(parts))
-
-
-def _rows(slug: str, cities: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
-    tenant_id = _demo_id(slug)
     principal = system_principal(tenant_id, "coalition demo")
     now = datetime.now(UTC)
     rows: dict[str, list[dict[str, Any]]] = {"signals": [], "skills": [], "versions": []}
     for employer, code, quarter, openings, sharing, status in DEMAND[slug]:
         job = JOBS[code]
         key = f"{employer}/{code}/{quarter}/{sharing.value}/{status.value}"
-        signal_id = _demo_id(slug, "demand", key)
+        signal_id = demo_id(slug, "demand", key)
         start = parse_quarter(quarter)
         columns: dict[str, Any] = {
-            "organization_id": _demo_id(slug, "org", employer),
+            "organization_id": employers[employer].id,
             "occupation_code": code,
             "openings": openings,
             "start_quarter": start,
@@ -242,7 +249,7 @@ def _rows(slug: str, cities: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
             "is_degree_required": job.is_degree_required,
             "credentials": list(job.credentials),
             "work_based_learning": [kind.value for kind in job.learning],
-            "city": cities.get(employer),
+            "city": employers[employer].city,
             "postal_code": None,
             "sharing_level": sharing,
             "status": status,
@@ -253,7 +260,7 @@ def _rows(slug: str, cities: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
         rows["skills"] += [
             {
                 "tenant_id": tenant_id,
-                "id": _demo_id(slug, "demand", key, "skill", skill_id),
+                "id": demo_id(slug, "demand", key, "skill", skill_id),
                 "signal_id": signal_id,
                 "skill_id": skill_id,
                 "level": level,
@@ -269,7 +276,7 @@ def _rows(slug: str, cities: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
             changes=changes_between({}, state),
             at=now,
         )
-        rows["versions"].append(version | {"id": _demo_id(slug, "demand", key, "version", "1")})
+        rows["versions"].append(version | {"id": demo_id(slug, "demand", key, "version", "1")})
     return rows
 
 
@@ -282,29 +289,34 @@ async def _ensure_vocabulary(session: AsyncSession) -> None:
         await load_starter(session)
 
 
-async def seed_demand(sessions: SessionFactory) -> dict[str, int]:
-    """Seed the demo partnerships' demand if missing (their organizations must exist:
-    run after ``seed_demo``); loads the starter vocabulary if it is missing. Returns the
-    number of demo signals per partnership."""
-    from coalition.demo import PARTNERSHIPS
+async def seed_demand(
+    sessions: SessionFactory,
+    *,
+    tenant_id: uuid.UUID,
+    slug: str,
+    employers: Mapping[str, Employer],
+    namespace: uuid.UUID,
+) -> int:
+    """Seed the demo demand of partnership ``slug`` if missing; returns how many demo
+    signals it has (0 for a partnership without demo demand).
 
+    ``employers`` must hold every employer of its demo signals (their organizations
+    must exist); loads the starter vocabulary if it is missing.
+    """
+    signals = DEMAND.get(slug, ())
+    if not signals:
+        return 0
     async with sessions() as session, session.begin():
         await _ensure_vocabulary(session)
-    for partnership in PARTNERSHIPS:
-        if partnership.slug not in DEMAND:
-            continue
-        cities = {
-            organization.name: organization.city for organization in partnership.organizations
-        }
-        rows = _rows(partnership.slug, cities)
-        async with tenant_transaction(sessions, _demo_id(partnership.slug)) as session:
-            for model, key in (
-                (DemandSignal, "signals"),
-                (DemandSignalSkill, "skills"),
-                (DemandSignalVersion, "versions"),
-            ):
-                await session.execute(insert(model).on_conflict_do_nothing(), rows[key])
-    return {slug: len(signals) for slug, signals in DEMAND.items()}
+    rows = _rows(slug, tenant_id, employers, namespace)
+    async with tenant_transaction(sessions, tenant_id) as session:
+        for model, key in (
+            (DemandSignal, "signals"),
+            (DemandSignalSkill, "skills"),
+            (DemandSignalVersion, "versions"),
+        ):
+            await session.execute(insert(model).on_conflict_do_nothing(), rows[key])
+    return len(signals)
 
 
-__all__ = ["DEMAND", "JOBS", "seed_demand"]
+__all__ = ["DEMAND", "JOBS", "Employer", "seed_demand"]

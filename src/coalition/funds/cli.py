@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 from typing import Annotated
 
@@ -10,27 +9,29 @@ import typer
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-export_app = typer.Typer(help="Reports as CSV files.", no_args_is_help=True)
+from coalition.cli.support import (
+    TenantSlug,
+    fail,
+    object_id,
+    operator_label,
+    tenant_id_of,
+    with_owner,
+)
+from coalition.config import get_settings
+
+NAME = "export"
+app = typer.Typer(help="Reports as CSV files.", no_args_is_help=True)
 
 # Allowed after tenant_transaction's SET LOCAL: SET takes no snapshot, so no query has run.
 SNAPSHOT = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
 
 
-def pool_uuid(value: str) -> uuid.UUID | None:
-    """A fund pool's UUID, or the UUID inside its global ID; None for anything else."""
-    from coalition.api.relay import from_global_id
-
-    try:
-        return uuid.UUID(value.strip())
-    except ValueError:
-        decoded = from_global_id(value.strip(), "FundPool")
-        return decoded[1] if decoded else None
-
-
-@export_app.command("funds")
+@app.command("funds")
 def funds(
-    tenant: Annotated[str, typer.Option(help="The partnership's slug.")],
-    pool: Annotated[str, typer.Option(help="The fund pool: its global ID or its UUID.")],
+    tenant: TenantSlug,
+    pool: Annotated[
+        str, typer.Option(help="The fund pool: its global ID or its UUID.", metavar="ID")
+    ],
     output: Annotated[
         Path | None,
         typer.Option(
@@ -45,35 +46,30 @@ def funds(
     The same text as the GraphQL field FundPool.reportCsv.
     """
     from coalition.auth.principal import system_principal
-    from coalition.cli import _fail, _operator, _tenant_id, _with_owner
-    from coalition.config import get_settings
     from coalition.db.engine import create_session_factory
     from coalition.db.session import tenant_transaction
     from coalition.funds.export import pool_report_csv
 
-    pool_id = pool_uuid(pool)
+    pool_id = object_id(pool, "FundPool")
     if pool_id is None:
-        raise _fail(f"{pool!r} is not a fund pool ID")
+        raise fail(f"{pool!r} is not a fund pool ID")
 
     async def work(engine: AsyncEngine) -> str | None:
-        tenant_id = await _tenant_id(engine, tenant)
-        principal = system_principal(tenant_id, _operator())
+        tenant_id = await tenant_id_of(engine, tenant)
+        principal = system_principal(tenant_id, operator_label())
         async with tenant_transaction(create_session_factory(engine), tenant_id) as session:
             # One snapshot for the summary and the entries, and a promise to write nothing.
             await session.execute(text(SNAPSHOT))
             return await pool_report_csv(session, principal, pool_id)
 
-    report = _with_owner(get_settings(), work)
+    report = with_owner(get_settings(), work)
     if report is None:
-        raise _fail(f"no fund pool {pool!r} in {tenant!r}")
+        raise fail(f"no fund pool {pool!r} in {tenant!r}")
     if output is None:
         typer.echo(report, nl=False)
         return
     try:
         output.write_text(report, encoding="utf-8", newline="")
     except OSError as error:
-        raise _fail(f"cannot write {output}: {error.strerror}") from None
+        raise fail(f"cannot write {output}: {error.strerror}") from None
     typer.echo(f"wrote {output}", err=True)
-
-
-__all__ = ["export_app", "pool_uuid"]

@@ -9,6 +9,7 @@ nothing new. The contribution dates lie in 2026 (before any day the demo runs).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,10 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.auth.principal import system_principal
 from coalition.db.engine import SessionFactory
+from coalition.db.scoping import in_tenant
 from coalition.db.session import tenant_transaction
 from coalition.funds import disbursements, service
 from coalition.funds.models import FundPoolStatus, Initiative
-from coalition.tenancy.models import Organization
 
 
 @dataclass(frozen=True)
@@ -173,19 +174,17 @@ def _key(slug: str, *parts: object) -> str:
     return "demo:" + slug + ":" + ":".join(str(part) for part in parts)
 
 
-async def _organizations(session: AsyncSession, tenant_id: uuid.UUID) -> dict[str, uuid.UUID]:
-    rows = await session.execute(
-        select(Organization.name, Organization.id).where(Organization.tenant_id == tenant_id)
-    )
-    return {name: organization_id for name, organization_id in rows}
-
-
-async def _seed(session: AsyncSession, tenant_id: uuid.UUID, slug: str, fund: DemoFund) -> None:
+async def _seed(
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    slug: str,
+    fund: DemoFund,
+    orgs: Mapping[str, uuid.UUID],
+) -> None:
     system = system_principal(tenant_id, "coalition demo")
-    orgs = await _organizations(session, tenant_id)
     initiative = await session.scalar(
         select(Initiative).where(
-            Initiative.tenant_id == tenant_id, Initiative.name == fund.initiative
+            in_tenant(Initiative, tenant_id), Initiative.name == fund.initiative
         )
     )
     if initiative is None:
@@ -278,11 +277,21 @@ async def _seed(session: AsyncSession, tenant_id: uuid.UUID, slug: str, fund: De
                 )
 
 
-async def seed_funds(sessions: SessionFactory, tenant_ids: dict[str, uuid.UUID]) -> None:
-    """Seed each demo partnership's fund (their organizations must exist)."""
-    for slug, fund in FUNDS.items():
-        async with tenant_transaction(sessions, tenant_ids[slug]) as session:
-            await _seed(session, tenant_ids[slug], slug, fund)
+async def seed_funds(
+    sessions: SessionFactory,
+    *,
+    tenant_id: uuid.UUID,
+    slug: str,
+    organizations: Mapping[str, uuid.UUID],
+) -> None:
+    """Seed the demo fund of partnership ``slug``, if it has one, through the services
+    (replayed by idempotency key when it exists). ``organizations`` maps every
+    organization the fund names to its ID."""
+    fund = FUNDS.get(slug)
+    if fund is None:
+        return
+    async with tenant_transaction(sessions, tenant_id) as session:
+        await _seed(session, tenant_id, slug, fund, organizations)
 
 
 __all__ = ["FUNDS", "seed_funds"]

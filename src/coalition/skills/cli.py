@@ -9,7 +9,11 @@ from typing import Annotated
 import typer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-reference_app = typer.Typer(
+from coalition.cli.support import fail, with_owner
+from coalition.config import get_settings
+
+NAME = "reference"
+app = typer.Typer(
     help="Reference data: occupations (SOC, O*NET), skills, industries (NAICS), programs (CIP).",
     no_args_is_help=True,
 )
@@ -22,23 +26,22 @@ def _print_counts(counts: dict[str, int], seconds: float) -> None:
     typer.echo(f"loaded in {seconds:.1f} s", err=True)
 
 
-@reference_app.command("load")
+@app.command("load")
 def load(
     directory: Annotated[
         Path,
         typer.Argument(
             help="Folder with the publishers' files (or soc/, onet/, naics/, cip/ in it).",
+            metavar="DIR",
             exists=True,
             file_okay=False,
         ),
     ],
 ) -> None:
-    """Load the files found in DIRECTORY, in one transaction; prints rows per table.
+    """Load the files found in DIR, in one transaction; prints rows per table.
 
     Re-running is harmless: rows are inserted or updated, never duplicated.
     """
-    from coalition.cli import _fail, _with_owner
-    from coalition.config import get_settings
     from coalition.db.engine import create_session_factory
     from coalition.skills.loader import load_reference
     from coalition.skills.parsers import ReferenceDataError
@@ -49,18 +52,18 @@ def load(
 
     started = time.perf_counter()
     try:
-        counts = _with_owner(get_settings(), work)
+        counts = with_owner(get_settings(), work)
     except ReferenceDataError as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     _print_counts(counts, time.perf_counter() - started)
 
 
-@reference_app.command("starter")
+@app.command("starter")
 def starter() -> None:
-    """Load the small starter set shipped with Coalition (and the essential skills
-    framework); never overwrites fuller data already loaded."""
-    from coalition.cli import _with_owner
-    from coalition.config import get_settings
+    """Load the small starter set shipped with Coalition, and the essential skills.
+
+    Never overwrites fuller data already loaded.
+    """
     from coalition.db.engine import create_session_factory
     from coalition.skills.starter import load_starter
 
@@ -69,25 +72,27 @@ def starter() -> None:
             return await load_starter(session)
 
     started = time.perf_counter()
-    _print_counts(_with_owner(get_settings(), work), time.perf_counter() - started)
+    _print_counts(with_owner(get_settings(), work), time.perf_counter() - started)
 
 
-@reference_app.command("download")
+@app.command("download")
 def download(
     directory: Annotated[
-        Path, typer.Argument(help="Folder to write the files to (created if missing).")
+        Path,
+        typer.Argument(help="Folder to write the files to (created if missing).", metavar="DIR"),
     ],
 ) -> None:
-    """Fetch the files from BLS, O*NET, the Census Bureau and NCES into DIRECTORY, in
-    the layouts `coalition reference load` reads. Needs the internet."""
-    from coalition.cli import _fail
+    """Fetch the files from BLS, O*NET, the Census Bureau and NCES into DIR.
+
+    In the layouts 'coalition reference load' reads. Needs the internet.
+    """
     from coalition.skills.download import DownloadError, download_reference
     from coalition.skills.parsers import ReferenceDataError
 
     try:
         counts = download_reference(directory)
     except (DownloadError, ReferenceDataError) as error:
-        raise _fail(str(error)) from None
+        raise fail(str(error)) from None
     for name, rows in counts.items():
         typer.echo(f"{name}\t{rows}")
     typer.echo(f"now run: coalition reference load {directory}", err=True)

@@ -1,0 +1,67 @@
+"""The ``coalition`` command line.
+
+One module per command group here, and one Typer app from every domain of
+``coalition.domains.DOMAINS`` that has a ``cli`` module (its ``NAME`` and ``app``),
+so a new domain brings its commands without a change in this package. What the
+commands share is in ``coalition.cli.support``.
+
+A domain's ``cli`` module imports ``coalition.cli.support``, which runs this
+package first; so the domains' modules are looked up by name when ``app`` is
+first used, not while this package is being imported.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+import typer
+
+from coalition.cli import client, db, demo, keys, organization, person, schema, serve, tenant, token
+from coalition.domains import DOMAINS
+
+_built: typer.Typer | None = None
+
+
+def domain_apps(domains: tuple[str, ...] = DOMAINS) -> list[tuple[str, typer.Typer]]:
+    """Each domain's command group (its cli module's NAME and app), in the order given."""
+    found = []
+    for package in domains:
+        if importlib.util.find_spec(f"{package}.cli") is None:
+            continue
+        module = importlib.import_module(f"{package}.cli")
+        found.append((module.NAME, module.app))
+    return found
+
+
+def build_app(domains: tuple[str, ...] = DOMAINS) -> typer.Typer:
+    """The root command: its own groups and commands, then each domain's group."""
+    root = typer.Typer(
+        help="Coalition: the platform of a regional workforce partnership.",
+        no_args_is_help=True,
+        add_completion=False,
+    )
+    for command in (serve, demo, token):
+        root.command(command.NAME)(command.command)
+    for group in (db, tenant, person, organization, client, keys, schema):
+        root.add_typer(group.app, name=group.NAME)
+    for name, domain_app in domain_apps(domains):
+        root.add_typer(domain_app, name=name)
+    return root
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """``coalition.cli.app``, built on first use (the console script's entry point)."""
+    global _built
+    if name != "app":
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if _built is None:
+        _built = build_app()
+    return _built
+
+
+def main() -> None:
+    __getattr__("app")(prog_name="coalition")
+
+
+__all__ = ["app", "build_app", "domain_apps", "main"]

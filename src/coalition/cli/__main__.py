@@ -1,0 +1,5 @@
+"""``python -m coalition.cli``."""
+
+from coalition.cli import main
+
+main()
