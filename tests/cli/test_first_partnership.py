@@ -15,6 +15,7 @@ from coalition.app import create_app
 from coalition.config import Settings
 from coalition.demo import PARTNERSHIPS, demo_email
 from tests.support.cli import REPOSITORY, run
+from tests.support.graphql import GraphQLClient
 
 README = (REPOSITORY / "README.md").read_text()
 
@@ -44,14 +45,9 @@ def graphql(settings: Settings, calls: list[tuple[str, str, dict[str, Any]]]) ->
         async with application.router.lifespan_context(application):
             transport = httpx.ASGITransport(app=application)
             async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
+                client = GraphQLClient(http)
                 for token, query, variables in calls:
-                    response = await http.post(
-                        "/graphql",
-                        json={"query": query, "variables": variables},
-                        headers={"Authorization": f"Bearer {token}"},
-                    )
-                    assert response.status_code == 200, response.text
-                    bodies.append(response.json())
+                    bodies.append(await client(query, variables, token=token))
         return bodies
 
     return asyncio.run(main())

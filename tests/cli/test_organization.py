@@ -68,6 +68,6 @@ def test_organization_add_names_the_flags_of_bad_values(cli_env: Settings) -> No
 
     assert result.exit_code == 1
     assert result.stderr == (
-        "error: --naics-code must be a NAICS code of 2 to 6 digits.\n"
-        "error: --website must be an http:// or https:// address.\n"
+        "error: --naics-code: Give a NAICS code of 2 to 6 digits.\n"
+        "error: --website: Give an http:// or https:// address.\n"
     )

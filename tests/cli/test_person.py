@@ -135,4 +135,4 @@ def test_person_add_with_a_bad_email_names_the_flag(cli_env: Settings) -> None:
     )
 
     assert result.exit_code == 1
-    assert result.stderr == "error: --email is not a valid address.\n"
+    assert result.stderr == "error: --email: This is not a valid email address.\n"

@@ -155,7 +155,7 @@ def test_tenant_create_with_a_bad_admin_email_makes_nothing(cli_env: Settings) -
     )
 
     assert result.exit_code == 1
-    assert result.stderr == "error: --admin-email is not a valid address.\n"
+    assert result.stderr == "error: --admin-email: This is not a valid email address.\n"
     assert tenant_id(cli_env, slug) is None
 
 

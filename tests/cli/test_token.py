@@ -55,7 +55,8 @@ def test_token_prints_one_jwt_that_the_api_accepts(demo: Settings) -> None:
         return body
 
     assert asyncio.run(viewer()) == {
-        "data": {"viewer": {"kind": "USER", "label": email, "roles": ["PARTNERSHIP_ADMIN"]}}
+        "data": {"viewer": {"kind": "USER", "label": email, "roles": ["PARTNERSHIP_ADMIN"]}},
+        "extensions": {"cost": {"requestedQueryCost": 4, "maximumQueryCost": 20_000}},
     }
 
 

@@ -29,8 +29,10 @@ def rotate() -> None:
 
 @app.command("list")
 def list_keys() -> None:
-    """List signing keys: kid, created, and which one signs now (a rotated-in key is
-    published first and signs once the key before it is superseded)."""
+    """List signing keys: kid, created, and which one signs now.
+
+    A rotated-in key is published first and signs once the key before it is superseded.
+    """
     from coalition.auth.keys import current_signing_key, list_signing_keys
     from coalition.auth.models import SigningKey
     from coalition.db.engine import create_session_factory
