@@ -38,7 +38,6 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from coalition.auth.principal import system_principal
 from coalition.config import Settings, get_settings
 from coalition.db.engine import SessionFactory, create_session_factory
-from coalition.db.migrate import upgrade
 from coalition.db.session import set_tenant, tenant_transaction
 from coalition.db.urls import owner_url, to_asyncpg
 from coalition.demand import summary, summary_rows
@@ -47,6 +46,7 @@ from coalition.skills.loader import load_reference
 from coalition.skills.models import Occupation
 from coalition.skills.starter import shared_data_dir
 from coalition.tenancy.models import Organization, OrganizationKind, Tenant
+from coalition.upgrade import upgrade
 
 QUARTERS = [date(2027, month, 1) for month in (1, 4, 7, 10)] + [
     date(2028, month, 1) for month in (1, 4, 7, 10)

@@ -49,7 +49,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from coalition.auth.principal import Principal, system_principal
 from coalition.config import Settings, get_settings
 from coalition.db.engine import SessionFactory, create_session_factory
-from coalition.db.migrate import upgrade
 from coalition.db.session import set_tenant, tenant_transaction
 from coalition.db.urls import owner_url, to_asyncpg
 from coalition.funds import report, service
@@ -59,6 +58,7 @@ from coalition.funds.models import FundPoolStatus
 from coalition.funds.report import BreakdownBy
 from coalition.money import format_ratio
 from coalition.tenancy.models import Organization, OrganizationKind, Tenant
+from coalition.upgrade import upgrade
 
 TERM = (date(2024, 1, 1), date(2030, 12, 31))
 FIRST_DAY, DAYS = date(2024, 1, 1), 3 * 365

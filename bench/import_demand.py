@@ -31,7 +31,6 @@ from coalition.audit.models import AuditEvent
 from coalition.auth.principal import system_principal
 from coalition.config import get_settings
 from coalition.db.engine import create_session_factory
-from coalition.db.migrate import upgrade
 from coalition.db.session import set_tenant, tenant_transaction
 from coalition.db.urls import owner_url
 from coalition.demand.csv_import import import_demand_signals
@@ -39,6 +38,7 @@ from coalition.demand.csv_rows import COLUMNS
 from coalition.demand.models import DemandSignal, DemandSignalSkill, DemandSignalVersion
 from coalition.skills.starter import OCCUPATIONS, SKILLS
 from coalition.tenancy.models import Organization, OrganizationKind, Tenant
+from coalition.upgrade import upgrade
 
 LEARNING = ["registered_apprenticeship", "on_the_job_training", "internship", "earn_and_learn"]
 CITIES = [("Muskegon", "49440"), ("Holland", "49423"), ("Grand Haven", "49417")]

@@ -24,8 +24,8 @@ from starlette.applications import Starlette
 from coalition.app import create_app
 from coalition.config import Settings, get_settings
 from coalition.db.engine import SessionFactory, create_session_factory
-from coalition.db.migrate import upgrade
 from coalition.db.urls import app_url, to_asyncpg
+from coalition.upgrade import upgrade
 from tests.support.cli import point_cli_at
 from tests.support.graphql import GraphQLClient
 from tests.support.statements import StatementCounter

@@ -46,7 +46,7 @@ def test_keys_list_shows_the_signing_key(cli_env: Settings) -> None:
 def test_db_current_prints_the_head_revision(cli_env: Settings) -> None:
     from alembic.script import ScriptDirectory
 
-    from coalition.db.migrate import alembic_config
+    from coalition.upgrade import alembic_config
 
     # given: the test database was migrated to head
     head = ScriptDirectory.from_config(alembic_config(owner_url(cli_env))).get_current_head()

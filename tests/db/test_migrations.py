@@ -16,9 +16,9 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from coalition.config import Settings
-from coalition.db.migrate import run_alembic, upgrade
 from coalition.db.urls import to_asyncpg
 from coalition.models import Base
+from coalition.upgrade import run_alembic, upgrade
 
 ROUND_TRIP_APP_ROLE = "coalition_test_app2"
 

@@ -46,9 +46,9 @@ from starlette.applications import Starlette
 from coalition.app import create_app
 from coalition.config import Settings
 from coalition.db.engine import create_session_factory
-from coalition.db.migrate import upgrade
 from coalition.db.urls import to_asyncpg
 from coalition.funds.ledger import balances_of
+from coalition.upgrade import upgrade
 from tests.funds.conftest import CONTRIBUTED_ON, FundsWorld, create_funds_world
 from tests.funds.test_concurrency import (
     VERIFY,

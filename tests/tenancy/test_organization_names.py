@@ -16,9 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from coalition.config import Settings
-from coalition.db.migrate import run_alembic, upgrade
 from coalition.db.urls import to_asyncpg
 from coalition.tenancy import reads
+from coalition.upgrade import run_alembic, upgrade
 from tests.support.graphql import GraphQLClient
 from tests.support.world import World, global_id
 from tests.tenancy.support import Snapshot

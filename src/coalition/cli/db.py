@@ -24,7 +24,7 @@ def upgrade(
     Also loads the starter vocabulary. With DATABASE_URL unset, this is the one command
     that creates the embedded database (in COALITION_DATA_DIR).
     """
-    from coalition.db.migrate import upgrade as migrate
+    from coalition.upgrade import upgrade as migrate
 
     settings = get_settings()
     url = owner_url_of(settings, create=True)
@@ -40,7 +40,7 @@ def downgrade(
     revision: Annotated[str, typer.Argument(help="Target revision, e.g. base.", metavar="REV")],
 ) -> None:
     """Revert migrations down to REV."""
-    from coalition.db.migrate import run_alembic
+    from coalition.upgrade import run_alembic
 
     asyncio.run(run_alembic(owner_url_of(get_settings()), "downgrade", revision))
 
@@ -48,6 +48,6 @@ def downgrade(
 @app.command("current")
 def current() -> None:
     """Print the database's current revision."""
-    from coalition.db.migrate import run_alembic
+    from coalition.upgrade import run_alembic
 
     asyncio.run(run_alembic(owner_url_of(get_settings()), "current"))

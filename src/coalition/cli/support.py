@@ -96,7 +96,7 @@ def with_owner(
 
 
 async def require_set_up(engine: AsyncEngine) -> None:
-    from coalition.db.migrate import is_set_up
+    from coalition.upgrade import is_set_up
 
     try:
         ready = await is_set_up(engine)

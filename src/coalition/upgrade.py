@@ -1,4 +1,5 @@
-"""``coalition db ...``: Alembic migrations, then the app role and the first signing key."""
+"""Setting a database up: Alembic migrations, then the app role, the first signing key
+and the starter vocabulary (`coalition db upgrade`). Above db: it calls auth and skills."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from coalition.skills.starter import load_starter
 def migrations_dir() -> Path:
     configured = os.environ.get("COALITION_MIGRATIONS_DIR")
     candidates = [Path(configured)] if configured else []
-    candidates += [Path(__file__).resolve().parents[3] / "migrations", Path.cwd() / "migrations"]
+    candidates += [Path(__file__).resolve().parents[2] / "migrations", Path.cwd() / "migrations"]
     for candidate in candidates:
         if (candidate / "env.py").exists():
             return candidate
