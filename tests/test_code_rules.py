@@ -83,3 +83,30 @@ def test_the_scoping_rule_catches_a_hand_written_filter() -> None:
     ]
 
     assert _hand_written_tenant_filters(lines) == [1, 2]
+
+
+TESTS = Path(__file__).resolve().parent
+IMPORTS_A_TEST_MODULE = re.compile(
+    r"^\s*(from\s+tests(\.\w+)*\.test_\w+\s+import|import\s+tests(\.\w+)*\.test_\w+)",
+    re.MULTILINE,
+)
+
+
+def test_no_test_module_imports_another() -> None:
+    # Shared helpers live in tests/support/ or a domain's support module, fixtures in
+    # conftest.py: importing a test module runs its tests' collection twice and ties
+    # one file's helpers to another's tests.
+    offenders = [
+        str(path.relative_to(TESTS))
+        for path in sorted(TESTS.rglob("*.py"))
+        if IMPORTS_A_TEST_MODULE.search(path.read_text())
+    ]
+
+    assert offenders == []
+
+
+def test_the_test_import_rule_catches_what_it_is_for() -> None:
+    assert IMPORTS_A_TEST_MODULE.search("from tests.demand.test_import import rows\n")
+    assert IMPORTS_A_TEST_MODULE.search("import tests.funds.test_validation\n")
+    assert not IMPORTS_A_TEST_MODULE.search("from tests.support.world import World\n")
+    assert not IMPORTS_A_TEST_MODULE.search("from tests.funds.support import record\n")
