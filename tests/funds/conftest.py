@@ -17,8 +17,11 @@ from coalition.auth.tokens import USER_TOKEN_CLIENT_ID, issue_access_token
 from coalition.config import Settings
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
-from coalition.funds import service
-from coalition.funds.models import FundPoolStatus
+from coalition.funds.models.pools import FundPoolStatus
+from coalition.funds.service.commitments import CommitmentInput, add_commitment
+from coalition.funds.service.contributions import ContributionInput
+from coalition.funds.service.initiatives import create_initiative
+from coalition.funds.service.pools import PoolInput, create_pool, set_pool_status
 from coalition.tenancy.models import (
     ApiClient,
     Membership,
@@ -73,7 +76,7 @@ class FundsWorld:
         return self.tokens.get(name) or self.world.tokens[name]
 
 
-def pool_input(funder: uuid.UUID, **overrides: object) -> service.PoolInput:
+def pool_input(funder: uuid.UUID, **overrides: object) -> PoolInput:
     values: dict[str, object] = {
         "funder_organization_id": funder,
         "name": f"Pool {uuid.uuid4().hex[:6]}",
@@ -93,10 +96,10 @@ def pool_input(funder: uuid.UUID, **overrides: object) -> service.PoolInput:
         ],
     }
     values.update(overrides)
-    return service.PoolInput(**values)  # type: ignore[arg-type]
+    return PoolInput(**values)  # type: ignore[arg-type]
 
 
-def contribution_input(fw: FundsWorld, **overrides: object) -> service.ContributionInput:
+def contribution_input(fw: FundsWorld, **overrides: object) -> ContributionInput:
     values: dict[str, object] = {
         "initiative_id": fw.initiative,
         "organization_id": fw.world.organizations["employer"],
@@ -108,7 +111,7 @@ def contribution_input(fw: FundsWorld, **overrides: object) -> service.Contribut
         "contributed_on": CONTRIBUTED_ON,
     }
     values.update(overrides)
-    return service.ContributionInput(**values)  # type: ignore[arg-type]
+    return ContributionInput(**values)  # type: ignore[arg-type]
 
 
 def key() -> str:
@@ -193,7 +196,7 @@ async def create_funds_world(
     )
     admin = fw.principal("admin")
     async with tenant_transaction(sessions, tenant_id) as session:
-        initiative = await service.create_initiative(
+        initiative = await create_initiative(
             session,
             admin,
             name="Machinist apprenticeship",
@@ -206,17 +209,17 @@ async def create_funds_world(
                 provider,
             ],
         )
-        pool = await service.create_pool(session, admin, pool_input(funder), idempotency_key=key())
+        pool = await create_pool(session, admin, pool_input(funder), idempotency_key=key())
         if commitment_minor:
-            await service.add_commitment(
+            await add_commitment(
                 session,
                 admin,
-                service.CommitmentInput(
+                CommitmentInput(
                     pool.id, funder, "PHILANTHROPIC", commitment_minor, "USD", TERM[0]
                 ),
                 idempotency_key=key(),
             )
-        await service.set_pool_status(session, admin, pool.id, FundPoolStatus.OPEN)
+        await set_pool_status(session, admin, pool.id, FundPoolStatus.OPEN)
         fw.initiative, fw.pool = initiative.id, pool.id
     return fw
 

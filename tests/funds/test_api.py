@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from coalition.audit.models import AuditEvent
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
-from coalition.funds import service
-from coalition.funds.models import FundCommitment, LedgerEntry
+from coalition.funds.models.ledger import LedgerEntry
+from coalition.funds.models.pools import FundCommitment
+from coalition.funds.service.contributions import record_contribution, verify_contribution
 from tests.funds.conftest import CONTRIBUTED_ON, TERM, FundsWorld, contribution_input, key
 from tests.support.graphql import GraphQLClient, error_codes
 from tests.support.statements import StatementCounter
@@ -993,7 +994,7 @@ async def test_nested_contributions_cost_the_same_statements_for_5_and_50(
         async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
             for index in range(count):
                 organization = ("employer", "other_employer")[index % 2]
-                contribution = await service.record_contribution(
+                contribution = await record_contribution(
                     session,
                     admin,
                     contribution_input(
@@ -1004,7 +1005,7 @@ async def test_nested_contributions_cost_the_same_statements_for_5_and_50(
                     idempotency_key=key(),
                 )
                 if index % 3 == 0:
-                    await service.verify_contribution(
+                    await verify_contribution(
                         session, admin, contribution.id, idempotency_key=key()
                     )
 

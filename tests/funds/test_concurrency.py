@@ -28,8 +28,12 @@ from starlette.applications import Starlette
 from coalition.api.relay import from_global_id
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
-from coalition.funds import disbursements, service
-from coalition.funds.models import FundPoolStatus
+from coalition.funds.models.pools import FundPoolStatus
+from coalition.funds.service.commitments import CommitmentInput, add_commitment
+from coalition.funds.service.contributions import record_contribution, verify_contribution
+from coalition.funds.service.disbursements import DisbursementInput, schedule_disbursement
+from coalition.funds.service.initiatives import add_initiative_participant
+from coalition.funds.service.pools import create_pool, set_pool_status
 from coalition.tenancy.models import Organization, OrganizationKind
 from tests.funds.conftest import CONTRIBUTED_ON, FundsWorld, contribution_input, key, pool_input
 from tests.support.world import global_id
@@ -387,7 +391,7 @@ async def add_members(
     admin = fw.principal("admin")
     async with tenant_transaction(sessions, fw.tenant_id) as session:
         for organization_id in created:
-            await service.add_initiative_participant(session, admin, fw.initiative, organization_id)
+            await add_initiative_participant(session, admin, fw.initiative, organization_id)
     return created
 
 
@@ -401,18 +405,18 @@ async def open_pool(
     """A new OPEN USD pool of the world's funder with one commitment."""
     admin = fw.principal("admin")
     async with tenant_transaction(sessions, fw.tenant_id) as session:
-        pool = await service.create_pool(
+        pool = await create_pool(
             session, admin, pool_input(fw.funder, **rules), idempotency_key=key()
         )
-        await service.add_commitment(
+        await add_commitment(
             session,
             admin,
-            service.CommitmentInput(
+            CommitmentInput(
                 pool.id, fw.funder, "STATE", commitment_minor, "USD", date(2024, 1, 1)
             ),
             idempotency_key=key(),
         )
-        await service.set_pool_status(session, admin, pool.id, FundPoolStatus.OPEN)
+        await set_pool_status(session, admin, pool.id, FundPoolStatus.OPEN)
     return pool.id
 
 
@@ -427,7 +431,7 @@ async def record_contributions(
     created: list[uuid.UUID] = []
     async with tenant_transaction(sessions, fw.tenant_id) as session:
         for organization_id, amount, contributed_on in items:
-            contribution = await service.record_contribution(
+            contribution = await record_contribution(
                 session,
                 admin,
                 contribution_input(
@@ -445,7 +449,7 @@ async def record_contributions(
 
 async def verify_now(fw: FundsWorld, sessions: SessionFactory, contribution_id: uuid.UUID) -> None:
     async with tenant_transaction(sessions, fw.tenant_id) as session:
-        await service.verify_contribution(
+        await verify_contribution(
             session, fw.principal("admin"), contribution_id, idempotency_key=key()
         )
 
@@ -454,10 +458,10 @@ async def schedule_now(
     fw: FundsWorld, sessions: SessionFactory, contribution_id: uuid.UUID, amount: int
 ) -> uuid.UUID:
     async with tenant_transaction(sessions, fw.tenant_id) as session:
-        tranche = await disbursements.schedule_disbursement(
+        tranche = await schedule_disbursement(
             session,
             fw.principal("admin"),
-            disbursements.DisbursementInput(
+            DisbursementInput(
                 contribution_id, fw.provider, amount, "USD", CONTRIBUTED_ON
             ),
             idempotency_key=key(),
@@ -981,10 +985,10 @@ async def test_a_commitment_withdrawn_during_a_race_never_leaves_the_pool_over_m
         funds, owner_sessions, commitment_minor=1_000_000, cap_per_recipient_minor=None
     )
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
-        second = await service.add_commitment(
+        second = await add_commitment(
             session,
             funds.principal("admin"),
-            service.CommitmentInput(
+            CommitmentInput(
                 pool_id, funds.funder, "LOCAL", 1_000_000, "USD", date(2024, 2, 1)
             ),
             idempotency_key=key(),

@@ -15,7 +15,7 @@ from sqlalchemy import select, text, update
 
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
-from coalition.funds import export, report, service
+from coalition.funds import export
 from coalition.funds.export import (
     ENTRY_HEADER,
     LedgerOutOfStep,
@@ -24,7 +24,11 @@ from coalition.funds.export import (
     text_cell,
 )
 from coalition.funds.ledger import balances_of
-from coalition.funds.models import FundPool, LedgerEntry
+from coalition.funds.models.ledger import LedgerEntry
+from coalition.funds.models.pools import FundPool
+from coalition.funds.report.summaries import pool_summary
+from coalition.funds.service.commitments import CommitmentInput, add_commitment
+from coalition.funds.service.pools import PoolInput, create_pool
 from coalition.money import plain_amount
 from coalition.tenancy.models import Organization
 from tests.funds.conftest import TERM, FundsWorld, key
@@ -96,7 +100,7 @@ async def test_the_summary_rows_are_the_pool_summary(
 ) -> None:
     report_text = await read_report(owner_sessions, scenario)
     async with tenant_transaction(owner_sessions, scenario.tenant_id) as session:
-        summary = await report.pool_summary(session, reader(scenario.funds), scenario.pool)
+        summary = await pool_summary(session, reader(scenario.funds), scenario.pool)
 
     parsed, _ = parse(report_text)
     assert summary == EXPECTED_SUMMARY
@@ -261,10 +265,10 @@ async def test_an_empty_pool_has_a_summary_and_no_entries(
 ) -> None:
     admin = funds.principal("admin")
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
-        pool = await service.create_pool(
+        pool = await create_pool(
             session,
             admin,
-            service.PoolInput(
+            PoolInput(
                 funds.funder,
                 "Empty",
                 None,
@@ -321,10 +325,10 @@ async def test_a_posting_between_the_two_reads_is_read_again(
         if not reads:
             # Another request commits $5,000.00 after the summary was read.
             async with tenant_transaction(owner_sessions, funds.tenant_id) as other:
-                await service.add_commitment(
+                await add_commitment(
                     other,
                     funds.principal("admin"),
-                    service.CommitmentInput(
+                    CommitmentInput(
                         scenario.pool, funds.funder, "LOCAL", 500_000, "USD", TERM[0]
                     ),
                     idempotency_key=key(),
@@ -349,10 +353,10 @@ async def test_a_repeatable_read_export_reads_once(
 
     async def entries_after_a_commitment(*args: object) -> object:
         async with tenant_transaction(owner_sessions, funds.tenant_id) as other:
-            await service.add_commitment(
+            await add_commitment(
                 other,
                 funds.principal("admin"),
-                service.CommitmentInput(
+                CommitmentInput(
                     scenario.pool, funds.funder, "LOCAL", 500_000, "USD", TERM[0]
                 ),
                 idempotency_key=key(),

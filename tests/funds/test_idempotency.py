@@ -21,7 +21,7 @@ from starlette.applications import Starlette
 
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
-from coalition.funds import disbursements
+from coalition.funds.service.disbursements import approve_disbursement
 from tests.funds.conftest import CONTRIBUTED_ON, FundsWorld, key
 from tests.funds.test_concurrency import (
     live_api,
@@ -131,7 +131,7 @@ async def _verified(fw: FundsWorld, sessions: SessionFactory) -> uuid.UUID:
 async def _approved(fw: FundsWorld, sessions: SessionFactory) -> uuid.UUID:
     tranche = await schedule_now(fw, sessions, await _verified(fw, sessions), 50_000)
     async with tenant_transaction(sessions, fw.tenant_id) as session:
-        await disbursements.approve_disbursement(
+        await approve_disbursement(
             session, fw.principal("admin"), tranche, idempotency_key=key()
         )
     return tranche
@@ -650,7 +650,7 @@ async def test_a_replay_after_the_object_moved_on_returns_it_as_it_is_now(
     first = await run(gql, funds, case, given, the_key)
     tranche = uuid_of(first["disbursement"]["id"])
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
-        await disbursements.approve_disbursement(
+        await approve_disbursement(
             session, funds.principal("admin"), tranche, idempotency_key=key()
         )
     before = await snapshot(admin_engine, funds.tenant_id)

@@ -18,12 +18,9 @@ from sqlalchemy import select
 
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
-from coalition.funds import service
-from coalition.funds.models import (
-    FundCommitment,
-    LedgerEntry,
-    LedgerTransactionKind,
-)
+from coalition.funds.models.ledger import LedgerEntry, LedgerTransactionKind
+from coalition.funds.models.pools import FundCommitment
+from coalition.funds.service.contributions import record_contribution
 from tests.funds.conftest import CONTRIBUTED_ON, FundsWorld, contribution_input, key
 from tests.funds.test_validation import (
     approve,
@@ -625,7 +622,7 @@ async def test_idempotency_keys_are_kept_per_partnership(
     # given: B used a key for its own contribution
     shared = key()
     async with tenant_transaction(owner_sessions, other_funds.tenant_id) as session:
-        theirs = await service.record_contribution(
+        theirs = await record_contribution(
             session,
             other_funds.principal("org_admin"),
             contribution_input(other_funds, amount_minor=7_777),

@@ -25,8 +25,11 @@ import pytest
 
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
-from coalition.funds import service
-from coalition.funds.models import FundPoolStatus, LedgerTransactionKind
+from coalition.funds.models.ledger import LedgerTransactionKind
+from coalition.funds.models.pools import FundPoolStatus
+from coalition.funds.service.commitments import CommitmentInput, add_commitment
+from coalition.funds.service.initiatives import add_initiative_participant
+from coalition.funds.service.pools import PoolInput, create_pool, set_pool_status
 from tests.funds.conftest import CONTRIBUTED_ON, FundsWorld, key
 from tests.funds.test_validation import (
     Rows,
@@ -92,10 +95,10 @@ async def _employer_pool(fw: FundsWorld, sessions: SessionFactory) -> Ids:
     """A pool the employer funds (its admin manages it; the foundation's does not)."""
     admin = fw.principal("admin")
     async with tenant_transaction(sessions, fw.tenant_id) as session:
-        pool = await service.create_pool(
+        pool = await create_pool(
             session,
             admin,
-            service.PoolInput(
+            PoolInput(
                 funder_organization_id=fw.world.organizations["employer"],
                 name="Employer pool",
                 purpose=None,
@@ -477,7 +480,7 @@ async def _contribution_of(
         sessions, fw, eligible_recipient_kinds=[kind], match_tiers=[(None, "1")]
     )
     async with tenant_transaction(sessions, fw.tenant_id) as session:
-        await service.add_initiative_participant(
+        await add_initiative_participant(
             session, fw.principal("admin"), fw.initiative, organization_id
         )
     return await record(sessions, fw, by=by, pool_id=pool_id, organization_id=organization_id)
@@ -554,10 +557,10 @@ async def test_a_funder_admin_does_not_manage_another_funders_pool(
     # given: an open pool the employer funds, with a contribution of the other employer
     pool_id = (await _employer_pool(funds, owner_sessions))["pool"]
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
-        await service.add_commitment(
+        await add_commitment(
             session,
             funds.principal("admin"),
-            service.CommitmentInput(
+            CommitmentInput(
                 pool_id,
                 funds.world.organizations["employer"],
                 "EMPLOYER",
@@ -567,7 +570,7 @@ async def test_a_funder_admin_does_not_manage_another_funders_pool(
             ),
             idempotency_key=key(),
         )
-        await service.set_pool_status(
+        await set_pool_status(
             session, funds.principal("admin"), pool_id, FundPoolStatus.OPEN
         )
     contribution = await record(

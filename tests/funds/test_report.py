@@ -35,21 +35,25 @@ from coalition.auth.scopes import FUNDS_READ
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.errors import Forbidden, InvalidInput
-from coalition.funds import disbursements, report, service
 from coalition.funds.ledger import balances_of
-from coalition.funds.models import (
-    FundPoolStatus,
-    LedgerEntry,
-    LedgerTransaction,
-    LedgerTransactionKind,
+from coalition.funds.models.ledger import LedgerEntry, LedgerTransaction, LedgerTransactionKind
+from coalition.funds.models.pools import FundPoolStatus
+from coalition.funds.report.breakdowns import BreakdownBy, BreakdownRow, pool_breakdown
+from coalition.funds.report.initiatives import InitiativeFunding, initiative_funding
+from coalition.funds.report.recognition import RecognitionRow, investment_recognition
+from coalition.funds.report.summaries import PoolSummary, pool_summary, ratio
+from coalition.funds.service.commitments import CommitmentInput, add_commitment
+from coalition.funds.service.contributions import record_contribution, verify_contribution
+from coalition.funds.service.disbursements import (
+    DisbursementInput,
+    approve_disbursement,
+    cancel_disbursement,
+    pay_disbursement,
+    schedule_disbursement,
 )
-from coalition.funds.report import (
-    BreakdownBy,
-    BreakdownRow,
-    InitiativeFunding,
-    PoolSummary,
-    RecognitionRow,
-)
+from coalition.funds.service.initiatives import add_initiative_participant, create_initiative
+from coalition.funds.service.pools import create_pool, set_pool_status
+from coalition.funds.service.reversals import reverse_transaction
 from coalition.tenancy.models import Organization, OrganizationKind
 from tests.funds.conftest import TERM, FundsWorld, contribution_input, key, pool_input
 
@@ -111,10 +115,10 @@ async def build_scenario(
             .values(employee_count=120)
         )
         await session.flush()
-        await service.add_initiative_participant(
+        await add_initiative_participant(
             session, admin, funds.initiative, organizations["steelworks"]
         )
-        cna = await service.create_initiative(
+        cna = await create_initiative(
             session,
             admin,
             name="CNA cohort",
@@ -123,7 +127,7 @@ async def build_scenario(
             ends_on=None,
             participant_ids=[organizations["employer"], organizations["provider"]],
         )
-        pool = await service.create_pool(
+        pool = await create_pool(
             session,
             admin,
             pool_input(
@@ -131,13 +135,13 @@ async def build_scenario(
             ),
             idempotency_key=key(),
         )
-        await service.add_commitment(
+        await add_commitment(
             session,
             admin,
-            service.CommitmentInput(pool.id, funds.funder, "STATE", 10_000_000, "USD", TERM[0]),
+            CommitmentInput(pool.id, funds.funder, "STATE", 10_000_000, "USD", TERM[0]),
             idempotency_key=key(),
         )
-        await service.set_pool_status(session, admin, pool.id, FundPoolStatus.OPEN)
+        await set_pool_status(session, admin, pool.id, FundPoolStatus.OPEN)
         scenario = Scenario(funds, pool.id, {"machinist": funds.initiative, "cna": cna.id})
         scenario.organizations = organizations
         result = await session.execute(
@@ -149,7 +153,7 @@ async def build_scenario(
         names = {row.id: row.name for row in result}
         scenario.names = {name: names[org] for name, org in organizations.items()}
         for name, (organization, amount, purpose, on, initiative) in CONTRIBUTIONS.items():
-            contribution = await service.record_contribution(
+            contribution = await record_contribution(
                 session,
                 admin,
                 contribution_input(
@@ -165,7 +169,7 @@ async def build_scenario(
             )
             scenario.contributions[name] = contribution.id
             if name != "c7":
-                await service.verify_contribution(
+                await verify_contribution(
                     session, admin, contribution.id, idempotency_key=key()
                 )
         match = await session.scalar(
@@ -176,15 +180,15 @@ async def build_scenario(
             )
         )
         assert match is not None
-        await disbursements.reverse_transaction(
+        await reverse_transaction(
             session, admin, match, REVERSAL_REASON, idempotency_key=key()
         )
 
         async def tranche(contribution: str, payee: uuid.UUID, amount: int) -> uuid.UUID:
-            scheduled = await disbursements.schedule_disbursement(
+            scheduled = await schedule_disbursement(
                 session,
                 admin,
-                disbursements.DisbursementInput(
+                DisbursementInput(
                     scenario.contributions[contribution], payee, amount, "USD", date(2025, 6, 1)
                 ),
                 idempotency_key=key(),
@@ -196,11 +200,11 @@ async def build_scenario(
         cancelled = await tranche("c4", organizations["provider"], 50_000)
         await tranche("c2", organizations["employer"], 30_000)
         for tranche_id in (paid, approved, cancelled):
-            await disbursements.approve_disbursement(
+            await approve_disbursement(
                 session, admin, tranche_id, idempotency_key=key()
             )
-        await disbursements.pay_disbursement(session, admin, paid, idempotency_key=key())
-        await disbursements.cancel_disbursement(
+        await pay_disbursement(session, admin, paid, idempotency_key=key())
+        await cancel_disbursement(
             session, admin, cancelled, CANCEL_REASON, idempotency_key=key()
         )
     return scenario
@@ -267,7 +271,7 @@ async def test_the_summary_matches_a_hand_computation(
 ) -> None:
     async with tenant_transaction(owner_sessions, scenario.tenant_id) as session:
         with statements(owner_engine) as seen:
-            summary = await report.pool_summary(session, reader(scenario.funds), scenario.pool)
+            summary = await pool_summary(session, reader(scenario.funds), scenario.pool)
 
     assert summary == EXPECTED_SUMMARY
     assert len(seen) == 1
@@ -310,13 +314,13 @@ async def test_a_pool_with_nothing_matched_has_no_ratios(
             )
         )
         await session.flush()
-        await service.add_initiative_participant(session, admin, funds.initiative, big)
-        contribution = await service.record_contribution(
+        await add_initiative_participant(session, admin, funds.initiative, big)
+        contribution = await record_contribution(
             session, admin, contribution_input(funds, organization_id=big), idempotency_key=key()
         )
-        await service.verify_contribution(session, admin, contribution.id, idempotency_key=key())
+        await verify_contribution(session, admin, contribution.id, idempotency_key=key())
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
-        summary = await report.pool_summary(session, reader(funds), funds.pool)
+        summary = await pool_summary(session, reader(funds), funds.pool)
 
     assert summary == PoolSummary("USD", 10_000_000, 0, 0, 0, 10_000_000, 100_000, None, None, None)
 
@@ -336,7 +340,7 @@ async def test_a_pool_with_nothing_matched_has_no_ratios(
 def test_ratios_round_half_to_even_exactly(
     numerator: int, denominator: int, expected: Decimal | None
 ) -> None:
-    found = report.ratio(numerator, denominator)
+    found = ratio(numerator, denominator)
 
     assert found == expected
     assert str(found) == str(expected)
@@ -349,7 +353,7 @@ async def test_the_breakdown_by_recipient_is_per_contributing_organization(
     scenario: Scenario, owner_sessions: SessionFactory
 ) -> None:
     async with tenant_transaction(owner_sessions, scenario.tenant_id) as session:
-        rows = await report.pool_breakdown(
+        rows = await pool_breakdown(
             session, reader(scenario.funds), scenario.pool, BreakdownBy.RECIPIENT
         )
 
@@ -371,7 +375,7 @@ async def test_the_breakdown_by_initiative(
     scenario: Scenario, owner_sessions: SessionFactory
 ) -> None:
     async with tenant_transaction(owner_sessions, scenario.tenant_id) as session:
-        rows = await report.pool_breakdown(
+        rows = await pool_breakdown(
             session, reader(scenario.funds), scenario.pool, BreakdownBy.INITIATIVE
         )
 
@@ -390,7 +394,7 @@ async def test_the_breakdown_by_initiative(
 
 async def test_the_breakdown_by_purpose(scenario: Scenario, owner_sessions: SessionFactory) -> None:
     async with tenant_transaction(owner_sessions, scenario.tenant_id) as session:
-        rows = await report.pool_breakdown(
+        rows = await pool_breakdown(
             session, reader(scenario.funds), scenario.pool, BreakdownBy.PURPOSE
         )
 
@@ -413,7 +417,7 @@ async def test_the_breakdown_by_month_splits_contributions_and_ledger_dates(
     scenario: Scenario, owner_sessions: SessionFactory
 ) -> None:
     async with tenant_transaction(owner_sessions, scenario.tenant_id) as session:
-        rows = await report.pool_breakdown(
+        rows = await pool_breakdown(
             session, reader(scenario.funds), scenario.pool, BreakdownBy.MONTH
         )
         # The service dates every match, approval, payment, cancellation and reversal
@@ -452,8 +456,8 @@ async def test_every_breakdown_adds_up_to_the_summary(
 ) -> None:
     async with tenant_transaction(owner_sessions, scenario.tenant_id) as session:
         with statements(owner_engine) as seen:
-            rows = await report.pool_breakdown(session, reader(scenario.funds), scenario.pool, by)
-        summary = await report.pool_summary(session, reader(scenario.funds), scenario.pool)
+            rows = await pool_breakdown(session, reader(scenario.funds), scenario.pool, by)
+        summary = await pool_summary(session, reader(scenario.funds), scenario.pool)
 
     assert summary is not None
     assert totals(rows) == (summary.contributed, summary.matched, summary.disbursed, summary.paid)
@@ -470,14 +474,14 @@ async def test_initiative_funding_is_per_pool_and_batched(
     funds, admin = scenario.funds, scenario.funds.principal("admin")
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
         # The machinist initiative also gets $100.00 matched 2:1 by the fixture's pool.
-        extra = await service.record_contribution(
+        extra = await record_contribution(
             session, admin, contribution_input(funds, amount_minor=10_000), idempotency_key=key()
         )
-        await service.verify_contribution(session, admin, extra.id, idempotency_key=key())
+        await verify_contribution(session, admin, extra.id, idempotency_key=key())
     unknown = uuid.uuid4()
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
         with statements(owner_engine) as seen:
-            funding = await report.initiative_funding(
+            funding = await initiative_funding(
                 session,
                 reader(funds),
                 [scenario.initiatives["machinist"], scenario.initiatives["cna"], unknown],
@@ -503,7 +507,7 @@ async def test_no_initiatives_ask_nothing(
 ) -> None:
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
         with statements(owner_engine) as seen:
-            funding = await report.initiative_funding(session, reader(funds), [])
+            funding = await initiative_funding(session, reader(funds), [])
 
     assert (funding, seen) == ({}, [])
 
@@ -537,15 +541,15 @@ async def add_employer(
             )
         )
         await session.flush()
-        await service.add_initiative_participant(session, admin, funds.initiative, organization)
-        contribution = await service.record_contribution(
+        await add_initiative_participant(session, admin, funds.initiative, organization)
+        contribution = await record_contribution(
             session,
             admin,
             contribution_input(funds, organization_id=organization, amount_minor=amount),
             idempotency_key=key(),
         )
         if verify:
-            await service.verify_contribution(
+            await verify_contribution(
                 session, admin, contribution.id, idempotency_key=key()
             )
     return organization
@@ -562,8 +566,8 @@ async def test_recognition_ranks_employers_per_employee(
     await add_employer(owner_sessions, funds, "Recorded only", 1, 900_000, verify=False)
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
         with statements(owner_engine) as seen:
-            rows = await report.investment_recognition(session, reader(funds))
-        top_two = await report.investment_recognition(session, reader(funds), limit=2)
+            rows = await investment_recognition(session, reader(funds))
+        top_two = await investment_recognition(session, reader(funds), limit=2)
 
     employer, other = scenario.organizations["employer"], scenario.organizations["other_employer"]
     steelworks, names = scenario.organizations["steelworks"], scenario.names
@@ -587,35 +591,35 @@ async def test_recognition_counts_only_its_currency(
     admin = funds.principal("admin")
     employer = funds.world.organizations["employer"]
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
-        pool = await service.create_pool(
+        pool = await create_pool(
             session,
             admin,
             pool_input(funds.funder, currency="EUR", cap_per_recipient_minor=None),
             idempotency_key=key(),
         )
-        await service.add_commitment(
+        await add_commitment(
             session,
             admin,
-            service.CommitmentInput(
+            CommitmentInput(
                 pool.id, funds.funder, "PHILANTHROPIC", 1_000_000, "EUR", TERM[0]
             ),
             idempotency_key=key(),
         )
-        await service.set_pool_status(session, admin, pool.id, FundPoolStatus.OPEN)
+        await set_pool_status(session, admin, pool.id, FundPoolStatus.OPEN)
         for pool_id, currency, amount in ((pool.id, "EUR", 30_000), (funds.pool, "USD", 8_000)):
-            contribution = await service.record_contribution(
+            contribution = await record_contribution(
                 session,
                 admin,
                 contribution_input(funds, pool_id=pool_id, currency=currency, amount_minor=amount),
                 idempotency_key=key(),
             )
-            await service.verify_contribution(
+            await verify_contribution(
                 session, admin, contribution.id, idempotency_key=key()
             )
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
-        euros = await report.investment_recognition(session, reader(funds), currency="EUR")
-        dollars = await report.investment_recognition(session, reader(funds), currency="usd")
-        yen = await report.investment_recognition(session, reader(funds), currency="JPY")
+        euros = await investment_recognition(session, reader(funds), currency="EUR")
+        dollars = await investment_recognition(session, reader(funds), currency="usd")
+        yen = await investment_recognition(session, reader(funds), currency="JPY")
 
     name = f"{funds.world.slug.split('-')[0]} employer"
     assert euros == [RecognitionRow(1, employer, name, 40, 30_000, 750, "EUR")]
@@ -641,7 +645,7 @@ async def test_recognition_refuses_bad_arguments(
 ) -> None:
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
         with pytest.raises(InvalidInput) as raised:
-            await report.investment_recognition(
+            await investment_recognition(
                 session, reader(funds), currency=currency, limit=limit
             )
 
@@ -656,14 +660,14 @@ async def test_another_tenants_pool_and_initiatives_are_missing(
 ) -> None:
     outsider = reader(other_funds)
     async with tenant_transaction(owner_sessions, other_funds.tenant_id) as session:
-        summary = await report.pool_summary(session, outsider, scenario.pool)
+        summary = await pool_summary(session, outsider, scenario.pool)
         breakdowns = [
-            await report.pool_breakdown(session, outsider, scenario.pool, by) for by in BreakdownBy
+            await pool_breakdown(session, outsider, scenario.pool, by) for by in BreakdownBy
         ]
-        funding = await report.initiative_funding(
+        funding = await initiative_funding(
             session, outsider, list(scenario.initiatives.values())
         )
-        recognition = await report.investment_recognition(session, outsider)
+        recognition = await investment_recognition(session, outsider)
 
     assert summary is None
     assert breakdowns == [[], [], [], []]
@@ -675,7 +679,7 @@ async def test_a_pool_that_does_not_exist_has_no_summary(
     funds: FundsWorld, owner_sessions: SessionFactory
 ) -> None:
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
-        assert await report.pool_summary(session, reader(funds), uuid.uuid4()) is None
+        assert await pool_summary(session, reader(funds), uuid.uuid4()) is None
 
 
 @pytest.mark.parametrize("who", ["app without funds:read", "person without membership"])
@@ -692,13 +696,13 @@ async def test_reading_needs_funds_read(
     )
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
         with pytest.raises(Forbidden):
-            await report.pool_summary(session, principal, funds.pool)
+            await pool_summary(session, principal, funds.pool)
         with pytest.raises(Forbidden):
-            await report.pool_breakdown(session, principal, funds.pool, BreakdownBy.MONTH)
+            await pool_breakdown(session, principal, funds.pool, BreakdownBy.MONTH)
         with pytest.raises(Forbidden):
-            await report.initiative_funding(session, principal, [funds.initiative])
+            await initiative_funding(session, principal, [funds.initiative])
         with pytest.raises(Forbidden):
-            await report.investment_recognition(session, principal)
+            await investment_recognition(session, principal)
 
 
 @pytest.mark.parametrize("person", ["analyst", "member", "org_admin"])
@@ -706,7 +710,7 @@ async def test_every_member_reads(
     scenario: Scenario, owner_sessions: SessionFactory, person: str
 ) -> None:
     async with tenant_transaction(owner_sessions, scenario.tenant_id) as session:
-        summary = await report.pool_summary(
+        summary = await pool_summary(
             session, scenario.funds.principal(person), scenario.pool
         )
 

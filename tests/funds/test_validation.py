@@ -20,23 +20,26 @@ from coalition.audit.models import AuditEvent
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.errors import InvalidInput
-from coalition.funds import disbursements, service
-from coalition.funds.models import (
-    Contribution,
-    ContributionStatus,
-    Disbursement,
-    FundCommitment,
-    FundPool,
-    FundPoolStatus,
-    IdempotencyKey,
-    Initiative,
-    InitiativeParticipant,
-    LedgerEntry,
-    LedgerTransaction,
-    LedgerTransactionKind,
-    MatchTier,
-    TrancheStatus,
+from coalition.funds.lookups import today
+from coalition.funds.models.contributions import Contribution, ContributionStatus
+from coalition.funds.models.disbursements import Disbursement, TrancheStatus
+from coalition.funds.models.idempotency import IdempotencyKey
+from coalition.funds.models.initiatives import Initiative, InitiativeParticipant
+from coalition.funds.models.ledger import LedgerEntry, LedgerTransaction, LedgerTransactionKind
+from coalition.funds.models.pools import FundCommitment, FundPool, FundPoolStatus, MatchTier
+from coalition.funds.service.commitments import CommitmentInput, add_commitment
+from coalition.funds.service.contributions import record_contribution, verify_contribution
+from coalition.funds.service.disbursements import (
+    DisbursementInput,
+    approve_disbursement,
+    cancel_disbursement,
+    mark_requirement_met,
+    pay_disbursement,
+    schedule_disbursement,
 )
+from coalition.funds.service.initiatives import add_initiative_participant, create_initiative
+from coalition.funds.service.pools import create_pool, set_pool_status
+from coalition.funds.service.reversals import reverse_transaction
 from coalition.tenancy.models import Organization
 from tests.funds.conftest import (
     CONTRIBUTED_ON,
@@ -111,22 +114,22 @@ async def new_pool(
 ) -> uuid.UUID:
     admin = fw.principal("admin")
     async with tenant_transaction(sessions, fw.tenant_id) as session:
-        pool = await service.create_pool(
+        pool = await create_pool(
             session, admin, pool_input(fw.funder, **overrides), idempotency_key=key()
         )
         if commitment_minor:
-            await service.add_commitment(
+            await add_commitment(
                 session,
                 admin,
-                service.CommitmentInput(
+                CommitmentInput(
                     pool.id, fw.funder, "STATE", commitment_minor, pool.currency, TERM[0]
                 ),
                 idempotency_key=key(),
             )
         if status is not FundPoolStatus.DRAFT:
-            await service.set_pool_status(session, admin, pool.id, FundPoolStatus.OPEN)
+            await set_pool_status(session, admin, pool.id, FundPoolStatus.OPEN)
         if status is FundPoolStatus.CLOSED:
-            await service.set_pool_status(session, admin, pool.id, FundPoolStatus.CLOSED)
+            await set_pool_status(session, admin, pool.id, FundPoolStatus.CLOSED)
         return pool.id
 
 
@@ -134,7 +137,7 @@ async def close(sessions: SessionFactory, fw: FundsWorld, pool_id: uuid.UUID) ->
     await run(
         sessions,
         fw,
-        lambda s: service.set_pool_status(s, fw.principal("admin"), pool_id, FundPoolStatus.CLOSED),
+        lambda s: set_pool_status(s, fw.principal("admin"), pool_id, FundPoolStatus.CLOSED),
     )
 
 
@@ -142,7 +145,7 @@ async def record(
     sessions: SessionFactory, fw: FundsWorld, *, by: str = "org_admin", **overrides: object
 ) -> uuid.UUID:
     async def action(session: AsyncSession) -> uuid.UUID:
-        contribution = await service.record_contribution(
+        contribution = await record_contribution(
             session, fw.principal(by), contribution_input(fw, **overrides), idempotency_key=key()
         )
         return contribution.id
@@ -155,7 +158,7 @@ async def verify(sessions: SessionFactory, fw: FundsWorld, contribution_id: uuid
     await run(
         sessions,
         fw,
-        lambda s: service.verify_contribution(
+        lambda s: verify_contribution(
             s, fw.principal("admin"), contribution_id, idempotency_key=key()
         ),
     )
@@ -177,7 +180,7 @@ async def schedule(
     requirement: str | None = None,
 ) -> uuid.UUID:
     async def action(session: AsyncSession) -> uuid.UUID:
-        tranche = await disbursements.schedule_disbursement(
+        tranche = await schedule_disbursement(
             session,
             fw.principal("admin"),
             tranche_input(fw, contribution_id, amount_minor, requirement=requirement),
@@ -197,8 +200,8 @@ def tranche_input(
     currency: str = "USD",
     payee: uuid.UUID | None = None,
     requirement: str | None = None,
-) -> disbursements.DisbursementInput:
-    return disbursements.DisbursementInput(
+) -> DisbursementInput:
+    return DisbursementInput(
         contribution_id,
         payee or fw.world.organizations["employer"],
         amount_minor,
@@ -212,7 +215,7 @@ async def approve(sessions: SessionFactory, fw: FundsWorld, tranche_id: uuid.UUI
     await run(
         sessions,
         fw,
-        lambda s: disbursements.approve_disbursement(
+        lambda s: approve_disbursement(
             s, fw.principal("admin"), tranche_id, idempotency_key=key()
         ),
     )
@@ -222,7 +225,7 @@ async def pay(sessions: SessionFactory, fw: FundsWorld, tranche_id: uuid.UUID) -
     await run(
         sessions,
         fw,
-        lambda s: disbursements.pay_disbursement(
+        lambda s: pay_disbursement(
             s, fw.principal("admin"), tranche_id, idempotency_key=key()
         ),
     )
@@ -307,16 +310,16 @@ UNKNOWN_CURRENCIES = ["XXX", "DEM", "usd?", "US", ""]
 
 
 def _commitment(fw: FundsWorld, amount: int | str, currency: str = "USD") -> Action:
-    return lambda s: service.add_commitment(
+    return lambda s: add_commitment(
         s,
         fw.principal("admin"),
-        service.CommitmentInput(fw.pool, fw.funder, "STATE", amount, currency, TERM[0]),
+        CommitmentInput(fw.pool, fw.funder, "STATE", amount, currency, TERM[0]),
         idempotency_key=key(),
     )
 
 
 def _contribution(fw: FundsWorld, by: str = "org_admin", **overrides: Any) -> Action:
-    return lambda s: service.record_contribution(
+    return lambda s: record_contribution(
         s, fw.principal(by), contribution_input(fw, **overrides), idempotency_key=key()
     )
 
@@ -324,7 +327,7 @@ def _contribution(fw: FundsWorld, by: str = "org_admin", **overrides: Any) -> Ac
 def _tranche(
     fw: FundsWorld, contribution_id: uuid.UUID, amount: int | str, **options: Any
 ) -> Action:
-    return lambda s: disbursements.schedule_disbursement(
+    return lambda s: schedule_disbursement(
         s,
         fw.principal("admin"),
         tranche_input(fw, contribution_id, amount, **options),
@@ -369,7 +372,7 @@ async def test_an_unknown_currency_is_refused_everywhere(
     contribution_id = await verified(owner_sessions, funds)
     actions: dict[str, tuple[Action, tuple[str, ...]]] = {
         "pool": (
-            lambda s: service.create_pool(
+            lambda s: create_pool(
                 s,
                 funds.principal("admin"),
                 pool_input(funds.funder, currency=currency),
@@ -433,7 +436,7 @@ async def test_caps_in_another_currency_than_the_pool_are_a_mismatch(
     errors = await rejected(
         owner_sessions,
         funds,
-        lambda s: service.create_pool(s, funds.principal("admin"), given, idempotency_key=key()),
+        lambda s: create_pool(s, funds.principal("admin"), given, idempotency_key=key()),
     )
 
     assert errors == [
@@ -446,7 +449,7 @@ async def test_caps_in_another_currency_than_the_pool_are_a_mismatch(
 
 
 def _create_pool(fw: FundsWorld, **overrides: object) -> Action:
-    return lambda s: service.create_pool(
+    return lambda s: create_pool(
         s, fw.principal("admin"), pool_input(fw.funder, **overrides), idempotency_key=key()
     )
 
@@ -613,7 +616,7 @@ async def test_a_pool_moves_only_forward(
     errors = await rejected(
         owner_sessions,
         funds,
-        lambda s: service.set_pool_status(s, funds.principal("admin"), pool_id, to),
+        lambda s: set_pool_status(s, funds.principal("admin"), pool_id, to),
     )
 
     assert errors == [(("status",), "INVALID_TRANSITION")]
@@ -628,7 +631,7 @@ def _create_initiative(fw: FundsWorld, **overrides: Any) -> Action:
         "participant_ids": [fw.world.organizations["employer"]],
     }
     values.update(overrides)
-    return lambda s: service.create_initiative(s, fw.principal("admin"), **values)
+    return lambda s: create_initiative(s, fw.principal("admin"), **values)
 
 
 async def test_an_initiative_may_not_end_before_it_starts(
@@ -673,7 +676,7 @@ async def test_a_participant_is_added_once(
     errors = await rejected(
         owner_sessions,
         funds,
-        lambda s: service.add_initiative_participant(
+        lambda s: add_initiative_participant(
             s, funds.principal("admin"), funds.initiative, funds.world.organizations["employer"]
         ),
     )
@@ -700,10 +703,10 @@ async def test_a_commitment_with_an_unknown_source_is_refused(
     errors = await rejected(
         owner_sessions,
         funds,
-        lambda s: service.add_commitment(
+        lambda s: add_commitment(
             s,
             funds.principal("admin"),
-            service.CommitmentInput(funds.pool, funds.funder, "LOTTERY", 0, "EUR", TERM[0]),
+            CommitmentInput(funds.pool, funds.funder, "LOTTERY", 0, "EUR", TERM[0]),
             idempotency_key=key(),
         ),
     )
@@ -764,12 +767,12 @@ async def test_a_contribution_outside_the_initiatives_dates_is_refused(
 async def test_a_contribution_is_recorded_once_it_is_made(
     funds: FundsWorld, owner_sessions: SessionFactory
 ) -> None:
-    tomorrow = service.today() + timedelta(days=1)
+    tomorrow = today() + timedelta(days=1)
 
     errors = await rejected(owner_sessions, funds, _contribution(funds, contributed_on=tomorrow))
 
     assert errors == [(("contributedOn",), "OUT_OF_RANGE")]
-    await record(owner_sessions, funds, contributed_on=service.today())
+    await record(owner_sessions, funds, contributed_on=today())
 
 
 @pytest.mark.parametrize(
@@ -872,7 +875,7 @@ async def test_an_organization_kind_the_pool_does_not_match_is_refused(
     await run(
         owner_sessions,
         funds,
-        lambda s: service.add_initiative_participant(
+        lambda s: add_initiative_participant(
             s, funds.principal("admin"), funds.initiative, college
         ),
     )
@@ -988,7 +991,7 @@ async def test_an_archived_organization_records_nothing(
 
 
 def _verify(fw: FundsWorld, contribution_id: uuid.UUID, by: str = "admin") -> Action:
-    return lambda s: service.verify_contribution(
+    return lambda s: verify_contribution(
         s, fw.principal(by), contribution_id, idempotency_key=key()
     )
 
@@ -1423,19 +1426,19 @@ async def test_every_problem_of_a_tranche_is_reported_at_once(
 
 
 def _pay(fw: FundsWorld, tranche_id: uuid.UUID) -> Action:
-    return lambda s: disbursements.pay_disbursement(
+    return lambda s: pay_disbursement(
         s, fw.principal("admin"), tranche_id, idempotency_key=key()
     )
 
 
 def _approve(fw: FundsWorld, tranche_id: uuid.UUID) -> Action:
-    return lambda s: disbursements.approve_disbursement(
+    return lambda s: approve_disbursement(
         s, fw.principal("admin"), tranche_id, idempotency_key=key()
     )
 
 
 def _cancel(fw: FundsWorld, tranche_id: uuid.UUID, reason: str = "Cohort postponed.") -> Action:
-    return lambda s: disbursements.cancel_disbursement(
+    return lambda s: cancel_disbursement(
         s, fw.principal("admin"), tranche_id, reason, idempotency_key=key()
     )
 
@@ -1456,7 +1459,7 @@ async def test_a_tranche_is_paid_only_once_its_requirement_is_met(
     await run(
         owner_sessions,
         funds,
-        lambda s: disbursements.mark_requirement_met(s, funds.principal("admin"), tranche),
+        lambda s: mark_requirement_met(s, funds.principal("admin"), tranche),
     )
     await pay(owner_sessions, funds, tranche)
 
@@ -1506,7 +1509,7 @@ async def test_a_requirement_is_met_only_where_there_is_one(
     errors = await rejected(
         owner_sessions,
         funds,
-        lambda s: disbursements.mark_requirement_met(s, funds.principal("admin"), tranche),
+        lambda s: mark_requirement_met(s, funds.principal("admin"), tranche),
     )
 
     assert errors == [(("disbursementId",), "INVALID")]
@@ -1528,7 +1531,7 @@ async def test_a_cancellation_needs_a_reason(
 
 
 def _reverse(fw: FundsWorld, transaction_id: uuid.UUID, reason: str = "Entered twice.") -> Action:
-    return lambda s: disbursements.reverse_transaction(
+    return lambda s: reverse_transaction(
         s, fw.principal("admin"), transaction_id, reason, idempotency_key=key()
     )
 

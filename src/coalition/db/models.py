@@ -4,18 +4,12 @@ from coalition.audit.models import AuditEvent
 from coalition.auth.models import SigningKey
 from coalition.db.base import Base
 from coalition.demand.models import DemandSignal, DemandSignalSkill, DemandSignalVersion
-from coalition.funds.models import (
-    Contribution,
-    Disbursement,
-    FundCommitment,
-    FundPool,
-    IdempotencyKey,
-    Initiative,
-    InitiativeParticipant,
-    LedgerEntry,
-    LedgerTransaction,
-    MatchTier,
-)
+from coalition.funds.models.contributions import Contribution
+from coalition.funds.models.disbursements import Disbursement
+from coalition.funds.models.idempotency import IdempotencyKey
+from coalition.funds.models.initiatives import Initiative, InitiativeParticipant
+from coalition.funds.models.ledger import LedgerEntry, LedgerTransaction
+from coalition.funds.models.pools import FundCommitment, FundPool, MatchTier
 from coalition.skills.models import (
     EssentialSkillOverride,
     Industry,

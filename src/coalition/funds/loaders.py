@@ -24,17 +24,11 @@ from strawberry.dataloader import DataLoader
 from coalition.api.loaders import LoaderSet, by_key, lists_by_key, pages_by_parent
 from coalition.auth.principal import Principal
 from coalition.funds import reads
-from coalition.funds.models import (
-    Contribution,
-    ContributionStatus,
-    Disbursement,
-    FundCommitment,
-    FundPool,
-    Initiative,
-    LedgerEntry,
-    LedgerTransaction,
-    MatchTier,
-)
+from coalition.funds.models.contributions import Contribution, ContributionStatus
+from coalition.funds.models.disbursements import Disbursement
+from coalition.funds.models.initiatives import Initiative
+from coalition.funds.models.ledger import LedgerEntry, LedgerTransaction
+from coalition.funds.models.pools import FundCommitment, FundPool, MatchTier
 from coalition.funds.permissions import (
     visible_contributions,
     visible_disbursements,
@@ -45,7 +39,8 @@ from coalition.tenancy.models import Organization
 
 if TYPE_CHECKING:
     from coalition.api.context import Context
-    from coalition.funds.report import InitiativeFunding, PoolSummary
+    from coalition.funds.report.initiatives import InitiativeFunding, initiative_funding
+from coalition.funds.report.summaries import PoolSummary, pool_summaries
 
 # A nested page's key: the parent's ID and what every parent's page is asked for.
 ContributionsKey = tuple[uuid.UUID, tuple[PageRequest, ContributionStatus | None]]
@@ -115,17 +110,15 @@ async def _pool_entries(
 async def _initiative_funding(
     session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[InitiativeFunding]]:
-    from coalition.funds import report
 
-    return await report.initiative_funding(session, principal, ids)
+    return await initiative_funding(session, principal, ids)
 
 
 async def _pool_summaries(
     session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, PoolSummary]:
-    from coalition.funds import report
 
-    return await report.pool_summaries(session, principal, ids)
+    return await pool_summaries(session, principal, ids)
 
 
 class FundsLoaders(LoaderSet):
