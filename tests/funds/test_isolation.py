@@ -401,9 +401,9 @@ async def test_a_mutation_given_a_foreign_id_fails_like_a_random_one(
 
 
 def test_every_funds_mutation_with_an_id_is_tried() -> None:
-    from coalition.funds.schema import FundsMutation
+    from coalition.funds.schema import Mutation
 
-    definition = FundsMutation.__strawberry_definition__  # type: ignore[attr-defined]
+    definition = Mutation.__strawberry_definition__  # type: ignore[attr-defined]
     names = {field.python_name for field in definition.fields}
     camel = {name.split("_")[0] + "".join(p.title() for p in name.split("_")[1:]) for name in names}
 

@@ -458,9 +458,9 @@ async def test_each_funds_mutation_by_each_actor(
 
 
 def test_the_matrix_covers_every_funds_mutation() -> None:
-    from coalition.funds.schema import FundsMutation
+    from coalition.funds.schema import Mutation
 
-    definition = FundsMutation.__strawberry_definition__  # type: ignore[attr-defined]
+    definition = Mutation.__strawberry_definition__  # type: ignore[attr-defined]
     names = {field.python_name for field in definition.fields}
     camel = {name.split("_")[0] + "".join(p.title() for p in name.split("_")[1:]) for name in names}
 

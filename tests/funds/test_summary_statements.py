@@ -12,10 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
-from coalition.funds import loaders, reads
+from coalition.funds import reads
 from coalition.funds.models.contributions import ContributionStatus
 from coalition.funds.models.pools import FundPoolStatus
 from coalition.funds.report.summaries import pool_summaries, pool_summary, summarize_pool
+from coalition.funds.schema import loaders
 from coalition.funds.service.commitments import CommitmentInput, add_commitment
 from coalition.funds.service.contributions import record_contribution, verify_contribution
 from coalition.funds.service.pools import create_pool, set_pool_status

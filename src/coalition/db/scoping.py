@@ -16,19 +16,16 @@ functions.
 from __future__ import annotations
 
 import uuid
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, select
-from sqlalchemy.orm import Mapped
 
 from coalition.auth.principal import Principal
+from coalition.db.base import TenantScoped
 
-
-class _TenantRow(Protocol):
-    tenant_id: Mapped[uuid.UUID]
-
-
-M = TypeVar("M", bound=_TenantRow)
+# The mapped tenant-owned models (a Protocol over ``tenant_id: Mapped[...]`` does not
+# match them under mypy: a class attribute is not a settable instance attribute).
+M = TypeVar("M", bound=TenantScoped)
 
 
 def tenant_of(principal: Principal | uuid.UUID) -> uuid.UUID:

@@ -67,9 +67,7 @@ OVERSEER_ROLES = frozenset({Role.PARTNERSHIP_ADMIN, Role.ANALYST})
 
 def may_read_funds(principal: Principal) -> bool:
     return (
-        principal.is_system
-        or bool(principal.organization_ids)
-        or principal.has_scope(FUNDS_READ)
+        principal.is_system or bool(principal.organization_ids) or principal.has_scope(FUNDS_READ)
     )
 
 
