@@ -45,10 +45,17 @@ from coalition.funds.schema.shared import (
 from coalition.funds.service.pools import PoolInput, create_pool, set_pool_status
 from coalition.money import format_ratio
 from coalition.pagination import DEFAULT_PAGE_SIZE, PageRequest
-from coalition.tenancy.models import OrganizationKind
+from coalition.tenancy import models as tenancy_models
 
 if TYPE_CHECKING:
+    from coalition.tenancy.models import OrganizationKind
     from coalition.tenancy.schema import OrganizationType
+
+
+# The tenancy domain's enum, which its schema registers: named lazily, so that a funds
+# module imported first does not register it a second time (a Node type's fields are
+# resolved when its class is made).
+OrganizationKindType = Annotated["OrganizationKind", strawberry.lazy("coalition.tenancy.models")]
 
 
 @strawberry.type(description="A pool's match rule for recipients up to a size.")
@@ -87,8 +94,8 @@ class FundPoolType(Node):
         description="Most one recipient may be matched per calendar year of contribution; "
         "null: no cap."
     )
-    eligible_recipient_kinds: list[Annotated[OrganizationKind, strawberry.lazy(TENANCY)]] = (
-        strawberry.field(description="Kinds of organizations whose contributions it matches.")
+    eligible_recipient_kinds: list[OrganizationKindType] = strawberry.field(
+        description="Kinds of organizations whose contributions it matches."
     )
     eligible_purposes: list[FundPurpose] = strawberry.field(description="Purposes it matches.")
     created_at: datetime = strawberry.field(description="When the pool was opened.")
@@ -111,7 +118,9 @@ class FundPoolType(Node):
             status=pool.status,
             cap_per_recipient=Money.of(pool.cap_per_recipient_minor, pool.currency),
             annual_cap_per_recipient=Money.of(pool.annual_cap_per_recipient_minor, pool.currency),
-            eligible_recipient_kinds=[OrganizationKind(k) for k in pool.eligible_recipient_kinds],
+            eligible_recipient_kinds=[
+                tenancy_models.OrganizationKind(kind) for kind in pool.eligible_recipient_kinds
+            ],
             eligible_purposes=[FundPurpose(p) for p in pool.eligible_purposes],
             created_at=pool.created_at,
             model=pool,
@@ -258,8 +267,8 @@ class CreateFundPoolInput:
     annual_cap_per_recipient: MoneyInput | None = strawberry.field(
         default=None, description="Most one recipient may be matched per calendar year."
     )
-    eligible_recipient_kinds: list[Annotated[OrganizationKind, strawberry.lazy(TENANCY)]] = (
-        strawberry.field(description="Kinds of organizations whose contributions it matches.")
+    eligible_recipient_kinds: list[OrganizationKindType] = strawberry.field(
+        description="Kinds of organizations whose contributions it matches."
     )
     eligible_purposes: list[FundPurpose] = strawberry.field(description="Purposes it matches.")
 
