@@ -74,7 +74,7 @@ from coalition.funds.service.contributions import record_contribution, verify_co
 from coalition.funds.service.disbursements import DisbursementInput, schedule_disbursement
 from coalition.skills.starter import load_starter
 from coalition.tenancy.models import ApiClient, format_client_id
-from tests.funds.conftest import (
+from tests.funds.support.world import (
     CONTRIBUTED_ON,
     FundsWorld,
     contribution_input,

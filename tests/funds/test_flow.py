@@ -19,7 +19,7 @@ from coalition.funds.service.disbursements import (
     pay_disbursement,
     schedule_disbursement,
 )
-from tests.funds.conftest import CONTRIBUTED_ON, FundsWorld, contribution_input, key
+from tests.funds.support.world import CONTRIBUTED_ON, FundsWorld, contribution_input, key
 
 
 async def test_a_contribution_is_matched_disbursed_and_paid(
@@ -31,9 +31,7 @@ async def test_a_contribution_is_matched_disbursed_and_paid(
             session, org_admin, contribution_input(funds), idempotency_key=key()
         )
         assert contribution.status is ContributionStatus.RECORDED
-        verified = await verify_contribution(
-            session, admin, contribution.id, idempotency_key=key()
-        )
+        verified = await verify_contribution(session, admin, contribution.id, idempotency_key=key())
         # 40 employees: 2:1, $1,000.00 contributed -> $2,000.00 matched.
         assert (verified.status, verified.match_requested_minor, verified.matched_minor) == (
             ContributionStatus.VERIFIED,
@@ -53,13 +51,9 @@ async def test_a_contribution_is_matched_disbursed_and_paid(
             ),
             idempotency_key=key(),
         )
-        tranche = await approve_disbursement(
-            session, admin, tranche.id, idempotency_key=key()
-        )
+        tranche = await approve_disbursement(session, admin, tranche.id, idempotency_key=key())
         tranche = await mark_requirement_met(session, admin, tranche.id)
-        tranche = await pay_disbursement(
-            session, admin, tranche.id, idempotency_key=key()
-        )
+        tranche = await pay_disbursement(session, admin, tranche.id, idempotency_key=key())
         assert tranche.status is TrancheStatus.PAID
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
         pool = await session.scalar(

@@ -21,8 +21,7 @@ from coalition.db.session import tenant_transaction
 from coalition.funds.models.ledger import LedgerEntry, LedgerTransactionKind
 from coalition.funds.models.pools import FundCommitment
 from coalition.funds.service.contributions import record_contribution
-from tests.funds.conftest import CONTRIBUTED_ON, FundsWorld, contribution_input, key
-from tests.funds.test_validation import (
+from tests.funds.support.steps import (
     approve,
     record,
     schedule,
@@ -30,6 +29,7 @@ from tests.funds.test_validation import (
     transaction_of,
     verified,
 )
+from tests.funds.support.world import CONTRIBUTED_ON, FundsWorld, contribution_input, key
 from tests.support.graphql import GraphQLClient
 from tests.support.world import global_id
 

@@ -45,7 +45,7 @@ from coalition.funds.service.disbursements import (
     schedule_disbursement,
 )
 from coalition.funds.service.reversals import reverse_transaction
-from tests.funds.conftest import CONTRIBUTED_ON, TERM, FundsWorld, contribution_input, key
+from tests.funds.support.world import CONTRIBUTED_ON, TERM, FundsWorld, contribution_input, key
 
 INSUFFICIENT_PRIVILEGE = "42501"
 CHECK_VIOLATION = "23514"
@@ -416,9 +416,7 @@ async def test_a_transaction_is_reversed_at_most_once(
     # The service refuses the second reversal before the database has to.
     with pytest.raises(InvalidInput) as refused:
         async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
-            await reverse_transaction(
-                session, admin, match_id, "Again.", idempotency_key=key()
-            )
+            await reverse_transaction(session, admin, match_id, "Again.", idempotency_key=key())
     assert [error.code for error in refused.value.errors] == ["INVALID_TRANSITION"]
 
 
@@ -493,9 +491,7 @@ async def realistic_sequence(fw: FundsWorld, sessions: SessionFactory) -> dict[s
     approved = await tranche("other_employer", 1_000_000)
     async with tenant_transaction(sessions, fw.tenant_id) as session:
         for tranche_id in (paid, approved_then_cancelled, approved):
-            await approve_disbursement(
-                session, admin, tranche_id, idempotency_key=key()
-            )
+            await approve_disbursement(session, admin, tranche_id, idempotency_key=key())
         await mark_requirement_met(session, admin, paid)
         await pay_disbursement(session, admin, paid, idempotency_key=key())
         await cancel_disbursement(

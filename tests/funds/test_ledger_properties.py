@@ -314,9 +314,7 @@ async def read_snapshot(
         )
         summary = await pool_summary(session, principal, world.pool)
         assert summary is not None
-        by_recipient = await pool_breakdown(
-            session, principal, world.pool, BreakdownBy.RECIPIENT
-        )
+        by_recipient = await pool_breakdown(session, principal, world.pool, BreakdownBy.RECIPIENT)
         return Snapshot(
             pool=pool,
             transactions=list(transactions),
@@ -503,9 +501,7 @@ class LedgerMachine(RuleBasedStateMachine):
         idempotency_key = f"commit-{uuid.uuid4()}"
 
         async def call(session: AsyncSession) -> FundCommitment:
-            return await add_commitment(
-                session, self.admin, given, idempotency_key=idempotency_key
-            )
+            return await add_commitment(session, self.admin, given, idempotency_key=idempotency_key)
 
         created = self.attempt(f"commit {amount}", self.ref.commit(amount), call)
         if created is not None:
@@ -688,9 +684,7 @@ class LedgerMachine(RuleBasedStateMachine):
                 and t.status in {"SCHEDULED", "APPROVED"}
             ),
             self.ref.mark_requirement_met,
-            lambda session, tranche_id: mark_requirement_met(
-                session, self.admin, tranche_id
-            ),
+            lambda session, tranche_id: mark_requirement_met(session, self.admin, tranche_id),
             replayable=False,
         )
 

@@ -30,8 +30,7 @@ from coalition.funds.models.pools import FundPoolStatus
 from coalition.funds.service.commitments import CommitmentInput, add_commitment
 from coalition.funds.service.initiatives import add_initiative_participant
 from coalition.funds.service.pools import PoolInput, create_pool, set_pool_status
-from tests.funds.conftest import CONTRIBUTED_ON, FundsWorld, key
-from tests.funds.test_validation import (
+from tests.funds.support.steps import (
     Rows,
     approve,
     new_pool,
@@ -41,6 +40,7 @@ from tests.funds.test_validation import (
     transaction_of,
     verified,
 )
+from tests.funds.support.world import CONTRIBUTED_ON, FundsWorld, key
 from tests.support.graphql import GraphQLClient, error_codes
 from tests.support.world import global_id
 
@@ -570,9 +570,7 @@ async def test_a_funder_admin_does_not_manage_another_funders_pool(
             ),
             idempotency_key=key(),
         )
-        await set_pool_status(
-            session, funds.principal("admin"), pool_id, FundPoolStatus.OPEN
-        )
+        await set_pool_status(session, funds.principal("admin"), pool_id, FundPoolStatus.OPEN)
     contribution = await record(
         owner_sessions,
         funds,

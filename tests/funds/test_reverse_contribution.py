@@ -20,7 +20,7 @@ from coalition.funds.service.contributions import record_contribution, verify_co
 from coalition.funds.service.disbursements import DisbursementInput, schedule_disbursement
 from coalition.funds.service.pools import create_pool, set_pool_status
 from coalition.funds.service.reversals import reverse_contribution
-from tests.funds.conftest import FundsWorld, contribution_input, key, pool_input
+from tests.funds.support.world import FundsWorld, contribution_input, key, pool_input
 from tests.support.graphql import GraphQLClient
 from tests.support.world import global_id
 
@@ -125,9 +125,7 @@ async def test_a_contribution_matched_with_nothing_stops_counting_without_a_ledg
         await add_commitment(
             session,
             admin,
-            CommitmentInput(
-                pool.id, funds.funder, "STATE", 1_000_000, "USD", pool.starts_on
-            ),
+            CommitmentInput(pool.id, funds.funder, "STATE", 1_000_000, "USD", pool.starts_on),
             idempotency_key=key(),
         )
         await set_pool_status(session, admin, pool.id, FundPoolStatus.OPEN)

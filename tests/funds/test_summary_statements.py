@@ -21,8 +21,14 @@ from coalition.funds.service.commitments import CommitmentInput, add_commitment
 from coalition.funds.service.contributions import record_contribution, verify_contribution
 from coalition.funds.service.pools import create_pool, set_pool_status
 from coalition.pagination import Page, PageRequest
-from tests.funds.conftest import TERM, FundsWorld, contribution_input, key, pool_input
-from tests.funds.test_report import EXPECTED_SUMMARY, Scenario, build_scenario, reader, statements
+from tests.funds.support.scenario import (
+    EXPECTED_SUMMARY,
+    Scenario,
+    build_scenario,
+    reader,
+    statements,
+)
+from tests.funds.support.world import TERM, FundsWorld, contribution_input, key, pool_input
 from tests.support.graphql import GraphQLClient
 from tests.support.statements import StatementCounter
 from tests.support.world import global_id
@@ -55,9 +61,7 @@ async def _add_pools(
             await add_commitment(
                 session,
                 admin,
-                CommitmentInput(
-                    pool.id, funds.funder, "PHILANTHROPIC", amount, "USD", TERM[0]
-                ),
+                CommitmentInput(pool.id, funds.funder, "PHILANTHROPIC", amount, "USD", TERM[0]),
                 idempotency_key=key(),
             )
             await set_pool_status(session, admin, pool.id, FundPoolStatus.OPEN)
@@ -68,9 +72,7 @@ async def _add_pools(
                     contribution_input(funds, pool_id=pool.id, amount_minor=10_000),
                     idempotency_key=key(),
                 )
-                await verify_contribution(
-                    session, admin, contribution.id, idempotency_key=key()
-                )
+                await verify_contribution(session, admin, contribution.id, idempotency_key=key())
             committed[pool.id] = amount
     return committed
 
@@ -154,9 +156,7 @@ async def test_batched_summaries_equal_pool_summary_per_pool(
     unknown = uuid.uuid4()
     principal = reader(funds)
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
-        one_by_one = {
-            pool_id: await pool_summary(session, principal, pool_id) for pool_id in pools
-        }
+        one_by_one = {pool_id: await pool_summary(session, principal, pool_id) for pool_id in pools}
         with statements(owner_engine) as seen:
             batched = await pool_summaries(
                 session, principal, [*pools, unknown, other_funds.pool, scenario.pool]

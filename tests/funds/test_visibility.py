@@ -37,10 +37,10 @@ from coalition.funds.service.contributions import record_contribution
 from coalition.funds.service.disbursements import schedule_disbursement
 from coalition.funds.service.pools import create_pool, set_pool_status
 from coalition.tenancy.models import Membership, Organization, OrganizationKind, Role, User
-from tests.funds.conftest import TERM, FundsWorld, contribution_input, key, pool_input
-from tests.funds.test_validation import record, tranche_input, verified
+from tests.funds.support.steps import record, tranche_input, verified
+from tests.funds.support.world import TERM, FundsWorld, contribution_input, key, pool_input
 from tests.support.graphql import GraphQLClient, error_codes
-from tests.support.statements import StatementCounter
+from tests.support.statements import StatementCounter, without_tenant_filter
 from tests.support.world import global_id
 
 BREAKDOWNS = ["RECIPIENT", "INITIATIVE", "PURPOSE", "MONTH"]
@@ -439,8 +439,6 @@ async def test_a_non_overseers_reads_filter_by_tenant_and_stay_batched(
     owner_sessions: SessionFactory,
     count_statements: StatementCounter,
 ) -> None:
-    from tests.db.test_query_log import _offenders
-
     s = scenario
     query = """query($id: ID!) { fundPool(id: $id) {
       contributions(first: 100) { totalCount edges { node { id organization { id }
@@ -450,7 +448,7 @@ async def test_a_non_overseers_reads_filter_by_tenant_and_stay_batched(
     async def run(token: str) -> tuple[int, int]:
         count_statements.statements.clear()
         data = await _ok(gql, query, {"id": _gid("FundPool", s.funds.pool)}, token)
-        assert _offenders(count_statements.statements) == []
+        assert without_tenant_filter(count_statements.statements) == []
         return count_statements.count, data["fundPool"]["contributions"]["totalCount"]
 
     async def add(count: int) -> None:

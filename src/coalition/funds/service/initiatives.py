@@ -41,9 +41,9 @@ async def create_initiative(
         select(Initiative.id).where(in_tenant(Initiative, principal), Initiative.name == clean_name)
     ):
         check.add(("name",), "An initiative with this name exists.", "TAKEN")
-    participants = list(dict.fromkeys(participant_ids))
-    wanted = [organization_id for organization_id in participants if organization_id is not None]
-    found = (
+    # Each problem at its index in the input; each organization takes part once.
+    wanted = list(dict.fromkeys(found for found in participant_ids if found is not None))
+    known = (
         set(
             await session.scalars(
                 select(Organization.id).where(
@@ -56,8 +56,8 @@ async def create_initiative(
         if wanted
         else set()
     )
-    for index, organization_id in enumerate(participants):
-        if organization_id not in found:
+    for index, organization_id in enumerate(participant_ids):
+        if organization_id not in known:
             check.add(("participantIds", str(index)), "No organization with this ID.", "NOT_FOUND")
     check.done()
     assert clean_name is not None
