@@ -37,6 +37,7 @@ from tests.funds.support.live import (
     minor,
     open_pool,
     payload_of,
+    pool_row,
     race,
     record_contributions,
     rows,
@@ -49,7 +50,6 @@ from tests.funds.support.live import (
     verify_all,
     verify_now,
 )
-from tests.funds.support.steps import pool_row
 from tests.funds.support.world import (
     CONTRIBUTED_ON,
     FundsWorld,
