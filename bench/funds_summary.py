@@ -51,11 +51,21 @@ from coalition.config import Settings, get_settings
 from coalition.db.engine import SessionFactory, create_session_factory
 from coalition.db.session import set_tenant, tenant_transaction
 from coalition.db.urls import owner_url, to_asyncpg
-from coalition.funds import report, service
 from coalition.funds.export import pool_report_csv
 from coalition.funds.ledger import Balances, balances_of
-from coalition.funds.models import FundPoolStatus
-from coalition.funds.report import BreakdownBy
+from coalition.funds.models.pools import FundPoolStatus
+from coalition.funds.report.breakdowns import BreakdownBy, _breakdown_statements, pool_breakdown
+from coalition.funds.report.initiatives import initiative_funding
+from coalition.funds.report.recognition import investment_recognition
+from coalition.funds.report.summaries import pool_summary
+from coalition.funds.service.commitments import CommitmentInput, add_commitment
+from coalition.funds.service.contributions import (
+    ContributionInput,
+    record_contribution,
+    verify_contribution,
+)
+from coalition.funds.service.initiatives import create_initiative
+from coalition.funds.service.pools import PoolInput, create_pool, set_pool_status
 from coalition.money import format_ratio
 from coalition.tenancy.models import Organization, OrganizationKind, Tenant
 from coalition.upgrade import upgrade
@@ -328,7 +338,7 @@ async def seed(
     async with tenant_transaction(sessions, tenant_id) as session:
         initiatives = [
             (
-                await service.create_initiative(
+                await create_initiative(
                     session,
                     principal,
                     name=f"Initiative {number}",
@@ -341,10 +351,10 @@ async def seed(
             for number in range(4)
         ]
         for name in ("Big pool", "Empty pool"):
-            pool = await service.create_pool(
+            pool = await create_pool(
                 session,
                 principal,
-                service.PoolInput(
+                PoolInput(
                     funder,
                     name,
                     None,
@@ -359,13 +369,13 @@ async def seed(
                 ),
                 idempotency_key=f"bench-pool-{len(pools)}",
             )
-            await service.add_commitment(
+            await add_commitment(
                 session,
                 principal,
-                service.CommitmentInput(pool.id, funder, "STATE", COMMITTED, "USD", TERM[0]),
+                CommitmentInput(pool.id, funder, "STATE", COMMITTED, "USD", TERM[0]),
                 idempotency_key=f"bench-commit-{len(pools)}",
             )
-            await service.set_pool_status(session, principal, pool.id, FundPoolStatus.OPEN)
+            await set_pool_status(session, principal, pool.id, FundPoolStatus.OPEN)
             pools.append(pool.id)
     big, empty = pools
     ledger = generate(employers, initiatives, provider, args.contributions)
@@ -485,18 +495,18 @@ def report_cases(
         ).one()
 
     def breakdown(by: BreakdownBy) -> Work:
-        return lambda session: report.pool_breakdown(session, principal, pool_id, by)
+        return lambda session: pool_breakdown(session, principal, pool_id, by)
 
     def funding(wanted: list[uuid.UUID]) -> Work:
-        return lambda session: report.initiative_funding(session, principal, wanted)
+        return lambda session: initiative_funding(session, principal, wanted)
 
     return [
         ("baseline count(*), sum(amount_minor) of entries", baseline),
-        ("pool_summary", lambda s: report.pool_summary(s, principal, pool_id)),
+        ("pool_summary", lambda s: pool_summary(s, principal, pool_id)),
         *((f"pool_breakdown {by}", breakdown(by)) for by in BreakdownBy),
         ("initiative_funding (1 initiative)", funding(initiatives[:1])),
         ("initiative_funding (4 initiatives)", funding(initiatives)),
-        ("investment_recognition", lambda s: report.investment_recognition(s, principal)),
+        ("investment_recognition", lambda s: investment_recognition(s, principal)),
         ("pool_report_csv", lambda s: pool_report_csv(s, principal, pool_id)),
     ]
 
@@ -510,7 +520,7 @@ async def measure(
 ) -> None:
     principal = system_principal(tenant_id, "bench")
     async with tenant_transaction(sessions, tenant_id) as session:
-        summary = await report.pool_summary(session, principal, pool_id)
+        summary = await pool_summary(session, principal, pool_id)
         sums = await session.execute(
             text(
                 "SELECT account, sum(amount_minor)::bigint, count(*) FROM ledger_entries "
@@ -535,7 +545,7 @@ async def measure(
         csv_text = await pool_report_csv(session, principal, pool_id)
         print(f"report CSV: {len(csv_text or '') / 1e6:.1f} MB")
         for by in (BreakdownBy.RECIPIENT, BreakdownBy.INITIATIVE):
-            ledger_statement, _ = report._breakdown_statements(principal, pool_id, by)
+            ledger_statement, _ = _breakdown_statements(principal, pool_id, by)
             print(f"plan of the ledger side of pool_breakdown {by}:")
             for (line,) in await session.execute(text(plan_of(ledger_statement))):
                 print("   ", line)
@@ -583,10 +593,10 @@ async def verification(
         counts, seconds = [], []
         for run in range(runs):
             async with tenant_transaction(sessions, tenant_id) as session:
-                contribution = await service.record_contribution(
+                contribution = await record_contribution(
                     session,
                     principal,
-                    service.ContributionInput(
+                    ContributionInput(
                         initiative,
                         members[run],
                         pool_id,
@@ -603,7 +613,7 @@ async def verification(
             started = time.perf_counter()
             try:
                 async with tenant_transaction(sessions, tenant_id) as session:
-                    await service.verify_contribution(
+                    await verify_contribution(
                         session,
                         principal,
                         contribution.id,

@@ -1,9 +1,11 @@
 """Currencies, amounts and match ratios: exact integers and fractions, never floats.
 
-An amount is a whole number of the currency's minor units (cents for USD, yen
-for JPY). A currency is one that some territory uses as legal tender today
-(ISO 4217, from the Unicode CLDR data in Babel), so historic and testing codes
-such as DEM or XXX are refused.
+The one money policy of every domain. An amount is a whole number of the currency's
+minor units (cents for USD, yen for JPY), named with the ``_minor`` suffix wherever
+it is stored or passed (``amount_minor``, ``matched_minor``); messages for people
+say "cents" (``in_smallest_unit``). A currency is one that some territory uses as
+legal tender today (ISO 4217, from the Unicode CLDR data in Babel), so historic and
+testing codes such as DEM or XXX are refused.
 """
 
 from __future__ import annotations
@@ -50,6 +52,15 @@ def to_major(amount_minor: int, currency: str) -> Decimal:
 def format_money(amount_minor: int, currency: str) -> str:
     """For people: "$1,234.56", "¥1,234", "-$5.00" (US English conventions)."""
     return str(format_currency(to_major(amount_minor, currency), currency, locale="en_US"))
+
+
+def in_smallest_unit(amount_minor: int, currency: str | None) -> str:
+    """An amount for a message people read: "2350 cents ($23.50)" in USD, "2350 in the
+    currency's smallest unit (€23.50)" in any other currency (or none known)."""
+    if currency == "USD":
+        return f"{amount_minor:,} cents ({format_money(amount_minor, currency)})"
+    shown = f" ({format_money(amount_minor, currency)})" if currency else ""
+    return f"{amount_minor:,} in the currency's smallest unit{shown}"
 
 
 def plain_amount(amount_minor: int, currency: str) -> str:

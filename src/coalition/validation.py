@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from coalition.errors import InvalidInput, UserError
-from coalition.money import MAX_AMOUNT_MINOR, is_currency
+from coalition.money import MAX_AMOUNT_MINOR, format_money, in_smallest_unit, is_currency
 
 E = TypeVar("E", bound=StrEnum)
 INTEGER = re.compile(r"^[+-]?\d{1,19}$")
@@ -21,6 +21,18 @@ MAX_TEXT = 5000
 MAX_EMAIL = 320
 MAX_URL = 2048
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _digits_message(currency: str | None) -> str:
+    """How to write an amount, in words people do not misread ("minor units" and "whole
+    number" were read as dollars)."""
+    if currency == "USD":
+        return "Give the amount in cents as digits, e.g. 2350 for $23.50."
+    example = format_money(2350, currency or "USD")
+    return (
+        "Give the amount in the currency's smallest unit (cents for USD) as digits, "
+        f"e.g. 2350 for {example}."
+    )
 
 
 @dataclass
@@ -49,17 +61,18 @@ class Checker:
             return None
         return cleaned
 
-    def amount(self, path: Sequence[str], value: int | str | None) -> int | None:
-        """A positive whole number of minor units, given as an int or a string of digits."""
+    def amount(
+        self, path: Sequence[str], value: int | str | None, *, currency: str | None = None
+    ) -> int | None:
+        """A positive whole number of minor units (cents for USD) of ``currency`` (when
+        known: the messages name it), given as an int or a string of digits."""
         if value is None:
             self.add(path, "An amount is required.", "REQUIRED")
             return None
         text = str(value).strip()
         digits = text[1:] if text.startswith("-") else text
         if not digits.isascii() or not digits.isdigit() or len(digits) > 20:
-            self.add(
-                path, "Give the amount as a whole number of minor units, e.g. 2350.", "INVALID"
-            )
+            self.add(path, _digits_message(currency), "INVALID")
             return None
         amount = int(text)
         if amount <= 0:
@@ -67,12 +80,16 @@ class Checker:
             return None
         if amount > MAX_AMOUNT_MINOR:
             self.add(
-                path, f"The amount may be at most {MAX_AMOUNT_MINOR} minor units.", "OUT_OF_RANGE"
+                path,
+                f"The amount may be at most {in_smallest_unit(MAX_AMOUNT_MINOR, currency)}.",
+                "OUT_OF_RANGE",
             )
             return None
         return amount
 
-    def cap(self, path: Sequence[str], value: int | str | None) -> int | None:
+    def cap(
+        self, path: Sequence[str], value: int | str | None, *, currency: str | None = None
+    ) -> int | None:
         """An optional cap: zero or more minor units."""
         if value is None:
             return None
@@ -82,7 +99,7 @@ class Checker:
         if text.startswith("-") and text[1:].isdigit():
             self.add(path, "A cap may not be below zero.", "OUT_OF_RANGE")
             return None
-        return self.amount(path, value)
+        return self.amount(path, value, currency=currency)
 
     def currency(
         self, path: Sequence[str], value: str | None, *, expected: str | None = None

@@ -70,11 +70,11 @@ from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.demand import service as demand
 from coalition.demand.models import OpeningsKind
-from coalition.funds import disbursements
-from coalition.funds import service as funds
+from coalition.funds.service.contributions import record_contribution, verify_contribution
+from coalition.funds.service.disbursements import DisbursementInput, schedule_disbursement
 from coalition.skills.starter import load_starter
 from coalition.tenancy.models import ApiClient, format_client_id
-from tests.funds.conftest import (
+from tests.funds.support.world import (
     CONTRIBUTED_ON,
     FundsWorld,
     contribution_input,
@@ -157,14 +157,14 @@ async def target(
                 scopes=sorted(PARTNER_SCOPES),
             )
         )
-        contribution = await funds.record_contribution(
+        contribution = await record_contribution(
             session, org_admin, contribution_input(fw), idempotency_key=key()
         )
-        await funds.verify_contribution(session, admin, contribution.id, idempotency_key=key())
-        tranche = await disbursements.schedule_disbursement(
+        await verify_contribution(session, admin, contribution.id, idempotency_key=key())
+        tranche = await schedule_disbursement(
             session,
             admin,
-            disbursements.DisbursementInput(
+            DisbursementInput(
                 contribution.id, fw.provider, 50_000, "USD", CONTRIBUTED_ON, "Outcome report"
             ),
             idempotency_key=key(),

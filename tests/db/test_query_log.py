@@ -12,7 +12,7 @@ import re
 
 from coalition.models import Base
 from tests.support.graphql import GraphQLClient
-from tests.support.statements import StatementCounter
+from tests.support.statements import StatementCounter, without_tenant_filter
 from tests.support.world import World, global_id
 
 TENANT_TABLES = sorted(
@@ -30,15 +30,6 @@ OPERATIONS = [
          } } }
          demandSummary(groupBy: [OCCUPATION, QUARTER]) { total { openings } } }""",
 ]
-
-
-def _offenders(statements: list[str]) -> list[str]:
-    return [
-        statement
-        for statement in statements
-        if any(pattern.search(statement) for pattern in _MENTIONS.values())
-        and "tenant_id" not in statement
-    ]
 
 
 async def test_reads_and_writes_filter_by_tenant(
@@ -84,11 +75,11 @@ async def test_reads_and_writes_filter_by_tenant(
         if any(pattern.search(s) for pattern in _MENTIONS.values())
     ]
     assert len(touched) >= 20
-    assert _offenders(count_statements.statements) == []
+    assert without_tenant_filter(count_statements.statements) == []
 
 
 def test_the_check_catches_a_statement_without_the_filter() -> None:
-    assert _offenders(["SELECT id FROM organizations WHERE name = $1"]) == [
+    assert without_tenant_filter(["SELECT id FROM organizations WHERE name = $1"]) == [
         "SELECT id FROM organizations WHERE name = $1"
     ]
-    assert _offenders(["SELECT id FROM organizations WHERE tenant_id = $1"]) == []
+    assert without_tenant_filter(["SELECT id FROM organizations WHERE tenant_id = $1"]) == []

@@ -11,15 +11,11 @@ from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.demo import NAMESPACE, seed_demo
 from coalition.funds.ledger import balances_of, pool_balances
-from coalition.funds.models import (
-    Contribution,
-    ContributionStatus,
-    Disbursement,
-    FundPool,
-    IdempotencyKey,
-    LedgerEntry,
-    TrancheStatus,
-)
+from coalition.funds.models.contributions import Contribution, ContributionStatus
+from coalition.funds.models.disbursements import Disbursement, TrancheStatus
+from coalition.funds.models.idempotency import IdempotencyKey
+from coalition.funds.models.ledger import LedgerEntry
+from coalition.funds.models.pools import FundPool
 
 SLUGS = ("lakeshore-manufacturing", "metro-healthcare")
 

@@ -3,8 +3,6 @@ the ledger's and add up, and user text cannot become a spreadsheet formula."""
 
 from __future__ import annotations
 
-import csv
-import io
 import random
 import uuid
 from collections import Counter
@@ -15,57 +13,35 @@ from sqlalchemy import select, text, update
 
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
-from coalition.funds import export, report, service
+from coalition.funds import export
 from coalition.funds.export import (
-    ENTRY_HEADER,
     LedgerOutOfStep,
     plain_amounts,
     pool_report_csv,
     text_cell,
 )
 from coalition.funds.ledger import balances_of
-from coalition.funds.models import FundPool, LedgerEntry
+from coalition.funds.models.ledger import LedgerEntry
+from coalition.funds.models.pools import FundPool
+from coalition.funds.report.summaries import pool_summary
+from coalition.funds.service.commitments import CommitmentInput, add_commitment
+from coalition.funds.service.pools import PoolInput, create_pool
 from coalition.money import plain_amount
 from coalition.tenancy.models import Organization
-from tests.funds.conftest import TERM, FundsWorld, key
-from tests.funds.test_report import (
+from tests.funds.support.scenario import (
     CANCEL_REASON,
     EXPECTED_SUMMARY,
     REVERSAL_REASON,
     Scenario,
     build_scenario,
+    parse,
     reader,
 )
+from tests.funds.support.world import TERM, FundsWorld, key
 
-SUMMARY_LABELS = [
-    "Fund pool",
-    "Pool ID",
-    "Currency",
-    "Committed",
-    "Matched",
-    "Disbursed",
-    "Paid",
-    "Remaining",
-    "Contributed",
-    "Leverage",
-    "Small employer share under 50",
-    "Small employer share under 500",
-    "Ledger entries",
-]
 # Each leg of the scenario's ledger (the commitment; six matches, one reversed; three
 # approvals, one payment, one cancellation): 2 entries per transaction.
 ENTRY_COUNT = 2 * (1 + 6 + 1 + 3 + 1 + 1)
-
-
-def parse(report_text: str) -> tuple[dict[str, str], list[dict[str, str]]]:
-    """The summary (label -> value) and the entry rows (by the entries' header)."""
-    rows = list(csv.reader(io.StringIO(report_text, newline="")))
-    blank = rows.index([])
-    summary = dict((label, value) for label, value in rows[:blank])
-    assert [label for label, _ in rows[:blank]] == SUMMARY_LABELS
-    header = rows[blank + 1]
-    assert tuple(header) == ENTRY_HEADER
-    return summary, [dict(zip(header, row, strict=True)) for row in rows[blank + 2 :]]
 
 
 def minor(amount: str) -> int:
@@ -96,7 +72,7 @@ async def test_the_summary_rows_are_the_pool_summary(
 ) -> None:
     report_text = await read_report(owner_sessions, scenario)
     async with tenant_transaction(owner_sessions, scenario.tenant_id) as session:
-        summary = await report.pool_summary(session, reader(scenario.funds), scenario.pool)
+        summary = await pool_summary(session, reader(scenario.funds), scenario.pool)
 
     parsed, _ = parse(report_text)
     assert summary == EXPECTED_SUMMARY
@@ -261,10 +237,10 @@ async def test_an_empty_pool_has_a_summary_and_no_entries(
 ) -> None:
     admin = funds.principal("admin")
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
-        pool = await service.create_pool(
+        pool = await create_pool(
             session,
             admin,
-            service.PoolInput(
+            PoolInput(
                 funds.funder,
                 "Empty",
                 None,
@@ -321,12 +297,10 @@ async def test_a_posting_between_the_two_reads_is_read_again(
         if not reads:
             # Another request commits $5,000.00 after the summary was read.
             async with tenant_transaction(owner_sessions, funds.tenant_id) as other:
-                await service.add_commitment(
+                await add_commitment(
                     other,
                     funds.principal("admin"),
-                    service.CommitmentInput(
-                        scenario.pool, funds.funder, "LOCAL", 500_000, "USD", TERM[0]
-                    ),
+                    CommitmentInput(scenario.pool, funds.funder, "LOCAL", 500_000, "USD", TERM[0]),
                     idempotency_key=key(),
                 )
         reads.append(args)
@@ -349,12 +323,10 @@ async def test_a_repeatable_read_export_reads_once(
 
     async def entries_after_a_commitment(*args: object) -> object:
         async with tenant_transaction(owner_sessions, funds.tenant_id) as other:
-            await service.add_commitment(
+            await add_commitment(
                 other,
                 funds.principal("admin"),
-                service.CommitmentInput(
-                    scenario.pool, funds.funder, "LOCAL", 500_000, "USD", TERM[0]
-                ),
+                CommitmentInput(scenario.pool, funds.funder, "LOCAL", 500_000, "USD", TERM[0]),
                 idempotency_key=key(),
             )
         reads.append(args)

@@ -21,9 +21,8 @@ from coalition.db.engine import SessionFactory, create_session_factory
 from coalition.db.session import tenant_transaction
 from coalition.db.urls import owner_url
 from coalition.funds.export import pool_report_csv
-from tests.funds.conftest import FundsWorld
-from tests.funds.test_export import parse
-from tests.funds.test_report import Scenario, build_scenario, reader
+from tests.funds.support.scenario import Scenario, build_scenario, parse, reader
+from tests.funds.support.world import FundsWorld
 from tests.support.world import global_id
 
 

@@ -6,14 +6,20 @@ from sqlalchemy import func, select
 
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
-from coalition.funds import disbursements, service
-from coalition.funds.models import (
-    ContributionStatus,
-    FundPool,
-    LedgerEntry,
-    TrancheStatus,
+from coalition.funds.models.contributions import ContributionStatus
+from coalition.funds.models.disbursements import TrancheStatus
+from coalition.funds.models.ledger import LedgerEntry
+from coalition.funds.models.pools import FundPool
+from coalition.funds.service.commitments import CommitmentInput, add_commitment
+from coalition.funds.service.contributions import record_contribution, verify_contribution
+from coalition.funds.service.disbursements import (
+    DisbursementInput,
+    approve_disbursement,
+    mark_requirement_met,
+    pay_disbursement,
+    schedule_disbursement,
 )
-from tests.funds.conftest import CONTRIBUTED_ON, FundsWorld, contribution_input, key
+from tests.funds.support.world import CONTRIBUTED_ON, FundsWorld, contribution_input, key
 
 
 async def test_a_contribution_is_matched_disbursed_and_paid(
@@ -21,23 +27,21 @@ async def test_a_contribution_is_matched_disbursed_and_paid(
 ) -> None:
     org_admin, admin = funds.principal("org_admin"), funds.principal("admin")
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
-        contribution = await service.record_contribution(
+        contribution = await record_contribution(
             session, org_admin, contribution_input(funds), idempotency_key=key()
         )
         assert contribution.status is ContributionStatus.RECORDED
-        verified = await service.verify_contribution(
-            session, admin, contribution.id, idempotency_key=key()
-        )
+        verified = await verify_contribution(session, admin, contribution.id, idempotency_key=key())
         # 40 employees: 2:1, $1,000.00 contributed -> $2,000.00 matched.
         assert (verified.status, verified.match_requested_minor, verified.matched_minor) == (
             ContributionStatus.VERIFIED,
             200_000,
             200_000,
         )
-        tranche = await disbursements.schedule_disbursement(
+        tranche = await schedule_disbursement(
             session,
             admin,
-            disbursements.DisbursementInput(
+            DisbursementInput(
                 contribution.id,
                 funds.provider,
                 150_000,
@@ -47,13 +51,9 @@ async def test_a_contribution_is_matched_disbursed_and_paid(
             ),
             idempotency_key=key(),
         )
-        tranche = await disbursements.approve_disbursement(
-            session, admin, tranche.id, idempotency_key=key()
-        )
-        tranche = await disbursements.mark_requirement_met(session, admin, tranche.id)
-        tranche = await disbursements.pay_disbursement(
-            session, admin, tranche.id, idempotency_key=key()
-        )
+        tranche = await approve_disbursement(session, admin, tranche.id, idempotency_key=key())
+        tranche = await mark_requirement_met(session, admin, tranche.id)
+        tranche = await pay_disbursement(session, admin, tranche.id, idempotency_key=key())
         assert tranche.status is TrancheStatus.PAID
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
         pool = await session.scalar(
@@ -90,10 +90,10 @@ async def test_each_pool_numbers_its_entries_from_one_without_gaps(
     # Postings in another partnership in between change nothing in this pool's numbers.
     for fw in (funds, other_funds, funds):
         async with tenant_transaction(owner_sessions, fw.tenant_id) as session:
-            await service.add_commitment(
+            await add_commitment(
                 session,
                 fw.principal("admin"),
-                service.CommitmentInput(fw.pool, fw.funder, "STATE", 500, "USD", CONTRIBUTED_ON),
+                CommitmentInput(fw.pool, fw.funder, "STATE", 500, "USD", CONTRIBUTED_ON),
                 idempotency_key=key(),
             )
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:

@@ -21,9 +21,8 @@ from starlette.applications import Starlette
 
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
-from coalition.funds import disbursements
-from tests.funds.conftest import CONTRIBUTED_ON, FundsWorld, key
-from tests.funds.test_concurrency import (
+from coalition.funds.service.disbursements import approve_disbursement
+from tests.funds.support.live import (
     live_api,
     payload_of,
     race,
@@ -34,39 +33,18 @@ from tests.funds.test_concurrency import (
     uuid_of,
     verify_now,
 )
+from tests.funds.support.steps import FUNDS_TABLE_NAMES
+from tests.funds.support.world import CONTRIBUTED_ON, FundsWorld, key
 from tests.support.graphql import GraphQLClient
+from tests.support.snapshots import Digests, digests
 from tests.support.world import global_id
 
-# Every table a funds mutation can write, and the audit log.
-TABLES = (
-    "initiatives",
-    "initiative_participants",
-    "fund_pools",
-    "fund_match_tiers",
-    "fund_commitments",
-    "contributions",
-    "disbursements",
-    "ledger_transactions",
-    "ledger_entries",
-    "idempotency_keys",
-    "audit_events",
-)
-
-Snapshot = dict[str, tuple[int, str]]
+Snapshot = Digests
 
 
 async def snapshot(engine: AsyncEngine, tenant_id: uuid.UUID) -> Snapshot:
-    """Row count and a digest of every row's every column, per table, for one tenant."""
-    taken: Snapshot = {}
-    for table in TABLES:
-        ((count, digest),) = await rows(
-            engine,
-            f"SELECT count(*), md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) "
-            f"FROM {table} r WHERE r.tenant_id = :t",
-            t=tenant_id,
-        )
-        taken[table] = (int(count), str(digest))
-    return taken
+    """Row count and a digest of every funds table and the audit log, for one tenant."""
+    return await digests(engine, tenant_id, FUNDS_TABLE_NAMES)
 
 
 def counts(taken: Snapshot) -> dict[str, int]:
@@ -131,9 +109,7 @@ async def _verified(fw: FundsWorld, sessions: SessionFactory) -> uuid.UUID:
 async def _approved(fw: FundsWorld, sessions: SessionFactory) -> uuid.UUID:
     tranche = await schedule_now(fw, sessions, await _verified(fw, sessions), 50_000)
     async with tenant_transaction(sessions, fw.tenant_id) as session:
-        await disbursements.approve_disbursement(
-            session, fw.principal("admin"), tranche, idempotency_key=key()
-        )
+        await approve_disbursement(session, fw.principal("admin"), tranche, idempotency_key=key())
     return tranche
 
 
@@ -415,13 +391,13 @@ async def test_twenty_concurrent_requests_with_one_key_make_one_row(
     ids = {payload[case.result]["id"] for payload in payloads}
     assert len(ids) == 1
     after = counts(await snapshot(admin_engine, funds.tenant_id))
-    written = {table: after[table] - before[table] for table in TABLES}
+    written = {table: after[table] - before[table] for table in FUNDS_TABLE_NAMES}
     expected = {
         "recordContribution": {"contributions": 1},
         "verifyContribution": {"ledger_transactions": 1, "ledger_entries": 2},
         "scheduleDisbursement": {"disbursements": 1},
     }[name]
-    assert written == dict.fromkeys(TABLES, 0) | expected | {
+    assert written == dict.fromkeys(FUNDS_TABLE_NAMES, 0) | expected | {
         "idempotency_keys": 1,
         "audit_events": 1,
     }
@@ -650,7 +626,7 @@ async def test_a_replay_after_the_object_moved_on_returns_it_as_it_is_now(
     first = await run(gql, funds, case, given, the_key)
     tranche = uuid_of(first["disbursement"]["id"])
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
-        await disbursements.approve_disbursement(
+        await approve_disbursement(
             session, funds.principal("admin"), tranche, idempotency_key=key()
         )
     before = await snapshot(admin_engine, funds.tenant_id)

@@ -24,8 +24,7 @@ from starlette.applications import Starlette
 
 from coalition.config import Settings
 from coalition.db.engine import SessionFactory
-from tests.funds.conftest import CONTRIBUTED_ON, FundsWorld, key
-from tests.funds.test_concurrency import (
+from tests.funds.support.live import (
     APPROVE,
     VERIFY,
     LiveApi,
@@ -39,7 +38,9 @@ from tests.funds.test_concurrency import (
     schedule_now,
     verify_now,
 )
-from tests.funds.test_idempotency import snapshot
+from tests.funds.support.steps import FUNDS_TABLE_NAMES
+from tests.funds.support.world import CONTRIBUTED_ON, FundsWorld, key
+from tests.support.snapshots import digests
 from tests.support.world import global_id
 
 WAIT = 20.0
@@ -192,7 +193,7 @@ async def test_a_verification_killed_half_way_leaves_nothing_and_its_retry_count
     )
     the_key = key()
     pool_before = await pool_row(admin_engine, funds.tenant_id, funds.pool)
-    before = await snapshot(admin_engine, funds.tenant_id)
+    before = await digests(admin_engine, funds.tenant_id, FUNDS_TABLE_NAMES)
 
     async with live_api(app) as api:
         async with pool_locked(admin_engine, funds.tenant_id, funds.pool, "UPDATE") as (_, me):
@@ -218,7 +219,7 @@ async def test_a_verification_killed_half_way_leaves_nothing_and_its_retry_count
             "audits": 0,
         }
         assert await pool_row(admin_engine, funds.tenant_id, funds.pool) == pool_before
-        assert await snapshot(admin_engine, funds.tenant_id) == before
+        assert await digests(admin_engine, funds.tenant_id, FUNDS_TABLE_NAMES) == before
 
         # The server also drops the API's idle connections: the retry gets a live one.
         await kill_pooled_app_connections(admin_engine, app)
@@ -305,7 +306,7 @@ async def test_an_approval_killed_after_its_ledger_rows_leaves_no_trace(
     tranche = await schedule_now(funds, owner_sessions, contribution_id, 80_000)
     the_key = key()
     pool_before = await pool_row(admin_engine, funds.tenant_id, funds.pool)
-    before = await snapshot(admin_engine, funds.tenant_id)
+    before = await digests(admin_engine, funds.tenant_id, FUNDS_TABLE_NAMES)
     variables = {"key": the_key, "id": global_id("Disbursement", tranche)}
 
     async with live_api(app) as api:
@@ -328,7 +329,7 @@ async def test_an_approval_killed_after_its_ledger_rows_leaves_no_trace(
         killed = await asyncio.wait_for(request, WAIT)
 
         assert_masked_failure(killed, "approveDisbursement")
-        assert await snapshot(admin_engine, funds.tenant_id) == before
+        assert await digests(admin_engine, funds.tenant_id, FUNDS_TABLE_NAMES) == before
         assert await pool_row(admin_engine, funds.tenant_id, funds.pool) == pool_before
 
         await kill_pooled_app_connections(admin_engine, app)

@@ -18,14 +18,10 @@ from sqlalchemy import select
 
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
-from coalition.funds import service
-from coalition.funds.models import (
-    FundCommitment,
-    LedgerEntry,
-    LedgerTransactionKind,
-)
-from tests.funds.conftest import CONTRIBUTED_ON, FundsWorld, contribution_input, key
-from tests.funds.test_validation import (
+from coalition.funds.models.ledger import LedgerEntry, LedgerTransactionKind
+from coalition.funds.models.pools import FundCommitment
+from coalition.funds.service.contributions import record_contribution
+from tests.funds.support.steps import (
     approve,
     record,
     schedule,
@@ -33,6 +29,7 @@ from tests.funds.test_validation import (
     transaction_of,
     verified,
 )
+from tests.funds.support.world import CONTRIBUTED_ON, FundsWorld, contribution_input, key
 from tests.support.graphql import GraphQLClient
 from tests.support.world import global_id
 
@@ -404,9 +401,9 @@ async def test_a_mutation_given_a_foreign_id_fails_like_a_random_one(
 
 
 def test_every_funds_mutation_with_an_id_is_tried() -> None:
-    from coalition.funds.schema import FundsMutation
+    from coalition.funds.schema import Mutation
 
-    definition = FundsMutation.__strawberry_definition__  # type: ignore[attr-defined]
+    definition = Mutation.__strawberry_definition__  # type: ignore[attr-defined]
     names = {field.python_name for field in definition.fields}
     camel = {name.split("_")[0] + "".join(p.title() for p in name.split("_")[1:]) for name in names}
 
@@ -625,7 +622,7 @@ async def test_idempotency_keys_are_kept_per_partnership(
     # given: B used a key for its own contribution
     shared = key()
     async with tenant_transaction(owner_sessions, other_funds.tenant_id) as session:
-        theirs = await service.record_contribution(
+        theirs = await record_contribution(
             session,
             other_funds.principal("org_admin"),
             contribution_input(other_funds, amount_minor=7_777),

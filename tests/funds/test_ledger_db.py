@@ -24,18 +24,28 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.errors import InvalidInput
-from coalition.funds import disbursements, ledger, service
+from coalition.funds import ledger
 from coalition.funds.ledger import Balances
-from coalition.funds.models import (
-    Contribution,
-    ContributionStatus,
-    FundPool,
+from coalition.funds.models.contributions import Contribution, ContributionStatus
+from coalition.funds.models.ledger import (
     LedgerAccount,
     LedgerEntry,
     LedgerTransaction,
     LedgerTransactionKind,
 )
-from tests.funds.conftest import CONTRIBUTED_ON, TERM, FundsWorld, contribution_input, key
+from coalition.funds.models.pools import FundPool
+from coalition.funds.service.commitments import CommitmentInput, add_commitment
+from coalition.funds.service.contributions import record_contribution, verify_contribution
+from coalition.funds.service.disbursements import (
+    DisbursementInput,
+    approve_disbursement,
+    cancel_disbursement,
+    mark_requirement_met,
+    pay_disbursement,
+    schedule_disbursement,
+)
+from coalition.funds.service.reversals import reverse_transaction
+from tests.funds.support.world import CONTRIBUTED_ON, TERM, FundsWorld, contribution_input, key
 
 INSUFFICIENT_PRIVILEGE = "42501"
 CHECK_VIOLATION = "23514"
@@ -124,10 +134,10 @@ async def verified_contribution(
     """A contribution of the world's 40-employee employer, recorded and verified (2:1)."""
     admin = fw.principal("admin")
     async with tenant_transaction(sessions, fw.tenant_id) as session:
-        recorded = await service.record_contribution(
+        recorded = await record_contribution(
             session, admin, contribution_input(fw, amount_minor=amount_minor), idempotency_key=key()
         )
-        return await service.verify_contribution(session, admin, recorded.id, idempotency_key=key())
+        return await verify_contribution(session, admin, recorded.id, idempotency_key=key())
 
 
 async def match_transaction(
@@ -384,7 +394,7 @@ async def test_a_transaction_is_reversed_at_most_once(
     match_id = await match_transaction(funds, owner_sessions, contribution.id)
     admin = funds.principal("admin")
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
-        await disbursements.reverse_transaction(
+        await reverse_transaction(
             session, admin, match_id, "Evidence was withdrawn.", idempotency_key=key()
         )
 
@@ -406,9 +416,7 @@ async def test_a_transaction_is_reversed_at_most_once(
     # The service refuses the second reversal before the database has to.
     with pytest.raises(InvalidInput) as refused:
         async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
-            await disbursements.reverse_transaction(
-                session, admin, match_id, "Again.", idempotency_key=key()
-            )
+            await reverse_transaction(session, admin, match_id, "Again.", idempotency_key=key())
     assert [error.code for error in refused.value.errors] == ["INVALID_TRANSITION"]
 
 
@@ -443,22 +451,22 @@ async def realistic_sequence(fw: FundsWorld, sessions: SessionFactory) -> dict[s
 
     async def contribute(name: str, organization: uuid.UUID, amount: int) -> None:
         async with tenant_transaction(sessions, fw.tenant_id) as session:
-            recorded = await service.record_contribution(
+            recorded = await record_contribution(
                 session,
                 admin,
                 contribution_input(fw, organization_id=organization, amount_minor=amount),
                 idempotency_key=key(),
             )
         async with tenant_transaction(sessions, fw.tenant_id) as session:
-            await service.verify_contribution(session, admin, recorded.id, idempotency_key=key())
+            await verify_contribution(session, admin, recorded.id, idempotency_key=key())
         contributions[name] = recorded.id
 
     async def tranche(name: str, amount: int, requirement: str | None = None) -> uuid.UUID:
         async with tenant_transaction(sessions, fw.tenant_id) as session:
-            scheduled = await disbursements.schedule_disbursement(
+            scheduled = await schedule_disbursement(
                 session,
                 admin,
-                disbursements.DisbursementInput(
+                DisbursementInput(
                     contributions[name], fw.provider, amount, "USD", CONTRIBUTED_ON, requirement
                 ),
                 idempotency_key=key(),
@@ -466,10 +474,10 @@ async def realistic_sequence(fw: FundsWorld, sessions: SessionFactory) -> dict[s
         return scheduled.id
 
     async with tenant_transaction(sessions, fw.tenant_id) as session:
-        extra = await service.add_commitment(
+        extra = await add_commitment(
             session,
             admin,
-            service.CommitmentInput(fw.pool, fw.funder, "STATE", 500_000, "USD", TERM[0]),
+            CommitmentInput(fw.pool, fw.funder, "STATE", 500_000, "USD", TERM[0]),
             idempotency_key=key(),
         )
     await contribute("employer", employer, 1_000_000)  # 2:1 -> 2,000,000
@@ -483,20 +491,18 @@ async def realistic_sequence(fw: FundsWorld, sessions: SessionFactory) -> dict[s
     approved = await tranche("other_employer", 1_000_000)
     async with tenant_transaction(sessions, fw.tenant_id) as session:
         for tranche_id in (paid, approved_then_cancelled, approved):
-            await disbursements.approve_disbursement(
-                session, admin, tranche_id, idempotency_key=key()
-            )
-        await disbursements.mark_requirement_met(session, admin, paid)
-        await disbursements.pay_disbursement(session, admin, paid, idempotency_key=key())
-        await disbursements.cancel_disbursement(
+            await approve_disbursement(session, admin, tranche_id, idempotency_key=key())
+        await mark_requirement_met(session, admin, paid)
+        await pay_disbursement(session, admin, paid, idempotency_key=key())
+        await cancel_disbursement(
             session, admin, approved_then_cancelled, "Cohort postponed.", idempotency_key=key()
         )
-        await disbursements.cancel_disbursement(
+        await cancel_disbursement(
             session, admin, cancelled, "Duplicate request.", idempotency_key=key()
         )
     provider_match = await match_transaction(fw, sessions, contributions["provider"])
     async with tenant_transaction(sessions, fw.tenant_id) as session:
-        await disbursements.reverse_transaction(
+        await reverse_transaction(
             session, admin, provider_match, "Evidence was withdrawn.", idempotency_key=key()
         )
     # The provider's reversed match returned 3,500,000 to the pool: the extra commitment
@@ -509,7 +515,7 @@ async def realistic_sequence(fw: FundsWorld, sessions: SessionFactory) -> dict[s
             )
         )
         assert commitment_transaction is not None
-        await disbursements.reverse_transaction(
+        await reverse_transaction(
             session, admin, commitment_transaction, "Grant rescinded.", idempotency_key=key()
         )
     return contributions

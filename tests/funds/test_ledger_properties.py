@@ -60,16 +60,30 @@ from coalition.db.engine import SessionFactory, create_session_factory
 from coalition.db.session import tenant_transaction
 from coalition.db.urls import app_url, owner_url
 from coalition.errors import InvalidInput
-from coalition.funds import disbursements, ledger, report, service
-from coalition.funds.models import (
-    Contribution,
-    Disbursement,
-    FundCommitment,
-    FundPool,
-    FundPoolStatus,
-    LedgerEntry,
-    LedgerTransaction,
+from coalition.funds import ledger
+from coalition.funds.models.contributions import Contribution
+from coalition.funds.models.disbursements import Disbursement
+from coalition.funds.models.ledger import LedgerEntry, LedgerTransaction
+from coalition.funds.models.pools import FundCommitment, FundPool, FundPoolStatus
+from coalition.funds.report.breakdowns import BreakdownBy, BreakdownRow, pool_breakdown
+from coalition.funds.report.summaries import PoolSummary, pool_summary
+from coalition.funds.service.commitments import CommitmentInput, add_commitment
+from coalition.funds.service.contributions import (
+    ContributionInput,
+    record_contribution,
+    verify_contribution,
 )
+from coalition.funds.service.disbursements import (
+    DisbursementInput,
+    approve_disbursement,
+    cancel_disbursement,
+    mark_requirement_met,
+    pay_disbursement,
+    schedule_disbursement,
+)
+from coalition.funds.service.initiatives import create_initiative
+from coalition.funds.service.pools import PoolInput, create_pool, set_pool_status
+from coalition.funds.service.reversals import reverse_transaction
 from coalition.tenancy.models import Organization, OrganizationKind, Tenant
 from tests.funds import reference
 from tests.funds.reference import ReferencePool
@@ -218,7 +232,7 @@ async def create_pool_world(
             )
     admin = system_principal(tenant, "ledger-properties")
     async with tenant_transaction(app, tenant) as session:
-        initiative = await service.create_initiative(
+        initiative = await create_initiative(
             session,
             admin,
             name="Apprenticeships",
@@ -227,10 +241,10 @@ async def create_pool_world(
             ends_on=None,
             participant_ids=[ids["provider"], *(ids[name] for name in RECIPIENTS)],
         )
-        pool = await service.create_pool(
+        pool = await create_pool(
             session,
             admin,
-            service.PoolInput(
+            PoolInput(
                 funder_organization_id=ids["funder"],
                 name="Matching pool",
                 purpose=None,
@@ -245,7 +259,7 @@ async def create_pool_world(
             ),
             idempotency_key=f"pool-{tenant}",
         )
-        await service.set_pool_status(session, admin, pool.id, FundPoolStatus.OPEN)
+        await set_pool_status(session, admin, pool.id, FundPoolStatus.OPEN)
     world = WorldIds(
         tenant=tenant,
         funder=ids["funder"],
@@ -268,8 +282,8 @@ class Snapshot:
     contributions: dict[uuid.UUID, Contribution]
     tranches: dict[uuid.UUID, Disbursement]
     commitments: dict[uuid.UUID, FundCommitment]
-    summary: report.PoolSummary
-    by_recipient: list[report.BreakdownRow]
+    summary: PoolSummary
+    by_recipient: list[BreakdownRow]
 
 
 async def read_snapshot(
@@ -298,11 +312,9 @@ async def read_snapshot(
         commitments = await session.scalars(
             select(FundCommitment).where(FundCommitment.tenant_id == tenant)
         )
-        summary = await report.pool_summary(session, principal, world.pool)
+        summary = await pool_summary(session, principal, world.pool)
         assert summary is not None
-        by_recipient = await report.pool_breakdown(
-            session, principal, world.pool, report.BreakdownBy.RECIPIENT
-        )
+        by_recipient = await pool_breakdown(session, principal, world.pool, BreakdownBy.RECIPIENT)
         return Snapshot(
             pool=pool,
             transactions=list(transactions),
@@ -483,15 +495,13 @@ class LedgerMachine(RuleBasedStateMachine):
         return data.draw(st.integers(0, 2), label="aim") < 2
 
     def _commit(self, amount: int) -> None:
-        given = service.CommitmentInput(
+        given = CommitmentInput(
             self.world.pool, self.world.funder, "PHILANTHROPIC", amount, "USD", TERM[0]
         )
         idempotency_key = f"commit-{uuid.uuid4()}"
 
         async def call(session: AsyncSession) -> FundCommitment:
-            return await service.add_commitment(
-                session, self.admin, given, idempotency_key=idempotency_key
-            )
+            return await add_commitment(session, self.admin, given, idempotency_key=idempotency_key)
 
         created = self.attempt(f"commit {amount}", self.ref.commit(amount), call)
         if created is not None:
@@ -504,7 +514,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self, recipient: str, amount: int, contributed_on: date, kind: str, purpose: str
     ) -> None:
         documented = kind != "IN_KIND_UNDOCUMENTED"
-        given = service.ContributionInput(
+        given = ContributionInput(
             initiative_id=self.world.initiative,
             organization_id=self.world.recipients[recipient],
             pool_id=self.world.pool,
@@ -519,7 +529,7 @@ class LedgerMachine(RuleBasedStateMachine):
         idempotency_key = f"record-{uuid.uuid4()}"
 
         async def call(session: AsyncSession) -> Contribution:
-            return await service.record_contribution(
+            return await record_contribution(
                 session, self.admin, given, idempotency_key=idempotency_key
             )
 
@@ -565,7 +575,7 @@ class LedgerMachine(RuleBasedStateMachine):
         idempotency_key = f"verify-{uuid.uuid4()}"
 
         async def call(session: AsyncSession) -> Contribution:
-            return await service.verify_contribution(
+            return await verify_contribution(
                 session, self.admin, contribution_id, idempotency_key=idempotency_key
             )
 
@@ -608,7 +618,7 @@ class LedgerMachine(RuleBasedStateMachine):
             "provider": self.world.provider,
             "college": self.world.college,
         }[payee]
-        given = disbursements.DisbursementInput(
+        given = DisbursementInput(
             self.contribution_ids[index],
             payee_id,
             amount,
@@ -619,7 +629,7 @@ class LedgerMachine(RuleBasedStateMachine):
         idempotency_key = f"schedule-{uuid.uuid4()}"
 
         async def call(session: AsyncSession) -> Disbursement:
-            return await disbursements.schedule_disbursement(
+            return await schedule_disbursement(
                 session, self.admin, given, idempotency_key=idempotency_key
             )
 
@@ -659,7 +669,7 @@ class LedgerMachine(RuleBasedStateMachine):
             "approve",
             can_approve,
             self.ref.approve,
-            lambda session, tranche_id: disbursements.approve_disbursement(
+            lambda session, tranche_id: approve_disbursement(
                 session, self.admin, tranche_id, idempotency_key=idempotency_key
             ),
         )
@@ -674,9 +684,7 @@ class LedgerMachine(RuleBasedStateMachine):
                 and t.status in {"SCHEDULED", "APPROVED"}
             ),
             self.ref.mark_requirement_met,
-            lambda session, tranche_id: disbursements.mark_requirement_met(
-                session, self.admin, tranche_id
-            ),
+            lambda session, tranche_id: mark_requirement_met(session, self.admin, tranche_id),
             replayable=False,
         )
 
@@ -687,7 +695,7 @@ class LedgerMachine(RuleBasedStateMachine):
             "pay",
             can_pay,
             self.ref.pay,
-            lambda session, tranche_id: disbursements.pay_disbursement(
+            lambda session, tranche_id: pay_disbursement(
                 session, self.admin, tranche_id, idempotency_key=idempotency_key
             ),
         )
@@ -700,7 +708,7 @@ class LedgerMachine(RuleBasedStateMachine):
             "pay before the requirement of",
             is_waiting_for_requirement,
             self.ref.pay,
-            lambda session, tranche_id: disbursements.pay_disbursement(
+            lambda session, tranche_id: pay_disbursement(
                 session, self.admin, tranche_id, idempotency_key=idempotency_key
             ),
         )
@@ -713,7 +721,7 @@ class LedgerMachine(RuleBasedStateMachine):
             "cancel",
             can_cancel,
             lambda index: self.ref.cancel(index, reason),
-            lambda session, tranche_id: disbursements.cancel_disbursement(
+            lambda session, tranche_id: cancel_disbursement(
                 session, self.admin, tranche_id, reason, idempotency_key=idempotency_key
             ),
         )
@@ -723,7 +731,7 @@ class LedgerMachine(RuleBasedStateMachine):
         idempotency_key = f"reverse-{uuid.uuid4()}"
 
         async def call(session: AsyncSession) -> LedgerTransaction:
-            return await disbursements.reverse_transaction(
+            return await reverse_transaction(
                 session, self.admin, transaction_id, reason, idempotency_key=idempotency_key
             )
 
@@ -802,7 +810,7 @@ class LedgerMachine(RuleBasedStateMachine):
     def _check_what_funders_see(self, seen: Snapshot) -> None:
         """The pool's summary and its breakdown by recipient (funds/report.py)."""
         ref = self.ref
-        assert seen.summary == report.PoolSummary(
+        assert seen.summary == PoolSummary(
             currency="USD",
             committed=ref.committed,
             matched=ref.matched,

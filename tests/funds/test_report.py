@@ -20,14 +20,10 @@ matched 1,300,000, disbursed 250,000, paid 150,000, contributed 1,650,000 (minor
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event, select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from coalition.auth.principal import Principal, PrincipalKind
@@ -35,214 +31,26 @@ from coalition.auth.scopes import FUNDS_READ
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.errors import Forbidden, InvalidInput
-from coalition.funds import disbursements, report, service
 from coalition.funds.ledger import balances_of
-from coalition.funds.models import (
-    FundPoolStatus,
-    LedgerEntry,
-    LedgerTransaction,
-    LedgerTransactionKind,
-)
-from coalition.funds.report import (
-    BreakdownBy,
-    BreakdownRow,
-    InitiativeFunding,
-    PoolSummary,
-    RecognitionRow,
-)
+from coalition.funds.models.ledger import LedgerEntry, LedgerTransaction, LedgerTransactionKind
+from coalition.funds.models.pools import FundPoolStatus
+from coalition.funds.report.breakdowns import BreakdownBy, BreakdownRow, pool_breakdown
+from coalition.funds.report.initiatives import InitiativeFunding, initiative_funding
+from coalition.funds.report.recognition import RecognitionRow, investment_recognition
+from coalition.funds.report.summaries import PoolSummary, pool_summary, ratio
+from coalition.funds.service.commitments import CommitmentInput, add_commitment
+from coalition.funds.service.contributions import record_contribution, verify_contribution
+from coalition.funds.service.initiatives import add_initiative_participant
+from coalition.funds.service.pools import create_pool, set_pool_status
 from coalition.tenancy.models import Organization, OrganizationKind
-from tests.funds.conftest import TERM, FundsWorld, contribution_input, key, pool_input
-
-
-@dataclass
-class Scenario:
-    funds: FundsWorld
-    pool: uuid.UUID
-    initiatives: dict[str, uuid.UUID] = field(default_factory=dict)
-    organizations: dict[str, uuid.UUID] = field(default_factory=dict)
-    names: dict[str, str] = field(default_factory=dict)
-    contributions: dict[str, uuid.UUID] = field(default_factory=dict)
-
-    @property
-    def tenant_id(self) -> uuid.UUID:
-        return self.funds.tenant_id
-
-
-CONTRIBUTIONS = {
-    # name: (organization, amount, purpose, contributed_on, initiative)
-    "c1": ("employer", 100_000, "TRAINING_COSTS", date(2025, 3, 14), "machinist"),
-    "c2": ("employer", 50_000, "SUPPORT_SERVICES", date(2025, 4, 2), "cna"),
-    "c3": ("other_employer", 300_000, "WORK_BASED_LEARNING_WAGES", date(2025, 3, 20), "machinist"),
-    "c4": ("provider", 200_000, "TRAINING_EQUIPMENT", date(2025, 4, 10), "cna"),
-    "c5": ("steelworks", 1_000_000, "TRAINING_COSTS", date(2025, 4, 15), "machinist"),
-    "c6": ("other_employer", 70_000, "TRAINING_COSTS", date(2025, 3, 25), "machinist"),
-    "c7": ("employer", 99_900, "TRAINING_COSTS", date(2025, 3, 30), "machinist"),
-}
-REVERSAL_REASON = '=HYPERLINK("http://example.com","duplicate invoice")'
-CANCEL_REASON = "-outcome report missing"
-
-
-async def build_scenario(
-    sessions: SessionFactory, funds: FundsWorld, *, pool_name: str = "Lakeshore match"
-) -> Scenario:
-    world, admin = funds.world, funds.principal("admin")
-    organizations = {
-        "employer": world.organizations["employer"],
-        "other_employer": world.organizations["other_employer"],
-        "provider": funds.provider,
-        "steelworks": uuid.uuid4(),
-    }
-    async with tenant_transaction(sessions, funds.tenant_id) as session:
-        session.add(
-            Organization(
-                tenant_id=funds.tenant_id,
-                id=organizations["steelworks"],
-                name=f"{world.slug} steelworks",
-                kind=OrganizationKind.EMPLOYER,
-                employee_count=799,
-            )
-        )
-        await session.execute(
-            update(Organization)
-            .where(
-                Organization.tenant_id == funds.tenant_id,
-                Organization.id == organizations["other_employer"],
-            )
-            .values(employee_count=120)
-        )
-        await session.flush()
-        await service.add_initiative_participant(
-            session, admin, funds.initiative, organizations["steelworks"]
-        )
-        cna = await service.create_initiative(
-            session,
-            admin,
-            name="CNA cohort",
-            description="Nursing assistants.",
-            starts_on=TERM[0],
-            ends_on=None,
-            participant_ids=[organizations["employer"], organizations["provider"]],
-        )
-        pool = await service.create_pool(
-            session,
-            admin,
-            pool_input(
-                funds.funder, name=pool_name, match_tiers=[(49, "2"), (499, "1"), (None, "0.5")]
-            ),
-            idempotency_key=key(),
-        )
-        await service.add_commitment(
-            session,
-            admin,
-            service.CommitmentInput(pool.id, funds.funder, "STATE", 10_000_000, "USD", TERM[0]),
-            idempotency_key=key(),
-        )
-        await service.set_pool_status(session, admin, pool.id, FundPoolStatus.OPEN)
-        scenario = Scenario(funds, pool.id, {"machinist": funds.initiative, "cna": cna.id})
-        scenario.organizations = organizations
-        result = await session.execute(
-            select(Organization.id, Organization.name).where(
-                Organization.tenant_id == funds.tenant_id,
-                Organization.id.in_(organizations.values()),
-            )
-        )
-        names = {row.id: row.name for row in result}
-        scenario.names = {name: names[org] for name, org in organizations.items()}
-        for name, (organization, amount, purpose, on, initiative) in CONTRIBUTIONS.items():
-            contribution = await service.record_contribution(
-                session,
-                admin,
-                contribution_input(
-                    funds,
-                    organization_id=organizations[organization],
-                    pool_id=pool.id,
-                    initiative_id=scenario.initiatives[initiative],
-                    amount_minor=amount,
-                    purpose=purpose,
-                    contributed_on=on,
-                ),
-                idempotency_key=key(),
-            )
-            scenario.contributions[name] = contribution.id
-            if name != "c7":
-                await service.verify_contribution(
-                    session, admin, contribution.id, idempotency_key=key()
-                )
-        match = await session.scalar(
-            select(LedgerTransaction.id).where(
-                LedgerTransaction.tenant_id == funds.tenant_id,
-                LedgerTransaction.contribution_id == scenario.contributions["c6"],
-                LedgerTransaction.kind == LedgerTransactionKind.MATCH,
-            )
-        )
-        assert match is not None
-        await disbursements.reverse_transaction(
-            session, admin, match, REVERSAL_REASON, idempotency_key=key()
-        )
-
-        async def tranche(contribution: str, payee: uuid.UUID, amount: int) -> uuid.UUID:
-            scheduled = await disbursements.schedule_disbursement(
-                session,
-                admin,
-                disbursements.DisbursementInput(
-                    scenario.contributions[contribution], payee, amount, "USD", date(2025, 6, 1)
-                ),
-                idempotency_key=key(),
-            )
-            return scheduled.id
-
-        paid = await tranche("c1", organizations["provider"], 150_000)
-        approved = await tranche("c3", organizations["other_employer"], 100_000)
-        cancelled = await tranche("c4", organizations["provider"], 50_000)
-        await tranche("c2", organizations["employer"], 30_000)
-        for tranche_id in (paid, approved, cancelled):
-            await disbursements.approve_disbursement(
-                session, admin, tranche_id, idempotency_key=key()
-            )
-        await disbursements.pay_disbursement(session, admin, paid, idempotency_key=key())
-        await disbursements.cancel_disbursement(
-            session, admin, cancelled, CANCEL_REASON, idempotency_key=key()
-        )
-    return scenario
-
-
-EXPECTED_SUMMARY = PoolSummary(
-    currency="USD",
-    committed=10_000_000,
-    matched=1_300_000,
-    disbursed=250_000,
-    paid=150_000,
-    remaining=8_700_000,
-    contributed=1_650_000,
-    leverage=Decimal("1.2692"),  # 1,650,000 / 1,300,000 = 1.26923...
-    small_employer_share_under_50=Decimal("0.2308"),  # (200,000 + 100,000) / 1,300,000
-    small_employer_share_under_500=Decimal("0.6154"),  # (300,000 + 300,000 + 200,000) / ...
+from tests.funds.support.scenario import (
+    EXPECTED_SUMMARY,
+    Scenario,
+    build_scenario,
+    reader,
+    statements,
 )
-
-
-def reader(funds: FundsWorld) -> Principal:
-    """A partner app with only the funds:read scope."""
-    return Principal(
-        kind=PrincipalKind.CLIENT,
-        id=uuid.uuid4(),
-        tenant_id=funds.tenant_id,
-        label="funds app",
-        scopes=frozenset({FUNDS_READ}),
-    )
-
-
-@contextmanager
-def statements(engine: AsyncEngine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
-        seen.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
+from tests.funds.support.world import TERM, FundsWorld, contribution_input, key, pool_input
 
 
 @pytest.fixture
@@ -267,7 +75,7 @@ async def test_the_summary_matches_a_hand_computation(
 ) -> None:
     async with tenant_transaction(owner_sessions, scenario.tenant_id) as session:
         with statements(owner_engine) as seen:
-            summary = await report.pool_summary(session, reader(scenario.funds), scenario.pool)
+            summary = await pool_summary(session, reader(scenario.funds), scenario.pool)
 
     assert summary == EXPECTED_SUMMARY
     assert len(seen) == 1
@@ -310,13 +118,13 @@ async def test_a_pool_with_nothing_matched_has_no_ratios(
             )
         )
         await session.flush()
-        await service.add_initiative_participant(session, admin, funds.initiative, big)
-        contribution = await service.record_contribution(
+        await add_initiative_participant(session, admin, funds.initiative, big)
+        contribution = await record_contribution(
             session, admin, contribution_input(funds, organization_id=big), idempotency_key=key()
         )
-        await service.verify_contribution(session, admin, contribution.id, idempotency_key=key())
+        await verify_contribution(session, admin, contribution.id, idempotency_key=key())
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
-        summary = await report.pool_summary(session, reader(funds), funds.pool)
+        summary = await pool_summary(session, reader(funds), funds.pool)
 
     assert summary == PoolSummary("USD", 10_000_000, 0, 0, 0, 10_000_000, 100_000, None, None, None)
 
@@ -336,7 +144,7 @@ async def test_a_pool_with_nothing_matched_has_no_ratios(
 def test_ratios_round_half_to_even_exactly(
     numerator: int, denominator: int, expected: Decimal | None
 ) -> None:
-    found = report.ratio(numerator, denominator)
+    found = ratio(numerator, denominator)
 
     assert found == expected
     assert str(found) == str(expected)
@@ -349,7 +157,7 @@ async def test_the_breakdown_by_recipient_is_per_contributing_organization(
     scenario: Scenario, owner_sessions: SessionFactory
 ) -> None:
     async with tenant_transaction(owner_sessions, scenario.tenant_id) as session:
-        rows = await report.pool_breakdown(
+        rows = await pool_breakdown(
             session, reader(scenario.funds), scenario.pool, BreakdownBy.RECIPIENT
         )
 
@@ -371,7 +179,7 @@ async def test_the_breakdown_by_initiative(
     scenario: Scenario, owner_sessions: SessionFactory
 ) -> None:
     async with tenant_transaction(owner_sessions, scenario.tenant_id) as session:
-        rows = await report.pool_breakdown(
+        rows = await pool_breakdown(
             session, reader(scenario.funds), scenario.pool, BreakdownBy.INITIATIVE
         )
 
@@ -390,7 +198,7 @@ async def test_the_breakdown_by_initiative(
 
 async def test_the_breakdown_by_purpose(scenario: Scenario, owner_sessions: SessionFactory) -> None:
     async with tenant_transaction(owner_sessions, scenario.tenant_id) as session:
-        rows = await report.pool_breakdown(
+        rows = await pool_breakdown(
             session, reader(scenario.funds), scenario.pool, BreakdownBy.PURPOSE
         )
 
@@ -413,7 +221,7 @@ async def test_the_breakdown_by_month_splits_contributions_and_ledger_dates(
     scenario: Scenario, owner_sessions: SessionFactory
 ) -> None:
     async with tenant_transaction(owner_sessions, scenario.tenant_id) as session:
-        rows = await report.pool_breakdown(
+        rows = await pool_breakdown(
             session, reader(scenario.funds), scenario.pool, BreakdownBy.MONTH
         )
         # The service dates every match, approval, payment, cancellation and reversal
@@ -452,8 +260,8 @@ async def test_every_breakdown_adds_up_to_the_summary(
 ) -> None:
     async with tenant_transaction(owner_sessions, scenario.tenant_id) as session:
         with statements(owner_engine) as seen:
-            rows = await report.pool_breakdown(session, reader(scenario.funds), scenario.pool, by)
-        summary = await report.pool_summary(session, reader(scenario.funds), scenario.pool)
+            rows = await pool_breakdown(session, reader(scenario.funds), scenario.pool, by)
+        summary = await pool_summary(session, reader(scenario.funds), scenario.pool)
 
     assert summary is not None
     assert totals(rows) == (summary.contributed, summary.matched, summary.disbursed, summary.paid)
@@ -470,14 +278,14 @@ async def test_initiative_funding_is_per_pool_and_batched(
     funds, admin = scenario.funds, scenario.funds.principal("admin")
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
         # The machinist initiative also gets $100.00 matched 2:1 by the fixture's pool.
-        extra = await service.record_contribution(
+        extra = await record_contribution(
             session, admin, contribution_input(funds, amount_minor=10_000), idempotency_key=key()
         )
-        await service.verify_contribution(session, admin, extra.id, idempotency_key=key())
+        await verify_contribution(session, admin, extra.id, idempotency_key=key())
     unknown = uuid.uuid4()
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
         with statements(owner_engine) as seen:
-            funding = await report.initiative_funding(
+            funding = await initiative_funding(
                 session,
                 reader(funds),
                 [scenario.initiatives["machinist"], scenario.initiatives["cna"], unknown],
@@ -503,7 +311,7 @@ async def test_no_initiatives_ask_nothing(
 ) -> None:
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
         with statements(owner_engine) as seen:
-            funding = await report.initiative_funding(session, reader(funds), [])
+            funding = await initiative_funding(session, reader(funds), [])
 
     assert (funding, seen) == ({}, [])
 
@@ -537,17 +345,15 @@ async def add_employer(
             )
         )
         await session.flush()
-        await service.add_initiative_participant(session, admin, funds.initiative, organization)
-        contribution = await service.record_contribution(
+        await add_initiative_participant(session, admin, funds.initiative, organization)
+        contribution = await record_contribution(
             session,
             admin,
             contribution_input(funds, organization_id=organization, amount_minor=amount),
             idempotency_key=key(),
         )
         if verify:
-            await service.verify_contribution(
-                session, admin, contribution.id, idempotency_key=key()
-            )
+            await verify_contribution(session, admin, contribution.id, idempotency_key=key())
     return organization
 
 
@@ -562,8 +368,8 @@ async def test_recognition_ranks_employers_per_employee(
     await add_employer(owner_sessions, funds, "Recorded only", 1, 900_000, verify=False)
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
         with statements(owner_engine) as seen:
-            rows = await report.investment_recognition(session, reader(funds))
-        top_two = await report.investment_recognition(session, reader(funds), limit=2)
+            rows = await investment_recognition(session, reader(funds))
+        top_two = await investment_recognition(session, reader(funds), limit=2)
 
     employer, other = scenario.organizations["employer"], scenario.organizations["other_employer"]
     steelworks, names = scenario.organizations["steelworks"], scenario.names
@@ -587,35 +393,31 @@ async def test_recognition_counts_only_its_currency(
     admin = funds.principal("admin")
     employer = funds.world.organizations["employer"]
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
-        pool = await service.create_pool(
+        pool = await create_pool(
             session,
             admin,
             pool_input(funds.funder, currency="EUR", cap_per_recipient_minor=None),
             idempotency_key=key(),
         )
-        await service.add_commitment(
+        await add_commitment(
             session,
             admin,
-            service.CommitmentInput(
-                pool.id, funds.funder, "PHILANTHROPIC", 1_000_000, "EUR", TERM[0]
-            ),
+            CommitmentInput(pool.id, funds.funder, "PHILANTHROPIC", 1_000_000, "EUR", TERM[0]),
             idempotency_key=key(),
         )
-        await service.set_pool_status(session, admin, pool.id, FundPoolStatus.OPEN)
+        await set_pool_status(session, admin, pool.id, FundPoolStatus.OPEN)
         for pool_id, currency, amount in ((pool.id, "EUR", 30_000), (funds.pool, "USD", 8_000)):
-            contribution = await service.record_contribution(
+            contribution = await record_contribution(
                 session,
                 admin,
                 contribution_input(funds, pool_id=pool_id, currency=currency, amount_minor=amount),
                 idempotency_key=key(),
             )
-            await service.verify_contribution(
-                session, admin, contribution.id, idempotency_key=key()
-            )
+            await verify_contribution(session, admin, contribution.id, idempotency_key=key())
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
-        euros = await report.investment_recognition(session, reader(funds), currency="EUR")
-        dollars = await report.investment_recognition(session, reader(funds), currency="usd")
-        yen = await report.investment_recognition(session, reader(funds), currency="JPY")
+        euros = await investment_recognition(session, reader(funds), currency="EUR")
+        dollars = await investment_recognition(session, reader(funds), currency="usd")
+        yen = await investment_recognition(session, reader(funds), currency="JPY")
 
     name = f"{funds.world.slug.split('-')[0]} employer"
     assert euros == [RecognitionRow(1, employer, name, 40, 30_000, 750, "EUR")]
@@ -641,9 +443,7 @@ async def test_recognition_refuses_bad_arguments(
 ) -> None:
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
         with pytest.raises(InvalidInput) as raised:
-            await report.investment_recognition(
-                session, reader(funds), currency=currency, limit=limit
-            )
+            await investment_recognition(session, reader(funds), currency=currency, limit=limit)
 
     assert [(error.field, error.code) for error in raised.value.errors] == expected
 
@@ -656,14 +456,12 @@ async def test_another_tenants_pool_and_initiatives_are_missing(
 ) -> None:
     outsider = reader(other_funds)
     async with tenant_transaction(owner_sessions, other_funds.tenant_id) as session:
-        summary = await report.pool_summary(session, outsider, scenario.pool)
+        summary = await pool_summary(session, outsider, scenario.pool)
         breakdowns = [
-            await report.pool_breakdown(session, outsider, scenario.pool, by) for by in BreakdownBy
+            await pool_breakdown(session, outsider, scenario.pool, by) for by in BreakdownBy
         ]
-        funding = await report.initiative_funding(
-            session, outsider, list(scenario.initiatives.values())
-        )
-        recognition = await report.investment_recognition(session, outsider)
+        funding = await initiative_funding(session, outsider, list(scenario.initiatives.values()))
+        recognition = await investment_recognition(session, outsider)
 
     assert summary is None
     assert breakdowns == [[], [], [], []]
@@ -675,7 +473,7 @@ async def test_a_pool_that_does_not_exist_has_no_summary(
     funds: FundsWorld, owner_sessions: SessionFactory
 ) -> None:
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
-        assert await report.pool_summary(session, reader(funds), uuid.uuid4()) is None
+        assert await pool_summary(session, reader(funds), uuid.uuid4()) is None
 
 
 @pytest.mark.parametrize("who", ["app without funds:read", "person without membership"])
@@ -692,13 +490,13 @@ async def test_reading_needs_funds_read(
     )
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
         with pytest.raises(Forbidden):
-            await report.pool_summary(session, principal, funds.pool)
+            await pool_summary(session, principal, funds.pool)
         with pytest.raises(Forbidden):
-            await report.pool_breakdown(session, principal, funds.pool, BreakdownBy.MONTH)
+            await pool_breakdown(session, principal, funds.pool, BreakdownBy.MONTH)
         with pytest.raises(Forbidden):
-            await report.initiative_funding(session, principal, [funds.initiative])
+            await initiative_funding(session, principal, [funds.initiative])
         with pytest.raises(Forbidden):
-            await report.investment_recognition(session, principal)
+            await investment_recognition(session, principal)
 
 
 @pytest.mark.parametrize("person", ["analyst", "member", "org_admin"])
@@ -706,8 +504,6 @@ async def test_every_member_reads(
     scenario: Scenario, owner_sessions: SessionFactory, person: str
 ) -> None:
     async with tenant_transaction(owner_sessions, scenario.tenant_id) as session:
-        summary = await report.pool_summary(
-            session, scenario.funds.principal(person), scenario.pool
-        )
+        summary = await pool_summary(session, scenario.funds.principal(person), scenario.pool)
 
     assert summary == EXPECTED_SUMMARY

@@ -49,8 +49,7 @@ from coalition.db.engine import create_session_factory
 from coalition.db.urls import to_asyncpg
 from coalition.funds.ledger import balances_of
 from coalition.upgrade import upgrade
-from tests.funds.conftest import CONTRIBUTED_ON, FundsWorld, create_funds_world
-from tests.funds.test_concurrency import (
+from tests.funds.support.live import (
     VERIFY,
     LiveApi,
     assert_ledger_consistent,
@@ -61,6 +60,7 @@ from tests.funds.test_concurrency import (
     uuid_of,
     verifier_token,
 )
+from tests.funds.support.world import CONTRIBUTED_ON, FundsWorld, create_funds_world
 from tests.support.world import create_world, global_id
 
 CLIENTS = 8

@@ -11,18 +11,16 @@ from sqlalchemy import func, select
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.errors import InvalidInput
-from coalition.funds import disbursements, service
 from coalition.funds.ledger import balances_of, pool_balances
-from coalition.funds.models import (
-    Contribution,
-    ContributionStatus,
-    FundPool,
-    FundPoolStatus,
-    LedgerEntry,
-    LedgerTransaction,
-    LedgerTransactionKind,
-)
-from tests.funds.conftest import FundsWorld, contribution_input, key, pool_input
+from coalition.funds.models.contributions import Contribution, ContributionStatus
+from coalition.funds.models.ledger import LedgerEntry, LedgerTransaction, LedgerTransactionKind
+from coalition.funds.models.pools import FundPool, FundPoolStatus
+from coalition.funds.service.commitments import CommitmentInput, add_commitment
+from coalition.funds.service.contributions import record_contribution, verify_contribution
+from coalition.funds.service.disbursements import DisbursementInput, schedule_disbursement
+from coalition.funds.service.pools import create_pool, set_pool_status
+from coalition.funds.service.reversals import reverse_contribution
+from tests.funds.support.world import FundsWorld, contribution_input, key, pool_input
 from tests.support.graphql import GraphQLClient
 from tests.support.world import global_id
 
@@ -34,14 +32,14 @@ async def _record(
     fw: FundsWorld, sessions: SessionFactory, pool: uuid.UUID | None = None, verify: bool = True
 ) -> uuid.UUID:
     async with tenant_transaction(sessions, fw.tenant_id) as session:
-        contribution = await service.record_contribution(
+        contribution = await record_contribution(
             session,
             fw.principal("org_admin"),
             contribution_input(fw, pool_id=pool or fw.pool),
             idempotency_key=key(),
         )
         if verify:
-            await service.verify_contribution(
+            await verify_contribution(
                 session, fw.principal("admin"), contribution.id, idempotency_key=key()
             )
         return contribution.id
@@ -89,7 +87,7 @@ async def _reverse(
     idempotency_key: str | None = None,
 ) -> None:
     async with tenant_transaction(sessions, fw.tenant_id) as session:
-        await disbursements.reverse_contribution(
+        await reverse_contribution(
             session,
             fw.principal("admin"),
             contribution_id,
@@ -121,18 +119,16 @@ async def test_a_contribution_matched_with_nothing_stops_counting_without_a_ledg
     # Tiers cover only employers of up to 10: the 40-employee employer gets no match.
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
         admin = funds.principal("admin")
-        pool = await service.create_pool(
+        pool = await create_pool(
             session, admin, pool_input(funds.funder, match_tiers=[(10, "1")]), idempotency_key=key()
         )
-        await service.add_commitment(
+        await add_commitment(
             session,
             admin,
-            service.CommitmentInput(
-                pool.id, funds.funder, "STATE", 1_000_000, "USD", pool.starts_on
-            ),
+            CommitmentInput(pool.id, funds.funder, "STATE", 1_000_000, "USD", pool.starts_on),
             idempotency_key=key(),
         )
-        await service.set_pool_status(session, admin, pool.id, FundPoolStatus.OPEN)
+        await set_pool_status(session, admin, pool.id, FundPoolStatus.OPEN)
         pool_id = pool.id
     contribution_id = await _record(funds, owner_sessions, pool=pool_id)
     before, contribution, _ = await _state(funds, owner_sessions, pool_id, contribution_id)
@@ -159,7 +155,7 @@ async def test_a_recorded_contribution_is_withdrawn_and_can_no_longer_be_verifie
     assert (pool.contributed_minor, kinds) == (0, ["COMMITMENT"])
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
         with pytest.raises(InvalidInput) as refused:
-            await service.verify_contribution(
+            await verify_contribution(
                 session, funds.principal("admin"), contribution_id, idempotency_key=key()
             )
     assert [e.code for e in refused.value.errors] == ["INVALID_TRANSITION"]
@@ -172,10 +168,10 @@ async def test_a_withdrawal_that_cannot_be_made_is_a_user_error_and_writes_nothi
     contribution_id = await _record(funds, owner_sessions)
     if problem == "scheduled":
         async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
-            await disbursements.schedule_disbursement(
+            await schedule_disbursement(
                 session,
                 funds.principal("admin"),
-                disbursements.DisbursementInput(
+                DisbursementInput(
                     contribution_id,
                     funds.world.organizations["employer"],
                     1_000,

@@ -12,11 +12,23 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
-from coalition.funds import loaders, reads, report, service
-from coalition.funds.models import ContributionStatus, FundPoolStatus
+from coalition.funds import reads
+from coalition.funds.models.contributions import ContributionStatus
+from coalition.funds.models.pools import FundPoolStatus
+from coalition.funds.report.summaries import pool_summaries, pool_summary, summarize_pool
+from coalition.funds.schema import loaders
+from coalition.funds.service.commitments import CommitmentInput, add_commitment
+from coalition.funds.service.contributions import record_contribution, verify_contribution
+from coalition.funds.service.pools import create_pool, set_pool_status
 from coalition.pagination import Page, PageRequest
-from tests.funds.conftest import TERM, FundsWorld, contribution_input, key, pool_input
-from tests.funds.test_report import EXPECTED_SUMMARY, Scenario, build_scenario, reader, statements
+from tests.funds.support.scenario import (
+    EXPECTED_SUMMARY,
+    Scenario,
+    build_scenario,
+    reader,
+    statements,
+)
+from tests.funds.support.world import TERM, FundsWorld, contribution_input, key, pool_input
 from tests.support.graphql import GraphQLClient
 from tests.support.statements import StatementCounter
 from tests.support.world import global_id
@@ -42,29 +54,25 @@ async def _add_pools(
     committed: dict[uuid.UUID, int] = {}
     async with tenant_transaction(sessions, funds.tenant_id) as session:
         for index in range(start, start + count):
-            pool = await service.create_pool(
+            pool = await create_pool(
                 session, admin, pool_input(funds.funder), idempotency_key=key()
             )
             amount = (index + 1) * 100_000
-            await service.add_commitment(
+            await add_commitment(
                 session,
                 admin,
-                service.CommitmentInput(
-                    pool.id, funds.funder, "PHILANTHROPIC", amount, "USD", TERM[0]
-                ),
+                CommitmentInput(pool.id, funds.funder, "PHILANTHROPIC", amount, "USD", TERM[0]),
                 idempotency_key=key(),
             )
-            await service.set_pool_status(session, admin, pool.id, FundPoolStatus.OPEN)
+            await set_pool_status(session, admin, pool.id, FundPoolStatus.OPEN)
             if index % 2:
-                contribution = await service.record_contribution(
+                contribution = await record_contribution(
                     session,
                     admin,
                     contribution_input(funds, pool_id=pool.id, amount_minor=10_000),
                     idempotency_key=key(),
                 )
-                await service.verify_contribution(
-                    session, admin, contribution.id, idempotency_key=key()
-                )
+                await verify_contribution(session, admin, contribution.id, idempotency_key=key())
             committed[pool.id] = amount
     return committed
 
@@ -148,18 +156,16 @@ async def test_batched_summaries_equal_pool_summary_per_pool(
     unknown = uuid.uuid4()
     principal = reader(funds)
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
-        one_by_one = {
-            pool_id: await report.pool_summary(session, principal, pool_id) for pool_id in pools
-        }
+        one_by_one = {pool_id: await pool_summary(session, principal, pool_id) for pool_id in pools}
         with statements(owner_engine) as seen:
-            batched = await report.pool_summaries(
+            batched = await pool_summaries(
                 session, principal, [*pools, unknown, other_funds.pool, scenario.pool]
             )
         assert len(seen) == 1
         with statements(owner_engine) as seen:
-            assert await report.pool_summaries(session, principal, []) == {}
+            assert await pool_summaries(session, principal, []) == {}
         assert seen == []
-        named = await report.summarize_pool(session, principal, scenario.pool)
+        named = await summarize_pool(session, principal, scenario.pool)
 
     assert batched == one_by_one
     assert batched[scenario.pool] == EXPECTED_SUMMARY

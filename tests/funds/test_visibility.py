@@ -28,18 +28,19 @@ from coalition.auth.tokens import USER_TOKEN_CLIENT_ID, issue_access_token
 from coalition.config import Settings
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
-from coalition.funds import disbursements, service
-from coalition.funds.models import (
-    FundPoolStatus,
-    LedgerEntry,
-    LedgerTransaction,
-    LedgerTransactionKind,
-)
+from coalition.funds.models.ledger import LedgerEntry, LedgerTransaction, LedgerTransactionKind
+from coalition.funds.models.pools import FundPoolStatus
+from coalition.funds.report.breakdowns import BreakdownBy, pool_breakdown
+from coalition.funds.report.summaries import pool_summary
+from coalition.funds.service.commitments import CommitmentInput, add_commitment
+from coalition.funds.service.contributions import record_contribution
+from coalition.funds.service.disbursements import schedule_disbursement
+from coalition.funds.service.pools import create_pool, set_pool_status
 from coalition.tenancy.models import Membership, Organization, OrganizationKind, Role, User
-from tests.funds.conftest import TERM, FundsWorld, contribution_input, key, pool_input
-from tests.funds.test_validation import record, tranche_input, verified
+from tests.funds.support.steps import record, tranche_input, verified
+from tests.funds.support.world import TERM, FundsWorld, contribution_input, key, pool_input
 from tests.support.graphql import GraphQLClient, error_codes
-from tests.support.statements import StatementCounter
+from tests.support.statements import StatementCounter, without_tenant_filter
 from tests.support.world import global_id
 
 BREAKDOWNS = ["RECIPIENT", "INITIATIVE", "PURPOSE", "MONTH"]
@@ -66,7 +67,7 @@ class Scenario:
 async def _tranche(
     session: AsyncSession, fw: FundsWorld, contribution: uuid.UUID, payee: uuid.UUID
 ) -> uuid.UUID:
-    tranche = await disbursements.schedule_disbursement(
+    tranche = await schedule_disbursement(
         session,
         fw.principal("admin"),
         tranche_input(fw, contribution, 10_000, payee=payee),
@@ -147,16 +148,16 @@ async def scenario(
             )
         )
         await session.flush()
-        pool2 = await service.create_pool(
+        pool2 = await create_pool(
             session, admin, pool_input(funder2, name="Second pool"), idempotency_key=key()
         )
-        await service.add_commitment(
+        await add_commitment(
             session,
             admin,
-            service.CommitmentInput(pool2.id, funder2, "STATE", 5_000_000, "USD", TERM[0]),
+            CommitmentInput(pool2.id, funder2, "STATE", 5_000_000, "USD", TERM[0]),
             idempotency_key=key(),
         )
-        await service.set_pool_status(session, admin, pool2.id, FundPoolStatus.OPEN)
+        await set_pool_status(session, admin, pool2.id, FundPoolStatus.OPEN)
     await _add_person(owner_sessions, app, settings, fw, "provider_member", fw.provider)
     await _add_person(owner_sessions, app, settings, fw, "funder2_member", funder2)
     a = await verified(owner_sessions, fw)
@@ -438,8 +439,6 @@ async def test_a_non_overseers_reads_filter_by_tenant_and_stay_batched(
     owner_sessions: SessionFactory,
     count_statements: StatementCounter,
 ) -> None:
-    from tests.db.test_query_log import _offenders
-
     s = scenario
     query = """query($id: ID!) { fundPool(id: $id) {
       contributions(first: 100) { totalCount edges { node { id organization { id }
@@ -449,7 +448,7 @@ async def test_a_non_overseers_reads_filter_by_tenant_and_stay_batched(
     async def run(token: str) -> tuple[int, int]:
         count_statements.statements.clear()
         data = await _ok(gql, query, {"id": _gid("FundPool", s.funds.pool)}, token)
-        assert _offenders(count_statements.statements) == []
+        assert without_tenant_filter(count_statements.statements) == []
         return count_statements.count, data["fundPool"]["contributions"]["totalCount"]
 
     async def add(count: int) -> None:
@@ -457,7 +456,7 @@ async def test_a_non_overseers_reads_filter_by_tenant_and_stay_batched(
         async with tenant_transaction(owner_sessions, s.funds.tenant_id) as session:
             for index in range(count):
                 organization = ("employer", "other_employer")[index % 2]
-                await service.record_contribution(
+                await record_contribution(
                     session,
                     admin,
                     contribution_input(
@@ -494,7 +493,6 @@ async def test_a_recorded_contribution_of_another_employer_is_hidden_too(
 async def test_the_report_functions_read_a_pool_as_missing_to_non_overseers(
     scenario: Scenario, owner_sessions: SessionFactory
 ) -> None:
-    from coalition.funds import report
     from coalition.funds.export import pool_report_csv
 
     s = scenario
@@ -507,12 +505,12 @@ async def test_the_report_functions_read_a_pool_as_missing_to_non_overseers(
         ]:
             principal = s.funds.principal(person)
             assert await pool_report_csv(session, principal, pool) is None, person
-            for by in report.BreakdownBy:
-                assert await report.pool_breakdown(session, principal, pool, by) == [], person
+            for by in BreakdownBy:
+                assert await pool_breakdown(session, principal, pool, by) == [], person
             # the aggregates stay open to them
-            summary = await report.pool_summary(session, principal, pool)
+            summary = await pool_summary(session, principal, pool)
             assert summary is not None and summary.matched > 0
         funder = s.funds.principal("funder2_member")
         assert await pool_report_csv(session, funder, s.pool2) is not None
-        rows = await report.pool_breakdown(session, funder, s.pool2, report.BreakdownBy.RECIPIENT)
+        rows = await pool_breakdown(session, funder, s.pool2, BreakdownBy.RECIPIENT)
         assert [row.matched for row in rows] == [200_000]

@@ -1,4 +1,6 @@
-"""Every row of one partnership, to prove that a refused or failed action wrote nothing."""
+"""Every row of one partnership, to prove that a refused or failed action wrote nothing:
+``snapshot`` (the rows themselves, read inside the tenant) and ``digests`` (a count and a
+digest per table, read from outside, for tests that race a live server)."""
 
 from __future__ import annotations
 
@@ -6,13 +8,15 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.models import Base
 
 Rows = dict[str, list[dict[str, Any]]]
+Digests = dict[str, tuple[int, str]]
 
 
 def tenant_tables() -> list[Table]:
@@ -47,3 +51,23 @@ async def snapshot(
             )
             rows[table.name] = [dict(row) for row in result.mappings()]
     return rows
+
+
+async def digests(engine: AsyncEngine, tenant_id: uuid.UUID, tables: Iterable[str]) -> Digests:
+    """Row count and a digest of every row's every column, per table, for one tenant, read
+    on ``engine`` (the owner's, which row-level security does not limit) outside any
+    request: two equal digests mean not one row changed."""
+    taken: Digests = {}
+    async with engine.connect() as connection:
+        for table in tables:
+            count, digest = (
+                await connection.execute(
+                    text(
+                        "SELECT count(*), md5(coalesce(string_agg(r::text, '|' ORDER BY "
+                        f"r::text), '')) FROM {table} r WHERE r.tenant_id = :t"
+                    ),
+                    {"t": tenant_id},
+                )
+            ).one()
+            taken[table] = (int(count), str(digest))
+    return taken

@@ -1,6 +1,11 @@
-"""Counting the SQL statements the API runs (the no-N+1 rule)."""
+"""Counting the SQL statements the API runs (the no-N+1 rule), and finding those that touch
+a tenant table without naming ``tenant_id`` (SECURITY.md item 13)."""
 
 from __future__ import annotations
+
+import re
+
+from coalition.models import Base
 
 
 class StatementCounter:
@@ -15,3 +20,19 @@ class StatementCounter:
     @property
     def count(self) -> int:
         return len(self.statements)
+
+
+def _tenant_table_mentions() -> dict[str, re.Pattern[str]]:
+    names = sorted(t.name for t in Base.metadata.tables.values() if "tenant_id" in t.c)
+    return {name: re.compile(rf"\b{name}\b") for name in names}
+
+
+def without_tenant_filter(statements: list[str]) -> list[str]:
+    """The statements that touch a tenant table without naming ``tenant_id``."""
+    mentions = _tenant_table_mentions()
+    return [
+        statement
+        for statement in statements
+        if any(pattern.search(statement) for pattern in mentions.values())
+        and "tenant_id" not in statement
+    ]

@@ -23,8 +23,8 @@ from sqlalchemy import ColumnElement, Select, select
 from coalition.auth.principal import Principal
 from coalition.db.base import TenantScoped
 
-# Every tenant-owned model inherits TenantScoped (a Protocol over ``Mapped`` columns
-# does not match: on an instance the column reads as its value).
+# The mapped tenant-owned models (a Protocol over ``tenant_id: Mapped[...]`` does not
+# match them under mypy: a class attribute is not a settable instance attribute).
 M = TypeVar("M", bound=TenantScoped)
 
 

@@ -20,8 +20,22 @@ from coalition.auth.principal import system_principal
 from coalition.db.engine import SessionFactory
 from coalition.db.scoping import in_tenant
 from coalition.db.session import tenant_transaction
-from coalition.funds import disbursements, service
-from coalition.funds.models import FundPoolStatus, Initiative
+from coalition.funds.models.initiatives import Initiative
+from coalition.funds.models.pools import FundPoolStatus
+from coalition.funds.service.commitments import CommitmentInput, add_commitment
+from coalition.funds.service.contributions import (
+    ContributionInput,
+    record_contribution,
+    verify_contribution,
+)
+from coalition.funds.service.disbursements import (
+    DisbursementInput,
+    approve_disbursement,
+    pay_disbursement,
+    schedule_disbursement,
+)
+from coalition.funds.service.initiatives import create_initiative
+from coalition.funds.service.pools import PoolInput, create_pool, set_pool_status
 
 
 @dataclass(frozen=True)
@@ -188,7 +202,7 @@ async def _seed(
         )
     )
     if initiative is None:
-        initiative = await service.create_initiative(
+        initiative = await create_initiative(
             session,
             system,
             name=fund.initiative,
@@ -197,10 +211,10 @@ async def _seed(
             ends_on=None,
             participant_ids=[orgs[name] for name in fund.participants],
         )
-    pool = await service.create_pool(
+    pool = await create_pool(
         session,
         system,
-        service.PoolInput(
+        PoolInput(
             funder_organization_id=orgs[fund.funder],
             name=fund.pool,
             purpose=fund.purpose,
@@ -221,19 +235,19 @@ async def _seed(
         idempotency_key=_key(slug, "pool"),
     )
     for index, (funder, source, amount) in enumerate(fund.commitments):
-        await service.add_commitment(
+        await add_commitment(
             session,
             system,
-            service.CommitmentInput(pool.id, orgs[funder], source, amount, "USD", TERM[0]),
+            CommitmentInput(pool.id, orgs[funder], source, amount, "USD", TERM[0]),
             idempotency_key=_key(slug, "commitment", index),
         )
     if pool.status is FundPoolStatus.DRAFT:
-        pool = await service.set_pool_status(session, system, pool.id, FundPoolStatus.OPEN)
+        pool = await set_pool_status(session, system, pool.id, FundPoolStatus.OPEN)
     for index, given in enumerate(fund.contributions):
-        contribution = await service.record_contribution(
+        contribution = await record_contribution(
             session,
             system,
-            service.ContributionInput(
+            ContributionInput(
                 initiative_id=initiative.id,
                 organization_id=orgs[given.organization],
                 pool_id=pool.id,
@@ -249,15 +263,15 @@ async def _seed(
         )
         if not given.verify:
             continue
-        await service.verify_contribution(
+        await verify_contribution(
             session, system, contribution.id, idempotency_key=_key(slug, "verify", index)
         )
         for number, (amount, payee, requirement, status) in enumerate(given.tranches):
             tranche_key = _key(slug, "tranche", index, number)
-            tranche = await disbursements.schedule_disbursement(
+            tranche = await schedule_disbursement(
                 session,
                 system,
-                disbursements.DisbursementInput(
+                DisbursementInput(
                     contribution.id,
                     orgs[payee or given.organization],
                     amount,
@@ -268,11 +282,11 @@ async def _seed(
                 idempotency_key=tranche_key,
             )
             if status in {"APPROVED", "PAID"}:
-                tranche = await disbursements.approve_disbursement(
+                tranche = await approve_disbursement(
                     session, system, tranche.id, idempotency_key=tranche_key + ":approve"
                 )
             if status == "PAID":
-                await disbursements.pay_disbursement(
+                await pay_disbursement(
                     session, system, tranche.id, idempotency_key=tranche_key + ":pay"
                 )
 

@@ -40,10 +40,11 @@ from sqlalchemy import Text, and_, cast, func, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.auth.principal import Principal
+from coalition.db.scoping import in_tenant
 from coalition.funds.ledger import Balances, balances_of
-from coalition.funds.models import LedgerEntry, LedgerTransaction
+from coalition.funds.models.ledger import LedgerEntry, LedgerTransaction
 from coalition.funds.permissions import overseen_pool_clause
-from coalition.funds.report import PoolSummary, summarize_pool
+from coalition.funds.report.summaries import PoolSummary, summarize_pool
 from coalition.money import minor_digits, plain_amount
 from coalition.tenancy.models import Organization
 
@@ -156,19 +157,19 @@ async def _entries(
         .join(
             LedgerTransaction,
             and_(
-                LedgerTransaction.tenant_id == LedgerEntry.tenant_id,
+                in_tenant(LedgerTransaction, principal),
                 LedgerTransaction.id == LedgerEntry.transaction_id,
             ),
         )
         .outerjoin(
             Organization,
             and_(
-                Organization.tenant_id == LedgerEntry.tenant_id,
+                in_tenant(Organization, principal),
                 Organization.id == LedgerEntry.organization_id,
             ),
         )
         .where(
-            LedgerEntry.tenant_id == principal.tenant_id,
+            in_tenant(LedgerEntry, principal),
             LedgerEntry.pool_id == pool_id,
             overseen_pool_clause(principal, LedgerEntry.pool_id),
         )

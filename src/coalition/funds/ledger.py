@@ -23,13 +23,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
 from coalition.auth.principal import Principal
-from coalition.funds.models import (
-    FundPool,
+from coalition.db.scoping import in_tenant
+from coalition.funds.models.ledger import (
     LedgerAccount,
     LedgerEntry,
     LedgerTransaction,
     LedgerTransactionKind,
 )
+from coalition.funds.models.pools import FundPool
 
 RECIPIENT_ACCOUNTS = frozenset({LedgerAccount.MATCHED, LedgerAccount.APPROVED, LedgerAccount.PAID})
 TOTALS = (
@@ -137,7 +138,7 @@ async def post(
     totals = (
         await session.execute(
             update(FundPool)
-            .where(FundPool.tenant_id == tenant_id, FundPool.id == pool.id)
+            .where(in_tenant(FundPool, principal), FundPool.id == pool.id)
             .values(
                 committed_minor=FundPool.committed_minor + delta.committed,
                 matched_minor=FundPool.matched_minor + delta.matched,

@@ -1,7 +1,8 @@
 """Lookups and small helpers shared by the funds services.
 
-Every lookup filters by the caller's tenant and handles another partnership's ID
-exactly like one that does not exist (a NOT_FOUND userError on the given field).
+Every lookup starts from the caller's tenant (``coalition.db.scoping``) and handles
+another partnership's ID exactly like one that does not exist (a NOT_FOUND userError
+on the given field).
 """
 
 from __future__ import annotations
@@ -9,25 +10,21 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 from fractions import Fraction
-from typing import TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.auth.principal import Principal
+from coalition.db.scoping import in_tenant, scoped
 from coalition.errors import InvalidInput, UserError
-from coalition.funds import idempotency
-from coalition.funds.models import (
-    Contribution,
-    Disbursement,
-    FundPool,
-    InitiativeParticipant,
-    MatchTier,
-)
+from coalition.funds import permissions
+from coalition.funds.models.contributions import Contribution
+from coalition.funds.models.disbursements import Disbursement
+from coalition.funds.models.initiatives import Initiative, InitiativeParticipant
+from coalition.funds.models.pools import FundPool, MatchTier
 from coalition.funds.validation import Tier
 from coalition.tenancy.models import Organization
-
-T = TypeVar("T")
+from coalition.validation import Checker
 
 
 def missing(field: str, what: str) -> InvalidInput:
@@ -45,19 +42,46 @@ def today() -> date:
 # -- lookups (another tenant's ID is handled exactly like a random one) ------------------
 
 
+async def find_organization(
+    session: AsyncSession,
+    principal: Principal,
+    check: Checker,
+    organization_id: uuid.UUID,
+    field: str,
+) -> Organization | None:
+    """The tenant's organization, if it exists and is not archived; else None, and the
+    problem in ``check`` (reported with the rest of the input's)."""
+    organization = await session.scalar(
+        scoped(Organization, principal).where(Organization.id == organization_id)
+    )
+    if organization is None:
+        check.add((field,), "No organization with this ID.", "NOT_FOUND")
+        return None
+    if organization.archived_at is not None:
+        check.add((field,), "This organization is archived.", "ARCHIVED")
+        return None
+    return organization
+
+
 async def load_organization(
     session: AsyncSession, principal: Principal, organization_id: uuid.UUID, field: str
 ) -> Organization:
-    organization = await session.scalar(
-        select(Organization).where(
-            Organization.tenant_id == principal.tenant_id, Organization.id == organization_id
-        )
-    )
-    if organization is None:
-        raise missing(field, "organization")
-    if organization.archived_at is not None:
-        raise refuse(field, "This organization is archived.", "ARCHIVED")
+    check = Checker()
+    organization = await find_organization(session, principal, check, organization_id, field)
+    check.done()
+    assert organization is not None
     return organization
+
+
+async def load_initiative(
+    session: AsyncSession, principal: Principal, initiative_id: uuid.UUID, field: str
+) -> Initiative:
+    initiative = await session.scalar(
+        scoped(Initiative, principal).where(Initiative.id == initiative_id)
+    )
+    if initiative is None:
+        raise missing(field, "initiative")
+    return initiative
 
 
 async def load_pool(
@@ -68,9 +92,7 @@ async def load_pool(
     *,
     lock: bool = False,
 ) -> FundPool:
-    query = select(FundPool).where(
-        FundPool.tenant_id == principal.tenant_id, FundPool.id == pool_id
-    )
+    query = scoped(FundPool, principal).where(FundPool.id == pool_id)
     if lock:
         # FOR NO KEY UPDATE: serializes changes of the pool's totals without blocking
         # inserts that merely reference the pool (foreign-key checks take KEY SHARE).
@@ -81,12 +103,21 @@ async def load_pool(
     return pool
 
 
+async def load_managed_pool(
+    session: AsyncSession, principal: Principal, pool_id: uuid.UUID
+) -> FundPool:
+    """The pool, if the caller manages it (FORBIDDEN otherwise)."""
+    pool = await load_pool(session, principal, pool_id)
+    permissions.require_pool_manager(principal, pool.funder_organization_id)
+    return pool
+
+
 async def load_contribution(
     session: AsyncSession, principal: Principal, contribution_id: uuid.UUID, field: str
 ) -> Contribution:
     contribution = await session.scalar(
-        select(Contribution)
-        .where(Contribution.tenant_id == principal.tenant_id, Contribution.id == contribution_id)
+        scoped(Contribution, principal)
+        .where(Contribution.id == contribution_id)
         .execution_options(populate_existing=True)
     )
     if contribution is None:
@@ -98,8 +129,8 @@ async def load_disbursement(
     session: AsyncSession, principal: Principal, disbursement_id: uuid.UUID, field: str
 ) -> Disbursement:
     disbursement = await session.scalar(
-        select(Disbursement)
-        .where(Disbursement.tenant_id == principal.tenant_id, Disbursement.id == disbursement_id)
+        scoped(Disbursement, principal)
+        .where(Disbursement.id == disbursement_id)
         .execution_options(populate_existing=True)
     )
     if disbursement is None:
@@ -111,26 +142,10 @@ async def pool_tiers(session: AsyncSession, principal: Principal, pool_id: uuid.
     rows = await session.execute(
         select(
             MatchTier.max_employees, MatchTier.ratio_numerator, MatchTier.ratio_denominator
-        ).where(MatchTier.tenant_id == principal.tenant_id, MatchTier.pool_id == pool_id)
+        ).where(in_tenant(MatchTier, principal), MatchTier.pool_id == pool_id)
     )
     found = [Tier(row[0], Fraction(row[1], row[2])) for row in rows]
     return sorted(found, key=lambda t: (t.max_employees is None, t.max_employees or 0))
-
-
-async def replayed(
-    session: AsyncSession, principal: Principal, replay: idempotency.Replay, model: type[T]
-) -> T:
-    """The object the first request with this idempotency key produced, as it is now."""
-    found = await session.get(
-        model, (principal.tenant_id, replay.object_id), populate_existing=True
-    )
-    if found is None or model.__name__ != replay.object_type:
-        raise RuntimeError(f"idempotency key points at a missing {replay.object_type}")
-    return found
-
-
-def payload_of(given: object) -> dict[str, object]:
-    return {key: value for key, value in vars(given).items()}
 
 
 async def is_participant(
@@ -141,7 +156,7 @@ async def is_participant(
 ) -> bool:
     found = await session.scalar(
         select(InitiativeParticipant.id).where(
-            InitiativeParticipant.tenant_id == principal.tenant_id,
+            in_tenant(InitiativeParticipant, principal),
             InitiativeParticipant.initiative_id == initiative_id,
             InitiativeParticipant.organization_id == organization_id,
         )

@@ -54,25 +54,21 @@ from sqlalchemy.orm import InstrumentedAttribute
 from coalition.auth.principal import Principal
 from coalition.auth.roles import Role
 from coalition.auth.scopes import FUNDS_READ
+from coalition.db.scoping import in_tenant, scoped
 from coalition.errors import Forbidden
-from coalition.funds.models import (
-    Contribution,
-    Disbursement,
-    FundPool,
-    LedgerEntry,
-    LedgerTransaction,
-)
+from coalition.funds.models.contributions import Contribution
+from coalition.funds.models.disbursements import Disbursement
+from coalition.funds.models.ledger import LedgerEntry, LedgerTransaction
+from coalition.funds.models.pools import FundPool
 
 # Roles whose holders oversee every pool of the partnership (the convener's staff).
 OVERSEER_ROLES = frozenset({Role.PARTNERSHIP_ADMIN, Role.ANALYST})
 
 
 def may_read_funds(principal: Principal) -> bool:
-    if principal.is_system:
-        return True
-    if principal.is_user:
-        return bool(principal.grants)
-    return FUNDS_READ in principal.scopes
+    return (
+        principal.is_system or bool(principal.organization_ids) or principal.has_scope(FUNDS_READ)
+    )
 
 
 def require_funds_read(principal: Principal) -> None:
@@ -82,20 +78,13 @@ def require_funds_read(principal: Principal) -> None:
         raise Forbidden("This client lacks the 'funds:read' scope.")
 
 
-def own_organizations(principal: Principal) -> frozenset[uuid.UUID]:
-    """Organizations the caller has a membership in (any role); none for apps."""
-    if not principal.is_user:
-        return frozenset()
-    return frozenset(grant.organization_id for grant in principal.grants)
-
-
 def oversees_all_pools(principal: Principal) -> bool:
     """The operator, ``funds:read`` apps, partnership admins and analysts."""
-    if principal.is_system:
-        return True
-    if principal.is_user:
-        return any(grant.role in OVERSEER_ROLES for grant in principal.grants)
-    return FUNDS_READ in principal.scopes
+    return (
+        principal.is_system
+        or principal.has_role(*OVERSEER_ROLES)
+        or principal.has_scope(FUNDS_READ)
+    )
 
 
 def may_oversee_pool(principal: Principal, funder_organization_id: uuid.UUID) -> bool:
@@ -103,7 +92,7 @@ def may_oversee_pool(principal: Principal, funder_organization_id: uuid.UUID) ->
     ``overseen_pool_clause``)."""
     if not may_read_funds(principal):
         return False
-    return oversees_all_pools(principal) or funder_organization_id in own_organizations(principal)
+    return oversees_all_pools(principal) or funder_organization_id in principal.organization_ids
 
 
 def require_pool_oversight(principal: Principal, funder_organization_id: uuid.UUID) -> None:
@@ -124,11 +113,11 @@ def overseen_pool_clause(
         return false()
     if oversees_all_pools(principal):
         return true()
-    own = sorted(own_organizations(principal))
+    own = sorted(principal.organization_ids)
     if not own:
         return false()
     funded = select(FundPool.id).where(
-        FundPool.tenant_id == principal.tenant_id, FundPool.funder_organization_id.in_(own)
+        in_tenant(FundPool, principal), FundPool.funder_organization_id.in_(own)
     )
     # Never correlated: a statement that also selects from fund_pools keeps its own rows.
     return pool_id.in_(funded.correlate(None).scalar_subquery())
@@ -138,7 +127,7 @@ def contribution_clause(principal: Principal) -> ColumnElement[bool]:
     """The contributions the caller may see: all of the pools they oversee, and their
     own organizations' anywhere."""
     oversight = overseen_pool_clause(principal, Contribution.pool_id)
-    own = sorted(own_organizations(principal))
+    own = sorted(principal.organization_ids)
     if not own:
         return oversight
     return or_(oversight, Contribution.organization_id.in_(own))
@@ -148,11 +137,11 @@ def disbursement_clause(principal: Principal) -> ColumnElement[bool]:
     """The tranches the caller may see: all of the pools they oversee, and those whose
     contribution is from, or whose payee is, one of their organizations."""
     oversight = overseen_pool_clause(principal, Disbursement.pool_id)
-    own = sorted(own_organizations(principal))
+    own = sorted(principal.organization_ids)
     if not own:
         return oversight
     theirs = select(Contribution.id).where(
-        Contribution.tenant_id == principal.tenant_id, Contribution.organization_id.in_(own)
+        in_tenant(Contribution, principal), Contribution.organization_id.in_(own)
     )
     return or_(
         oversight,
@@ -165,42 +154,29 @@ def visible_contributions(principal: Principal) -> Select[Contribution]:
     """The contributions of the caller's tenant the caller may see: every read of
     contributions starts here."""
     require_funds_read(principal)
-    return select(Contribution).where(
-        Contribution.tenant_id == principal.tenant_id, contribution_clause(principal)
-    )
+    return scoped(Contribution, principal).where(contribution_clause(principal))
 
 
 def visible_disbursements(principal: Principal) -> Select[Disbursement]:
     """The tranches of the caller's tenant the caller may see: every read of
     disbursements starts here."""
     require_funds_read(principal)
-    return select(Disbursement).where(
-        Disbursement.tenant_id == principal.tenant_id, disbursement_clause(principal)
-    )
+    return scoped(Disbursement, principal).where(disbursement_clause(principal))
 
 
 def visible_transactions(principal: Principal) -> Select[LedgerTransaction]:
     """Ledger transactions of the pools the caller oversees."""
     require_funds_read(principal)
-    return select(LedgerTransaction).where(
-        LedgerTransaction.tenant_id == principal.tenant_id,
-        overseen_pool_clause(principal, LedgerTransaction.pool_id),
+    return scoped(LedgerTransaction, principal).where(
+        overseen_pool_clause(principal, LedgerTransaction.pool_id)
     )
 
 
 def visible_entries(principal: Principal) -> Select[LedgerEntry]:
     """Ledger entries of the pools the caller oversees."""
     require_funds_read(principal)
-    return select(LedgerEntry).where(
-        LedgerEntry.tenant_id == principal.tenant_id,
-        overseen_pool_clause(principal, LedgerEntry.pool_id),
-    )
-
-
-def _admin_of(principal: Principal, organization_id: uuid.UUID) -> bool:
-    return principal.is_user and any(
-        grant.organization_id == organization_id and grant.role is Role.ORGANIZATION_ADMIN
-        for grant in principal.grants
+    return scoped(LedgerEntry, principal).where(
+        overseen_pool_clause(principal, LedgerEntry.pool_id)
     )
 
 
@@ -218,15 +194,13 @@ def require_initiative_manager(principal: Principal) -> None:
 def require_pool_creator(principal: Principal, funder_organization_id: uuid.UUID) -> None:
     """Opening a pool: a partnership admin, or an admin of the funder organization."""
     _refuse_apps(principal, "manage fund pools")
-    if principal.is_partnership_admin or _admin_of(principal, funder_organization_id):
+    if principal.administers(funder_organization_id):
         return
     raise Forbidden("Only a partnership admin or the funder's admin may open a pool for it.")
 
 
 def may_manage_pool(principal: Principal, funder_organization_id: uuid.UUID) -> bool:
-    if principal.is_partnership_admin:
-        return True
-    return _admin_of(principal, funder_organization_id)
+    return principal.administers(funder_organization_id)
 
 
 def require_pool_manager(principal: Principal, funder_organization_id: uuid.UUID) -> None:
@@ -241,7 +215,7 @@ def require_committer(
     """Adding a commitment: a partnership admin for any funder; a pool's funder admin
     only for their own organization's money."""
     require_pool_manager(principal, pool_funder_id)
-    if principal.is_partnership_admin or _admin_of(principal, committing_funder_id):
+    if principal.administers(committing_funder_id):
         return
     raise Forbidden("A funder may only commit its own organization's money.")
 
@@ -249,7 +223,7 @@ def require_committer(
 def require_contributor(principal: Principal, organization_id: uuid.UUID) -> None:
     """Recording a contribution: the organization's admins, or a partnership admin."""
     _refuse_apps(principal, "record contributions")
-    if principal.is_partnership_admin or _admin_of(principal, organization_id):
+    if principal.administers(organization_id):
         return
     raise Forbidden("Only the organization's admins or a partnership admin may record this.")
 
@@ -259,7 +233,7 @@ def require_verifier(
 ) -> None:
     """Verifying: a pool manager who does not belong to the contributing organization."""
     require_pool_manager(principal, pool_funder_id)
-    if principal.is_user and any(g.organization_id == contributor_id for g in principal.grants):
+    if contributor_id in principal.organization_ids:
         raise Forbidden("Nobody may verify a contribution of their own organization.")
 
 
@@ -272,7 +246,6 @@ __all__ = [
     "may_read_funds",
     "overseen_pool_clause",
     "oversees_all_pools",
-    "own_organizations",
     "require_committer",
     "require_contributor",
     "require_funds_read",

@@ -1,13 +1,13 @@
 """Reading matching funds: pools, initiatives, contributions, disbursements, the ledger.
 
 Every function checks ``permissions.require_funds_read`` first (any member of the
-partnership; partner apps need ``funds:read``) and filters every query by
-``principal.tenant_id``, so another tenant's IDs are simply absent. Contributions,
-disbursements and the ledger are read only through ``permissions.visible_*`` (the
-rule of who sees which, in SQL): a record the caller may not see is absent exactly
-like a missing one, from lookups, lists and their totals alike. The batched
-readers (``*_by_ids``, ``*_by_pool_ids``, ...) serve the per-request DataLoaders:
-one statement per batch, whatever its size. Pages go through
+partnership; partner apps need ``funds:read``) and starts every query from the
+caller's tenant (``coalition.db.scoping``), so another tenant's IDs are simply
+absent. Contributions, disbursements and the ledger are read only through
+``permissions.visible_*`` (the rule of who sees which, in SQL): a record the caller
+may not see is absent exactly like a missing one, from lookups, lists and their
+totals alike. The batched readers (``*_by_ids``, ``*_by_pool_ids``, ...) serve the
+per-request DataLoaders: one statement per batch, whatever its size. Pages go through
 ``coalition.pagination.fetch_page`` (two statements each).
 """
 
@@ -22,19 +22,12 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.auth.principal import Principal
-from coalition.funds.models import (
-    Contribution,
-    ContributionStatus,
-    Disbursement,
-    FundCommitment,
-    FundPool,
-    FundPoolStatus,
-    Initiative,
-    InitiativeParticipant,
-    LedgerEntry,
-    LedgerTransaction,
-    MatchTier,
-)
+from coalition.db.scoping import in_tenant, scoped
+from coalition.funds.models.contributions import Contribution, ContributionStatus
+from coalition.funds.models.disbursements import Disbursement
+from coalition.funds.models.initiatives import Initiative, InitiativeParticipant
+from coalition.funds.models.ledger import LedgerEntry, LedgerTransaction
+from coalition.funds.models.pools import FundCommitment, FundPool, FundPoolStatus, MatchTier
 from coalition.funds.permissions import (
     require_funds_read,
     visible_contributions,
@@ -81,9 +74,7 @@ async def _by_ids(
     if not ids:
         return {}
     table: Any = model
-    rows = await session.scalars(
-        select(model).where(table.tenant_id == principal.tenant_id, table.id.in_(list(ids)))
-    )
+    rows = await session.scalars(scoped(table, principal).where(table.id.in_(list(ids))))
     return {row.id: row for row in rows}
 
 
@@ -164,8 +155,8 @@ async def tiers_by_pool_ids(
     if not pool_ids:
         return found
     rows = await session.scalars(
-        select(MatchTier)
-        .where(MatchTier.tenant_id == principal.tenant_id, MatchTier.pool_id.in_(list(pool_ids)))
+        scoped(MatchTier, principal)
+        .where(MatchTier.pool_id.in_(list(pool_ids)))
         .order_by(MatchTier.pool_id, MatchTier.max_employees.asc().nulls_last(), MatchTier.id)
     )
     for tier in rows:
@@ -182,11 +173,8 @@ async def commitments_by_pool_ids(
     if not pool_ids:
         return found
     rows = await session.scalars(
-        select(FundCommitment)
-        .where(
-            FundCommitment.tenant_id == principal.tenant_id,
-            FundCommitment.pool_id.in_(list(pool_ids)),
-        )
+        scoped(FundCommitment, principal)
+        .where(FundCommitment.pool_id.in_(list(pool_ids)))
         .order_by(
             FundCommitment.pool_id,
             FundCommitment.committed_on,
@@ -211,12 +199,11 @@ async def participants_by_initiative_ids(
         select(InitiativeParticipant.initiative_id, Organization)
         .join(
             Organization,
-            (Organization.tenant_id == InitiativeParticipant.tenant_id)
+            in_tenant(Organization, principal)
             & (Organization.id == InitiativeParticipant.organization_id),
         )
         .where(
-            InitiativeParticipant.tenant_id == principal.tenant_id,
-            Organization.tenant_id == principal.tenant_id,
+            in_tenant(InitiativeParticipant, principal),
             InitiativeParticipant.initiative_id.in_(list(initiative_ids)),
         )
         .order_by(InitiativeParticipant.initiative_id, Organization.name, Organization.id)
@@ -274,7 +261,7 @@ async def list_pools(
 ) -> Page[FundPool]:
     """Fund pools, newest first."""
     require_funds_read(principal)
-    statement = select(FundPool).where(FundPool.tenant_id == principal.tenant_id)
+    statement = scoped(FundPool, principal)
     if status is not None:
         statement = statement.where(FundPool.status == status)
     return await fetch_page(session, statement, page, NEWEST_FIRST_POOLS)
@@ -285,7 +272,7 @@ async def list_initiatives(
 ) -> Page[Initiative]:
     """Initiatives, newest first."""
     require_funds_read(principal)
-    statement = select(Initiative).where(Initiative.tenant_id == principal.tenant_id)
+    statement = scoped(Initiative, principal)
     return await fetch_page(session, statement, page, NEWEST_FIRST_INITIATIVES)
 
 

@@ -1,5 +1,5 @@
-"""Checks of the funds domain's input: every problem becomes a userError with its
-field path, and all of them are reported at once."""
+"""Checks of the funds domain's input with the shared ``Checker``: every problem
+becomes a userError with its API input path, and all of them are reported at once."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from coalition.money import MAX_RATIO, parse_ratio
 from coalition.validation import Checker
 
 MAX_TIERS = 10
+MAX_REASON = 2000
 
 
 @dataclass(frozen=True)
@@ -36,27 +37,28 @@ def tiers(
     seen: set[int | None] = set()
     for index, (max_employees, ratio_text) in enumerate(given):
         here = (*path, str(index))
+        # Both fields of a tier are checked, so every problem shows in one answer.
+        bound_ok = True
         if max_employees is not None and max_employees < 0:
             check.add((*here, "maxEmployees"), "A size bound may not be negative.", "OUT_OF_RANGE")
-            continue
-        if max_employees in seen:
+            bound_ok = False
+        elif max_employees in seen:
             check.add((*here, "maxEmployees"), "Two tiers have the same size bound.", "DUPLICATE")
-            continue
+            bound_ok = False
         seen.add(max_employees)
         ratio = parse_ratio(ratio_text)
         if ratio is None:
             check.add(
                 (*here, "ratio"), "Write the ratio as a decimal number, e.g. 2 or 1.5.", "INVALID"
             )
-            continue
-        if ratio <= 0 or ratio > MAX_RATIO:
+        elif ratio <= 0 or ratio > MAX_RATIO:
             check.add(
                 (*here, "ratio"),
                 f"The ratio must be above 0 and at most {MAX_RATIO}.",
                 "OUT_OF_RANGE",
             )
-            continue
-        result.append(Tier(max_employees, ratio))
+        elif bound_ok:
+            result.append(Tier(max_employees, ratio))
     return sorted(result, key=lambda t: (t.max_employees is None, t.max_employees or 0))
 
 
@@ -69,3 +71,8 @@ def tier_for(tiers_: Sequence[Tier], employee_count: int | None) -> Tier | None:
         if employee_count is not None and employee_count <= tier.max_employees:
             return tier
     return None
+
+
+def check_reason(check: Checker, value: str | None) -> str | None:
+    """Why a tranche is cancelled or a record reversed: required, at most 2000 characters."""
+    return check.text(("reason",), value, required=True, limit=MAX_REASON)

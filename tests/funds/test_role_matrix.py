@@ -4,14 +4,7 @@ The rules (funds/permissions.py): partnership admins do everything; a pool's fun
 manage that pool (status, commitments of their own money, verification, disbursements,
 reversals); organization admins record their own organization's contributions (and may open
 a pool their organization funds); nobody verifies their own organization's contribution;
-analysts, members and partner apps only read (apps with ``funds:read``).
-
-Reading: every member and ``funds:read`` app reads the aggregates (pools, summaries,
-initiatives, the recognition ranking); a pool's overseers (partnership admins, analysts,
-the funder's people, ``funds:read`` apps) read every contribution and the per-recipient
-detail (ledger, breakdowns, report); everyone else reads only their own organizations'
-contributions (another's reads as missing) and is refused the detail.
-"""
+analysts, members and partner apps only read (apps with ``funds:read``)."""
 
 from __future__ import annotations
 
@@ -25,10 +18,12 @@ import pytest
 
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
-from coalition.funds import service
-from coalition.funds.models import FundPoolStatus, LedgerTransactionKind
-from tests.funds.conftest import CONTRIBUTED_ON, FundsWorld, key
-from tests.funds.test_validation import (
+from coalition.funds.models.ledger import LedgerTransactionKind
+from coalition.funds.models.pools import FundPoolStatus
+from coalition.funds.service.commitments import CommitmentInput, add_commitment
+from coalition.funds.service.initiatives import add_initiative_participant
+from coalition.funds.service.pools import PoolInput, create_pool, set_pool_status
+from tests.funds.support.steps import (
     Rows,
     approve,
     new_pool,
@@ -38,6 +33,7 @@ from tests.funds.test_validation import (
     transaction_of,
     verified,
 )
+from tests.funds.support.world import CONTRIBUTED_ON, FundsWorld, key
 from tests.support.graphql import GraphQLClient, error_codes
 from tests.support.world import global_id
 
@@ -92,10 +88,10 @@ async def _employer_pool(fw: FundsWorld, sessions: SessionFactory) -> Ids:
     """A pool the employer funds (its admin manages it; the foundation's does not)."""
     admin = fw.principal("admin")
     async with tenant_transaction(sessions, fw.tenant_id) as session:
-        pool = await service.create_pool(
+        pool = await create_pool(
             session,
             admin,
-            service.PoolInput(
+            PoolInput(
                 funder_organization_id=fw.world.organizations["employer"],
                 name="Employer pool",
                 purpose=None,
@@ -455,9 +451,9 @@ async def test_each_funds_mutation_by_each_actor(
 
 
 def test_the_matrix_covers_every_funds_mutation() -> None:
-    from coalition.funds.schema import FundsMutation
+    from coalition.funds.schema import Mutation
 
-    definition = FundsMutation.__strawberry_definition__  # type: ignore[attr-defined]
+    definition = Mutation.__strawberry_definition__  # type: ignore[attr-defined]
     names = {field.python_name for field in definition.fields}
     camel = {name.split("_")[0] + "".join(p.title() for p in name.split("_")[1:]) for name in names}
 
@@ -477,7 +473,7 @@ async def _contribution_of(
         sessions, fw, eligible_recipient_kinds=[kind], match_tiers=[(None, "1")]
     )
     async with tenant_transaction(sessions, fw.tenant_id) as session:
-        await service.add_initiative_participant(
+        await add_initiative_participant(
             session, fw.principal("admin"), fw.initiative, organization_id
         )
     return await record(sessions, fw, by=by, pool_id=pool_id, organization_id=organization_id)
@@ -554,10 +550,10 @@ async def test_a_funder_admin_does_not_manage_another_funders_pool(
     # given: an open pool the employer funds, with a contribution of the other employer
     pool_id = (await _employer_pool(funds, owner_sessions))["pool"]
     async with tenant_transaction(owner_sessions, funds.tenant_id) as session:
-        await service.add_commitment(
+        await add_commitment(
             session,
             funds.principal("admin"),
-            service.CommitmentInput(
+            CommitmentInput(
                 pool_id,
                 funds.world.organizations["employer"],
                 "EMPLOYER",
@@ -567,9 +563,7 @@ async def test_a_funder_admin_does_not_manage_another_funders_pool(
             ),
             idempotency_key=key(),
         )
-        await service.set_pool_status(
-            session, funds.principal("admin"), pool_id, FundPoolStatus.OPEN
-        )
+        await set_pool_status(session, funds.principal("admin"), pool_id, FundPoolStatus.OPEN)
     contribution = await record(
         owner_sessions,
         funds,
@@ -593,266 +587,3 @@ async def test_a_funder_admin_does_not_manage_another_funders_pool(
     assert accepted["data"]["verifyContribution"]["contribution"]["status"] == "VERIFIED"
     after = await snapshot(owner_sessions, funds.tenant_id)
     assert after["contributions"] != before["contributions"]
-
-
-# -- reads ----------------------------------------------------------------------------------
-
-READERS = [
-    "admin",
-    "analyst",
-    "org_admin",
-    "member",
-    "other_org_admin",
-    "funder_admin",
-    "funds_reader",
-]
-NOT_READERS = ["reader", "writer"]
-# The pool's overseers: they read everything about it.
-OVERSEERS = ["admin", "analyst", "funder_admin", "funds_reader"]
-# The contributing employer's people, and the other employer's admin.
-CONTRIBUTORS = ["org_admin", "member"]
-OUTSIDERS = ["other_org_admin"]
-
-# Each read, and its variables given the partnership and its verified contribution.
-READS: dict[str, tuple[str, Callable[[FundsWorld, uuid.UUID], dict[str, Any]]]] = {
-    "fundPools": (
-        "query { fundPools(first: 10) { edges { node { id name status } } } }",
-        lambda fw, c: {},
-    ),
-    "fundPool": (
-        """query($id: ID!) { fundPool(id: $id) { id name summary {
-            committed { amountMinor currency } matched { amountMinor } remaining { amountMinor }
-            leverage } } }""",
-        lambda fw, c: {"id": _gid("FundPool", fw.pool)},
-    ),
-    "fundPool.ledgerEntries": (
-        """query($id: ID!) { fundPool(id: $id) { id ledgerEntries(first: 50) {
-            edges { node { id account amount { amountMinor currency } } } } } }""",
-        lambda fw, c: {"id": _gid("FundPool", fw.pool)},
-    ),
-    "fundPool.breakdown": (
-        """query($id: ID!) { fundPool(id: $id) { id breakdown(by: RECIPIENT) {
-            key matched { amountMinor } } } }""",
-        lambda fw, c: {"id": _gid("FundPool", fw.pool)},
-    ),
-    "fundReportCsv": (
-        "query($id: ID!) { fundReportCsv(poolId: $id) }",
-        lambda fw, c: {"id": _gid("FundPool", fw.pool)},
-    ),
-    "initiatives": (
-        "query { initiatives(first: 10) { edges { node { id name } } } }",
-        lambda fw, c: {},
-    ),
-    "contributions": (
-        "query { contributions(first: 10) { totalCount edges { node { id status } } } }",
-        lambda fw, c: {},
-    ),
-    "contribution": (
-        "query($id: ID!) { contribution(id: $id) { id matched { amountMinor } } }",
-        lambda fw, c: {"id": _gid("Contribution", c)},
-    ),
-    "initiative": (
-        "query($id: ID!) { initiative(id: $id) { id name } }",
-        lambda fw, c: {"id": _gid("Initiative", fw.initiative)},
-    ),
-    "investmentRecognition": (
-        "query { investmentRecognition(first: 5) { rank contributed { amountMinor } } }",
-        lambda fw, c: {},
-    ),
-}
-# Aggregates: the same for every reader.
-OPEN_READS = ["fundPools", "fundPool", "initiatives", "initiative", "investmentRecognition"]
-# Per-recipient detail of the pool: its overseers only, FORBIDDEN to anyone else.
-DETAIL_READS = ["fundPool.ledgerEntries", "fundPool.breakdown", "fundReportCsv"]
-# The contribution itself: its pool's overseers and its organization's people.
-CONTRIBUTION_READS = ["contributions", "contribution"]
-assert sorted([*OPEN_READS, *DETAIL_READS, *CONTRIBUTION_READS]) == sorted(READS)
-
-
-def _read_field(name: str) -> str:
-    return name.split(".")[0]
-
-
-async def _with_a_match(fw: FundsWorld, sessions: SessionFactory) -> uuid.UUID:
-    return await verified(sessions, fw)
-
-
-def _check_read(read: str, data: Any, funds: FundsWorld, contribution: uuid.UUID) -> None:
-    """``data`` is the full answer to ``read`` (what the pool's overseers get)."""
-    pool_id = _gid("FundPool", funds.pool)
-    if read == "fundPools":
-        assert [edge["node"]["id"] for edge in data["edges"]] == [pool_id]
-    elif read == "fundPool":
-        assert data["summary"]["committed"] == {"amountMinor": "10000000", "currency": "USD"}
-        assert data["summary"]["matched"] == {"amountMinor": "200000"}
-        assert data["summary"]["remaining"] == {"amountMinor": "9800000"}
-    elif read == "fundPool.ledgerEntries":
-        amounts = [edge["node"]["amount"]["amountMinor"] for edge in data["ledgerEntries"]["edges"]]
-        assert amounts == ["-10000000", "10000000", "-200000", "200000"]
-    elif read == "fundPool.breakdown":
-        assert data["breakdown"] == [
-            {
-                "key": global_id("Organization", funds.world.organizations["employer"]),
-                "matched": {"amountMinor": "200000"},
-            }
-        ]
-    elif read == "fundReportCsv":
-        assert isinstance(data, str)
-        assert data.count("\n") >= 5
-    elif read == "initiatives":
-        assert [edge["node"]["id"] for edge in data["edges"]] == [
-            _gid("Initiative", funds.initiative)
-        ]
-    elif read == "contribution":
-        assert data == {
-            "id": _gid("Contribution", contribution),
-            "matched": {"amountMinor": "200000"},
-        }
-    elif read == "initiative":
-        assert data == {
-            "id": _gid("Initiative", funds.initiative),
-            "name": "Machinist apprenticeship",
-        }
-    elif read == "investmentRecognition":
-        assert data == [{"rank": 1, "contributed": {"amountMinor": "100000"}}]
-    else:
-        assert data["totalCount"] == 1
-        assert [edge["node"]["id"] for edge in data["edges"]] == [
-            _gid("Contribution", contribution)
-        ]
-
-
-@pytest.mark.parametrize("actor", READERS)
-@pytest.mark.parametrize("read", OPEN_READS)
-async def test_every_member_and_funds_reader_reads_the_aggregates(
-    gql: GraphQLClient, funds: FundsWorld, owner_sessions: SessionFactory, read: str, actor: str
-) -> None:
-    # given: a verified contribution, so there is something to read everywhere
-    contribution = await _with_a_match(funds, owner_sessions)
-    document, variables = READS[read]
-
-    # when
-    body = await gql(document, variables(funds, contribution), token=funds.token(actor))
-
-    # then: the same answer for each of them, with the pool's real numbers
-    assert "errors" not in body, body
-    _check_read(read, body["data"][_read_field(read)], funds, contribution)
-
-
-@pytest.mark.parametrize("actor", OVERSEERS)
-@pytest.mark.parametrize("read", [*DETAIL_READS, *CONTRIBUTION_READS])
-async def test_the_pools_overseers_read_every_detail(
-    gql: GraphQLClient, funds: FundsWorld, owner_sessions: SessionFactory, read: str, actor: str
-) -> None:
-    # given
-    contribution = await _with_a_match(funds, owner_sessions)
-    document, variables = READS[read]
-
-    # when
-    body = await gql(document, variables(funds, contribution), token=funds.token(actor))
-
-    # then
-    assert "errors" not in body, body
-    _check_read(read, body["data"][_read_field(read)], funds, contribution)
-
-
-@pytest.mark.parametrize("actor", CONTRIBUTORS)
-@pytest.mark.parametrize("read", CONTRIBUTION_READS)
-async def test_the_contributors_people_read_their_own_contribution(
-    gql: GraphQLClient, funds: FundsWorld, owner_sessions: SessionFactory, read: str, actor: str
-) -> None:
-    # given: the employer's verified contribution
-    contribution = await _with_a_match(funds, owner_sessions)
-    document, variables = READS[read]
-
-    # when
-    body = await gql(document, variables(funds, contribution), token=funds.token(actor))
-
-    # then
-    assert "errors" not in body, body
-    _check_read(read, body["data"][_read_field(read)], funds, contribution)
-
-
-@pytest.mark.parametrize("actor", OUTSIDERS)
-@pytest.mark.parametrize("read", CONTRIBUTION_READS)
-async def test_another_employers_contribution_reads_as_missing(
-    gql: GraphQLClient, funds: FundsWorld, owner_sessions: SessionFactory, read: str, actor: str
-) -> None:
-    # given: the employer's verified contribution; the other employer's admin asks
-    contribution = await _with_a_match(funds, owner_sessions)
-    document, variables = READS[read]
-
-    # when
-    body = await gql(document, variables(funds, contribution), token=funds.token(actor))
-
-    # then: not refused, just absent (and not counted)
-    assert "errors" not in body, body
-    data = body["data"][_read_field(read)]
-    if read == "contribution":
-        assert data is None
-    else:
-        assert data == {"totalCount": 0, "edges": []}
-
-
-@pytest.mark.parametrize("actor", [*CONTRIBUTORS, *OUTSIDERS])
-@pytest.mark.parametrize("read", DETAIL_READS)
-async def test_the_per_recipient_detail_is_refused_to_non_overseers(
-    gql: GraphQLClient, funds: FundsWorld, owner_sessions: SessionFactory, read: str, actor: str
-) -> None:
-    # given
-    contribution = await _with_a_match(funds, owner_sessions)
-    document, variables = READS[read]
-
-    # when
-    body = await gql(document, variables(funds, contribution), token=funds.token(actor))
-
-    # then: FORBIDDEN (the pool field is nullable, so it is nulled), no figures leak
-    assert error_codes(body) == ["FORBIDDEN"], body
-    assert body["data"] == {_read_field(read): None}
-    assert "200000" not in str(body)
-
-
-@pytest.mark.parametrize("actor", [*NOT_READERS, None], ids=lambda actor: actor or "anonymous")
-@pytest.mark.parametrize("read", list(READS))
-async def test_apps_without_funds_read_read_nothing(
-    gql: GraphQLClient,
-    funds: FundsWorld,
-    owner_sessions: SessionFactory,
-    read: str,
-    actor: str | None,
-) -> None:
-    # given
-    contribution = await _with_a_match(funds, owner_sessions)
-    document, variables = READS[read]
-
-    # when
-    body = await gql(
-        document, variables(funds, contribution), token=funds.token(actor) if actor else None
-    )
-
-    # then: refused, with no data at all
-    assert error_codes(body) == ["UNAUTHENTICATED" if actor is None else "FORBIDDEN"], body
-    field = _read_field(read)
-    # A nullable field is nulled; a non-null connection nulls the whole of data.
-    nullable = {"fundPool", "fundReportCsv", "contribution", "initiative"}
-    assert body["data"] == ({field: None} if field in nullable else None)
-    assert "10000000" not in str(body) and "200000" not in str(body)
-
-
-@pytest.mark.parametrize("actor", NOT_READERS)
-async def test_node_of_a_funds_object_is_refused_to_apps_without_funds_read(
-    gql: GraphQLClient, funds: FundsWorld, owner_sessions: SessionFactory, actor: str
-) -> None:
-    # given
-    contribution = await _with_a_match(funds, owner_sessions)
-    document = "query($id: ID!) { node(id: $id) { id } }"
-    real, random = _gid("Contribution", contribution), _gid("Contribution", uuid.uuid4())
-
-    # when
-    body = await gql(document, {"id": real}, token=funds.token(actor))
-    random_body = await gql(document, {"id": random}, token=funds.token(actor))
-
-    # then: refused whether or not the object exists (so the refusal reveals nothing)
-    assert error_codes(body) == ["FORBIDDEN"]
-    assert body["data"] == {"node": None}
-    assert random_body == body

@@ -1,7 +1,5 @@
-"""Business rules for contributions: recording them, and verifying them, which
-matches each at most once by its pool's rules (see ``service`` for the locking
-and idempotency conventions every funds service follows).
-"""
+"""Contributions: recording them, and verifying them, which matches each at most once by
+its pool's rules (the package's docstring has the locking and idempotency conventions)."""
 
 from __future__ import annotations
 
@@ -15,38 +13,31 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.audit.service import record_event
 from coalition.auth.principal import Principal
+from coalition.db.scoping import in_tenant, scoped
 from coalition.funds import idempotency, ledger, permissions
 from coalition.funds.ledger import Leg
 from coalition.funds.lookups import (
+    find_organization,
     is_participant,
     load_contribution,
-    load_organization,
     load_pool,
-    missing,
-    payload_of,
     pool_tiers,
     refuse,
-    replayed,
     today,
 )
-from coalition.funds.models import (
+from coalition.funds.models.contributions import (
     Contribution,
     ContributionKind,
     ContributionStatus,
-    FundPool,
-    FundPoolStatus,
-    FundPurpose,
-    Initiative,
-    LedgerAccount,
-    LedgerTransactionKind,
     ValuationMethod,
 )
+from coalition.funds.models.initiatives import Initiative
+from coalition.funds.models.ledger import LedgerAccount, LedgerTransactionKind
+from coalition.funds.models.pools import FundPool, FundPoolStatus, FundPurpose
 from coalition.funds.validation import Tier, tier_for
 from coalition.money import apply_ratio
 from coalition.tenancy.models import Organization
 from coalition.validation import Checker
-
-# -- contributions and matching ----------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -71,32 +62,43 @@ async def record_contribution(
     idempotency_key: str | None,
 ) -> Contribution:
     """A member records its cash or in-kind contribution and names the pool to match it."""
-    idempotency.check_key(idempotency_key)
+    check = Checker()
+    key = idempotency.check_key(check, idempotency_key)
     permissions.require_contributor(principal, given.organization_id)
-    organization = await load_organization(
-        session, principal, given.organization_id, "organizationId"
+    organization = await find_organization(
+        session, principal, check, given.organization_id, "organizationId"
     )
-    pool = await load_pool(session, principal, given.pool_id)
+    pool = await session.scalar(
+        scoped(FundPool, principal)
+        .where(FundPool.id == given.pool_id)
+        .execution_options(populate_existing=True)
+    )
+    if pool is None:
+        check.add(("poolId",), "No fund pool with this ID.", "NOT_FOUND")
     initiative = await session.scalar(
-        select(Initiative).where(
-            Initiative.tenant_id == principal.tenant_id, Initiative.id == given.initiative_id
-        )
+        scoped(Initiative, principal).where(Initiative.id == given.initiative_id)
     )
     if initiative is None:
-        raise missing("initiativeId", "initiative")
-    replay = await idempotency.claim(
-        session, principal, idempotency_key, "recordContribution", payload_of(given)
+        check.add(("initiativeId",), "No initiative with this ID.", "NOT_FOUND")
+    return await idempotency.once(
+        session,
+        principal,
+        check,
+        key,
+        "recordContribution",
+        idempotency.payload_of(given),
+        Contribution,
+        lambda: _record(session, principal, check, given, organization, pool, initiative),
     )
-    if replay is not None:
-        return await replayed(session, principal, replay, Contribution)
-    check = Checker()
-    kind = check.choice(("kind",), given.kind, ContributionKind)
-    purpose = check.choice(("purpose",), given.purpose, FundPurpose)
-    amount = check.amount(("amount", "amountMinor"), given.amount_minor)
-    currency = check.currency(("amount", "currency"), given.currency, expected=pool.currency)
-    note = check.text(("evidenceNote",), given.evidence_note, required=False) or ""
-    valuation: ValuationMethod | None = None
+
+
+def _check_kind(
+    check: Checker, kind: ContributionKind | None, given: ContributionInput, note: str
+) -> ValuationMethod | None:
+    """An in-kind contribution says how it was valued and what the evidence is; cash
+    has no valuation method."""
     if kind is ContributionKind.IN_KIND:
+        valuation: ValuationMethod | None = None
         if given.valuation_method is None:
             check.add(
                 ("valuationMethod",), "Say how the in-kind contribution was valued.", "REQUIRED"
@@ -105,35 +107,70 @@ async def record_contribution(
             valuation = check.choice(("valuationMethod",), given.valuation_method, ValuationMethod)
         if not note:
             check.add(("evidenceNote",), "Describe the evidence for the in-kind value.", "REQUIRED")
-    elif kind is ContributionKind.CASH and given.valuation_method is not None:
+        return valuation
+    if kind is ContributionKind.CASH and given.valuation_method is not None:
         check.add(
             ("valuationMethod",), "Only in-kind contributions have a valuation method.", "INVALID"
         )
-    if pool.status is not FundPoolStatus.OPEN:
-        check.add(("poolId",), f"This pool is {pool.status}, not OPEN.", "POOL_NOT_OPEN")
-    if purpose is not None and purpose.value not in pool.eligible_purposes:
-        check.add(("purpose",), "This pool does not match this purpose.", "NOT_ELIGIBLE")
-    if organization.kind.value not in pool.eligible_recipient_kinds:
-        check.add(
-            ("organizationId",),
-            f"This pool does not match {organization.kind} members.",
-            "NOT_ELIGIBLE",
-        )
-    if not pool.starts_on <= given.contributed_on <= pool.ends_on:
+    return None
+
+
+def _check_dates(
+    check: Checker, pool: FundPool | None, initiative: Initiative | None, contributed_on: date
+) -> None:
+    if pool is not None and not pool.starts_on <= contributed_on <= pool.ends_on:
         check.add(
             ("contributedOn",),
             f"The date must be within the pool's term, {pool.starts_on} to {pool.ends_on}.",
             "OUT_OF_RANGE",
         )
-    elif given.contributed_on > today():
+    elif contributed_on > today():
         check.add(("contributedOn",), "Record a contribution once it is made.", "OUT_OF_RANGE")
-    if (initiative.ends_on is not None and given.contributed_on > initiative.ends_on) or (
-        given.contributed_on < initiative.starts_on
+    if initiative is not None and (
+        (initiative.ends_on is not None and contributed_on > initiative.ends_on)
+        or contributed_on < initiative.starts_on
     ):
         check.add(
             ("contributedOn",), "The date must be within the initiative's dates.", "OUT_OF_RANGE"
         )
-    if not await is_participant(session, principal, initiative.id, organization.id):
+
+
+async def _record(
+    session: AsyncSession,
+    principal: Principal,
+    check: Checker,
+    given: ContributionInput,
+    organization: Organization | None,
+    pool: FundPool | None,
+    initiative: Initiative | None,
+) -> Contribution:
+    kind = check.choice(("kind",), given.kind, ContributionKind)
+    purpose = check.choice(("purpose",), given.purpose, FundPurpose)
+    pool_currency = pool.currency if pool is not None else None
+    amount = check.amount(("amount", "amountMinor"), given.amount_minor, currency=pool_currency)
+    currency = check.currency(("amount", "currency"), given.currency, expected=pool_currency)
+    note = check.text(("evidenceNote",), given.evidence_note, required=False) or ""
+    valuation = _check_kind(check, kind, given, note)
+    if pool is not None:
+        if pool.status is not FundPoolStatus.OPEN:
+            check.add(("poolId",), f"This pool is {pool.status}, not OPEN.", "POOL_NOT_OPEN")
+        if purpose is not None and purpose.value not in pool.eligible_purposes:
+            check.add(("purpose",), "This pool does not match this purpose.", "NOT_ELIGIBLE")
+        if (
+            organization is not None
+            and organization.kind.value not in pool.eligible_recipient_kinds
+        ):
+            check.add(
+                ("organizationId",),
+                f"This pool does not match {organization.kind} members.",
+                "NOT_ELIGIBLE",
+            )
+    _check_dates(check, pool, initiative, given.contributed_on)
+    if (
+        initiative is not None
+        and organization is not None
+        and not await is_participant(session, principal, initiative.id, organization.id)
+    ):
         check.add(
             ("organizationId",),
             "This organization does not take part in the initiative.",
@@ -141,7 +178,8 @@ async def record_contribution(
         )
     check.done()
     assert kind is not None and purpose is not None and amount is not None
-    assert currency is not None
+    assert currency is not None and pool is not None and initiative is not None
+    assert organization is not None
     contribution = Contribution(
         tenant_id=principal.tenant_id,
         id=uuid.uuid4(),
@@ -170,9 +208,6 @@ async def record_contribution(
         object_type="Contribution",
         object_id=contribution.id,
         changes={"pool_id": str(pool.id), "amount_minor": amount, "kind": kind.value},
-    )
-    await idempotency.remember(
-        session, principal, idempotency_key or "", "Contribution", contribution.id
     )
     return contribution
 
@@ -221,31 +256,66 @@ async def verify_contribution(
     idempotency_key: str | None,
 ) -> Contribution:
     """Verify a recorded contribution and match it once, by the pool's rules."""
-    idempotency.check_key(idempotency_key)
+    check = Checker()
+    key = idempotency.check_key(check, idempotency_key)
     contribution = await load_contribution(session, principal, contribution_id, "contributionId")
     pool_funder = await session.scalar(
         select(FundPool.funder_organization_id).where(
-            FundPool.tenant_id == principal.tenant_id, FundPool.id == contribution.pool_id
+            in_tenant(FundPool, principal), FundPool.id == contribution.pool_id
         )
     )
     assert pool_funder is not None
     permissions.require_verifier(principal, pool_funder, contribution.organization_id)
-    replay = await idempotency.claim(
+    return await idempotency.once(
         session,
         principal,
-        idempotency_key,
+        check,
+        key,
         "verifyContribution",
         {"contribution_id": contribution_id},
+        Contribution,
+        lambda: _verify(session, principal, contribution),
     )
-    if replay is not None:
-        return await replayed(session, principal, replay, Contribution)
+
+
+async def _recipient_matched(
+    session: AsyncSession, principal: Principal, contribution: Contribution
+) -> tuple[int, int]:
+    """What the pool matched the contributor so far: over the term, and in the calendar
+    year of this contribution (what the caps limit)."""
+    term_matched, year_matched = (
+        await session.execute(
+            select(
+                func.coalesce(func.sum(Contribution.matched_minor), 0),
+                func.coalesce(
+                    func.sum(Contribution.matched_minor).filter(
+                        extract("year", Contribution.contributed_on)
+                        == contribution.contributed_on.year
+                    ),
+                    0,
+                ),
+            ).where(
+                in_tenant(Contribution, principal),
+                Contribution.pool_id == contribution.pool_id,
+                Contribution.organization_id == contribution.organization_id,
+                Contribution.status == ContributionStatus.VERIFIED,
+            )
+        )
+    ).one()
+    return int(term_matched), int(year_matched)
+
+
+async def _verify(
+    session: AsyncSession, principal: Principal, contribution: Contribution
+) -> Contribution:
+    contribution_id = contribution.id
     now = datetime.now(UTC)
     # The conditional UPDATE is the guard: of any number of verifications of one
     # contribution, exactly one finds it RECORDED.
     taken = await session.scalar(
         update(Contribution)
         .where(
-            Contribution.tenant_id == principal.tenant_id,
+            in_tenant(Contribution, principal),
             Contribution.id == contribution_id,
             Contribution.status == ContributionStatus.RECORDED,
         )
@@ -259,7 +329,7 @@ async def verify_contribution(
         # Read the status now: another verification may have won since it was loaded.
         current = await session.scalar(
             select(Contribution.status).where(
-                Contribution.tenant_id == principal.tenant_id, Contribution.id == contribution_id
+                in_tenant(Contribution, principal), Contribution.id == contribution_id
             )
         )
         raise refuse(
@@ -274,34 +344,15 @@ async def verify_contribution(
         )
     recipient = await session.scalar(
         select(Organization.employee_count).where(
-            Organization.tenant_id == principal.tenant_id,
-            Organization.id == contribution.organization_id,
+            in_tenant(Organization, principal), Organization.id == contribution.organization_id
         )
     )
-    term_matched, year_matched = (
-        await session.execute(
-            select(
-                func.coalesce(func.sum(Contribution.matched_minor), 0),
-                func.coalesce(
-                    func.sum(Contribution.matched_minor).filter(
-                        extract("year", Contribution.contributed_on)
-                        == contribution.contributed_on.year
-                    ),
-                    0,
-                ),
-            ).where(
-                Contribution.tenant_id == principal.tenant_id,
-                Contribution.pool_id == pool.id,
-                Contribution.organization_id == contribution.organization_id,
-                Contribution.status == ContributionStatus.VERIFIED,
-            )
-        )
-    ).one()
+    term_matched, year_matched = await _recipient_matched(session, principal, contribution)
     match = compute_match(
         contribution.amount_minor,
         tier_for(await pool_tiers(session, principal, pool.id), recipient),
-        recipient_term_matched=int(term_matched),
-        recipient_year_matched=int(year_matched),
+        recipient_term_matched=term_matched,
+        recipient_year_matched=year_matched,
         cap=pool.cap_per_recipient_minor,
         annual_cap=pool.annual_cap_per_recipient_minor,
         pool_remaining=pool.committed_minor - pool.matched_minor,
@@ -309,9 +360,7 @@ async def verify_contribution(
     contribution = (
         await session.scalars(
             update(Contribution)
-            .where(
-                Contribution.tenant_id == principal.tenant_id, Contribution.id == contribution_id
-            )
+            .where(in_tenant(Contribution, principal), Contribution.id == contribution_id)
             .values(
                 recipient_employee_count=recipient,
                 match_ratio_numerator=match.ratio.numerator if match.ratio else None,
@@ -341,7 +390,7 @@ async def verify_contribution(
     else:
         await session.execute(
             update(FundPool)
-            .where(FundPool.tenant_id == principal.tenant_id, FundPool.id == pool.id)
+            .where(in_tenant(FundPool, principal), FundPool.id == pool.id)
             .values(contributed_minor=FundPool.contributed_minor + contribution.amount_minor)
             .execution_options(synchronize_session=False)
         )
@@ -352,8 +401,5 @@ async def verify_contribution(
         object_type="Contribution",
         object_id=contribution.id,
         changes={"matched_minor": match.matched, "unmatched_minor": match.unmatched},
-    )
-    await idempotency.remember(
-        session, principal, idempotency_key or "", "Contribution", contribution.id
     )
     return contribution

@@ -1,7 +1,7 @@
 """Per-request DataLoaders of matching funds: one statement per batch, whatever its size.
 
 Resolvers reach them as ``info.context.loaders.of(FundsLoaders)``. Each
-batch runs through ``funds.reads`` (or the report functions), so it checks the
+batch runs through ``funds.reads`` (or ``funds.report``), so it checks the
 caller's right to read funds and sees only the caller's tenant; contributions,
 disbursements and ledger entries come from ``permissions.visible_*`` statements, so
 a page holds (and its total counts) only what the caller may see.
@@ -24,28 +24,23 @@ from strawberry.dataloader import DataLoader
 from coalition.api.loaders import LoaderSet, by_key, lists_by_key, pages_by_parent
 from coalition.auth.principal import Principal
 from coalition.funds import reads
-from coalition.funds.models import (
-    Contribution,
-    ContributionStatus,
-    Disbursement,
-    FundCommitment,
-    FundPool,
-    Initiative,
-    LedgerEntry,
-    LedgerTransaction,
-    MatchTier,
-)
+from coalition.funds.models.contributions import Contribution, ContributionStatus
+from coalition.funds.models.disbursements import Disbursement
+from coalition.funds.models.initiatives import Initiative
+from coalition.funds.models.ledger import LedgerEntry, LedgerTransaction
+from coalition.funds.models.pools import FundCommitment, FundPool, MatchTier
 from coalition.funds.permissions import (
     visible_contributions,
     visible_disbursements,
     visible_entries,
 )
+from coalition.funds.report.initiatives import InitiativeFunding, initiative_funding
+from coalition.funds.report.summaries import PoolSummary, pool_summaries
 from coalition.pagination import Page, PageRequest, fetch_pages_by_parent
 from coalition.tenancy.models import Organization
 
 if TYPE_CHECKING:
     from coalition.api.context import Context
-    from coalition.funds.report import InitiativeFunding, PoolSummary
 
 # A nested page's key: the parent's ID and what every parent's page is asked for.
 ContributionsKey = tuple[uuid.UUID, tuple[PageRequest, ContributionStatus | None]]
@@ -112,22 +107,6 @@ async def _pool_entries(
     )
 
 
-async def _initiative_funding(
-    session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, list[InitiativeFunding]]:
-    from coalition.funds import report
-
-    return await report.initiative_funding(session, principal, ids)
-
-
-async def _pool_summaries(
-    session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, PoolSummary]:
-    from coalition.funds import report
-
-    return await report.pool_summaries(session, principal, ids)
-
-
 class FundsLoaders(LoaderSet):
     def __init__(self, context: Context) -> None:
         super().__init__(context)
@@ -169,9 +148,9 @@ class FundsLoaders(LoaderSet):
             context, reads.entries_by_transaction_ids
         )
         self.funding: DataLoader[uuid.UUID, list[InitiativeFunding]] = lists_by_key(
-            context, _initiative_funding
+            context, initiative_funding
         )
-        self.summary: DataLoader[uuid.UUID, PoolSummary | None] = by_key(context, _pool_summaries)
+        self.summary: DataLoader[uuid.UUID, PoolSummary | None] = by_key(context, pool_summaries)
         self.pool_contributions: DataLoader[ContributionsKey, Page[Contribution]] = pages_by_parent(
             context, _pool_contributions
         )
