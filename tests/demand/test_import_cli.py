@@ -7,6 +7,7 @@ read the database in their own short event loop.
 from __future__ import annotations
 
 import asyncio
+import shlex
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -164,13 +165,29 @@ def test_an_organization_that_is_not_an_employer_is_refused(
 
 
 @pytest.mark.parametrize("organization", ["not-an-id", global_id("User", uuid.uuid4())])
-def test_an_organization_id_must_be_one(cli_env: Settings, world: World, organization: str) -> None:
+def test_an_organization_must_be_one_of_the_partnership(
+    cli_env: Settings, world: World, organization: str
+) -> None:
     result = run(
         "import", "demand", str(EXAMPLE), "--tenant", world.slug, "--organization", organization
     )
 
     assert result.exit_code == 1
-    assert result.stderr == f"error: {organization!r} is not an organization ID\n"
+    assert result.stderr == (
+        f"error: no organization {organization!r} in {world.slug!r}: "
+        f"see 'coalition organization list --tenant {world.slug}'\n"
+    )
+    assert signal_count(cli_env, world.id) == 0
+
+
+def test_the_employer_may_be_named(cli_env: Settings, world: World) -> None:
+    # world's employer is called "alpha employer"; any case finds it.
+    result = run(
+        "import", "demand", str(EXAMPLE), "--tenant", world.slug, "--organization", "ALPHA Employer"
+    )
+
+    assert result.exit_code == 0, result.output
+    assert signal_count(cli_env, world.id) == 10
 
 
 def test_the_command_has_help() -> None:
@@ -180,4 +197,24 @@ def test_the_command_has_help() -> None:
     words = " ".join(result.stdout.split())
     assert "Usage: coalition import demand [OPTIONS] {FILE}" in words
     assert "--tenant SLUG The partnership's slug." in words
-    assert "--organization ID The employer: its global ID or its UUID." in words
+    assert "--organization ORG The employer: its name, global ID or UUID." in words
+
+
+def test_the_readme_import_command_works_as_written(cli_env: Settings, world: World) -> None:
+    # Given the README's command, pointed at this test's partnership and its employer,
+    readme = (EXAMPLE.parents[2] / "README.md").read_text()
+    (line,) = [
+        line for line in readme.splitlines() if line.startswith(".venv/bin/coalition import")
+    ]
+    words = shlex.split(line)[1:]
+    assert words[words.index("--organization") + 1] == "Harbor Fabrication"
+    words[words.index("--tenant") + 1] = world.slug
+    words[words.index("--organization") + 1] = "alpha employer"
+    words[words.index("docs/examples/demand.csv")] = str(EXAMPLE)
+
+    # when it runs,
+    result = run(*words)
+
+    # then every row of the example is imported.
+    assert result.exit_code == 0, result.output
+    assert signal_count(cli_env, world.id) == 10

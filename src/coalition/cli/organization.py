@@ -6,14 +6,11 @@ import uuid
 from typing import Annotated
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from coalition.auth.principal import Principal
 from coalition.cli.support import (
     TenantSlug,
-    fail,
     fail_with,
-    object_id,
     operator_label,
     tenant_id_of,
     with_owner,
@@ -121,24 +118,3 @@ def list_organizations(
 
     for line in with_owner(get_settings(), work):
         typer.echo(line)
-
-
-async def organization_id_of(
-    session: AsyncSession, principal: Principal, value: str, *, tenant: str
-) -> uuid.UUID:
-    """The organization ``value`` names: its global ID, its UUID, or its name (any case);
-    ends the command when it names none, or several."""
-    from coalition.tenancy.provisioning import organizations_named
-
-    found = object_id(value, "Organization")
-    if found is not None:
-        return found
-    matches = await organizations_named(session, principal, value)
-    if not matches:
-        raise fail(
-            f"no organization {value!r} in {tenant!r}: "
-            f"see 'coalition organization list --tenant {tenant}'"
-        )
-    if len(matches) > 1 and matches[0].name != value.strip():
-        raise fail(f"{len(matches)} organizations are called {value!r}: give its ID")
-    return matches[0].id

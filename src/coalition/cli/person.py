@@ -10,12 +10,12 @@ import typer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from coalition.auth.roles import Role
-from coalition.cli.organization import organization_id_of
 from coalition.cli.support import (
     Email,
     TenantSlug,
     fail_with,
     operator_label,
+    organization_id_of,
     tenant_id_of,
     with_owner,
 )

@@ -21,8 +21,9 @@ import typer
 from sqlalchemy import select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
+from coalition.auth.principal import Principal
 from coalition.config import Settings
 from coalition.errors import Forbidden, InvalidInput, UserError
 from coalition.ids import parse_global_id
@@ -135,6 +136,27 @@ def object_id(value: str, type_name: str) -> uuid.UUID | None:
         pass
     decoded = parse_global_id(value, type_name)
     return decoded[1] if decoded else None
+
+
+async def organization_id_of(
+    session: AsyncSession, principal: Principal, value: str, *, tenant: str
+) -> uuid.UUID:
+    """The organization ``value`` names: its global ID, its UUID, or its name (any case);
+    ends the command when it names none, or several."""
+    from coalition.tenancy.provisioning import organizations_named
+
+    found = object_id(value, "Organization")
+    if found is not None:
+        return found
+    matches = await organizations_named(session, principal, value)
+    if not matches:
+        raise fail(
+            f"no organization {value!r} in {tenant!r}: "
+            f"see 'coalition organization list --tenant {tenant}'"
+        )
+    if len(matches) > 1 and matches[0].name != value.strip():
+        raise fail(f"{len(matches)} organizations are called {value!r}: give its ID")
+    return matches[0].id
 
 
 def flag_messages(errors: Sequence[UserError], flags: dict[str, str]) -> list[str]:

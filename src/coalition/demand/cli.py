@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from coalition.cli.support import (
     TenantSlug,
     fail,
-    object_id,
     operator_label,
+    organization_id_of,
     tenant_id_of,
     with_owner,
 )
@@ -39,7 +39,8 @@ def demand(
     ],
     tenant: TenantSlug,
     organization: Annotated[
-        str, typer.Option(help="The employer: its global ID or its UUID.", metavar="ID")
+        str,
+        typer.Option(help="The employer: its name, global ID or UUID.", metavar="ORG"),
     ],
 ) -> None:
     """Import one employer's demand signals: every row, or none when any row is bad.
@@ -56,9 +57,6 @@ def demand(
     from coalition.demand.csv_import import ImportReport, import_demand_signals
     from coalition.errors import InvalidInput
 
-    organization_id = object_id(organization, "Organization")
-    if organization_id is None:
-        raise fail(f"{organization!r} is not an organization ID")
     try:
         text = file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
@@ -70,6 +68,10 @@ def demand(
         tenant_id = await tenant_id_of(engine, tenant)
         principal = system_principal(tenant_id, operator_label())
         sessions = create_session_factory(engine)
+        async with tenant_transaction(sessions, tenant_id) as session:
+            organization_id = await organization_id_of(
+                session, principal, organization, tenant=tenant
+            )
         with Progress(console=console, disable=not show_progress, transient=True) as bar:
             task = bar.add_task("Importing demand signals", total=None)
 
