@@ -14,11 +14,7 @@ from coalition.db.session import tenant_transaction
 from coalition.funds import ledger
 from coalition.funds.ledger import Balances
 from coalition.funds.models.contributions import Contribution, ContributionStatus
-from coalition.funds.models.ledger import (
-    LedgerAccount,
-    LedgerEntry,
-    LedgerTransaction,
-)
+from coalition.funds.models.ledger import LedgerAccount, LedgerEntry, LedgerTransaction
 from coalition.funds.models.pools import FundPool
 from coalition.funds.service.commitments import CommitmentInput, add_commitment
 from coalition.funds.service.contributions import record_contribution, verify_contribution
@@ -31,10 +27,7 @@ from coalition.funds.service.disbursements import (
     schedule_disbursement,
 )
 from coalition.funds.service.reversals import reverse_transaction
-from tests.funds.support.raw_ledger import (
-    RECIPIENT_ACCOUNTS,
-    match_transaction,
-)
+from tests.funds.support.raw_ledger import RECIPIENT_ACCOUNTS, match_transaction
 from tests.funds.support.world import CONTRIBUTED_ON, TERM, FundsWorld, contribution_input, key
 
 
