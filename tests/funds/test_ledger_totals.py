@@ -16,17 +16,18 @@ from coalition.funds.ledger import Balances
 from coalition.funds.models.contributions import Contribution, ContributionStatus
 from coalition.funds.models.ledger import LedgerAccount, LedgerEntry, LedgerTransaction
 from coalition.funds.models.pools import FundPool
+from coalition.funds.service.cancellations import cancel_disbursement
 from coalition.funds.service.commitments import CommitmentInput, add_commitment
-from coalition.funds.service.contributions import record_contribution, verify_contribution
+from coalition.funds.service.contributions import record_contribution
 from coalition.funds.service.disbursements import (
     DisbursementInput,
     approve_disbursement,
-    cancel_disbursement,
     mark_requirement_met,
     pay_disbursement,
     schedule_disbursement,
 )
 from coalition.funds.service.reversals import reverse_transaction
+from coalition.funds.service.verifications import verify_contribution
 from tests.funds.support.raw_ledger import RECIPIENT_ACCOUNTS, match_transaction
 from tests.funds.support.world import CONTRIBUTED_ON, TERM, FundsWorld, contribution_input, key
 

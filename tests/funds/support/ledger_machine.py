@@ -22,21 +22,18 @@ from coalition.funds.models.contributions import Contribution
 from coalition.funds.models.disbursements import Disbursement
 from coalition.funds.models.ledger import LedgerTransaction
 from coalition.funds.models.pools import FundCommitment
+from coalition.funds.service.cancellations import cancel_disbursement
 from coalition.funds.service.commitments import CommitmentInput, add_commitment
-from coalition.funds.service.contributions import (
-    ContributionInput,
-    record_contribution,
-    verify_contribution,
-)
+from coalition.funds.service.contributions import ContributionInput, record_contribution
 from coalition.funds.service.disbursements import (
     DisbursementInput,
     approve_disbursement,
-    cancel_disbursement,
     mark_requirement_met,
     pay_disbursement,
     schedule_disbursement,
 )
 from coalition.funds.service.reversals import reverse_transaction
+from coalition.funds.service.verifications import verify_contribution
 from tests.funds.support import ledger_invariants, reference
 from tests.funds.support.ledger_world import (
     DATES,

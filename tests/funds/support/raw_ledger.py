@@ -18,7 +18,8 @@ from coalition.db.session import tenant_transaction
 from coalition.funds import ledger
 from coalition.funds.models.contributions import Contribution
 from coalition.funds.models.ledger import LedgerTransaction, LedgerTransactionKind
-from coalition.funds.service.contributions import record_contribution, verify_contribution
+from coalition.funds.service.contributions import record_contribution
+from coalition.funds.service.verifications import verify_contribution
 from tests.funds.support.world import CONTRIBUTED_ON, FundsWorld, contribution_input, key
 
 INSUFFICIENT_PRIVILEGE = "42501"
