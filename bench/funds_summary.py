@@ -59,13 +59,10 @@ from coalition.funds.report.initiatives import initiative_funding
 from coalition.funds.report.recognition import investment_recognition
 from coalition.funds.report.summaries import pool_summary
 from coalition.funds.service.commitments import CommitmentInput, add_commitment
-from coalition.funds.service.contributions import (
-    ContributionInput,
-    record_contribution,
-    verify_contribution,
-)
+from coalition.funds.service.contributions import ContributionInput, record_contribution
 from coalition.funds.service.initiatives import create_initiative
 from coalition.funds.service.pools import PoolInput, create_pool, set_pool_status
+from coalition.funds.service.verifications import verify_contribution
 from coalition.money import format_ratio
 from coalition.tenancy.models import Organization, OrganizationKind, Tenant
 from coalition.upgrade import upgrade

@@ -70,8 +70,9 @@ from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.demand import service as demand
 from coalition.demand.models import OpeningsKind
-from coalition.funds.service.contributions import record_contribution, verify_contribution
+from coalition.funds.service.contributions import record_contribution
 from coalition.funds.service.disbursements import DisbursementInput, schedule_disbursement
+from coalition.funds.service.verifications import verify_contribution
 from coalition.skills.starter import load_starter
 from coalition.tenancy.models import ApiClient, format_client_id
 from tests.funds.support.world import (

@@ -7,7 +7,8 @@ from datetime import date
 
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
-from coalition.funds.service.contributions import record_contribution, verify_contribution
+from coalition.funds.service.contributions import record_contribution
+from coalition.funds.service.verifications import verify_contribution
 from tests.funds.support.documents import (
     APPROVE,
     CREATE_POOL,

@@ -16,9 +16,10 @@ from coalition.funds.lookups import today
 from coalition.funds.models.contributions import ContributionStatus
 from coalition.funds.models.ledger import LedgerTransactionKind
 from coalition.funds.models.pools import FundPoolStatus
-from coalition.funds.service.contributions import record_contribution, verify_contribution
+from coalition.funds.service.contributions import record_contribution
 from coalition.funds.service.initiatives import add_initiative_participant
 from coalition.funds.service.pools import create_pool
+from coalition.funds.service.verifications import verify_contribution
 from coalition.tenancy.models import Organization
 from tests.funds.support.steps import (
     AMOUNT_FIELD,

@@ -13,9 +13,9 @@ from coalition.db.session import tenant_transaction
 from coalition.funds.models.contributions import ContributionStatus
 from coalition.funds.models.ledger import LedgerTransactionKind
 from coalition.funds.models.pools import FundCommitment
+from coalition.funds.service.cancellations import cancel_disbursement
 from coalition.funds.service.disbursements import (
     approve_disbursement,
-    cancel_disbursement,
     mark_requirement_met,
     pay_disbursement,
 )

@@ -11,7 +11,7 @@ from coalition.funds.models.disbursements import TrancheStatus
 from coalition.funds.models.ledger import LedgerEntry
 from coalition.funds.models.pools import FundPool
 from coalition.funds.service.commitments import CommitmentInput, add_commitment
-from coalition.funds.service.contributions import record_contribution, verify_contribution
+from coalition.funds.service.contributions import record_contribution
 from coalition.funds.service.disbursements import (
     DisbursementInput,
     approve_disbursement,
@@ -19,6 +19,7 @@ from coalition.funds.service.disbursements import (
     pay_disbursement,
     schedule_disbursement,
 )
+from coalition.funds.service.verifications import verify_contribution
 from tests.funds.support.world import CONTRIBUTED_ON, FundsWorld, contribution_input, key
 
 

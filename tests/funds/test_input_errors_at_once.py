@@ -16,9 +16,10 @@ from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.errors import InvalidInput
 from coalition.funds.models.ledger import LedgerTransactionKind
+from coalition.funds.service.cancellations import cancel_disbursement
 from coalition.funds.service.commitments import CommitmentInput, add_commitment
 from coalition.funds.service.contributions import record_contribution
-from coalition.funds.service.disbursements import cancel_disbursement, schedule_disbursement
+from coalition.funds.service.disbursements import schedule_disbursement
 from coalition.funds.service.pools import create_pool
 from coalition.funds.service.reversals import reverse_transaction
 from tests.funds.support.steps import (

@@ -39,9 +39,10 @@ from coalition.funds.report.initiatives import InitiativeFunding, initiative_fun
 from coalition.funds.report.recognition import RecognitionRow, investment_recognition
 from coalition.funds.report.summaries import PoolSummary, pool_summary, ratio
 from coalition.funds.service.commitments import CommitmentInput, add_commitment
-from coalition.funds.service.contributions import record_contribution, verify_contribution
+from coalition.funds.service.contributions import record_contribution
 from coalition.funds.service.initiatives import add_initiative_participant
 from coalition.funds.service.pools import create_pool, set_pool_status
+from coalition.funds.service.verifications import verify_contribution
 from coalition.tenancy.models import Organization, OrganizationKind
 from tests.funds.support.scenario import (
     EXPECTED_SUMMARY,

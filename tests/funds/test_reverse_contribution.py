@@ -16,10 +16,11 @@ from coalition.funds.models.contributions import Contribution, ContributionStatu
 from coalition.funds.models.ledger import LedgerEntry, LedgerTransaction, LedgerTransactionKind
 from coalition.funds.models.pools import FundPool, FundPoolStatus
 from coalition.funds.service.commitments import CommitmentInput, add_commitment
-from coalition.funds.service.contributions import record_contribution, verify_contribution
+from coalition.funds.service.contributions import record_contribution
 from coalition.funds.service.disbursements import DisbursementInput, schedule_disbursement
 from coalition.funds.service.pools import create_pool, set_pool_status
 from coalition.funds.service.reversals import reverse_contribution
+from coalition.funds.service.verifications import verify_contribution
 from tests.funds.support.world import FundsWorld, contribution_input, key, pool_input
 from tests.support.graphql import GraphQLClient
 from tests.support.world import global_id

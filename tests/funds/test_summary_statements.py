@@ -18,8 +18,9 @@ from coalition.funds.models.pools import FundPoolStatus
 from coalition.funds.report.summaries import pool_summaries, pool_summary, summarize_pool
 from coalition.funds.schema import loaders
 from coalition.funds.service.commitments import CommitmentInput, add_commitment
-from coalition.funds.service.contributions import record_contribution, verify_contribution
+from coalition.funds.service.contributions import record_contribution
 from coalition.funds.service.pools import create_pool, set_pool_status
+from coalition.funds.service.verifications import verify_contribution
 from coalition.pagination import Page, PageRequest
 from tests.funds.support.scenario import (
     EXPECTED_SUMMARY,

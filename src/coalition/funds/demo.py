@@ -23,11 +23,7 @@ from coalition.db.session import tenant_transaction
 from coalition.funds.models.initiatives import Initiative
 from coalition.funds.models.pools import FundPoolStatus
 from coalition.funds.service.commitments import CommitmentInput, add_commitment
-from coalition.funds.service.contributions import (
-    ContributionInput,
-    record_contribution,
-    verify_contribution,
-)
+from coalition.funds.service.contributions import ContributionInput, record_contribution
 from coalition.funds.service.disbursements import (
     DisbursementInput,
     approve_disbursement,
@@ -36,6 +32,7 @@ from coalition.funds.service.disbursements import (
 )
 from coalition.funds.service.initiatives import create_initiative
 from coalition.funds.service.pools import PoolInput, create_pool, set_pool_status
+from coalition.funds.service.verifications import verify_contribution
 
 
 @dataclass(frozen=True)

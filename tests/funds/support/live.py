@@ -23,10 +23,11 @@ from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.funds.models.pools import FundPoolStatus
 from coalition.funds.service.commitments import CommitmentInput, add_commitment
-from coalition.funds.service.contributions import record_contribution, verify_contribution
+from coalition.funds.service.contributions import record_contribution
 from coalition.funds.service.disbursements import DisbursementInput, schedule_disbursement
 from coalition.funds.service.initiatives import add_initiative_participant
 from coalition.funds.service.pools import create_pool, set_pool_status
+from coalition.funds.service.verifications import verify_contribution
 from coalition.tenancy.models import Organization, OrganizationKind
 from tests.funds.support.world import (
     CONTRIBUTED_ON,

@@ -24,18 +24,19 @@ from coalition.funds.export import ENTRY_HEADER
 from coalition.funds.models.ledger import LedgerTransaction, LedgerTransactionKind
 from coalition.funds.models.pools import FundPoolStatus
 from coalition.funds.report.summaries import PoolSummary
+from coalition.funds.service.cancellations import cancel_disbursement
 from coalition.funds.service.commitments import CommitmentInput, add_commitment
-from coalition.funds.service.contributions import record_contribution, verify_contribution
+from coalition.funds.service.contributions import record_contribution
 from coalition.funds.service.disbursements import (
     DisbursementInput,
     approve_disbursement,
-    cancel_disbursement,
     pay_disbursement,
     schedule_disbursement,
 )
 from coalition.funds.service.initiatives import add_initiative_participant, create_initiative
 from coalition.funds.service.pools import create_pool, set_pool_status
 from coalition.funds.service.reversals import reverse_transaction
+from coalition.funds.service.verifications import verify_contribution
 from coalition.tenancy.models import Organization, OrganizationKind
 from tests.funds.support.world import TERM, FundsWorld, contribution_input, key, pool_input
 

@@ -23,7 +23,7 @@ from coalition.funds.models.initiatives import Initiative, InitiativeParticipant
 from coalition.funds.models.ledger import LedgerEntry, LedgerTransaction, LedgerTransactionKind
 from coalition.funds.models.pools import FundCommitment, FundPool, FundPoolStatus, MatchTier
 from coalition.funds.service.commitments import CommitmentInput, add_commitment
-from coalition.funds.service.contributions import record_contribution, verify_contribution
+from coalition.funds.service.contributions import record_contribution
 from coalition.funds.service.disbursements import (
     DisbursementInput,
     approve_disbursement,
@@ -33,6 +33,7 @@ from coalition.funds.service.disbursements import (
 from coalition.funds.service.initiatives import create_initiative
 from coalition.funds.service.pools import create_pool, set_pool_status
 from coalition.funds.service.reversals import reverse_transaction
+from coalition.funds.service.verifications import verify_contribution
 from coalition.tenancy.models import Organization
 from tests.funds.support.world import (
     CONTRIBUTED_ON,

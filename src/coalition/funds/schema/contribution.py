@@ -38,11 +38,8 @@ from coalition.funds.schema.shared import (
     pool_of,
     ratio_text,
 )
-from coalition.funds.service.contributions import (
-    ContributionInput,
-    record_contribution,
-    verify_contribution,
-)
+from coalition.funds.service.contributions import ContributionInput, record_contribution
+from coalition.funds.service.verifications import verify_contribution
 from coalition.pagination import DEFAULT_PAGE_SIZE, PageRequest
 
 if TYPE_CHECKING:

@@ -26,10 +26,10 @@ from coalition.funds.schema.shared import (
     pool_currency,
     pool_of,
 )
+from coalition.funds.service.cancellations import cancel_disbursement
 from coalition.funds.service.disbursements import (
     DisbursementInput,
     approve_disbursement,
-    cancel_disbursement,
     mark_requirement_met,
     pay_disbursement,
     schedule_disbursement,

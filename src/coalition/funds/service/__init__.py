@@ -1,6 +1,7 @@
 """Business rules of matching funds, one module per noun: ``initiatives``, ``pools``,
-``commitments``, ``contributions`` (recording and verification, which matches),
-``disbursements`` and ``reversals``.
+``commitments``, ``contributions`` (recording), ``verifications`` (which match),
+``disbursements`` (scheduling, approving, paying tranches), ``cancellations`` (of
+tranches) and ``reversals``.
 
 Every function takes a session bound to the caller's tenant (the caller owns the
 transaction) and the principal, checks permissions and validates input, raising

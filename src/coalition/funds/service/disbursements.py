@@ -3,8 +3,8 @@
 A contribution's match is disbursed in tranches: SCHEDULED (no money moves;
 the contribution's ``scheduled_minor`` grows, never beyond its match), APPROVED
 (MATCHED -> APPROVED), PAID (APPROVED -> PAID, only once any requirement is
-met), or CANCELLED (an approved tranche moves APPROVED -> MATCHED back). A paid
-tranche is final.
+met), or CANCELLED (an approved tranche moves APPROVED -> MATCHED back; in
+``cancellations``). A paid tranche is final.
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ from coalition.funds.models.contributions import Contribution, ContributionStatu
 from coalition.funds.models.disbursements import Disbursement, TrancheStatus
 from coalition.funds.models.ledger import LedgerAccount, LedgerTransactionKind
 from coalition.funds.models.pools import FundPool
-from coalition.funds.validation import check_reason
 from coalition.money import in_smallest_unit
 from coalition.tenancy.models import Organization, OrganizationKind
 from coalition.validation import Checker
@@ -164,14 +163,15 @@ async def _schedule(
     return disbursement
 
 
-async def _move(
+async def move_tranche(
     session: AsyncSession,
     principal: Principal,
     disbursement: Disbursement,
     from_status: frozenset[TrancheStatus],
     values: dict[str, object],
 ) -> Disbursement:
-    """Change a tranche's status only if it is still in one of ``from_status``."""
+    """Change a tranche's status only if it is still in one of ``from_status``; refuse
+    (INVALID_TRANSITION) if another request moved it first."""
     moved = (
         await session.scalars(
             update(Disbursement)
@@ -272,7 +272,7 @@ async def _step(
                 "REQUIREMENT_NOT_MET",
             )
     now = datetime.now(UTC)
-    disbursement = await _move(
+    disbursement = await move_tranche(
         session,
         principal,
         disbursement,
@@ -336,7 +336,7 @@ async def mark_requirement_met(
         raise refuse("disbursementId", "This disbursement has no requirement.", "INVALID")
     if disbursement.requirement_met_at is not None:
         return disbursement
-    disbursement = await _move(
+    disbursement = await move_tranche(
         session,
         principal,
         disbursement,
@@ -349,96 +349,5 @@ async def mark_requirement_met(
         action="disbursement.requirement_met",
         object_type="Disbursement",
         object_id=disbursement.id,
-    )
-    return disbursement
-
-
-CANCELLABLE = frozenset({TrancheStatus.SCHEDULED, TrancheStatus.APPROVED})
-
-
-async def cancel_disbursement(
-    session: AsyncSession,
-    principal: Principal,
-    disbursement_id: uuid.UUID,
-    reason: str,
-    *,
-    idempotency_key: str | None,
-) -> Disbursement:
-    """Cancel a scheduled or approved tranche (an approved one: APPROVED -> MATCHED)."""
-    check = Checker()
-    key = idempotency.check_key(check, idempotency_key)
-    disbursement = await load_disbursement(session, principal, disbursement_id, "disbursementId")
-    pool = await load_managed_pool(session, principal, disbursement.pool_id)
-    return await idempotency.once(
-        session,
-        principal,
-        check,
-        key,
-        "cancelDisbursement",
-        {"disbursement_id": disbursement_id, "reason": reason},
-        Disbursement,
-        lambda: _cancel(session, principal, check, disbursement, pool, reason),
-    )
-
-
-async def _cancel(
-    session: AsyncSession,
-    principal: Principal,
-    check: Checker,
-    disbursement: Disbursement,
-    pool: FundPool,
-    reason: str,
-) -> Disbursement:
-    why = check_reason(check, reason)
-    if disbursement.status not in CANCELLABLE:
-        check.add(
-            ("disbursementId",),
-            f"This disbursement is {disbursement.status}.",
-            "INVALID_TRANSITION",
-        )
-    check.done()
-    assert why is not None
-    contribution = await load_contribution(
-        session, principal, disbursement.contribution_id, "disbursementId"
-    )
-    was_approved = disbursement.status is TrancheStatus.APPROVED
-    now = datetime.now(UTC)
-    # Only from the status it was read in: a payment that won meanwhile is final.
-    disbursement = await _move(
-        session,
-        principal,
-        disbursement,
-        frozenset({disbursement.status}),
-        {"status": TrancheStatus.CANCELLED, "cancelled_at": now, "cancel_reason": why},
-    )
-    await session.execute(
-        update(Contribution)
-        .where(in_tenant(Contribution, principal), Contribution.id == contribution.id)
-        .values(scheduled_minor=Contribution.scheduled_minor - disbursement.amount_minor)
-        .execution_options(synchronize_session=False)
-    )
-    if was_approved:
-        recipient = contribution.organization_id
-        await ledger.post(
-            session,
-            principal,
-            pool,
-            LedgerTransactionKind.CANCELLATION,
-            [
-                Leg(LedgerAccount.APPROVED, -disbursement.amount_minor, recipient),
-                Leg(LedgerAccount.MATCHED, disbursement.amount_minor, recipient),
-            ],
-            occurred_on=now.date(),
-            contribution_id=contribution.id,
-            disbursement_id=disbursement.id,
-            reason=why,
-        )
-    await record_event(
-        session,
-        principal,
-        action="disbursement.cancel",
-        object_type="Disbursement",
-        object_id=disbursement.id,
-        changes={"reason": why},
     )
     return disbursement

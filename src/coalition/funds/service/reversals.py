@@ -15,13 +15,7 @@ from coalition.auth.principal import Principal
 from coalition.db.scoping import in_tenant, scoped
 from coalition.funds import idempotency, ledger
 from coalition.funds.ledger import Leg
-from coalition.funds.lookups import (
-    load_contribution,
-    load_managed_pool,
-    load_pool,
-    refuse,
-    today,
-)
+from coalition.funds.lookups import load_contribution, load_managed_pool, load_pool, refuse, today
 from coalition.funds.models.contributions import Contribution, ContributionStatus
 from coalition.funds.models.ledger import (
     LedgerAccount,
