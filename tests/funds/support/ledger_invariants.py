@@ -144,10 +144,7 @@ def check_objects(seen: Snapshot, ref: ReferencePool, ids: MachineIds) -> None:
             expected.requested,
             expected.scheduled,
         ), f"contribution #{index}"
-        # A reversed contribution keeps its old match in matched_minor (see the xfail
-        # test in test_ledger_totals.py); its entries must net to zero all the same.
-        if expected.status != "REVERSED":
-            assert row.matched_minor == expected.matched, f"contribution #{index}"
+        assert row.matched_minor == expected.matched, f"contribution #{index}"
         assert net[row.id] == expected.matched, f"entries of contribution #{index}"
     assert len(seen.tranches) == len(ref.tranches)
     for index, tranche in enumerate(ref.tranches):
