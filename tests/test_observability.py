@@ -158,3 +158,19 @@ async def test_an_unexpected_error_is_logged_with_its_traceback_once(
         ("coalition.api", "unexpected error in tenant")
     ]
     assert repr(errors[0].exc_info[1]) == "KeyError('secret internals')"  # type: ignore[index]
+
+
+def test_the_embedded_servers_command_lines_are_not_logged() -> None:
+    # pgserver logs each pg_ctl command line and its empty output at INFO.
+    root, pgserver = logging.getLogger(), logging.getLogger("pgserver")
+    saved = (list(root.handlers), root.level, pgserver.level)
+    try:
+        configure_logging(json_format=False)
+
+        assert not pgserver.isEnabledFor(logging.INFO)
+        assert pgserver.isEnabledFor(logging.WARNING)
+        assert logging.getLogger("coalition").isEnabledFor(logging.INFO)
+    finally:
+        root.handlers[:] = saved[0]
+        root.setLevel(saved[1])
+        pgserver.setLevel(saved[2])

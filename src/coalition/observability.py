@@ -61,3 +61,6 @@ def configure_logging(*, json_format: bool, level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # pgserver logs every pg_ctl command line and its empty output at INFO, which reads
+    # like an error report at each start and stop of the embedded server.
+    logging.getLogger("pgserver").setLevel(max(level, logging.WARNING))

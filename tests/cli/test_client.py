@@ -57,7 +57,9 @@ def test_client_create_refuses_an_unknown_scope(cli_env: Settings) -> None:
     # then
     assert result.exit_code == 1
     assert result.stdout == ""
-    assert result.stderr == "error: --scope: Unknown scopes: admin.\n"
+    assert result.stderr == (
+        "error: --scope: Unknown scopes: admin. Use any of demand:read, funds:read, read, write.\n"
+    )
 
     async def count(session: AsyncSession) -> int | None:
         return await session.scalar(select(func.count()).select_from(ApiClient))

@@ -132,7 +132,7 @@ def test_every_invalid_setting_is_reported_at_once(cli_env: Settings) -> None:
     assert result.exit_code == 1
     assert result.stderr == (
         "error: --max-share-percent must be an integer from 50 to 100.\n"
-        "error: --time-zone is not an IANA time zone.\n"
+        "error: --time-zone 'Mars/Olympus' is not an IANA time zone, such as America/Chicago.\n"
     )
 
 

@@ -60,7 +60,11 @@ def _check_partnership(
     check.text(("name",), name, required=True, limit=MAX_NAME)
     check.text(("region",), region, required=True, limit=MAX_NAME)
     if not validation.is_time_zone(time_zone):
-        check.add(("timeZone",), "timeZone is not an IANA time zone.", "INVALID")
+        check.add(
+            ("timeZone",),
+            f"timeZone {time_zone[:80]!r} is not an IANA time zone, such as America/Chicago.",
+            "INVALID",
+        )
     if admin is not None:
         check.email(("email",), admin.email, required=True)
         check.name(("displayName",), admin.display_name, required=False)

@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import available_timezones
 
-from coalition.auth.scopes import unknown_scopes
+from coalition.auth.scopes import SCOPES, unknown_scopes
 from coalition.disclosure.rule import DisclosureRule, InvalidDisclosureSettings
 from coalition.errors import InvalidInput, UserError
 from coalition.tenancy.models import OrganizationKind, Role
@@ -99,7 +99,11 @@ def api_client_fields(
         check.add(("scopes",), "Give the client at least one scope.", "REQUIRED")
     unknown = unknown_scopes(requested)
     if unknown:
-        check.add(("scopes",), f"Unknown scopes: {', '.join(unknown)}.", "INVALID")
+        check.add(
+            ("scopes",),
+            f"Unknown scopes: {', '.join(unknown)}. Use any of {', '.join(sorted(SCOPES))}.",
+            "INVALID",
+        )
     return clean_name, requested
 
 
@@ -136,7 +140,11 @@ def tenant_settings(
         if is_time_zone(time_zone):
             settings["time_zone"] = time_zone
         else:
-            check.add(("timeZone",), "timeZone is not an IANA time zone.", "INVALID")
+            check.add(
+                ("timeZone",),
+                f"timeZone {time_zone[:80]!r} is not an IANA time zone, such as America/Chicago.",
+                "INVALID",
+            )
     return settings
 
 
