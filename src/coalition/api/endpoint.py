@@ -20,11 +20,8 @@ from graphql import (
     FieldNode,
     GraphQLError,
     GraphQLSyntaxError,
-    StringValueNode,
-    Visitor,
     get_operation_ast,
     parse,
-    visit,
 )
 from graphql import OperationType as AstOperationType
 from sqlalchemy.exc import DBAPIError
@@ -35,6 +32,7 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from coalition.api import payload as payload_checks
 from coalition.api.context import Context
 from coalition.api.errors import format_error, log_errors
 from coalition.api.graphiql import graphiql_page
@@ -55,6 +53,8 @@ def _error(message: str, status: int, code: str, headers: dict[str, str] | None 
 
 
 def _bad_request(message: str) -> Response:
+    # Never a traceback: the mistake is the client's. The message echoes nothing it sent.
+    logger.info("bad request: %s", message, extra={"error_codes": ["BAD_REQUEST"]})
     return _error(message, 400, "BAD_REQUEST")
 
 
@@ -78,9 +78,14 @@ async def _read_post(request: Request, settings: Settings) -> dict[str, Any]:
         if len(body) > settings.max_body_bytes:
             raise _Rejected(_error("The request body is too large.", 413, "BAD_REQUEST"))
     try:
-        payload = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        text = body.decode(json.detect_encoding(body), "surrogatepass")
+    except UnicodeDecodeError:
         raise _Rejected(_bad_request("The request body is not valid JSON.")) from None
+    payload = _decode_json(
+        text,
+        invalid="The request body is not valid JSON.",
+        too_deep=payload_checks.BODY_TOO_DEEP,
+    )
     if isinstance(payload, list):
         raise _Rejected(_bad_request("Batched operations are not supported: send one at a time."))
     if not isinstance(payload, dict):
@@ -95,48 +100,30 @@ def _read_get(request: Request) -> dict[str, Any]:
         "operationName": params.get("operationName"),
     }
     if "variables" in params:
-        try:
-            payload["variables"] = json.loads(params["variables"])
-        except ValueError:
-            raise _Rejected(_bad_request("The variables parameter is not valid JSON.")) from None
+        payload["variables"] = _decode_json(
+            params["variables"],
+            invalid="The variables parameter is not valid JSON.",
+            too_deep=payload_checks.VARIABLES_TOO_DEEP,
+        )
     return payload
 
 
-def _has_nul(value: Any) -> bool:
-    """Whether any text in a decoded request holds U+0000, which PostgreSQL cannot store."""
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(key) or _has_nul(item) for key, item in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(item) for item in value)
-    return False
-
-
-def _literal_has_nul(query: str) -> bool:
-    """Whether a string literal of the document decodes to U+0000 (GraphQL escapes it as
-    \\u0000 or \\u{0}); documents without an escape are not parsed here at all."""
-    if "\\u" not in query:
-        return False
+def _decode_json(text: str, *, invalid: str, too_deep: str) -> Any:
+    """``text`` decoded; refused with ``invalid`` if it is not JSON, with ``too_deep`` if it
+    nests deeper than any operation needs (checked first: the decoder recurses)."""
+    if payload_checks.nested_too_deep(text):
+        raise _Rejected(_bad_request(too_deep))
     try:
-        document = parse(query)
-    except GraphQLSyntaxError:
-        return False  # execution reports the syntax error itself
-    found: list[str] = []
-    visit(document, _StringValues(found))
-    return any("\x00" in value for value in found)
+        return json.loads(text)
+    except ValueError:
+        raise _Rejected(_bad_request(invalid)) from None
+    except RecursionError:  # nested_too_deep misjudged invalid JSON; still not ours to fail on
+        raise _Rejected(_bad_request(too_deep)) from None
 
 
-class _StringValues(Visitor):
-    def __init__(self, found: list[str]) -> None:
-        super().__init__()
-        self.found = found
-
-    def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
-        self.found.append(node.value)
-
-
-def _operation(payload: dict[str, Any]) -> tuple[str, dict[str, Any] | None, str | None]:
+def _operation(
+    payload: dict[str, Any], *, max_tokens: int
+) -> tuple[str, dict[str, Any] | None, str | None]:
     query, variables, name = (
         payload.get("query"),
         payload.get("variables"),
@@ -148,10 +135,13 @@ def _operation(payload: dict[str, Any]) -> tuple[str, dict[str, Any] | None, str
         raise _Rejected(_bad_request("'variables' must be a JSON object."))
     if name is not None and not isinstance(name, str):
         raise _Rejected(_bad_request("'operationName' must be a string."))
-    if _has_nul(payload) or _literal_has_nul(query):
-        raise _Rejected(
-            _bad_request("Text may not contain the NUL character (U+0000); it cannot be stored.")
-        )
+    problem = payload_checks.unstorable_text(payload)
+    if problem is None and name is not None:
+        problem = payload_checks.operation_name_problem(name)
+    if problem is None:
+        problem = payload_checks.document_problem(query, name, max_tokens=max_tokens)
+    if problem is not None:
+        raise _Rejected(_bad_request(problem))
     return query, variables, name
 
 
@@ -290,7 +280,7 @@ async def graphql_endpoint(request: Request) -> Response:
         else:
             payload = await _read_post(request, settings)
             allowed = (OperationType.QUERY, OperationType.MUTATION)
-        query, variables, operation_name = _operation(payload)
+        query, variables, operation_name = _operation(payload, max_tokens=settings.max_tokens)
         context = await _context(request, request_id)
     except _Rejected as rejected:
         return rejected.response

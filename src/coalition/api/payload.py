@@ -1,0 +1,142 @@
+"""Checks on a GraphQL-over-HTTP payload that run before anything else reads it.
+
+Each returns the message of a 400 (or None): text PostgreSQL cannot store,
+JSON nested deeper than any operation needs, and an ``operationName`` that
+names no single operation of the document. None of them recurses, so none
+can be made to raise a recursion error, and none of the messages echoes what
+the caller sent (they are logged as they are).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    GraphQLSyntaxError,
+    OperationDefinitionNode,
+    StringValueNode,
+    Visitor,
+    parse,
+    visit,
+)
+
+MAX_JSON_DEPTH = 64
+MAX_OPERATION_NAME_LENGTH = 256
+
+NUL_TEXT = "Text may not contain the NUL character (U+0000); it cannot be stored."
+SURROGATE_TEXT = (
+    "Text may not contain a lone UTF-16 surrogate (U+D800 to U+DFFF); it cannot be stored."
+)
+BODY_TOO_DEEP = f"The request body nests arrays and objects more than {MAX_JSON_DEPTH} levels deep."
+VARIABLES_TOO_DEEP = (
+    f"The variables parameter nests arrays and objects more than {MAX_JSON_DEPTH} levels deep."
+)
+EMPTY_OPERATION_NAME = (
+    "'operationName' is empty: leave it out or name an operation of the document."
+)
+LONG_OPERATION_NAME = f"'operationName' is longer than {MAX_OPERATION_NAME_LENGTH} characters."
+UNKNOWN_OPERATION = "The document has no operation of the name given in 'operationName'."
+UNNAMED_OPERATION = "The document holds several operations: name the one to run in 'operationName'."
+
+# U+0000 and the surrogate code points: a Python string decoded from JSON holds one of
+# the latter only when the JSON escaped half of a pair (a whole pair decodes to one
+# character), and PostgreSQL stores neither.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+# A JSON string (whose brackets are text) or a bracket.
+_JSON_STRUCTURE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+# A GraphQL escape of a surrogate, which graphql-core refuses as a syntax error.
+_SURROGATE_ESCAPE = re.compile(
+    r"\\u(?:[dD][89a-fA-F][0-9a-fA-F]{2}|\{0*[dD][89a-fA-F][0-9a-fA-F]{2}\})"
+)
+
+
+def unstorable_text(value: Any) -> str | None:
+    """The message refusing ``value`` (decoded JSON) if any key or string in it holds
+    text a PostgreSQL text column cannot store."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            found = _UNSTORABLE.search(item)
+            if found is not None:
+                return NUL_TEXT if found.group() == "\x00" else SURROGATE_TEXT
+        elif isinstance(item, dict):
+            pending.extend(item)
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return None
+
+
+def nested_too_deep(text: str) -> bool:
+    """Whether JSON ``text`` nests arrays and objects more than ``MAX_JSON_DEPTH`` deep.
+
+    Read from the text, before ``json.loads`` (whose decoder recurses) and before
+    anything walks the result. Invalid JSON may be misjudged; ``json.loads``
+    refuses it next in any case."""
+    depth = 0
+    for token in _JSON_STRUCTURE.finditer(text):
+        bracket = token.group()
+        if bracket in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return True
+        elif bracket in "]}":
+            depth -= 1
+    return False
+
+
+def operation_name_problem(name: str) -> str | None:
+    """The message refusing a given (string) ``operationName`` before the document is read."""
+    if not name:
+        return EMPTY_OPERATION_NAME
+    if len(name) > MAX_OPERATION_NAME_LENGTH:
+        return LONG_OPERATION_NAME
+    return None
+
+
+def document_problem(query: str, operation_name: str | None, *, max_tokens: int) -> str | None:
+    """The message refusing the document ``query`` with ``operation_name``: a string
+    literal spelling text that cannot be stored, or a name that picks no operation.
+
+    A document that does not parse for any other reason passes: execution reports
+    its syntax error as it reports every other."""
+    try:
+        document = parse(query, max_tokens=max_tokens)
+    except GraphQLSyntaxError as error:
+        positions = list(error.positions or ())
+        if positions and _SURROGATE_ESCAPE.match(query, positions[0]):
+            return SURROGATE_TEXT
+        return None
+    if "\\u" in query:
+        strings = _StringValues()
+        visit(document, strings)
+        if any("\x00" in value for value in strings.found):
+            return NUL_TEXT
+    return _operation_problem(document, operation_name)
+
+
+def _operation_problem(document: DocumentNode, operation_name: str | None) -> str | None:
+    operations = [
+        definition
+        for definition in document.definitions
+        if isinstance(definition, OperationDefinitionNode)
+    ]
+    if operation_name is None:
+        return UNNAMED_OPERATION if len(operations) > 1 else None
+    if not any(
+        operation.name and operation.name.value == operation_name for operation in operations
+    ):
+        return UNKNOWN_OPERATION
+    return None
+
+
+class _StringValues(Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def enter_string_value(self, node: StringValueNode, *_: Any) -> None:
+        self.found.append(node.value)
