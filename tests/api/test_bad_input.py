@@ -28,6 +28,8 @@ EMPTY_NAME = "'operationName' is empty: leave it out or name an operation of the
 LONG_NAME = "'operationName' is longer than 256 characters."
 NOT_A_STRING = "'operationName' must be a string."
 UNNAMED = "The document holds several operations: name the one to run in 'operationName'."
+NO_OPERATION = "The document holds no operation: send a query or a mutation."
+SUBSCRIPTION = "Subscriptions are not supported: send a query or a mutation."
 
 CREATE = """mutation Create($name: String!) {
   createOrganization(input: {name: $name, kind: EMPLOYER}) {
@@ -288,6 +290,15 @@ NAME_CASES = [
     pytest.param(TWO_QUERIES, "F" * 50_000, LONG_NAME, id="50KB"),
     pytest.param(TWO_QUERIES, "F" * 257, LONG_NAME, id="257"),
     pytest.param(TWO_QUERIES, None, UNNAMED, id="missing"),
+    pytest.param("fragment F on Query { __typename }", None, NO_OPERATION, id="no-operation"),
+    pytest.param("fragment F on Query { __typename }", "F", NO_OPERATION, id="a-fragment"),
+    pytest.param("subscription S { __typename }", None, SUBSCRIPTION, id="subscription"),
+    pytest.param(
+        "subscription S { __typename } query Q { __typename }",
+        "S",
+        SUBSCRIPTION,
+        id="named-subscription",
+    ),
 ]
 
 

@@ -16,6 +16,7 @@ from graphql import (
     DocumentNode,
     GraphQLSyntaxError,
     OperationDefinitionNode,
+    OperationType,
     StringValueNode,
     Visitor,
     parse,
@@ -38,6 +39,8 @@ EMPTY_OPERATION_NAME = (
 )
 LONG_OPERATION_NAME = f"'operationName' is longer than {MAX_OPERATION_NAME_LENGTH} characters."
 UNKNOWN_OPERATION = "The document has no operation of the name given in 'operationName'."
+NO_OPERATION = "The document holds no operation: send a query or a mutation."
+SUBSCRIPTION = "Subscriptions are not supported: send a query or a mutation."
 UNNAMED_OPERATION = "The document holds several operations: name the one to run in 'operationName'."
 
 # U+0000 and the surrogate code points: a Python string decoded from JSON holds one of
@@ -124,12 +127,23 @@ def _operation_problem(document: DocumentNode, operation_name: str | None) -> st
         for definition in document.definitions
         if isinstance(definition, OperationDefinitionNode)
     ]
+    if not operations:
+        return NO_OPERATION
     if operation_name is None:
-        return UNNAMED_OPERATION if len(operations) > 1 else None
-    if not any(
-        operation.name and operation.name.value == operation_name for operation in operations
-    ):
-        return UNKNOWN_OPERATION
+        if len(operations) > 1:
+            return UNNAMED_OPERATION
+        chosen = operations
+    else:
+        chosen = [
+            operation
+            for operation in operations
+            if operation.name is not None and operation.name.value == operation_name
+        ]
+        if not chosen:
+            return UNKNOWN_OPERATION
+    # Several of that name fail validation, which says so.
+    if all(operation.operation is OperationType.SUBSCRIPTION for operation in chosen):
+        return SUBSCRIPTION
     return None
 
 
