@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -278,6 +279,19 @@ async def test_nesting_up_to_the_limit_and_brackets_inside_strings_pass(
     assert [(answer.status_code, answer.json()["data"]) for answer in answers] == [
         (200, {"__typename": "Query"})
     ] * 3
+
+
+async def test_the_depth_scan_reads_an_unterminated_string_in_linear_time(
+    http: httpx.AsyncClient, world: World, logs: pytest.LogCaptureFixture
+) -> None:
+    # A search for whole strings retried at each of these 33,000 quotes: 10 s of CPU.
+    body = '{"query": "' + '\\"' * 33_000
+    started = time.perf_counter()
+
+    response = await post_text(http, body, world.tokens["admin"])
+
+    assert time.perf_counter() - started < 1.0
+    assert_refused(response, "The request body is not valid JSON.", logs)
 
 
 # -- operationName ----------------------------------------------------------------------

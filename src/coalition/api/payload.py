@@ -47,8 +47,12 @@ UNNAMED_OPERATION = "The document holds several operations: name the one to run 
 # the latter only when the JSON escaped half of a pair (a whole pair decodes to one
 # character), and PostgreSQL stores neither.
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-# A JSON string (whose brackets are text) or a bracket.
-_JSON_STRUCTURE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
+# What the depth scan stops at: a bracket, or the quote that opens a string (whose
+# brackets are text), and the rest of a string after its opening quote. Matched one
+# string at a time from its start, never searched for: a search for whole strings
+# retries at every quote of an unterminated one, which took seconds on 100 KB.
+_JSON_MARK = re.compile(r'[\[\]{}"]')
+_JSON_STRING_REST = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 # A GraphQL escape of a surrogate, which graphql-core refuses as a syntax error.
 _SURROGATE_ESCAPE = re.compile(
     r"\\u(?:[dD][89a-fA-F][0-9a-fA-F]{2}|\{0*[dD][89a-fA-F][0-9a-fA-F]{2}\})"
@@ -80,13 +84,20 @@ def nested_too_deep(text: str) -> bool:
     anything walks the result. Invalid JSON may be misjudged; ``json.loads``
     refuses it next in any case."""
     depth = 0
-    for token in _JSON_STRUCTURE.finditer(text):
-        bracket = token.group()
-        if bracket in "[{":
+    position = 0
+    while (mark := _JSON_MARK.search(text, position)) is not None:
+        position = mark.end()
+        character = mark.group()
+        if character == '"':
+            rest = _JSON_STRING_REST.match(text, position)
+            if rest is None:
+                return False  # an unterminated string: json.loads refuses the text
+            position = rest.end()
+        elif character in "[{":
             depth += 1
             if depth > MAX_JSON_DEPTH:
                 return True
-        elif bracket in "]}":
+        else:
             depth -= 1
     return False
 
