@@ -43,6 +43,22 @@ from coalition.pagination import DEFAULT_PAGE_SIZE
 LIMIT_CODE = "QUERY_LIMIT_EXCEEDED"
 
 
+# A GraphQL Int is 32-bit; a value outside it (or of another type) is a type error, which
+# graphql-core reports itself: the cost rule leaves it alone rather than call it a limit.
+_INT_RANGE = range(-(2**31), 2**31)
+
+
+def _as_int(value: Any) -> int | None:
+    """``value`` as a GraphQL Int, or None if it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and value in _INT_RANGE:
+        return value
+    return None
+
+
 class _Walker:
     def __init__(
         self,
@@ -69,10 +85,11 @@ class _Walker:
     def _multiplier(self, field: FieldNode, field_def_args: Mapping[str, Any]) -> int:
         arguments = {argument.name.value: argument.value for argument in field.arguments or ()}
         if "first" in field_def_args:
-            first = self._value(arguments["first"]) if "first" in arguments else None
+            value = self._value(arguments["first"]) if "first" in arguments else None
+            first = _as_int(value)
             if first is None:
                 return DEFAULT_PAGE_SIZE
-            if not isinstance(first, int) or not 1 <= first <= self.max_page_size:
+            if not 1 <= first <= self.max_page_size:
                 self.errors.append(
                     f"'first' on '{field.name.value}' must be between 1 and {self.max_page_size}."
                 )
