@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     # 7,251) while 100 x 100 nested objects (40,301) do not.
     max_query_cost: int = 20_000
     max_body_bytes: int = 100_000
+    # Fields and fragment spreads of a document once its fragments are expanded: bounds the
+    # work of validation, which a fragment spread twice at each of 40 levels makes 2^40.
+    max_selections: int = 10_000
 
     db_pool_size: int = 10
 

@@ -209,6 +209,66 @@ async def test_a_page_size_at_the_limit_is_accepted(
     assert service_calls["list_organizations"] == 1
 
 
+# A page size that is no GraphQL Int is graphql-core's type error, never a limit error.
+WRONGLY_TYPED = {
+    "string-literal": (
+        '{ organizations(first: "10") { totalCount } }',
+        None,
+        'Int cannot represent non-integer value: "10"',
+        "GRAPHQL_VALIDATION_FAILED",
+    ),
+    "float-literal": (
+        "{ organizations(first: 10.5) { totalCount } }",
+        None,
+        "Int cannot represent non-integer value: 10.5",
+        "GRAPHQL_VALIDATION_FAILED",
+    ),
+    "over-32-bit-literal": (
+        "{ organizations(first: 99999999999) { totalCount } }",
+        None,
+        "Int cannot represent non 32-bit signed integer value: 99999999999",
+        "GRAPHQL_VALIDATION_FAILED",
+    ),
+    "string-variable": (
+        "query($first: Int!) { organizations(first: $first) { totalCount } }",
+        {"first": "10"},
+        "Variable '$first' has invalid value: Int cannot represent non-integer value: '10'",
+        "GRAPHQL_VALIDATION_FAILED",
+    ),
+    "boolean-variable": (
+        "query($first: Int!) { organizations(first: $first) { totalCount } }",
+        {"first": True},
+        "Variable '$first' has invalid value: Int cannot represent non-integer value: True",
+        "GRAPHQL_VALIDATION_FAILED",
+    ),
+    "over-32-bit-variable": (
+        "query($first: Int!) { organizations(first: $first) { totalCount } }",
+        {"first": 2**40},
+        "Variable '$first' has invalid value: "
+        f"Int cannot represent non 32-bit signed integer value: {2**40}",
+        "GRAPHQL_VALIDATION_FAILED",
+    ),
+    "variable-declared-string": (
+        "query($first: String!) { organizations(first: $first) { totalCount } }",
+        {"first": "10"},
+        "Variable '$first' of type 'String!' used in position expecting type 'Int!'.",
+        "BAD_USER_INPUT",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(WRONGLY_TYPED))
+async def test_a_wrongly_typed_page_size_is_a_type_error(
+    gql: GraphQLClient, world: World, service_calls: Counter[str], case: str
+) -> None:
+    query, variables, message, code = WRONGLY_TYPED[case]
+
+    body = await gql(query, variables, token=world.tokens["admin"])
+
+    assert_refused(body, service_calls, [code])
+    assert [error["message"] for error in body["errors"]] == [message]
+
+
 def nodes_query(count: int) -> str:
     ids = ", ".join(f'"{global_id("Organization", uuid.uuid4())}"' for _ in range(count))
     return f"{{ nodes(ids: [{ids}]) {{ id }} }}"

@@ -6,6 +6,11 @@ field counts once per parent object, and a connection's ``first`` (or a
 ``first: 100`` inside ``first: 100`` costs at least 10,000 and is refused
 even though each page size alone is allowed.
 
+Before any of that (and before any validation rule), a document whose fragments
+expand to more than ``max_selections`` fields and spreads is refused: the depth,
+alias and cost rules walk the expansion, which a fragment spread twice at each of 40
+levels makes 2^40 long.
+
 Every response says what its operation cost in ``extensions.cost``
 (``requestedQueryCost`` and ``maximumQueryCost``), accepted or refused, as
 GitHub and Shopify report theirs, so a client can see how close it is.
@@ -13,10 +18,12 @@ GitHub and Shopify report theirs, so a client can see how close it is.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Mapping
 from typing import Any
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -28,12 +35,14 @@ from graphql import (
     InlineFragmentNode,
     IntValueNode,
     ListValueNode,
+    NoFragmentCyclesRule,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
     ValidationRule,
     VariableNode,
     get_named_type,
+    validate,
     value_from_ast_untyped,
 )
 from strawberry.extensions import SchemaExtension
@@ -43,7 +52,27 @@ from coalition.pagination import DEFAULT_PAGE_SIZE
 LIMIT_CODE = "QUERY_LIMIT_EXCEEDED"
 
 
+# A GraphQL Int is 32-bit; a value outside it (or of another type) is a type error, which
+# graphql-core reports itself: the cost rule leaves it alone rather than call it a limit.
+_INT_RANGE = range(-(2**31), 2**31)
+
+
+def _as_int(value: Any) -> int | None:
+    """``value`` as a GraphQL Int, or None if it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and value in _INT_RANGE:
+        return value
+    return None
+
+
 class _Walker:
+    """Prices an operation. Each fragment is priced once, for one parent object (a
+    subtree's price scales with its multiplier), so a fragment spread twice at every
+    level of a chain costs linear work, not exponential."""
+
     def __init__(
         self,
         schema: GraphQLSchema,
@@ -56,6 +85,7 @@ class _Walker:
         self.variables = variables
         self.max_page_size = max_page_size
         self.errors: list[str] = []
+        self._fragment_costs: dict[tuple[str, str], int] = {}
 
     def _value(self, node: Any) -> Any:
         if isinstance(node, VariableNode):
@@ -69,10 +99,11 @@ class _Walker:
     def _multiplier(self, field: FieldNode, field_def_args: Mapping[str, Any]) -> int:
         arguments = {argument.name.value: argument.value for argument in field.arguments or ()}
         if "first" in field_def_args:
-            first = self._value(arguments["first"]) if "first" in arguments else None
+            value = self._value(arguments["first"]) if "first" in arguments else None
+            first = _as_int(value)
             if first is None:
                 return DEFAULT_PAGE_SIZE
-            if not isinstance(first, int) or not 1 <= first <= self.max_page_size:
+            if not 1 <= first <= self.max_page_size:
                 self.errors.append(
                     f"'first' on '{field.name.value}' must be between 1 and {self.max_page_size}."
                 )
@@ -88,49 +119,41 @@ class _Walker:
                 return max(len(ids), 1)
         return 1
 
-    def _fields(
-        self, selection_set: SelectionSetNode, parent: GraphQLNamedType, seen: frozenset[str]
-    ) -> Iterator[tuple[FieldNode, GraphQLNamedType]]:
+    def cost(self, selection_set: SelectionSetNode, parent: GraphQLNamedType) -> int:
+        """The objects ``selection_set`` could return for one ``parent`` object."""
+        total = 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
-                yield selection, parent
+                total += 1 + self._below(selection, parent)
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 target = self.schema.get_type(condition.name.value) if condition else parent
-                yield from self._fields(selection.selection_set, target or parent, seen)
+                total += self.cost(selection.selection_set, target or parent)
             elif isinstance(selection, FragmentSpreadNode):
-                name = selection.name.value
-                fragment = self.fragments.get(name)
-                if fragment is None or name in seen:
-                    continue
-                target = self.schema.get_type(fragment.type_condition.name.value) or parent
-                yield from self._fields(fragment.selection_set, target, seen | {name})
-
-    def cost(
-        self,
-        selection_set: SelectionSetNode,
-        parent: GraphQLNamedType,
-        multiplier: int,
-        seen: frozenset[str] = frozenset(),
-    ) -> int:
-        total = 0
-        for field, owner in self._fields(selection_set, parent, seen):
-            total += multiplier
-            if field.selection_set is None or not isinstance(
-                owner, (GraphQLObjectType, GraphQLInterfaceType)
-            ):
-                continue
-            definition = owner.fields.get(field.name.value)
-            if definition is None:
-                continue
-            child = get_named_type(definition.type)
-            total += self.cost(
-                field.selection_set,
-                child,
-                multiplier * self._multiplier(field, definition.args),
-                seen,
-            )
+                total += self._fragment(selection.name.value, parent)
         return total
+
+    def _below(self, field: FieldNode, owner: GraphQLNamedType) -> int:
+        if field.selection_set is None or not isinstance(
+            owner, (GraphQLObjectType, GraphQLInterfaceType)
+        ):
+            return 0
+        definition = owner.fields.get(field.name.value)
+        if definition is None:
+            return 0
+        child = get_named_type(definition.type)
+        return self._multiplier(field, definition.args) * self.cost(field.selection_set, child)
+
+    def _fragment(self, name: str, parent: GraphQLNamedType) -> int:
+        fragment = self.fragments.get(name)
+        if fragment is None:
+            return 0
+        target = self.schema.get_type(fragment.type_condition.name.value) or parent
+        key = (name, target.name)
+        if key not in self._fragment_costs:
+            self._fragment_costs[key] = 0  # a cycle (NoFragmentCycles reports it) adds nothing
+            self._fragment_costs[key] = self.cost(fragment.selection_set, target)
+        return self._fragment_costs[key]
 
 
 def cost_rule(
@@ -168,7 +191,7 @@ def cost_rule(
                 if name not in values and definition.default_value is not None:
                     values[name] = value_from_ast_untyped(definition.default_value)
             walker = _Walker(schema, fragments, values, max_page_size)
-            cost = walker.cost(node.selection_set, root, 1)
+            cost = walker.cost(node.selection_set, root)
             if costs is not None:
                 costs[node.name.value if node.name else None] = cost
             for message in walker.errors:
@@ -186,13 +209,117 @@ def cost_rule(
     return OperationCost
 
 
-class OperationLimits(SchemaExtension):
-    """Adds the cost rule, built with this request's variables, to validation, and
-    reports the cost of the operation that runs in ``extensions.cost``."""
+class _Expansion:
+    """How many selections (fields, inline fragments and fragment spreads) the operations
+    of a document hold once every fragment spread is replaced by its fragment: the work
+    of any rule that walks the operations through their fragments. Each fragment is
+    counted once, without recursion, so a document of any shape costs linear work."""
 
-    def __init__(self, *, max_page_size: int, max_cost: int) -> None:
+    def __init__(self, document: DocumentNode) -> None:
+        self.fragments: dict[str, tuple[int, Counter[str]]] = {}
+        self.operations: list[tuple[int, Counter[str]]] = []
+        for definition in document.definitions:
+            if isinstance(definition, FragmentDefinitionNode):
+                self.fragments[definition.name.value] = _own(definition.selection_set)
+            elif isinstance(definition, OperationDefinitionNode):
+                self.operations.append(_own(definition.selection_set))
+        self.has_cycle = False
+        self._sizes: dict[str, int] = {}
+
+    def size(self, cap: int) -> int:
+        """The operations' expanded size, or a number above ``cap`` once it passes it."""
+        total = 0
+        for own, spreads in self.operations:
+            for name in spreads:
+                self._fragment(name, cap)
+            total += own + self._spread(spreads, cap)
+            if total > cap:
+                return cap + 1
+        return total
+
+    def _spread(self, spreads: Counter[str], cap: int) -> int:
+        """What ``spreads`` add, once every fragment they name is sized (one in a cycle,
+        or unknown, adds nothing: validation refuses those anyway)."""
+        total = 0
+        for name, count in spreads.items():
+            total = min(total + count * self._sizes.get(name, 0), cap + 1)
+        return total
+
+    def _fragment(self, name: str, cap: int) -> None:
+        if name not in self.fragments:
+            return  # KnownFragmentNames reports it
+        # Depth-first over the spreads with an explicit stack: a chain of fragments as long
+        # as the token limit allows must not reach Python's recursion limit.
+        visiting: set[str] = set()
+        stack = [name]
+        while stack:
+            current = stack[-1]
+            if current in self._sizes:
+                stack.pop()
+                continue
+            own, spreads = self.fragments[current]
+            if current not in visiting:
+                visiting.add(current)
+                for spread in spreads:
+                    if spread in visiting and spread not in self._sizes:
+                        self.has_cycle = True
+                    elif spread in self.fragments and spread not in self._sizes:
+                        stack.append(spread)
+                continue
+            self._sizes[current] = min(own + self._spread(spreads, cap), cap + 1)
+            stack.pop()
+
+
+def _own(selection_set: SelectionSetNode) -> tuple[int, Counter[str]]:
+    """A definition's selections, not counting into the fragments it spreads, and how
+    often it spreads each fragment."""
+    count = 0
+    spreads: Counter[str] = Counter()
+    pending = [selection_set]
+    while pending:
+        for selection in pending.pop().selections:
+            count += 1
+            if isinstance(selection, FragmentSpreadNode):
+                spreads[selection.name.value] += 1
+            elif (
+                isinstance(selection, (FieldNode, InlineFragmentNode))
+                and selection.selection_set is not None
+            ):
+                pending.append(selection.selection_set)
+    return count, spreads
+
+
+def expansion_errors(
+    schema: GraphQLSchema, document: DocumentNode, *, max_selections: int
+) -> list[GraphQLError]:
+    """Why ``document`` must not reach validation: its fragments expand past
+    ``max_selections`` or spread each other in a cycle. Rules that expand fragments
+    (depth, aliases, cost) take work proportional to the expansion, and along a cycle
+    to the number of its paths, so this check runs first and alone."""
+    expansion = _Expansion(document)
+    size = expansion.size(max_selections)
+    if expansion.has_cycle:
+        return validate(schema, document, [NoFragmentCyclesRule])
+    if size > max_selections:
+        return [
+            GraphQLError(
+                f"This document holds more than {max_selections} fields and fragment "
+                "spreads once its fragments are expanded. Spread fewer fragments.",
+                extensions={"code": LIMIT_CODE},
+            )
+        ]
+    return []
+
+
+class OperationLimits(SchemaExtension):
+    """Refuses a document whose fragments expand too far before validation starts, adds
+    the cost rule, built with this request's variables, to validation, and reports the
+    cost of the operation that runs in ``extensions.cost``."""
+
+    def __init__(self, *, max_page_size: int, max_cost: int, max_selections: int) -> None:
         self.max_page_size = max_page_size
         self.max_cost = max_cost
+        self.max_selections = max_selections
         self.costs: dict[str | None, int] = {}
 
     def on_operation(self) -> Iterator[None]:
@@ -206,6 +333,19 @@ class OperationLimits(SchemaExtension):
                 costs=self.costs,
             ),
         )
+        yield
+
+    def on_validate(self) -> Iterator[None]:
+        # Every extension's on_validate runs before any validation rule does; errors set
+        # here make strawberry skip the rules altogether.
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None and context.pre_execution_errors is None:
+            errors = expansion_errors(
+                context.schema._schema, document, max_selections=self.max_selections
+            )
+            if errors:
+                context.pre_execution_errors = errors
         yield
 
     def get_results(self) -> dict[str, Any]:

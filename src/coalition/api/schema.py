@@ -104,7 +104,9 @@ def build_schema(settings: Settings, domains: Iterable[str] = DOMAINS) -> Coalit
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
         lambda: OperationLimits(
-            max_page_size=settings.max_page_size, max_cost=settings.max_query_cost
+            max_page_size=settings.max_page_size,
+            max_cost=settings.max_query_cost,
+            max_selections=settings.max_selections,
         ),
     ]
     if settings.is_production:
