@@ -268,7 +268,17 @@ async def _withdraw(
         .execution_options(synchronize_session=False)
     )
     if withdrawn is None:
-        raise refuse("contributionId", _WITHDRAWN_ALREADY, "INVALID_TRANSITION")
+        # Another request won since the contribution was loaded: name the state it left.
+        current = await session.scalar(
+            select(Contribution.status).where(
+                in_tenant(Contribution, principal), Contribution.id == contribution.id
+            )
+        )
+        raise refuse(
+            "contributionId",
+            f"This contribution is {current} now (it changed meanwhile): reload it.",
+            "INVALID_TRANSITION",
+        )
     if contribution.status is ContributionStatus.VERIFIED:
         await session.execute(
             update(FundPool)
