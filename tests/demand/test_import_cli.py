@@ -218,3 +218,66 @@ def test_the_readme_import_command_works_as_written(cli_env: Settings, world: Wo
     # then every row of the example is imported.
     assert result.exit_code == 0, result.output
     assert signal_count(cli_env, world.id) == 10
+
+
+def test_a_classic_mac_file_imports_and_keeps_a_cr_inside_quotes(
+    cli_env: Settings, world: World, tmp_path: Path
+) -> None:
+    file = tmp_path / "mac.csv"
+    file.write_bytes(
+        (HEADER + ',credentials\r51-4041,3,2027Q1,2027Q4,growth,"OSHA\r10"\r').encode()
+    )
+
+    result = run(
+        "import",
+        "demand",
+        str(file),
+        "--tenant",
+        world.slug,
+        "--organization",
+        str(world.organizations["employer"]),
+    )
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(
+        "imported 1 demand signals (1 created, 0 updated, 0 unchanged) in "
+    )
+    assert credentials_of(cli_env, world.id) == [["OSHA\r10"]]
+
+
+@pytest.mark.parametrize("content", [b"", b"\t\r\n\t\r", b'occupation_code\n"51-4041\n'])
+def test_an_empty_or_malformed_file_prints_its_problem_and_imports_nothing(
+    cli_env: Settings, world: World, tmp_path: Path, content: bytes
+) -> None:
+    file = tmp_path / "bad.csv"
+    file.write_bytes(content)
+
+    result = run(
+        "import",
+        "demand",
+        str(file),
+        "--tenant",
+        world.slug,
+        "--organization",
+        str(world.organizations["employer"]),
+    )
+
+    assert result.exit_code == 1
+    assert "bad.csv: nothing imported" in result.stdout
+    assert "1 problems; fix them and import again." in result.stderr
+    assert signal_count(cli_env, world.id) == 0
+
+
+def credentials_of(settings: Settings, tenant_id: uuid.UUID) -> list[list[str]]:
+    async def main() -> list[list[str]]:
+        engine = create_async_engine(owner_url(settings))
+        try:
+            async with tenant_transaction(create_session_factory(engine), tenant_id) as session:
+                found = await session.scalars(
+                    select(DemandSignal.credentials).where(DemandSignal.tenant_id == tenant_id)
+                )
+                return [list(value) for value in found]
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(main())

@@ -1,4 +1,6 @@
-"""Each funds mutation tried by each actor: the refused ones are FORBIDDEN and write nothing.
+"""Each funds mutation tried by each actor: the refused ones are FORBIDDEN and write nothing,
+except where the actor may not see the record the mutation names: that is NOT_FOUND, as a
+random ID is (HIDDEN).
 
 The rules (funds/permissions.py): partnership admins do everything; a pool's funder admins
 manage that pool (status, commitments of their own money, verification, disbursements,
@@ -400,6 +402,29 @@ CASES: dict[str, Case] = {
 }
 
 
+# Who may not see the record a mutation names (another employer's admin and apps without
+# funds:read see none of the employer's contributions and tranches; only a pool's overseers
+# see its ledger), and the NOT_FOUND they get instead of FORBIDDEN: exactly what a random ID
+# gets (test_hidden_reads_as_missing.py), so the answer does not tell them it exists.
+NOT_SEEING = frozenset({"other_org_admin", "reader", "writer"})
+_CONTRIBUTION = (NOT_SEEING, "contributionId", "No contribution with this ID.")
+_TRANCHE = (NOT_SEEING, "disbursementId", "No disbursement with this ID.")
+HIDDEN: dict[str, tuple[frozenset[str], str, str]] = {
+    "verifyContribution": _CONTRIBUTION,
+    "reverseContribution": _CONTRIBUTION,
+    "scheduleDisbursement": _CONTRIBUTION,
+    "approveDisbursement": _TRANCHE,
+    "markDisbursementRequirementMet": _TRANCHE,
+    "payDisbursement": _TRANCHE,
+    "cancelDisbursement": _TRANCHE,
+    "reverseLedgerTransaction": (
+        NOT_SEEING | {"org_admin", "member"},
+        "transactionId",
+        "No ledger transaction with this ID.",
+    ),
+}
+
+
 def _new_events(before: Rows, after: Rows) -> list[dict[str, Any]]:
     known = {row["id"] for row in before["audit_events"]}
     return [row for row in after["audit_events"] if row["id"] not in known]
@@ -439,6 +464,14 @@ async def test_each_funds_mutation_by_each_actor(
         changed = {name for name in before if before[name] != after[name]}
         assert changed == case.changes | {"audit_events"}
         assert [event["action"] for event in events] == [case.action]
+    elif case.field in HIDDEN and actor in HIDDEN[case.field][0]:
+        _, field, message = HIDDEN[case.field]
+        payload = body["data"][case.field]
+        assert [value for name, value in payload.items() if name != "userErrors"] == [None]
+        assert payload["userErrors"] == [
+            {"field": [field], "message": message, "code": "NOT_FOUND"}
+        ]
+        assert after == before
     else:
         expected = "UNAUTHENTICATED" if actor is None else "FORBIDDEN"
         assert error_codes(body) == [expected], body
@@ -581,9 +614,16 @@ async def test_a_funder_admin_does_not_manage_another_funders_pool(
     variables["input"]["idempotencyKey"] = key()
     accepted = await gql(VERIFY, variables, token=funds.token("org_admin"))
 
-    # then: the foundation's admin is refused; the employer's admin (the pool's funder)
-    # verifies the other employer's contribution
-    assert error_codes(refused) == ["FORBIDDEN"]
+    # then: the foundation's admin, who may not see the contribution, gets what a random ID
+    # gets; the employer's admin (the pool's funder) verifies the other employer's
+    # contribution
+    assert refused["data"]["verifyContribution"]["userErrors"] == [
+        {
+            "field": ["contributionId"],
+            "message": "No contribution with this ID.",
+            "code": "NOT_FOUND",
+        }
+    ]
     assert accepted["data"]["verifyContribution"]["contribution"]["status"] == "VERIFIED"
     after = await snapshot(owner_sessions, funds.tenant_id)
     assert after["contributions"] != before["contributions"]

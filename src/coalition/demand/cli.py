@@ -58,11 +58,13 @@ def demand(
     from coalition.errors import InvalidInput
 
     try:
-        text = file.read_text(encoding="utf-8-sig")
+        # Bytes, not read_text: its universal newlines would turn a CR inside a quoted
+        # cell into LF; the CSV reader knows CR, LF and CRLF line ends itself.
+        text = file.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise fail(f"{file} is not UTF-8 text") from None
     console = Console(stderr=True)
-    show_progress = text.count("\n") >= PROGRESS_FROM_ROWS
+    show_progress = len(text.splitlines()) >= PROGRESS_FROM_ROWS
 
     async def work(engine: AsyncEngine) -> ImportReport:
         tenant_id = await tenant_id_of(engine, tenant)

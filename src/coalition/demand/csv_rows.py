@@ -1,10 +1,11 @@
 """The demand CSV file: its columns, and its rows read into the fields of a signal.
 
 The file is UTF-8 CSV (comma-separated, double-quoted where needed), one
-demand signal per row, with a header on the first line naming its columns in
-any order (``csv_import`` lists them and what each holds; the first five are
-required). Reading checks the file's shape and each cell's format (amounts,
-yes/no, skills); ``validation`` checks the values.
+demand signal per row, its lines ended by LF, CRLF or a bare CR (classic Mac OS;
+inside a quoted cell a line break is part of the value), with a header on the
+first line naming its columns in any order (``csv_import`` lists them and what
+each holds; the first five are required). Reading checks the file's shape and
+each cell's format (amounts, yes/no, skills); ``validation`` checks the values.
 """
 
 from __future__ import annotations
@@ -145,31 +146,71 @@ class Row:
 
 
 def read_rows(text: str) -> tuple[list[Row], list[RowError]]:
-    """The file's data rows (blank lines skipped), and any problem with its shape."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    header = [name.strip().lower() for name in next(reader, [])]
+    """The file's data rows (blank lines skipped), and any problem with its shape.
+
+    Never raises on what a file holds: an empty file, or a malformed one (a quote never
+    closed, a stray quote in a cell, an over-long cell), is a problem on the line of the
+    row where it was found, and no rows.
+    """
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        return [], [RowError(1, "header", "The file is empty: its first line must be the header.")]
+    # newline="": the reader, not the line splitter, decides what a line break means, so
+    # CR, LF and CRLF all end a row and a break inside quotes stays in the cell.
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    filled = 0
+    line = 1
+    while True:
+        try:
+            record = next(reader, None)
+        except csv.Error as error:
+            return [], [RowError(line, "row", _malformed(str(error)))]
+        if record is None:
+            break
+        records.append((line, record))
+        line = reader.line_num + 1
+        filled += any(cell.strip() for cell in record)
+        if filled > MAX_ROWS + 1:
+            return [], [RowError(line, "row", f"A file holds at most {MAX_ROWS} rows.")]
+    return _rows(records)
+
+
+def _malformed(reason: str) -> str:
+    if reason == "unexpected end of data":
+        detail = "a quoted cell is never closed"
+    elif reason.startswith("field larger than field limit"):
+        detail = f"a cell is longer than {csv.field_size_limit()} characters"
+    else:
+        detail = 'a quote inside a cell must be doubled ("") and the cell quoted'
+    return f"The file is not valid CSV from this row on: {detail}."
+
+
+def _rows(records: list[tuple[int, list[str]]]) -> tuple[list[Row], list[RowError]]:
+    header = [name.strip().lower() for name in records[0][1]]
     problems: list[RowError] = []
-    unknown = [name for name in header if name not in COLUMNS]
+    unnamed = [str(number) for number, name in enumerate(header, start=1) if not name]
+    unknown = [name for name in header if name and name not in COLUMNS]
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if unnamed:
+        message = f"Every column needs a name; these have none: {', '.join(unnamed)}."
+        problems.append(RowError(1, "header", message))
     if unknown:
         problems.append(RowError(1, unknown[0], f"Unknown columns: {', '.join(unknown)}."))
     if missing:
         problems.append(RowError(1, missing[0], f"Missing columns: {', '.join(missing)}."))
-    if len(set(header)) != len(header):
+    named = [name for name in header if name]
+    if len(set(named)) != len(named):
         problems.append(RowError(1, "header", "A column is named twice."))
     if problems:
         return [], problems
     rows: list[Row] = []
-    line = reader.line_num + 1
-    for record in reader:
+    for line, record in records[1:]:
         if any(cell.strip() for cell in record):
             if len(record) > len(header):
                 problems.append(RowError(line, "row", "The row has more cells than the header."))
             else:
                 rows.append(Row(line, dict(zip(header, (c.strip() for c in record), strict=False))))
-        line = reader.line_num + 1
-        if len(rows) > MAX_ROWS:
-            return [], [RowError(line, "row", f"A file holds at most {MAX_ROWS} rows.")]
     if not rows and not problems:
         problems.append(RowError(1, "row", "The file has no rows under its header."))
     return rows, problems

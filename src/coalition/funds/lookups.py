@@ -2,7 +2,9 @@
 
 Every lookup starts from the caller's tenant (``coalition.db.scoping``) and handles
 another partnership's ID exactly like one that does not exist (a NOT_FOUND userError
-on the given field).
+on the given field). Contributions and tranches are also looked up through what the
+caller may see (``permissions``): one the caller may not see is NOT_FOUND too, never
+FORBIDDEN, which would tell them it exists.
 """
 
 from __future__ import annotations
@@ -117,7 +119,7 @@ async def load_contribution(
 ) -> Contribution:
     contribution = await session.scalar(
         scoped(Contribution, principal)
-        .where(Contribution.id == contribution_id)
+        .where(permissions.contribution_clause(principal), Contribution.id == contribution_id)
         .execution_options(populate_existing=True)
     )
     if contribution is None:
@@ -130,7 +132,7 @@ async def load_disbursement(
 ) -> Disbursement:
     disbursement = await session.scalar(
         scoped(Disbursement, principal)
-        .where(Disbursement.id == disbursement_id)
+        .where(permissions.disbursement_clause(principal), Disbursement.id == disbursement_id)
         .execution_options(populate_existing=True)
     )
     if disbursement is None:

@@ -27,9 +27,12 @@ Every read of contributions, disbursements and the ledger starts from
 ``visible_contributions``, ``visible_disbursements``, ``visible_transactions`` or
 ``visible_entries``, which carry the rule in SQL: a record the caller may not see is
 handled exactly like a missing ID (null, absent from lists, not counted in totals),
-never refused. A pool's per-recipient fields (``ledgerEntries``, ``breakdown``,
-``reportCsv``) and ``Query.fundReportCsv`` refuse non-overseers with FORBIDDEN
-(``require_pool_oversight``): the pool itself is visible to them.
+never refused. Mutations look records up the same way (``funds.lookups``): one naming a
+contribution, tranche or ledger transaction the caller may not see gets NOT_FOUND, as for a
+random ID, before any FORBIDDEN could tell them it exists. A pool's per-recipient
+fields (``ledgerEntries``, ``breakdown``, ``reportCsv``) and ``Query.fundReportCsv``
+refuse non-overseers with FORBIDDEN (``require_pool_oversight``): the pool itself is
+visible to them.
 
 Changing things:
 

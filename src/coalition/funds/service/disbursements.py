@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.audit.service import record_event
@@ -171,7 +171,7 @@ async def move_tranche(
     values: dict[str, object],
 ) -> Disbursement:
     """Change a tranche's status only if it is still in one of ``from_status``; refuse
-    (INVALID_TRANSITION) if another request moved it first."""
+    (INVALID_TRANSITION, naming the status it has now) if another request moved it first."""
     moved = (
         await session.scalars(
             update(Disbursement)
@@ -186,8 +186,17 @@ async def move_tranche(
         )
     ).one_or_none()
     if moved is None:
+        # Read the status now (READ COMMITTED: the winner's commit is visible to this next
+        # statement): the loser reports the state it lost to, not the one it had loaded.
+        current = await session.scalar(
+            select(Disbursement.status).where(
+                in_tenant(Disbursement, principal), Disbursement.id == disbursement.id
+            )
+        )
         raise refuse(
-            "disbursementId", f"This disbursement is {disbursement.status}.", "INVALID_TRANSITION"
+            "disbursementId",
+            f"This disbursement is {current or disbursement.status}.",
+            "INVALID_TRANSITION",
         )
     return moved
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coalition.audit.service import record_event
 from coalition.auth.principal import Principal
 from coalition.db.scoping import in_tenant, scoped
-from coalition.funds import idempotency, ledger
+from coalition.funds import idempotency, ledger, permissions
 from coalition.funds.ledger import Leg
 from coalition.funds.lookups import load_contribution, load_managed_pool, load_pool, refuse, today
 from coalition.funds.models.contributions import Contribution, ContributionStatus
@@ -120,8 +120,13 @@ async def reverse_transaction(
     """Reverse a COMMITMENT or MATCH with a compensating transaction and a reason."""
     check = Checker()
     key = idempotency.check_key(check, idempotency_key)
+    # Only the pool's overseers see its ledger: anyone else gets NOT_FOUND, as for a
+    # random ID, before the manager check could tell them the transaction exists.
     original = await session.scalar(
-        scoped(LedgerTransaction, principal).where(LedgerTransaction.id == transaction_id)
+        scoped(LedgerTransaction, principal).where(
+            permissions.overseen_pool_clause(principal, LedgerTransaction.pool_id),
+            LedgerTransaction.id == transaction_id,
+        )
     )
     if original is None:
         raise refuse("transactionId", "No ledger transaction with this ID.", "NOT_FOUND")
@@ -263,7 +268,17 @@ async def _withdraw(
         .execution_options(synchronize_session=False)
     )
     if withdrawn is None:
-        raise refuse("contributionId", _WITHDRAWN_ALREADY, "INVALID_TRANSITION")
+        # Another request won since the contribution was loaded: name the state it left.
+        current = await session.scalar(
+            select(Contribution.status).where(
+                in_tenant(Contribution, principal), Contribution.id == contribution.id
+            )
+        )
+        raise refuse(
+            "contributionId",
+            f"This contribution is {current} now (it changed meanwhile): reload it.",
+            "INVALID_TRANSITION",
+        )
     if contribution.status is ContributionStatus.VERIFIED:
         await session.execute(
             update(FundPool)
