@@ -124,20 +124,26 @@ async def funds(
 
 
 @pytest.fixture
-async def patient(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+async def patient_app(settings: Settings) -> AsyncIterator[Starlette]:
     """The app with a retry budget sized for this test's killer: every backend dies every
     0.2-0.4 s, far oftener than in any failover, while twelve clients share the test
     machine's cores, so a read takes ~0.2 s and most attempts meet a kill."""
     patient_settings = settings.model_copy(update={"db_retry_seconds": LOAD_BUDGET_SECONDS})
     application = create_app(patient_settings, configure_logs=False)
     async with application.router.lifespan_context(application):
-        transport = httpx.ASGITransport(app=application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
-            yield client
+        yield application
+
+
+@pytest.fixture
+async def patient(patient_app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=patient_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+        yield client
 
 
 async def test_reads_survive_and_writes_stay_exact_while_connections_are_killed(
     patient: httpx.AsyncClient,
+    patient_app: Starlette,
     funds: FundsWorld,
     owner_engine: AsyncEngine,
     admin_engine: AsyncEngine,
@@ -177,6 +183,8 @@ async def test_reads_survive_and_writes_stay_exact_while_connections_are_killed(
     failed = [(r.status_code, r.text) for r in reads if r.json() != expected]
     assert failed == []
     assert len(reads) == QUERIES
+    # Every connection went back to the pool or was discarded: none leaked.
+    assert patient_app.state.engine.pool.checkedout() == 0
 
     retryable: list[str] = []
     for the_key, response in writes.items():
