@@ -31,7 +31,7 @@ from coalition.app import create_app
 from coalition.config import Settings
 from coalition.db.engine import SessionFactory
 from tests.funds.support.world import CONTRIBUTED_ON, FundsWorld, create_funds_world, key
-from tests.support.world import World, global_id
+from tests.support.world import CLIENT_SECRET, World, global_id
 
 CLIENTS = 12
 QUERIES = 150
@@ -257,3 +257,20 @@ async def test_an_unreachable_database_is_a_503_with_retry_after_within_the_budg
         "data": None,
     }
     assert 0.4 <= elapsed < 2.0, elapsed
+
+
+async def test_the_token_endpoint_answers_503_with_retry_after_when_the_database_is_unreachable(
+    unreachable: httpx.AsyncClient, world: World
+) -> None:
+    response = await unreachable.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=(world.client_id("reader"), CLIENT_SECRET),
+    )
+
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "1"
+    assert response.json() == {
+        "error": "temporarily_unavailable",
+        "error_description": "The database is unavailable; ask again shortly.",
+    }
