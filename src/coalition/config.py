@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     max_selections: int = 10_000
 
     db_pool_size: int = 10
+    # How long a query may keep retrying on fresh connections while the database drops
+    # them (backoff from 50 ms, doubling, jittered); then the answer is a 503.
+    db_retry_seconds: float = 5.0
 
     @field_validator("access_token_seconds")
     @classmethod

@@ -3,14 +3,19 @@
 One request is one transaction, bound to the caller's tenant before any
 query runs; it commits only when the operation finished without errors. A
 query (never a mutation) whose database connection was lost or could not be
-had from the pool runs once more on a fresh connection: reading twice is
-harmless, and the caller sees the answer instead of an error.
+had runs again on a fresh connection, with backoff, within a time budget
+(``api/retry.py``): reading twice is harmless, and the caller sees the answer
+instead of an error. A mutation is never run again once it started: its
+client gets a 503 ``RETRYABLE`` and sends it again with the same idempotency
+key. A connection lost while authenticating, before the operation ran, is
+retried for either.
 Authorization denials are written to the audit log afterwards, in their
 own transaction, so they survive the rollback of the refused change.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import uuid
@@ -24,8 +29,6 @@ from graphql import (
     parse,
 )
 from graphql import OperationType as AstOperationType
-from sqlalchemy.exc import DBAPIError
-from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from strawberry.schema.exceptions import InvalidOperationTypeError
@@ -36,10 +39,12 @@ from coalition.api import payload as payload_checks
 from coalition.api.context import Context
 from coalition.api.errors import format_error, log_errors
 from coalition.api.graphiql import graphiql_page
+from coalition.api.retry import MUTATION_INTERRUPTED, UNAVAILABLE, Backoff, retryable
 from coalition.audit.service import record_event
 from coalition.auth.authenticate import TENANT_HEADER, bearer_token, load_principal
 from coalition.auth.principal import Principal
 from coalition.config import Settings
+from coalition.db.lost import is_connection_lost
 from coalition.db.session import RequestTransaction, tenant_transaction
 from coalition.errors import Forbidden, Unauthenticated
 from coalition.observability import request_id_var
@@ -167,6 +172,9 @@ async def _context(request: Request, request_id: str) -> Context:
     except Unauthenticated as error:
         await transaction.finish(commit=False)
         raise _Rejected(_unauthenticated(error)) from None
+    except BaseException:
+        await transaction.finish(commit=False)
+        raise
     return Context(
         settings=settings, request_id=request_id, principal=principal, transaction=transaction
     )
@@ -213,14 +221,9 @@ async def _audit_denials(
 
 
 def _connection_lost(result: ExecutionResult) -> bool:
-    """Whether the operation failed because its connection died or the pool had none."""
-    for error in result.errors or []:
-        original = error.original_error
-        if isinstance(original, PoolTimeoutError):
-            return True
-        if isinstance(original, DBAPIError) and original.connection_invalidated:
-            return True
-    return False
+    """Whether the operation failed because its connection died or could not be had: a
+    resolver's or a DataLoader batch's error that strawberry put into the result."""
+    return any(is_connection_lost(error.original_error) for error in result.errors or [])
 
 
 def _is_query(query: str, operation_name: str | None) -> bool:
@@ -258,6 +261,42 @@ async def _execute(
     return result  # type: ignore[no-any-return]
 
 
+async def _run(
+    request: Request,
+    request_id: str,
+    query: str,
+    variables: dict[str, Any] | None,
+    operation_name: str | None,
+    allowed: tuple[OperationType, ...],
+) -> tuple[Context, ExecutionResult] | Response:
+    """Authenticate and execute, again on a fresh connection each time the connection is
+    lost, while the operation may be retried and the budget lasts; else a 503."""
+    is_query = _is_query(query, operation_name)
+    backoff = Backoff(request.app.state.settings.db_retry_seconds)
+    while True:
+        started = False
+        try:
+            context = await _context(request, request_id)
+            started = True
+            result = await _execute(request, context, query, variables, operation_name, allowed)
+            lost = _connection_lost(result)
+        except Exception as error:
+            if not is_connection_lost(error):
+                raise
+            lost = True
+        if not lost:
+            return context, result
+        if started and not is_query:
+            logger.warning("database connection lost during a mutation; the client may retry")
+            return retryable(MUTATION_INTERRUPTED, request_id)
+        delay = backoff.next_delay()
+        if delay is None:
+            logger.warning("database connection lost; the retry budget is spent")
+            return retryable(UNAVAILABLE, request_id)
+        logger.info("database connection lost; running the operation again in %.3f s", delay)
+        await asyncio.sleep(delay)
+
+
 async def graphql_endpoint(request: Request) -> Response:
     state = request.app.state
     settings: Settings = state.settings
@@ -281,16 +320,11 @@ async def graphql_endpoint(request: Request) -> Response:
             payload = await _read_post(request, settings)
             allowed = (OperationType.QUERY, OperationType.MUTATION)
         query, variables, operation_name = _operation(payload, max_tokens=settings.max_tokens)
-        context = await _context(request, request_id)
     except _Rejected as rejected:
         return rejected.response
 
     try:
-        result = await _execute(request, context, query, variables, operation_name, allowed)
-        if _connection_lost(result) and _is_query(query, operation_name):
-            logger.warning("database connection lost during a query; running it once more")
-            context = await _context(request, request_id)
-            result = await _execute(request, context, query, variables, operation_name, allowed)
+        outcome = await _run(request, request_id, query, variables, operation_name, allowed)
     except InvalidOperationTypeError:
         return _error(
             "Mutations must be sent with POST.",
@@ -300,10 +334,19 @@ async def graphql_endpoint(request: Request) -> Response:
         )
     except _Rejected as rejected:
         return rejected.response
+    if isinstance(outcome, Response):
+        return outcome
+    context, result = outcome
 
     denials = _denials(result)
     if denials and context.principal is not None:
-        await _audit_denials(request, context.principal, denials)
+        try:
+            await _audit_denials(request, context.principal, denials)
+        except Exception as error:
+            if not is_connection_lost(error):
+                raise
+            logger.warning("database connection lost while auditing denials")
+            return retryable(UNAVAILABLE, request_id)
 
     body: dict[str, Any] = {}
     if result.errors:

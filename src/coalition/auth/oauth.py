@@ -28,6 +28,7 @@ from coalition.auth.scopes import SCOPES
 from coalition.auth.secrets import client_secret_matches
 from coalition.auth.tokens import issue_access_token
 from coalition.config import Settings
+from coalition.db.lost import is_connection_lost
 from coalition.db.scoping import in_tenant
 from coalition.db.session import tenant_transaction
 from coalition.tenancy.models import ApiClient, parse_client_id
@@ -168,6 +169,18 @@ def _invalid_request(description: str) -> Response:
     )
 
 
+def _unavailable() -> Response:
+    """The database connection was lost or could not be had: ask again (never a 500)."""
+    return JSONResponse(
+        {
+            "error": "temporarily_unavailable",
+            "error_description": "The database is unavailable; ask again shortly.",
+        },
+        status_code=503,
+        headers={"Cache-Control": "no-store", "Pragma": "no-cache", "Retry-After": "1"},
+    )
+
+
 async def token_endpoint(request: Request) -> Response:
     state = request.app.state
     settings: Settings = state.settings
@@ -191,15 +204,20 @@ async def token_endpoint(request: Request) -> Response:
     client: ApiClient | None = None
     client_id = _named_client_id(request, form)
     parsed = parse_client_id(client_id) if client_id else None
-    if parsed is not None:
-        tenant_id, client_uuid = parsed
-        async with tenant_transaction(state.sessions, tenant_id) as session:
-            client = await session.scalar(
-                select(ApiClient).where(
-                    in_tenant(ApiClient, tenant_id), ApiClient.id == client_uuid
+    try:
+        if parsed is not None:
+            tenant_id, client_uuid = parsed
+            async with tenant_transaction(state.sessions, tenant_id) as session:
+                client = await session.scalar(
+                    select(ApiClient).where(
+                        in_tenant(ApiClient, tenant_id), ApiClient.id == client_uuid
+                    )
                 )
-            )
-    key = await state.keys.signer()
+        key = await state.keys.signer()
+    except Exception as error:
+        if not is_connection_lost(error):
+            raise
+        return _unavailable()
     server = _Server(client, key, settings)
     oauth_request = _Request(str(request.url), request.headers, form)
     response: Response = server.create_token_response(oauth_request)

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.db.engine import SessionFactory
+from coalition.db.lost import is_connection_lost
 from coalition.db.rls import TENANT_SETTING
 
 
@@ -97,15 +98,28 @@ class RequestTransaction:
         return self._session
 
     async def finish(self, *, commit: bool) -> None:
-        """Commit or roll back, and return the connection to the pool."""
+        """Commit or roll back, and return the connection to the pool; a connection that
+        was lost is discarded instead (never handed to the next request).
+
+        A lost connection's transaction ended with it, so a rollback that fails for that
+        reason is no error; a commit that does raises (it may or may not have committed).
+        """
         async with self._lock:
             session, self._session = self._session, None
             if session is None:
                 return
+            lost = False
             try:
                 if commit:
                     await session.commit()
                 else:
                     await session.rollback()
+            except Exception as error:
+                lost = is_connection_lost(error)
+                if commit or not lost:
+                    raise
             finally:
-                await session.close()
+                if lost:
+                    await session.invalidate()
+                else:
+                    await session.close()
