@@ -141,22 +141,19 @@ def object_id(value: str, type_name: str) -> uuid.UUID | None:
 async def organization_id_of(
     session: AsyncSession, principal: Principal, value: str, *, tenant: str
 ) -> uuid.UUID:
-    """The organization ``value`` names: its global ID, its UUID, or its name (any case);
-    ends the command when it names none, or several."""
-    from coalition.tenancy.provisioning import organizations_named
+    """The organization ``value`` names: its global ID, its UUID, or its name (any case
+    and spacing: names are unique that way); ends the command when it names none."""
+    from coalition.tenancy.reads import organization_named
 
-    found = object_id(value, "Organization")
-    if found is not None:
-        return found
-    matches = await organizations_named(session, principal, value)
-    if not matches:
+    found = object_id(value, "Organization") or await organization_named(
+        session, principal, " ".join(value.split())
+    )
+    if found is None:
         raise fail(
             f"no organization {value!r} in {tenant!r}: "
             f"see 'coalition organization list --tenant {tenant}'"
         )
-    if len(matches) > 1 and matches[0].name != value.strip():
-        raise fail(f"{len(matches)} organizations are called {value!r}: give its ID")
-    return matches[0].id
+    return found
 
 
 def flag_messages(errors: Sequence[UserError], flags: dict[str, str]) -> list[str]:

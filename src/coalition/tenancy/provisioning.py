@@ -13,14 +13,13 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.audit.service import diff, record_event
 from coalition.auth.principal import Principal, system_principal
 from coalition.auth.roles import Role
-from coalition.db.scoping import in_tenant
 from coalition.db.session import set_tenant
 from coalition.errors import InvalidInput, UserError
 from coalition.tenancy import validation
@@ -140,25 +139,10 @@ async def system_list_partnerships(session: AsyncSession) -> list[Tenant]:
     return list(await session.scalars(select(Tenant).order_by(Tenant.slug)))
 
 
-async def organizations_named(
-    session: AsyncSession, principal: Principal, name: str
-) -> list[Organization]:
-    """The caller's partnership's organizations called ``name``, ignoring case; an exact
-    match first."""
-    wanted = name.strip()
-    rows = await session.scalars(
-        select(Organization)
-        .where(in_tenant(Organization, principal), func.lower(Organization.name) == wanted.lower())
-        .order_by((Organization.name == wanted).desc(), Organization.name, Organization.id)
-    )
-    return list(rows)
-
-
 __all__ = [
     "SLUG",
     "FirstAdmin",
     "Partnership",
-    "organizations_named",
     "system_create_partnership",
     "system_list_partnerships",
 ]
