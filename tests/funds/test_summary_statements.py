@@ -16,7 +16,6 @@ from coalition.funds import reads
 from coalition.funds.models.contributions import ContributionStatus
 from coalition.funds.models.pools import FundPoolStatus
 from coalition.funds.report.summaries import pool_summaries, pool_summary, summarize_pool
-from coalition.funds.schema import loaders
 from coalition.funds.service.commitments import CommitmentInput, add_commitment
 from coalition.funds.service.contributions import record_contribution
 from coalition.funds.service.pools import create_pool, set_pool_status
@@ -220,7 +219,9 @@ async def test_nested_pages_equal_the_one_parent_pages(
             async def batched_contributions(
                 ids: list[uuid.UUID], page: PageRequest, status: Any = status
             ) -> dict[uuid.UUID, Page[Any]]:
-                return await loaders._pool_contributions(session, principal, ids, (page, status))
+                return await reads.contribution_pages_of_pools(
+                    session, principal, ids, (page, status)
+                )
 
             async def one_pool_contributions(
                 pool_id: uuid.UUID, page: PageRequest, status: Any = status
@@ -236,7 +237,7 @@ async def test_nested_pages_equal_the_one_parent_pages(
         async def batched_initiatives(
             ids: list[uuid.UUID], page: PageRequest
         ) -> dict[uuid.UUID, Page[Any]]:
-            return await loaders._initiative_contributions(session, principal, ids, page)
+            return await reads.contribution_pages_of_initiatives(session, principal, ids, page)
 
         async def one_initiative(initiative_id: uuid.UUID, page: PageRequest) -> Page[Any]:
             return await reads.list_contributions(
@@ -248,7 +249,7 @@ async def test_nested_pages_equal_the_one_parent_pages(
         async def batched_disbursements(
             ids: list[uuid.UUID], page: PageRequest
         ) -> dict[uuid.UUID, Page[Any]]:
-            return await loaders._pool_disbursements(session, principal, ids, page)
+            return await reads.disbursement_pages_of_pools(session, principal, ids, page)
 
         async def one_pool_disbursements(pool_id: uuid.UUID, page: PageRequest) -> Page[Any]:
             return await reads.list_disbursements(session, principal, pool_id=pool_id, page=page)
@@ -258,7 +259,7 @@ async def test_nested_pages_equal_the_one_parent_pages(
         async def batched_entries(
             ids: list[uuid.UUID], page: PageRequest
         ) -> dict[uuid.UUID, Page[Any]]:
-            return await loaders._pool_entries(session, principal, ids, page)
+            return await reads.entry_pages_of_pools(session, principal, ids, page)
 
         async def one_pool_entries(pool_id: uuid.UUID, page: PageRequest) -> Page[Any]:
             return await reads.list_ledger_entries(session, principal, pool_id=pool_id, page=page)
@@ -267,6 +268,8 @@ async def test_nested_pages_equal_the_one_parent_pages(
         assert entries > 20
 
         with statements(owner_engine) as seen:
-            pages = await loaders._pool_entries(session, principal, pools, PageRequest(first=100))
+            pages = await reads.entry_pages_of_pools(
+                session, principal, pools, PageRequest(first=100)
+            )
         assert len(seen) == 1
         assert sum(page.total_count for page in pages.values()) == entries

@@ -35,7 +35,7 @@ from coalition.funds.permissions import (
     visible_entries,
     visible_transactions,
 )
-from coalition.pagination import Page, PageRequest, SortKey, fetch_page
+from coalition.pagination import Page, PageRequest, SortKey, fetch_page, fetch_pages_by_parent
 from coalition.tenancy.models import Organization
 
 M = TypeVar(
@@ -317,14 +317,81 @@ async def list_ledger_entries(
     return await fetch_page(session, statement, page, LEDGER_ORDER)
 
 
+# -- nested pages, for many parents in one statement (the loaders' batches) -------------
+
+
+async def contribution_pages_of_pools(
+    session: AsyncSession,
+    principal: Principal,
+    pool_ids: Sequence[uuid.UUID],
+    asked: tuple[PageRequest, ContributionStatus | None],
+) -> dict[uuid.UUID, Page[Contribution]]:
+    page, status = asked
+    statement = visible_contributions(principal)
+    if status is not None:
+        statement = statement.where(Contribution.status == status)
+    return await fetch_pages_by_parent(
+        session,
+        principal,
+        statement,
+        Contribution.pool_id,
+        pool_ids,
+        page,
+        NEWEST_FIRST_CONTRIBUTIONS,
+    )
+
+
+async def contribution_pages_of_initiatives(
+    session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID], page: PageRequest
+) -> dict[uuid.UUID, Page[Contribution]]:
+    statement = visible_contributions(principal)
+    return await fetch_pages_by_parent(
+        session,
+        principal,
+        statement,
+        Contribution.initiative_id,
+        ids,
+        page,
+        NEWEST_FIRST_CONTRIBUTIONS,
+    )
+
+
+async def disbursement_pages_of_pools(
+    session: AsyncSession, principal: Principal, pool_ids: Sequence[uuid.UUID], page: PageRequest
+) -> dict[uuid.UUID, Page[Disbursement]]:
+    statement = visible_disbursements(principal)
+    return await fetch_pages_by_parent(
+        session,
+        principal,
+        statement,
+        Disbursement.pool_id,
+        pool_ids,
+        page,
+        DISBURSEMENTS_BY_DATE,
+    )
+
+
+async def entry_pages_of_pools(
+    session: AsyncSession, principal: Principal, pool_ids: Sequence[uuid.UUID], page: PageRequest
+) -> dict[uuid.UUID, Page[LedgerEntry]]:
+    statement = visible_entries(principal)
+    return await fetch_pages_by_parent(
+        session, principal, statement, LedgerEntry.pool_id, pool_ids, page, LEDGER_ORDER
+    )
+
+
 __all__ = [
     "commitments_by_ids",
     "commitments_by_pool_ids",
+    "contribution_pages_of_initiatives",
+    "contribution_pages_of_pools",
     "contributions_by_ids",
+    "disbursement_pages_of_pools",
     "disbursements_by_contribution_ids",
     "disbursements_by_ids",
     "entries_by_ids",
     "entries_by_transaction_ids",
+    "entry_pages_of_pools",
     "initiatives_by_ids",
     "list_contributions",
     "list_disbursements",

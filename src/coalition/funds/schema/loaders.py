@@ -15,28 +15,20 @@ each parent's rows with a window function (see ``pagination.fetch_pages_by_paren
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
 from coalition.api.loaders import LoaderSet, by_key, lists_by_key, pages_by_parent
-from coalition.auth.principal import Principal
 from coalition.funds import reads
 from coalition.funds.models.contributions import Contribution, ContributionStatus
 from coalition.funds.models.disbursements import Disbursement
 from coalition.funds.models.initiatives import Initiative
 from coalition.funds.models.ledger import LedgerEntry, LedgerTransaction
 from coalition.funds.models.pools import FundCommitment, FundPool, MatchTier
-from coalition.funds.permissions import (
-    visible_contributions,
-    visible_disbursements,
-    visible_entries,
-)
 from coalition.funds.report.initiatives import InitiativeFunding, initiative_funding
 from coalition.funds.report.summaries import PoolSummary, pool_summaries
-from coalition.pagination import Page, PageRequest, fetch_pages_by_parent
+from coalition.pagination import Page, PageRequest
 from coalition.tenancy.models import Organization
 
 if TYPE_CHECKING:
@@ -45,66 +37,6 @@ if TYPE_CHECKING:
 # A nested page's key: the parent's ID and what every parent's page is asked for.
 ContributionsKey = tuple[uuid.UUID, tuple[PageRequest, ContributionStatus | None]]
 PageKey = tuple[uuid.UUID, PageRequest]
-
-
-async def _pool_contributions(
-    session: AsyncSession,
-    principal: Principal,
-    pool_ids: Sequence[uuid.UUID],
-    asked: tuple[PageRequest, ContributionStatus | None],
-) -> dict[uuid.UUID, Page[Contribution]]:
-    page, status = asked
-    statement = visible_contributions(principal)
-    if status is not None:
-        statement = statement.where(Contribution.status == status)
-    return await fetch_pages_by_parent(
-        session,
-        principal,
-        statement,
-        Contribution.pool_id,
-        pool_ids,
-        page,
-        reads.NEWEST_FIRST_CONTRIBUTIONS,
-    )
-
-
-async def _initiative_contributions(
-    session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID], page: PageRequest
-) -> dict[uuid.UUID, Page[Contribution]]:
-    statement = visible_contributions(principal)
-    return await fetch_pages_by_parent(
-        session,
-        principal,
-        statement,
-        Contribution.initiative_id,
-        ids,
-        page,
-        reads.NEWEST_FIRST_CONTRIBUTIONS,
-    )
-
-
-async def _pool_disbursements(
-    session: AsyncSession, principal: Principal, pool_ids: Sequence[uuid.UUID], page: PageRequest
-) -> dict[uuid.UUID, Page[Disbursement]]:
-    statement = visible_disbursements(principal)
-    return await fetch_pages_by_parent(
-        session,
-        principal,
-        statement,
-        Disbursement.pool_id,
-        pool_ids,
-        page,
-        reads.DISBURSEMENTS_BY_DATE,
-    )
-
-
-async def _pool_entries(
-    session: AsyncSession, principal: Principal, pool_ids: Sequence[uuid.UUID], page: PageRequest
-) -> dict[uuid.UUID, Page[LedgerEntry]]:
-    statement = visible_entries(principal)
-    return await fetch_pages_by_parent(
-        session, principal, statement, LedgerEntry.pool_id, pool_ids, page, reads.LEDGER_ORDER
-    )
 
 
 class FundsLoaders(LoaderSet):
@@ -152,16 +84,16 @@ class FundsLoaders(LoaderSet):
         )
         self.summary: DataLoader[uuid.UUID, PoolSummary | None] = by_key(context, pool_summaries)
         self.pool_contributions: DataLoader[ContributionsKey, Page[Contribution]] = pages_by_parent(
-            context, _pool_contributions
+            context, reads.contribution_pages_of_pools
         )
         self.initiative_contributions: DataLoader[PageKey, Page[Contribution]] = pages_by_parent(
-            context, _initiative_contributions
+            context, reads.contribution_pages_of_initiatives
         )
         self.pool_disbursements: DataLoader[PageKey, Page[Disbursement]] = pages_by_parent(
-            context, _pool_disbursements
+            context, reads.disbursement_pages_of_pools
         )
         self.pool_entries: DataLoader[PageKey, Page[LedgerEntry]] = pages_by_parent(
-            context, _pool_entries
+            context, reads.entry_pages_of_pools
         )
 
 
