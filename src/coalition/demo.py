@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
-from coalition.demand.demo import Employer, seed_demand
+from coalition.demand.demo import Employer, release_demand, seed_demand
 from coalition.funds.demo import seed_funds
 from coalition.skills.loader import load_reference
 from coalition.skills.models import Occupation
@@ -281,4 +281,5 @@ async def seed_demo(sessions: SessionFactory) -> DemoResult:
             slug=partnership.slug,
             organizations=organization_ids(partnership),
         )
+        await release_demand(sessions, tenant_id=_id(partnership.slug), slug=partnership.slug)
     return DemoResult(PARTNERSHIPS, occupations > len(OCCUPATIONS), occupations)

@@ -24,13 +24,14 @@ _built: typer.Typer | None = None
 
 
 def domain_apps(domains: tuple[str, ...] = DOMAINS) -> list[tuple[str, typer.Typer]]:
-    """Each domain's command group (its cli module's NAME and app), in the order given."""
-    found = []
+    """Each domain's command groups (its cli module's ``GROUPS``, or its NAME and app), in
+    the order given."""
+    found: list[tuple[str, typer.Typer]] = []
     for package in domains:
         if importlib.util.find_spec(f"{package}.cli") is None:
             continue
         module = importlib.import_module(f"{package}.cli")
-        found.append((module.NAME, module.app))
+        found.extend(getattr(module, "GROUPS", [(module.NAME, module.app)]))
     return found
 
 

@@ -39,6 +39,10 @@ APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "demand_signal_skills": ("SELECT", "INSERT", "DELETE"),
     # Versions are history: appended, never changed.
     "demand_signal_versions": ("SELECT", "INSERT"),
+    # Releases are frozen: made once, never changed. The secret is made once too.
+    "demand_noise_secrets": ("SELECT", "INSERT"),
+    "demand_releases": ("SELECT", "INSERT"),
+    "demand_release_cells": ("SELECT", "INSERT"),
     # Matching funds. UPDATE on pools, contributions and disbursements is for their
     # status and running totals (and SELECT ... FOR UPDATE locks); the ledger itself
     # is append-only: INSERT and SELECT, never UPDATE or DELETE.

@@ -1,4 +1,8 @@
-"""``coalition import demand FILE``: bulk entry from a spreadsheet (as the owner, DATABASE_URL)."""
+"""The demand domain's commands (as the owner, DATABASE_URL).
+
+``coalition import demand FILE``: bulk entry from a spreadsheet.
+``coalition demand release``: publish a release of pooled demand now.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +25,8 @@ from coalition.config import get_settings
 
 NAME = "import"
 app = typer.Typer(help="Bulk entry from CSV files.", no_args_is_help=True)
+releases_app = typer.Typer(help="Releases of pooled demand.", no_args_is_help=True)
+GROUPS = [(NAME, app), ("demand", releases_app)]
 
 # Files with fewer rows than this import too fast for a progress bar to help.
 PROGRESS_FROM_ROWS = 2_000
@@ -108,3 +114,37 @@ def demand(
         f"imported {report.imported_count} demand signals ({report.created_count} created, "
         f"{report.updated_count} updated, {report.unchanged_count} unchanged) in {seconds:.1f} s"
     )
+
+
+@releases_app.command("release")
+def release(
+    tenant: TenantSlug,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Publish even within the partnership's minimum interval."),
+    ] = False,
+) -> None:
+    """Publish a release of pooled demand now: every pooled number members and partner
+    apps read comes from the newest release.
+
+    Refused within the partnership's minimum interval since the last one (6 hours by
+    default) unless --force.
+    """
+    from coalition.auth.principal import system_principal
+    from coalition.db.engine import create_session_factory
+    from coalition.db.session import tenant_transaction
+    from coalition.demand.releases import MadeBy, publish_release
+    from coalition.errors import InvalidInput
+
+    async def work(engine: AsyncEngine) -> str:
+        tenant_id = await tenant_id_of(engine, tenant)
+        principal = system_principal(tenant_id, operator_label())
+        async with tenant_transaction(create_session_factory(engine), tenant_id) as session:
+            made = await publish_release(session, principal, made_by=MadeBy.OPERATOR, force=force)
+            return made.published_at.isoformat(timespec="seconds")
+
+    try:
+        published_at = with_owner(get_settings(), work)
+    except InvalidInput as error:
+        raise fail(str(error) + " Use --force to publish anyway.") from None
+    typer.echo(f"published a demand release of {tenant} at {published_at}")

@@ -45,6 +45,7 @@ from coalition.demand.models import (
 )
 from coalition.demand.models import WorkBasedLearning as Learning
 from coalition.demand.quarters import parse_quarter
+from coalition.demand.releases import MadeBy, latest_release, publish_release
 from coalition.skills.models import Occupation
 from coalition.skills.starter import load_starter
 
@@ -255,7 +256,15 @@ def _rows(
             "status": status,
         }
         rows["signals"].append(
-            columns | {"tenant_id": tenant_id, "id": signal_id, "version": 1, "created_at": now}
+            columns
+            | {
+                "tenant_id": tenant_id,
+                "id": signal_id,
+                "version": 1,
+                "created_at": now,
+                "named_at": now if sharing is SharingLevel.NAMED else None,
+                "named_version": 1 if sharing is SharingLevel.NAMED else None,
+            }
         )
         rows["skills"] += [
             {
@@ -319,4 +328,15 @@ async def seed_demand(
     return len(signals)
 
 
-__all__ = ["DEMAND", "JOBS", "Employer", "seed_demand"]
+async def release_demand(sessions: SessionFactory, *, tenant_id: uuid.UUID, slug: str) -> bool:
+    """Publish the partnership's first demand release if it has none (so the demo's pooled
+    demand reads at once); True if one was made."""
+    principal = system_principal(tenant_id, f"demo seed ({slug})")
+    async with tenant_transaction(sessions, tenant_id) as session:
+        if await latest_release(session, principal) is not None:
+            return False
+        await publish_release(session, principal, made_by=MadeBy.OPERATOR)
+    return True
+
+
+__all__ = ["DEMAND", "JOBS", "Employer", "release_demand", "seed_demand"]

@@ -14,11 +14,13 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Double,
     Enum,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     SmallInteger,
     String,
     Text,
@@ -131,6 +133,10 @@ class DemandSignal(TenantScoped, Base):
     sharing_level: Mapped[SharingLevel] = mapped_column(_enum(SharingLevel, "sharing_level"))
     status: Mapped[DemandStatus] = mapped_column(_enum(DemandStatus, "demand_status"))
     version: Mapped[int] = mapped_column(Integer, server_default="1")
+    # When the signal last became NAMED, and its version then: what other members see
+    # of its history starts there (nothing from while it was POOLED or PRIVATE).
+    named_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    named_version: Mapped[int | None] = mapped_column(Integer)
     created_by_user_id: Mapped[uuid.UUID | None]
     created_at: Mapped[Timestamp]
     updated_at: Mapped[Timestamp]
@@ -175,3 +181,65 @@ class DemandSignalVersion(TenantScoped, Base):
     changed_by_id: Mapped[uuid.UUID]
     changed_by_label: Mapped[str] = mapped_column(String(320))
     changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class NoiseSecret(TenantScoped, Base):
+    """The partnership's secret behind its permanent noise factors (one per tenant,
+    made with its first release). No API reads it; only the release builder does."""
+
+    __tablename__ = "demand_noise_secrets"
+    __table_args__ = (UniqueConstraint("tenant_id"),)
+
+    secret: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[Timestamp]
+
+
+class DemandRelease(TenantScoped, Base):
+    """A frozen snapshot of pooled demand: every pooled query reads one.
+
+    ``rule`` is the disclosure rule it was made under (``DisclosureRule.as_settings``),
+    so a release reads the same whatever the settings become. ``made_by``: SCHEDULE,
+    CONVENER or OPERATOR (the command line)."""
+
+    __tablename__ = "demand_releases"
+    __table_args__ = (Index(None, "tenant_id", "published_at"),)
+
+    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    made_by: Mapped[str] = mapped_column(String(20))
+    rule: Mapped[dict[str, Any]] = mapped_column(JSONB)
+
+
+class DemandReleaseCell(TenantScoped, Base):
+    """One employer's part of one fine cell of a release: its ACTIVE signals shared
+    POOLED (``named`` false) or NAMED agreeing on occupation, quarter, degree rule,
+    work-based learning and skills. A signal counts in every quarter of its horizon,
+    its openings spread evenly over them.
+
+    ``openings`` is the truth (read only to decide what may be shown); ``noised_openings``
+    what is published (POOLED: each signal's share times its permanent factor; NAMED:
+    the truth, which is public). ``wage_openings`` are the openings that give a wage and
+    ``noised_wage_sum`` those openings times each signal's noised hourly midpoint in
+    cents, so an employer's wage in a cell is their ratio."""
+
+    __tablename__ = "demand_release_cells"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "release_id"],
+            ["demand_releases.tenant_id", "demand_releases.id"],
+        ),
+        Index(None, "tenant_id", "release_id"),
+    )
+
+    release_id: Mapped[uuid.UUID]
+    organization_id: Mapped[uuid.UUID]
+    named: Mapped[bool] = mapped_column(Boolean)
+    occupation_code: Mapped[str] = mapped_column(String(7))
+    quarter: Mapped[date] = mapped_column(Date)
+    is_degree_required: Mapped[bool] = mapped_column(Boolean)
+    work_based_learning: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    skill_ids: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    currency: Mapped[str] = mapped_column(String(3))
+    openings: Mapped[float] = mapped_column(Double)
+    noised_openings: Mapped[float] = mapped_column(Double)
+    wage_openings: Mapped[float] = mapped_column(Double)
+    noised_wage_sum: Mapped[float] = mapped_column(Double)

@@ -19,6 +19,8 @@ other viewers of a NAMED signal see only its current state.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, and_, false, or_, true
 
@@ -117,11 +119,37 @@ def may_see_employer(principal: Principal, signal: DemandSignal) -> bool:
     return signal.sharing_level is SharingLevel.POOLED and principal.is_partnership_admin
 
 
+@dataclass(frozen=True)
+class Timeline:
+    """A signal's version and times as a viewer may see them."""
+
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+def public_timeline(principal: Principal, signal: DemandSignal) -> Timeline:
+    """Its own people and partnership admins see a signal's real version and times.
+    Other viewers see only NAMED signals, and of those nothing from before they last
+    became NAMED: versions count from then, and it reads as posted then (edits made
+    while it was POOLED are not theirs to count)."""
+    if may_read_history(principal, signal) or principal.is_system or signal.named_at is None:
+        return Timeline(signal.version, signal.created_at, signal.updated_at)
+    first = signal.named_version or signal.version
+    return Timeline(
+        version=signal.version - first + 1,
+        created_at=signal.named_at,
+        updated_at=max(signal.updated_at, signal.named_at),
+    )
+
+
 __all__ = [
+    "Timeline",
     "history_clause",
     "may_read_demand",
     "may_read_history",
     "may_see_employer",
+    "public_timeline",
     "require_demand_author",
     "require_demand_editor",
     "require_demand_read",

@@ -30,6 +30,7 @@ from coalition.demand.models import (
     DemandSignalSkill,
     DemandSignalVersion,
     DemandStatus,
+    SharingLevel,
 )
 from coalition.demand.permissions import (
     require_demand_author,
@@ -174,6 +175,7 @@ async def create_demand_signal(
         updated_at=now,
         **values,
     )
+    mark_named(signal, was=None, at=now)
     session.add(signal)
     await session.flush()
     await write_skills(session, principal, [(signal.id, skills)])
@@ -196,6 +198,15 @@ async def create_demand_signal(
         changes=changes,
     )
     return signal
+
+
+def mark_named(signal: DemandSignal, *, was: Any, at: datetime) -> None:
+    """Remember when a signal (re)became NAMED and its version then: other members see
+    nothing of its history from before (``permissions.public_timeline``)."""
+    if signal.sharing_level is SharingLevel.NAMED and was != SharingLevel.NAMED.value:
+        signal.named_at, signal.named_version = at, signal.version
+    elif signal.sharing_level is not SharingLevel.NAMED:
+        signal.named_at = signal.named_version = None
 
 
 def final_status_error(signal: DemandSignal, field: str) -> UserError:
@@ -229,6 +240,7 @@ async def apply_change(
     now = datetime.now(UTC)
     signal.version += 1
     signal.updated_at = now
+    mark_named(signal, was=before.get("sharing_level"), at=now)
     await session.flush()
     if "skills" in changes:
         await session.execute(

@@ -1,17 +1,24 @@
-"""Pooled demand: ACTIVE signals shared POOLED or NAMED, summed under disclosure control.
+"""Pooled demand: what a release of ACTIVE signals shared POOLED or NAMED lets each reader see.
 
-``summarize_demand`` and ``demand_trend`` each run ONE aggregate over the
-tenant's ACTIVE shared signals (``summary_rows``; unfiltered: the filter is
-applied in Python, so the part a filter drops comes from the same statement),
-grouped by the attributes the breakdown reads and the employer;
-``coalition.disclosure.engine.disclose`` then decides what may be shown. PRIVATE and DRAFT
-signals (and FILLED, WITHDRAWN) never count. The disclosure rule is the
-tenant's ``settings["disclosure"]``.
+``summarize_demand`` and ``demand_trend`` read one release (the newest, or one
+named by ID; ``releases``) and never the live signals. For each response:
+
+1. *What may be shown* is decided by ``coalition.disclosure.engine.disclose`` on
+   the POOLED part of the other employers alone: the reader's own organizations'
+   contributions and NAMED signals (public anyway) are left out of the decision,
+   so no edit, withdrawal or re-post of one's own moves it (``figures``).
+2. *What is shown* is the sum of everyone's noised contributions (NAMED as they
+   are), rounded to whole openings; employers as a band; the median wage over
+   each employer's noised wage.
+
+PRIVATE and DRAFT signals (and FILLED, WITHDRAWN) never count. The rule is the
+one the release was made under.
 """
 
 from __future__ import annotations
 
 import enum
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +27,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.auth.principal import Principal
-from coalition.demand.models import WorkBasedLearning
+from coalition.demand.figures import EmployerBand, published
+from coalition.demand.models import DemandRelease, WorkBasedLearning
 from coalition.demand.permissions import require_demand_read
 from coalition.demand.quarters import (
     QuarterError,
@@ -30,14 +38,9 @@ from coalition.demand.quarters import (
     quarter_of,
 )
 from coalition.demand.reads import partnership_settings, partnership_today
-from coalition.demand.summary_rows import (
-    Labels,
-    hourly_cents,
-    occupation_record,
-    read_rows,
-)
-from coalition.disclosure.cells import Breakdown, Condition, Dimension, Figure
-from coalition.disclosure.engine import disclose
+from coalition.demand.releases import latest_release, release_by_id, rule_of
+from coalition.demand.summary_rows import Labels, occupation_record, read_rows
+from coalition.disclosure.cells import Breakdown, Condition, Dimension
 from coalition.disclosure.rule import DisclosureRule
 from coalition.errors import InvalidInput, UserError
 from coalition.skills.reads import OccupationRecord
@@ -67,8 +70,8 @@ class DemandFilter:
 
     occupation_codes: Sequence[str] = ()
     major_group_codes: Sequence[str] = ()
-    quarter_from: str | None = None
-    quarter_to: str | None = None
+    quarter_from: str | None = None  # openings in this quarter and later
+    quarter_to: str | None = None  # openings in this quarter and earlier
     work_based_learning: Sequence[WorkBasedLearning] = ()
     is_degree_required: bool | None = None
 
@@ -93,18 +96,19 @@ class CellKey:
 
 @dataclass(frozen=True)
 class DemandCell:
-    """Suppressed: openings, employer_count and median_wage_cents are all None."""
+    """Suppressed: openings, employers and median_wage_cents are all None."""
 
     key: CellKey
     suppressed: bool
     openings: int | None
-    employer_count: int | None
+    employers: EmployerBand | None
     median_wage_cents: int | None
     currency: str | None
 
 
 @dataclass(frozen=True)
 class DemandSummary:
+    release: DemandRelease | None
     cells: list[DemandCell]
     total: DemandCell
     rule: DisclosureRule
@@ -112,6 +116,7 @@ class DemandSummary:
 
 @dataclass(frozen=True)
 class DemandTrend:
+    release: DemandRelease | None
     occupation: OccupationRecord
     points: list[DemandCell]
     total: DemandCell
@@ -185,30 +190,23 @@ def _conditions(demand_filter: DemandFilter, labels: Labels) -> tuple[Condition,
     return tuple(conditions)
 
 
-def _cell(figure: Figure, dimensions: Sequence[DemandDimension], labels: Labels) -> DemandCell:
+def _key(key: tuple[Any, ...], dimensions: Sequence[DemandDimension], labels: Labels) -> CellKey:
     parts: dict[str, Any] = {}
     value: Any
-    for dimension, value in zip(dimensions, figure.key, strict=True):
+    for dimension, value in zip(dimensions, key, strict=True):
         if dimension is DemandDimension.OCCUPATION:
             parts["occupation"] = CodeTitle(value, labels.occupations[value])
         elif dimension is DemandDimension.MAJOR_GROUP:
             parts["major_group"] = CodeTitle(value, labels.majors[value])
         elif dimension is DemandDimension.SKILL:
-            parts["skill"] = CodeTitle(value, labels.skills[value])
+            parts["skill"] = CodeTitle(value, labels.skills.get(value, value))
         elif dimension is DemandDimension.QUARTER:
             parts["quarter"] = format_quarter(value)
         elif dimension is DemandDimension.WORK_BASED_LEARNING:
             parts["work_based_learning"] = WorkBasedLearning(value)
         else:
             parts["is_degree_required"] = value
-    return DemandCell(
-        key=CellKey(**parts),
-        suppressed=figure.suppressed,
-        openings=figure.amount,
-        employer_count=figure.contributor_count,
-        median_wage_cents=figure.median,
-        currency=figure.unit,
-    )
+    return CellKey(**parts)
 
 
 def _check_group_by(group_by: Sequence[DemandDimension]) -> None:
@@ -226,41 +224,72 @@ async def summarize_demand(
     *,
     group_by: Sequence[DemandDimension],
     filter: DemandFilter | None = None,  # noqa: A002 (the API's own name)
+    release_id: uuid.UUID | None = None,
 ) -> DemandSummary:
-    """Pooled demand by ``group_by`` (1 to 3 distinct dimensions), cells in key order.
+    """Pooled demand by ``group_by`` (1 to 3 distinct dimensions) in the newest release
+    (or ``release_id``), cells in key order.
 
     Any member of the partnership (any role) and partner apps with ``demand:read`` may
-    read it. Every cell and the total obey the tenant's disclosure rule: a suppressed
-    number carries no value at all. Statements: the tenant's settings, the aggregate (one,
-    after a transaction-local ``work_mem``), the titles of the occupations it found."""
+    read it. Cells the rule hides are left out unless their key is known to the reader
+    anyway (it holds NAMED or its own signals), then listed with no numbers. Before the
+    first release: no cells, the total suppressed, ``release`` None."""
     require_demand_read(principal)
     _check_group_by(group_by)
-    rule = DisclosureRule.from_settings(await partnership_settings(session, principal))
-    return await _summarize(session, principal, rule, tuple(group_by), filter or DemandFilter())
+    release = await _release(session, principal, release_id)
+    conditions = _conditions(demand_filter := filter or DemandFilter(), Labels())
+    del conditions  # checked (a bad quarter is refused) before anything is read
+    if release is None:
+        rule = DisclosureRule.from_settings(await partnership_settings(session, principal))
+        return DemandSummary(None, [], _hidden(CellKey()), rule)
+    return await _summarize(session, principal, release, tuple(group_by), demand_filter)
+
+
+async def _release(
+    session: AsyncSession, principal: Principal, release_id: uuid.UUID | None
+) -> DemandRelease | None:
+    if release_id is None:
+        return await latest_release(session, principal)
+    return await release_by_id(session, principal, release_id)
 
 
 async def _summarize(
     session: AsyncSession,
     principal: Principal,
-    rule: DisclosureRule,
+    release: DemandRelease,
     group_by: tuple[DemandDimension, ...],
     demand_filter: DemandFilter,
+    *,
+    known_keys: Sequence[tuple[Any, ...]] = (),
 ) -> DemandSummary:
+    rule = rule_of(release)
     labels = Labels()
-    # The conditions read ``labels`` (filled when the rows arrive); built first, so a bad
-    # quarter is refused before the aggregate runs.
+    # The conditions read ``labels`` (filled when the rows arrive).
     conditions = _conditions(demand_filter, labels)
     attributes = (
         set(ALWAYS_READ) | {_ATTRIBUTES[d] for d in group_by} | {c.attribute for c in conditions}
     )
-    rows = await read_rows(session, principal, attributes, labels)
+    rows = await read_rows(session, principal, release.id, attributes, labels)
     dimensions = tuple(_dimension(dimension, labels) for dimension in group_by)
-    breakdown = Breakdown(dimensions, conditions, SPLIT_CHECKED & attributes, hourly_cents)
-    result = disclose(rows, rule, breakdown)
+    breakdown = Breakdown(dimensions, conditions, SPLIT_CHECKED & attributes)
+    cells, total = published(
+        rows, rule, breakdown, readers=principal.organization_ids, known_keys=known_keys
+    )
     return DemandSummary(
-        cells=[_cell(figure, group_by, labels) for figure in result.cells],
-        total=_cell(result.total, (), labels),
+        release=release,
+        cells=[_demand_cell(figure, _key(figure.key, group_by, labels)) for figure in cells],
+        total=_demand_cell(total, CellKey()),
         rule=rule,
+    )
+
+
+def _demand_cell(figure: Any, key: CellKey) -> DemandCell:
+    return DemandCell(
+        key=key,
+        suppressed=figure.suppressed,
+        openings=figure.openings,
+        employers=figure.employers,
+        median_wage_cents=figure.median_wage,
+        currency=figure.currency,
     )
 
 
@@ -271,32 +300,46 @@ async def demand_trend(
     occupation_code: str,
     quarters: int = 8,
     start: str | None = None,
+    release_id: uuid.UUID | None = None,
 ) -> DemandTrend:
-    """Openings of one occupation per quarter (by the quarter a signal's horizon starts),
-    ``quarters`` (1 to 20) from ``start`` (default: the current quarter), under the same
-    rule as ``summarize_demand``: a point per quarter, in order, whether or not any signal
-    starts then (an empty quarter reads exactly like a suppressed one)."""
+    """Openings of one occupation per quarter (a signal counts in every quarter of its
+    horizon), ``quarters`` (1 to 20) from ``start`` (default: the current quarter), in
+    the newest release (or ``release_id``) under the same rule as ``summarize_demand``:
+    a point per quarter, in order, whether or not any signal falls in it (an empty
+    quarter reads exactly like a suppressed one)."""
     require_demand_read(principal)
     if not 1 <= quarters <= MAX_TREND_QUARTERS:
         raise _invalid(("quarters",), f"quarters must be from 1 to {MAX_TREND_QUARTERS}.")
     settings = await partnership_settings(session, principal)
-    rule = DisclosureRule.from_settings(settings)
     first = _quarter(start, ("from",)) or quarter_of(partnership_today(settings))
     occupation = await occupation_record(session, occupation_code)
     if occupation is None:
         raise _invalid(("occupationCode",), "No occupation with this code.")
+    release = await _release(session, principal, release_id)
+    days = [add_quarters(first, offset) for offset in range(quarters)]
+    if release is None:
+        rule = DisclosureRule.from_settings(settings)
+        points = [_hidden(CellKey(quarter=format_quarter(day))) for day in days]
+        return DemandTrend(None, occupation, points, _hidden(CellKey()), rule)
     demand_filter = DemandFilter(
         occupation_codes=(occupation.code,),
         quarter_from=format_quarter(first),
-        quarter_to=format_quarter(add_quarters(first, quarters - 1)),
+        quarter_to=format_quarter(days[-1]),
     )
-    summary = await _summarize(session, principal, rule, (DemandDimension.QUARTER,), demand_filter)
+    summary = await _summarize(
+        session,
+        principal,
+        release,
+        (DemandDimension.QUARTER,),
+        demand_filter,
+        known_keys=[(day,) for day in days],
+    )
     by_quarter = {cell.key.quarter: cell for cell in summary.cells}
-    points = []
-    for offset in range(quarters):
-        name = format_quarter(add_quarters(first, offset))
-        points.append(by_quarter.get(name) or _hidden(CellKey(quarter=name)))
-    return DemandTrend(occupation=occupation, points=points, total=summary.total, rule=rule)
+    points = [
+        by_quarter.get(format_quarter(day)) or _hidden(CellKey(quarter=format_quarter(day)))
+        for day in days
+    ]
+    return DemandTrend(release, occupation, points, summary.total, summary.rule)
 
 
 def _hidden(key: CellKey) -> DemandCell:
@@ -304,7 +347,7 @@ def _hidden(key: CellKey) -> DemandCell:
         key=key,
         suppressed=True,
         openings=None,
-        employer_count=None,
+        employers=None,
         median_wage_cents=None,
         currency=None,
     )

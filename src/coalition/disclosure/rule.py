@@ -8,11 +8,14 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 DEFAULT_MIN_EMPLOYERS = 3
-DEFAULT_MAX_SHARE_PERCENT = 80
+DEFAULT_P_PERCENT = 10
+DEFAULT_NOISE_MIN_PERCENT = 10
+DEFAULT_NOISE_MAX_PERCENT = 25
+SETTINGS = ("min_employers", "p_percent", "noise_min_percent", "noise_max_percent")
 
 K = TypeVar("K", bound=Hashable)
 # What each contributor adds to a number: its amount (openings, people), by contributor.
-Contributions = Mapping[Any, int]
+Contributions = Mapping[Any, float]
 
 
 class InvalidDisclosureSettings(ValueError):
@@ -27,49 +30,68 @@ class Rule(Protocol):
 
 @dataclass(frozen=True)
 class DisclosureRule:
-    """At least ``min_employers`` contributors, none above ``max_share_percent`` of the whole.
+    """When a number over contributors' amounts may be shown, and how it is distorted.
+
+    - ``min_employers`` (k): at least k distinct contributors with something.
+    - ``p_percent`` (the p% rule): the total minus the two largest contributions is at
+      least p% of the largest, so the runner-up, who knows its own amount, cannot
+      estimate the leader's within p%.
+    - ``noise_min_percent``/``noise_max_percent``: each contribution is multiplied by a
+      permanent factor in [1 - max, 1 - min] or [1 + min, 1 + max] (``noise``), so any
+      number an attacker isolates is one contributor's value at least ``min``% off.
 
     The names are the partnership's settings (``settings["disclosure"]``), written for
     pooled demand, whose contributors are employers; the rule counts any contributor."""
 
     min_employers: int = DEFAULT_MIN_EMPLOYERS
-    max_share_percent: int = DEFAULT_MAX_SHARE_PERCENT
+    p_percent: int = DEFAULT_P_PERCENT
+    noise_min_percent: int = DEFAULT_NOISE_MIN_PERCENT
+    noise_max_percent: int = DEFAULT_NOISE_MAX_PERCENT
 
     def __post_init__(self) -> None:
-        k, p = self.min_employers, self.max_share_percent
-        if type(k) is not int or k < 2:
-            raise InvalidDisclosureSettings("min_employers must be an integer of at least 2.")
-        if type(p) is not int or not 50 <= p <= 100:
-            raise InvalidDisclosureSettings("max_share_percent must be an integer from 50 to 100.")
+        k, p = self.min_employers, self.p_percent
+        low, high = self.noise_min_percent, self.noise_max_percent
+        if type(k) is not int or not 2 <= k <= 50:
+            raise InvalidDisclosureSettings("min_employers must be an integer from 2 to 50.")
+        if type(p) is not int or not 1 <= p <= 50:
+            raise InvalidDisclosureSettings("p_percent must be an integer from 1 to 50.")
+        if type(low) is not int or not 5 <= low <= 40:
+            raise InvalidDisclosureSettings("noise_min_percent must be an integer from 5 to 40.")
+        if type(high) is not int or not low + 5 <= high <= 50:
+            raise InvalidDisclosureSettings(
+                "noise_max_percent must be an integer at least 5 above noise_min_percent "
+                "and at most 50."
+            )
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any] | None) -> DisclosureRule:
-        """The rule in ``settings["disclosure"]`` (defaults 3 and 80). Malformed settings
-        raise rather than fall back: a typo must not quietly change what is shown."""
+        """The rule in ``settings["disclosure"]`` (defaults 3, 10, 10 and 25). Malformed
+        settings raise rather than fall back: a typo must not quietly change what is shown."""
         disclosure = (settings or {}).get("disclosure")
         if disclosure is None:
             return cls()
         if not isinstance(disclosure, Mapping):
             raise InvalidDisclosureSettings("settings.disclosure must be an object.")
-        unknown = set(disclosure) - {"min_employers", "max_share_percent"}
+        unknown = set(disclosure) - set(SETTINGS)
         if unknown:
             raise InvalidDisclosureSettings(f"unknown disclosure settings: {sorted(unknown)}")
-        return cls(
-            min_employers=disclosure.get("min_employers", DEFAULT_MIN_EMPLOYERS),
-            max_share_percent=disclosure.get("max_share_percent", DEFAULT_MAX_SHARE_PERCENT),
-        )
+        return cls(**{name: disclosure[name] for name in SETTINGS if name in disclosure})
+
+    def as_settings(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in SETTINGS}
 
     def allows(self, contributions: Contributions) -> bool:
-        """At least k contributors with something, none above p% of the whole."""
-        amounts = [amount for amount in contributions.values() if amount > 0]
+        """At least k contributors with something, and the p% rule among them."""
+        amounts = sorted((amount for amount in contributions.values() if amount > 0), reverse=True)
         if len(amounts) < self.min_employers:
             return False
-        return max(amounts) * 100 <= self.max_share_percent * sum(amounts)
+        largest, runner_up = amounts[0], amounts[1]
+        return (sum(amounts) - largest - runner_up) * 100 >= self.p_percent * largest
 
 
-def merge(parts: Iterable[Contributions]) -> dict[Any, int]:
+def merge(parts: Iterable[Contributions]) -> dict[Any, float]:
     """The contributions of several parts together, by contributor."""
-    merged: defaultdict[Any, int] = defaultdict(int)
+    merged: defaultdict[Any, float] = defaultdict(float)
     for part in parts:
         for contributor, amount in part.items():
             merged[contributor] += amount
@@ -101,8 +123,11 @@ def hidden_in_line(atoms: Mapping[K, Contributions], rule: Rule) -> frozenset[K]
 
 
 __all__ = [
-    "DEFAULT_MAX_SHARE_PERCENT",
     "DEFAULT_MIN_EMPLOYERS",
+    "DEFAULT_NOISE_MAX_PERCENT",
+    "DEFAULT_NOISE_MIN_PERCENT",
+    "DEFAULT_P_PERCENT",
+    "SETTINGS",
     "Contributions",
     "DisclosureRule",
     "InvalidDisclosureSettings",

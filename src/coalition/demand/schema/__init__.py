@@ -11,7 +11,7 @@ import strawberry
 
 from coalition.demand.schema.imports import ImportMutation
 from coalition.demand.schema.signal import DemandSignalType, SignalMutation, SignalQuery
-from coalition.demand.schema.summary import SummaryQuery
+from coalition.demand.schema.summary import DemandReleaseType, ReleaseMutation, SummaryQuery
 
 
 @strawberry.type
@@ -20,11 +20,11 @@ class Query(SignalQuery, SummaryQuery):
 
 
 @strawberry.type
-class Mutation(SignalMutation, ImportMutation):
+class Mutation(SignalMutation, ImportMutation, ReleaseMutation):
     pass
 
 
-NODE_TYPES = (DemandSignalType,)
+NODE_TYPES = (DemandSignalType, DemandReleaseType)
 TYPES = ()
 
 __all__ = ["NODE_TYPES", "TYPES", "DemandSignalType", "Mutation", "Query"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from coalition.api.enums import expose_enum
 from coalition.demand import models
+from coalition.demand.figures import EmployerBand
 from coalition.demand.summary import DemandDimension
 
 expose_enum(
@@ -79,5 +80,17 @@ expose_enum(
         DemandDimension.WORK_BASED_LEARNING: "By work-based learning hosted; a signal counts "
         "in each kind it hosts, or in NONE.",
         DemandDimension.DEGREE_REQUIRED: "By whether a degree is required.",
+    },
+)
+expose_enum(
+    EmployerBand,
+    name="EmployerCountBand",
+    description="How many employers stand behind a pooled number, as a band (an exact "
+    "count would confirm when one employer joins or leaves).",
+    values={
+        EmployerBand.FEWER_THAN_5: "Fewer than five.",
+        EmployerBand.FROM_5_TO_9: "Five to nine.",
+        EmployerBand.FROM_10_TO_19: "Ten to nineteen.",
+        EmployerBand.AT_LEAST_20: "Twenty or more.",
     },
 )

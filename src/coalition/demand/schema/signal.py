@@ -22,6 +22,7 @@ from coalition.api.mutations import UserError, decode_id, run_mutation
 from coalition.api.relay import After, Connection, First, Node, NodeId, from_global_id, to_global_id
 from coalition.auth.principal import Principal
 from coalition.demand import models, reads, service
+from coalition.demand.permissions import public_timeline
 from coalition.demand.quarters import format_quarter
 from coalition.demand.schema import enums  # noqa: F401  (describes the enums before use)
 from coalition.demand.schema.history import DemandSignalVersionType
@@ -80,10 +81,25 @@ class DemandSignalType(Node):
     )
     sharing_level: models.SharingLevel = strawberry.field(description="Who may see the signal.")
     status: models.DemandStatus = strawberry.field(description="Draft, active, filled, withdrawn.")
-    version: int = strawberry.field(description="Version number: 1 as posted, +1 per change.")
-    created_at: datetime = strawberry.field(description="When it was posted.")
-    updated_at: datetime = strawberry.field(description="When it last changed.")
     model: strawberry.Private[models.DemandSignal]
+
+    @strawberry.field(
+        description="Version number: 1 as posted, +1 per change. Viewers outside the "
+        "employer (other than partnership admins) count from when it last became NAMED."
+    )
+    def version(self, info: Info) -> int:
+        return public_timeline(info.context.require_principal(), self.model).version
+
+    @strawberry.field(
+        description="When it was posted; for viewers outside the employer (other than "
+        "partnership admins), when it last became NAMED."
+    )
+    def created_at(self, info: Info) -> datetime:
+        return public_timeline(info.context.require_principal(), self.model).created_at
+
+    @strawberry.field(description="When it last changed (as far as the viewer may know).")
+    def updated_at(self, info: Info) -> datetime:
+        return public_timeline(info.context.require_principal(), self.model).updated_at
 
     @classmethod
     async def resolve_node(cls, info: Info, object_id: uuid.UUID) -> DemandSignalType | None:
@@ -109,9 +125,6 @@ class DemandSignalType(Node):
             external_id=signal.external_id,
             sharing_level=signal.sharing_level,
             status=signal.status,
-            version=signal.version,
-            created_at=signal.created_at,
-            updated_at=signal.updated_at,
             model=signal,
         )
 

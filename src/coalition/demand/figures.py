@@ -1,0 +1,201 @@
+"""The figures of one pooled-demand response, from one release's rows.
+
+Two passes over the rows a response reads:
+
+- *Deciding* what may be shown: ``disclose`` (the disclosure engine: the rule,
+  filter differencing, canonical breakdowns, secondary suppression) over the
+  POOLED rows of employers other than the reader's own organizations, with their
+  true openings. A reader's own rows and NAMED rows (public) take no part, so
+  nothing the reader does with its own signals moves a decision. A cell with no
+  such rows holds only public and the reader's own openings and is shown.
+- *Publishing*: a shown cell's openings are the sum of every row's noised openings
+  (NAMED as they are, the reader's own noised like everyone's), rounded to whole
+  openings; employers as a band; the median of each employer's noised hourly wage,
+  given when its other POOLED employers with a wage are none or at least k.
+
+A hidden cell is listed (with no numbers) only if its key is known to the reader
+anyway: the response asked for it (``known_keys``: a trend's quarters), or NAMED or
+the reader's own signals fall in it. Otherwise it is left out: a listed key would
+tell that a lone employer posted there.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+import uuid
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from coalition.demand.summary_rows import ReleaseRows
+from coalition.disclosure.cells import Breakdown, Columns, median, round_half_even
+from coalition.disclosure.engine import disclose
+from coalition.disclosure.rule import DisclosureRule, order_key
+
+
+class EmployerBand(enum.StrEnum):
+    """How many employers stand behind a number, as a band: an exact count would
+    confirm when one employer joins or leaves."""
+
+    FEWER_THAN_5 = "FEWER_THAN_5"
+    FROM_5_TO_9 = "FROM_5_TO_9"
+    FROM_10_TO_19 = "FROM_10_TO_19"
+    AT_LEAST_20 = "AT_LEAST_20"
+
+    @classmethod
+    def of(cls, count: int) -> EmployerBand:
+        if count < 5:
+            return cls.FEWER_THAN_5
+        if count < 10:
+            return cls.FROM_5_TO_9
+        if count < 20:
+            return cls.FROM_10_TO_19
+        return cls.AT_LEAST_20
+
+
+@dataclass(frozen=True)
+class PublishedFigure:
+    """A cell or the total as a reader sees it. Suppressed: every number is None."""
+
+    key: tuple[Hashable, ...]
+    suppressed: bool
+    openings: int | None = None
+    employers: EmployerBand | None = None
+    median_wage: int | None = None
+    currency: str | None = None
+
+
+@dataclass
+class _Cell:
+    rows: list[int] = field(default_factory=list)
+    decided: bool = False  # holds POOLED rows of other employers
+
+
+def published(
+    rows: ReleaseRows,
+    rule: DisclosureRule,
+    breakdown: Breakdown,
+    *,
+    readers: Iterable[uuid.UUID],
+    known_keys: Sequence[tuple[Hashable, ...]] = (),
+) -> tuple[list[PublishedFigure], PublishedFigure]:
+    """Every cell the reader may see listed, in key order, and the total."""
+    own = frozenset(readers)
+    others = [
+        not rows.named[row] and rows.employers[row] not in own and rows.openings[row] > 0
+        for row in range(len(rows.employers))
+    ]
+    cells, total = _cells(rows, breakdown, others)
+    shown_keys, total_shown = _decide(rows, rule, breakdown, others)
+    figures: list[PublishedFigure] = []
+    known = set(known_keys)
+    for key in sorted(set(cells) | known, key=lambda k: tuple(map(order_key, k))):
+        cell = cells.get(key)
+        if cell is None:
+            figures.append(PublishedFigure(key=key, suppressed=True))
+            continue
+        shown = not cell.decided or key in shown_keys
+        if shown:
+            figures.append(_figure(rows, rule, key, cell.rows, others))
+        elif key in known or not all(others[row] for row in cell.rows):
+            figures.append(PublishedFigure(key=key, suppressed=True))
+    total_figure = (
+        _figure(rows, rule, (), total.rows, others)
+        if total.rows and (not total.decided or total_shown)
+        else PublishedFigure(key=(), suppressed=True)
+    )
+    return figures, total_figure
+
+
+def _keep(rows: ReleaseRows, breakdown: Breakdown, row: int) -> bool:
+    return all(
+        condition.accepts(rows.values[condition.attribute][row])
+        for condition in breakdown.conditions
+    )
+
+
+def _cells(
+    rows: ReleaseRows, breakdown: Breakdown, others: list[bool]
+) -> tuple[dict[tuple[Hashable, ...], _Cell], _Cell]:
+    cells: dict[tuple[Hashable, ...], _Cell] = {}
+    total = _Cell()
+    columns = [rows.values[d.attribute] for d in breakdown.dimensions]
+    for row in range(len(rows.employers)):
+        if not _keep(rows, breakdown, row):
+            continue
+        total.rows.append(row)
+        total.decided = total.decided or others[row]
+        parts = [
+            tuple(dict.fromkeys(dimension.keys_of(column[row])))
+            for dimension, column in zip(breakdown.dimensions, columns, strict=True)
+        ]
+        for key in itertools.product(*parts):
+            cell = cells.get(key)
+            if cell is None:
+                cell = cells[key] = _Cell()
+            cell.rows.append(row)
+            cell.decided = cell.decided or others[row]
+    return cells, total
+
+
+def _decide(
+    rows: ReleaseRows, rule: DisclosureRule, breakdown: Breakdown, others: list[bool]
+) -> tuple[set[tuple[Hashable, ...]], bool]:
+    chosen = [row for row, other in enumerate(others) if other]
+    if not chosen:
+        return set(), True
+    decision = Columns(
+        contributors=[rows.employers[row] for row in chosen],
+        amounts=[rows.openings[row] for row in chosen],
+        values={name: [column[row] for row in chosen] for name, column in rows.values.items()},
+        measurements=[None] * len(chosen),
+        units=[None] * len(chosen),
+    )
+    result = disclose(decision, rule, breakdown)
+    shown = {figure.key for figure in result.cells if not figure.suppressed}
+    return shown, not result.total.suppressed
+
+
+def _figure(
+    rows: ReleaseRows,
+    rule: DisclosureRule,
+    key: tuple[Hashable, ...],
+    members: list[int],
+    others: list[bool],
+) -> PublishedFigure:
+    noised = sum(rows.noised[row] for row in members)
+    employers = {rows.employers[row] for row in members}
+    wages: dict[Any, list[float]] = {}
+    wage_others: set[Any] = set()
+    currencies: set[str] = set()
+    for row in members:
+        weight = rows.wage_openings[row]
+        if weight <= 0:
+            continue
+        who = rows.employers[row]
+        part = wages.setdefault(who, [0.0, 0.0])
+        part[0] += weight
+        part[1] += rows.noised_wage_sums[row]
+        currencies.add(rows.currencies[row])
+        if others[row]:
+            wage_others.add(who)
+    middle = currency = None
+    if (
+        wages
+        and len(currencies) == 1
+        and (not wage_others or len(wage_others) >= rule.min_employers)
+    ):
+        per_employer = [int(round(total / weight)) for weight, total in wages.values()]
+        middle, currency = median(per_employer), currencies.pop()
+    return PublishedFigure(
+        key=key,
+        suppressed=False,
+        openings=round_half_even(round(noised * 1000), 1000),
+        employers=EmployerBand.of(len(employers)),
+        median_wage=middle,
+        currency=currency,
+    )
+
+
+__all__ = ["EmployerBand", "PublishedFigure", "published"]
