@@ -186,7 +186,7 @@ def _figure(
         and len(currencies) == 1
         and (not wage_others or len(wage_others) >= rule.min_employers)
     ):
-        per_employer = [int(round(total / weight)) for weight, total in wages.values()]
+        per_employer = [round(total / weight) for weight, total in wages.values()]
         middle, currency = median(per_employer), currencies.pop()
     return PublishedFigure(
         key=key,

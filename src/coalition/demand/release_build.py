@@ -48,7 +48,7 @@ def _factor(key_sql: str) -> str:
 _KEY = "s.organization_id::text || ':' || coalesce('posting:' || s.external_id, s.id::text)"
 
 # Built from constants only (no input): the values are bound parameters.
-BUILD = f"""  # noqa: S608
+BUILD = f"""
 WITH signals AS (
     SELECT s.organization_id, s.sharing_level = 'NAMED' AS named, s.occupation_code,
            s.start_quarter, s.end_quarter, s.is_degree_required, s.currency,
@@ -87,7 +87,7 @@ SELECT :tenant, gen_random_uuid(), :release, organization_id, named, occupation_
  CROSS JOIN LATERAL generate_series(start_quarter, end_quarter, interval '3 months') quarter
  GROUP BY organization_id, named, occupation_code, quarter, is_degree_required,
           work_based_learning, skill_ids, currency
-"""
+"""  # noqa: S608
 
 
 async def build_cells(

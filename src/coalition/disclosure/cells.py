@@ -40,7 +40,7 @@ class Record:
     ``measure`` turns one into the value whose median is reported."""
 
     contributor: Hashable
-    amount: int
+    amount: float
     values: Mapping[str, Hashable]
     measurements: tuple[int, ...] = ()
     unit: str | None = None
@@ -52,7 +52,7 @@ class Columns:
     an aggregate's rows (tens of thousands of them)."""
 
     contributors: Sequence[Hashable]
-    amounts: Sequence[int]
+    amounts: Sequence[float]
     values: Mapping[str, Sequence[Any]]
     measurements: Sequence[Sequence[int] | None]  # None or empty: nothing measured
     units: Sequence[str | None]  # of the row's measurements; read only when it has some
@@ -114,7 +114,7 @@ class Figure:
 
     key: tuple[Hashable, ...]
     suppressed: bool
-    amount: int | None = None
+    amount: float | None = None
     contributor_count: int | None = None
     median: int | None = None
     unit: str | None = None

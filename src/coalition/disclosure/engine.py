@@ -82,7 +82,7 @@ def _groups(table: Table) -> list[_Group]:
     return groups
 
 
-def _smallest_first(table: Table, key: CellKey) -> tuple[int, tuple[Any, ...]]:
+def _smallest_first(table: Table, key: CellKey) -> tuple[float, tuple[Any, ...]]:
     amount = sum(table.kept_contributions(constraint_of(key)).values())
     return amount, tuple(map(order_key, key))
 

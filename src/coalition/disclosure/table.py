@@ -98,7 +98,7 @@ class Table:
         )
         self._rows: dict[Constraint, frozenset[int]] = {}
         self._kept: dict[Constraint, frozenset[int]] = {}
-        self._contributions: dict[Constraint, dict[int, int]] = {}
+        self._contributions: dict[Constraint, dict[int, float]] = {}
         self._primary: dict[Constraint, bool] = {}
         self._dropped: dict[Constraint, dict[int, list[int]]] = {}
         self._lines: dict[LineKey, _Line] = {}
@@ -156,15 +156,15 @@ class Table:
             self._kept[constraint] = found
         return found
 
-    def contributions(self, rows: Iterable[int]) -> dict[int, int]:
-        totals: dict[int, int] = {}
+    def contributions(self, rows: Iterable[int]) -> dict[int, float]:
+        totals: dict[int, float] = {}
         contributor, amounts = self.contributor, self.amounts
         for row in rows:
             who = contributor[row]
             totals[who] = totals.get(who, 0) + amounts[row]
         return totals
 
-    def kept_contributions(self, constraint: Constraint) -> dict[int, int]:
+    def kept_contributions(self, constraint: Constraint) -> dict[int, float]:
         found = self._contributions.get(constraint)
         if found is None:
             found = self._contributions[constraint] = self.contributions(self.kept(constraint))
@@ -273,11 +273,11 @@ class Table:
         if active:
             rows = [row for row in rows if not failed[row] & active]
         # One flat dict keyed by (value, contributor) as one int: the hot loop of a query.
-        totals: dict[int, int] = {}
+        totals: dict[int, float] = {}
         for row in rows:
             slot = codes[row] * width + contributor[row]
             totals[slot] = totals.get(slot, 0) + amounts[row]
-        atoms: dict[int, dict[int, int]] = {}
+        atoms: dict[int, dict[int, float]] = {}
         for slot, amount in totals.items():
             code, who = divmod(slot, width)
             atoms.setdefault(code, {})[who] = amount
