@@ -13,6 +13,7 @@ Create Date: 2026-12-02 03:00:00
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -28,7 +29,7 @@ depends_on: str | Sequence[str] | None = None
 TENANT_TABLES = ("demand_noise_secrets", "demand_releases", "demand_release_cells")
 
 
-def _tenant_columns(table: str) -> list[sa.SchemaItem]:
+def _tenant_columns(table: str) -> list[Any]:
     return [
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
