@@ -1,8 +1,10 @@
 """demandSummary through GraphQL: what is counted, keys and order, wages, errors.
 
 Signals are written directly as the owner (the ORM), for employers made in the
-test's world, so each test controls exactly who stands behind each cell. The
-attacks on the disclosure rule are in test_summary_attacks.py.
+test's world, so each test controls exactly who stands behind each cell, then a
+release is published. The published openings are the noised ones: ``Noise``
+computes them from the partnership's secret. The attacks are in
+test_summary_attacks.py and test_release_*.py.
 """
 
 from __future__ import annotations
@@ -16,12 +18,16 @@ from coalition.demand.models import (
     WageUnit,
 )
 from tests.demand.pooled import (
+    FEW,
     HIDDEN,
     SUMMARY,
+    Noise,
+    Posted,
     Signal,
     add_employers,
     add_signals,
     by_occupation,
+    publish,
     set_disclosure,
     shown,
     summary,
@@ -31,11 +37,11 @@ from tests.support.statements import StatementCounter
 from tests.support.world import World
 
 
-async def machinists_and_welders(owner_sessions: SessionFactory, world: World) -> None:
+async def machinists_and_welders(owner_sessions: SessionFactory, world: World) -> list[Posted]:
     """Machinists: 4 employers (shown). Welders: 3 employers (shown). Team assemblers:
     one employer (hidden), so the smaller shown cell (welders) is hidden too."""
     employers = await add_employers(owner_sessions, world, ["a", "b", "c", "d"])
-    await add_signals(
+    return await add_signals(
         owner_sessions,
         world,
         employers,
@@ -55,23 +61,26 @@ async def machinists_and_welders(owner_sessions: SessionFactory, world: World) -
 async def test_cells_come_in_key_order_with_titles_and_the_total(
     gql: GraphQLClient, world: World, owner_sessions: SessionFactory
 ) -> None:
-    await machinists_and_welders(owner_sessions, world)
+    posted = await machinists_and_welders(owner_sessions, world)
+    noise = await Noise.of(owner_sessions, world)
 
     result = await summary(gql, world.tokens["admin"], ["OCCUPATION"])
 
+    # The hidden cells (a lone employer's, and its partner) are not even listed.
     assert [cell["key"]["occupation"] for cell in result["cells"]] == [
-        {"code": "51-2092", "title": "Team Assemblers"},
         {"code": "51-4041", "title": "Machinists"},
-        {"code": "51-4121", "title": "Welders, Cutters, Solderers, and Brazers"},
     ]
-    assert by_occupation(result) == {
-        "51-2092": HIDDEN,
-        "51-4041": (42, 4, False),
-        "51-4121": HIDDEN,
+    machinists = noise.openings(posted, lambda p: p.signal.occupation == "51-4041")
+    assert by_occupation(result) == {"51-4041": (machinists, FEW, False)}
+    assert shown(result["total"]) == (noise.openings(posted), FEW, False)
+    assert result["rule"] == {
+        "minEmployers": 3,
+        "pPercent": 10,
+        "noiseMinPercent": 10,
+        "noiseMaxPercent": 25,
     }
-    assert shown(result["total"]) == (90, 4, False)
-    assert result["rule"] == {"minEmployers": 3, "maxSharePercent": 80}
-    assert result["cells"][1]["key"] | {"occupation": None} == {
+    assert result["release"]["madeBy"] == "OPERATOR"
+    assert result["cells"][0]["key"] | {"occupation": None} == {
         "occupation": None,
         "majorGroup": None,
         "skill": None,
@@ -84,42 +93,79 @@ async def test_cells_come_in_key_order_with_titles_and_the_total(
 async def test_private_draft_filled_and_withdrawn_signals_never_count(
     gql: GraphQLClient, world: World, owner_sessions: SessionFactory
 ) -> None:
-    employers = await add_employers(owner_sessions, world, ["a", "b", "c", "d"])
-    await add_signals(
+    employers = await add_employers(owner_sessions, world, ["a", "b", "c", "d", "e"])
+    posted = await add_signals(
         owner_sessions,
         world,
         employers,
         [
             Signal("a", 10),
-            Signal("b", 10, sharing=SharingLevel.NAMED),
+            Signal("b", 10),
             Signal("c", 10),
+            Signal("e", 10, sharing=SharingLevel.NAMED),
             Signal("d", 500, sharing=SharingLevel.PRIVATE),
             Signal("d", 600, status=DemandStatus.DRAFT),
             Signal("d", 700, status=DemandStatus.FILLED),
             Signal("d", 800, status=DemandStatus.WITHDRAWN, sharing=SharingLevel.NAMED),
         ],
     )
+    noise = await Noise.of(owner_sessions, world)
 
     result = await summary(gql, world.tokens["analyst"], ["OCCUPATION"])
 
-    assert by_occupation(result) == {"51-4041": (30, 3, False)}
-    assert shown(result["total"]) == (30, 3, False)
+    expected = noise.openings(posted)
+    assert [p.signal.employer for p in posted if p.counted] == ["a", "b", "c", "e"]
+    assert by_occupation(result) == {"51-4041": (expected, FEW, False)}
+    assert shown(result["total"]) == (expected, FEW, False)
+    assert 30 * 0.75 + 10 <= expected <= 30 * 1.25 + 10
+
+
+async def test_the_noise_is_permanent_bounded_away_from_one_and_named_is_exact(
+    gql: GraphQLClient, world: World, owner_sessions: SessionFactory
+) -> None:
+    employers = await add_employers(owner_sessions, world, [f"e{i}" for i in range(12)])
+    posted = await add_signals(
+        owner_sessions,
+        world,
+        employers,
+        [Signal(f"e{i}", 100, occupation="51-4041") for i in range(12)]
+        + [Signal(f"e{i}", 40, occupation="51-4121", external_id=f"p{i}") for i in range(6)]
+        + [Signal("e11", 7, occupation="51-4121", sharing=SharingLevel.NAMED)],
+    )
+    noise = await Noise.of(owner_sessions, world)
+    first = await summary(gql, world.tokens["analyst"], ["OCCUPATION"])
+    # A second release of the same signals: the same distortion, nothing averages away.
+    await publish(owner_sessions, world)
+    second = await summary(gql, world.tokens["analyst"], ["OCCUPATION"])
+
+    factors = [noise.factor(p) for p in posted]
+    assert all(0.75 <= f <= 0.90 or 1.10 <= f <= 1.25 for f in factors[:-1])
+    assert factors[-1] == 1.0
+    assert by_occupation(first) == by_occupation(second)
+    assert first["release"]["id"] != second["release"]["id"]
+    assert by_occupation(first)["51-4041"][0] == noise.openings(
+        posted, lambda p: p.signal.occupation == "51-4041"
+    )
+    assert by_occupation(first)["51-4121"][0] == noise.openings(
+        posted, lambda p: p.signal.occupation == "51-4121"
+    )
 
 
 async def test_major_group_quarter_and_degree_keys(
     gql: GraphQLClient, world: World, owner_sessions: SessionFactory
 ) -> None:
     employers = await add_employers(owner_sessions, world, ["a", "b", "c"])
-    await add_signals(
+    posted = await add_signals(
         owner_sessions,
         world,
         employers,
         [
-            Signal(name, 5, occupation=occupation, quarter="2027Q2", degree=True)
-            for name in employers
+            Signal(name, 5 + i, occupation=occupation, quarter="2027Q2", degree=True)
+            for i, name in enumerate(employers)
             for occupation in ("51-4041", "51-4121")
         ],
     )
+    noise = await Noise.of(owner_sessions, world)
 
     result = await summary(
         gql, world.tokens["member"], ["MAJOR_GROUP", "QUARTER", "DEGREE_REQUIRED"]
@@ -134,88 +180,133 @@ async def test_major_group_quarter_and_degree_keys(
         )
         for cell in result["cells"]
     ] == [
-        ({"code": "51-0000", "title": "Production Occupations"}, "2027Q2", True, (30, 3, False)),
+        (
+            {"code": "51-0000", "title": "Production Occupations"},
+            "2027Q2",
+            True,
+            (noise.openings(posted), FEW, False),
+        ),
     ]
+
+
+async def test_a_signal_counts_in_every_quarter_of_its_horizon(
+    gql: GraphQLClient, world: World, owner_sessions: SessionFactory
+) -> None:
+    employers = await add_employers(owner_sessions, world, ["a", "b", "c"])
+    posted = await add_signals(
+        owner_sessions,
+        world,
+        employers,
+        [
+            Signal("a", 40, quarter="2027Q1", until="2027Q4"),
+            Signal("b", 44, quarter="2027Q1", until="2027Q4"),
+            Signal("c", 30, quarter="2027Q2", until="2027Q3"),
+        ],
+    )
+    noise = await Noise.of(owner_sessions, world)
+
+    result = await summary(gql, world.tokens["analyst"], ["QUARTER"])
+
+    def in_quarter(quarter: str) -> int:
+        total = sum(noise.noised(p, quarter) for p in posted)
+        return round(total)
+
+    quarters = {cell["key"]["quarter"]: cell["openings"] for cell in result["cells"]}
+    # Q1 and Q4 hold two employers: hidden, and not listed. Q2 and Q3 hold three, but
+    # the total is shown, so Q1 and Q4 together (two employers) need a partner: Q2 (the
+    # smaller by truth, ties by key) is hidden too.
+    assert quarters == {"2027Q3": in_quarter("2027Q3")}
+    assert result["total"]["openings"] == noise.openings(posted)
 
 
 async def test_skills_overlap_and_work_based_learning_counts_none(
     gql: GraphQLClient, world: World, owner_sessions: SessionFactory
 ) -> None:
     employers = await add_employers(owner_sessions, world, ["a", "b", "c"])
-    await add_signals(
+    posted = await add_signals(
         owner_sessions,
         world,
         employers,
         [
-            Signal(name, 4, skills=["2.B.3.h", "2.A.1.e"], work_based_learning=["INTERNSHIP"])
-            for name in employers
+            Signal(name, 4 + i, skills=["2.B.3.h", "2.A.1.e"], work_based_learning=["INTERNSHIP"])
+            for i, name in enumerate(employers)
         ]
-        + [Signal(name, 2) for name in employers],
+        + [Signal(name, 2 + i) for i, name in enumerate(employers)],
     )
+    noise = await Noise.of(owner_sessions, world)
 
     skills = await summary(gql, world.tokens["member"], ["SKILL"])
     learning = await summary(gql, world.tokens["member"], ["WORK_BASED_LEARNING"])
 
+    with_skills = noise.openings(posted, lambda p: bool(p.signal.skills))
+    without = noise.openings(posted, lambda p: not p.signal.skills)
     assert [(cell["key"]["skill"], shown(cell)) for cell in skills["cells"]] == [
-        ({"id": "2.A.1.e", "name": "Mathematics"}, (12, 3, False)),
-        ({"id": "2.B.3.h", "name": "Operation and Control"}, (12, 3, False)),
+        ({"id": "2.A.1.e", "name": "Mathematics"}, (with_skills, FEW, False)),
+        ({"id": "2.B.3.h", "name": "Operation and Control"}, (with_skills, FEW, False)),
     ]
-    assert shown(skills["total"]) == (18, 3, False)
+    assert shown(skills["total"]) == (noise.openings(posted), FEW, False)
     assert [(cell["key"]["workBasedLearning"], shown(cell)) for cell in learning["cells"]] == [
-        ("INTERNSHIP", (12, 3, False)),
-        ("NONE", (6, 3, False)),
+        ("INTERNSHIP", (with_skills, FEW, False)),
+        ("NONE", (without, FEW, False)),
     ]
 
 
-async def test_median_wage_is_hourly_midpoints_rounded_half_to_even(
+async def test_median_wage_is_over_each_employers_noised_wage(
     gql: GraphQLClient, world: World, owner_sessions: SessionFactory
 ) -> None:
     employers = await add_employers(owner_sessions, world, ["a", "b", "c", "d"])
-    await add_signals(
+    posted = await add_signals(
         owner_sessions,
         world,
         employers,
         [
-            Signal("a", 5, wage=(2000, 2401, WageUnit.HOUR)),  # 2200.5 -> 2200
-            Signal("b", 5, wage=(4_000_000, 5_164_480, WageUnit.YEAR)),  # 4_582_240 / 2080 = 2203
-            Signal("c", 5, wage=(2301, 2302, WageUnit.HOUR)),  # 2301.5 -> 2302
-            Signal("d", 5, wage=(2001, 2002, WageUnit.HOUR)),  # 2001.5 -> 2002
+            Signal("a", 5, wage=(2000, 2401, WageUnit.HOUR)),
+            Signal("b", 5, wage=(4_000_000, 5_164_480, WageUnit.YEAR)),
+            Signal("c", 5, wage=(2301, 2302, WageUnit.HOUR)),
+            Signal("d", 5, wage=(2001, 2002, WageUnit.HOUR)),
         ],
     )
+    noise = await Noise.of(owner_sessions, world)
 
     result = await summary(gql, world.tokens["member"], ["OCCUPATION"])
 
-    # 2002, 2200, 2203, 2302: the median (2200 + 2203) / 2 = 2201.5 rounds to 2202.
-    assert result["cells"][0]["medianWage"] == {"amountMinor": "2202", "currency": "USD"}
-    assert result["total"]["medianWage"] == {"amountMinor": "2202", "currency": "USD"}
+    hourly = [2200.5, 4_582_240 / 2080, 2301.5, 2001.5]
+    wages = sorted(
+        round(wage * noise.factor(p, "wage")) for wage, p in zip(hourly, posted, strict=True)
+    )
+    middle = (wages[1] + wages[2]) / 2
+    assert result["cells"][0]["medianWage"]["currency"] == "USD"
+    assert abs(int(result["cells"][0]["medianWage"]["amountMinor"]) - middle) <= 0.5
+    assert result["total"]["medianWage"] == result["cells"][0]["medianWage"]
 
 
 async def test_no_median_when_fewer_than_k_employers_give_a_wage(
     gql: GraphQLClient, world: World, owner_sessions: SessionFactory
 ) -> None:
     employers = await add_employers(owner_sessions, world, ["a", "b", "c"])
-    await add_signals(
+    posted = await add_signals(
         owner_sessions,
         world,
         employers,
         [
             Signal("a", 5, wage=(2000, 2000, WageUnit.HOUR)),
-            Signal("b", 5, wage=(3000, 3000, WageUnit.HOUR)),
-            Signal("c", 5),
+            Signal("b", 6, wage=(3000, 3000, WageUnit.HOUR)),
+            Signal("c", 7),
         ],
     )
+    noise = await Noise.of(owner_sessions, world)
 
     result = await summary(gql, world.tokens["member"], ["OCCUPATION"])
 
-    assert shown(result["cells"][0]) == (15, 3, False)
+    assert shown(result["cells"][0]) == (noise.openings(posted), FEW, False)
     assert result["cells"][0]["medianWage"] is None
 
 
-async def test_a_partnership_with_k_4_hides_cells_of_three(
+async def test_a_new_rule_applies_from_the_next_release(
     gql: GraphQLClient, world: World, owner_sessions: SessionFactory
 ) -> None:
     employers = await add_employers(owner_sessions, world, ["a", "b", "c", "d"])
-    await add_signals(
+    posted = await add_signals(
         owner_sessions,
         world,
         employers,
@@ -232,37 +323,41 @@ async def test_a_partnership_with_k_4_hides_cells_of_three(
             Signal("d", 22, occupation="47-2111"),
         ],
     )
+    noise = await Noise.of(owner_sessions, world)
     before = await summary(gql, world.tokens["admin"], ["OCCUPATION"])
-
-    await set_disclosure(owner_sessions, world, min_employers=4, max_share_percent=80)
+    await set_disclosure(owner_sessions, world, min_employers=4)
+    unchanged = await summary(gql, world.tokens["admin"], ["OCCUPATION"])
+    await publish(owner_sessions, world)
     after = await summary(gql, world.tokens["admin"], ["OCCUPATION"])
 
-    assert by_occupation(before) == {
-        "47-2111": (63, 3, False),
-        "51-4041": (42, 4, False),
-        "51-4121": (18, 3, False),
-    }
-    assert by_occupation(after) == {"47-2111": HIDDEN, "51-4041": (42, 4, False), "51-4121": HIDDEN}
-    assert shown(after["total"]) == (123, 4, False)
-    assert after["rule"] == {"minEmployers": 4, "maxSharePercent": 80}
+    def of(code: str) -> tuple[int, str, bool]:
+        return (noise.openings(posted, lambda p: p.signal.occupation == code), FEW, False)
+
+    assert by_occupation(before) == {code: of(code) for code in ("47-2111", "51-4041", "51-4121")}
+    assert unchanged == before
+    assert by_occupation(after) == {"51-4041": of("51-4041")}
+    assert shown(after["total"]) == (noise.openings(posted), FEW, False)
+    assert after["rule"]["minEmployers"] == 4
 
 
 async def test_analyst_member_and_demand_reader_may_read_a_reader_client_may_not(
     gql: GraphQLClient, world: World, owner_sessions: SessionFactory, demand_reader: str
 ) -> None:
-    await machinists_and_welders(owner_sessions, world)
+    posted = await machinists_and_welders(owner_sessions, world)
+    noise = await Noise.of(owner_sessions, world)
     tokens = {name: world.tokens[name] for name in ("analyst", "member", "other_org_admin")}
 
     results = {name: await summary(gql, token, ["OCCUPATION"]) for name, token in tokens.items()}
     by_client = await summary(gql, demand_reader, ["OCCUPATION"])
     refused = await gql(SUMMARY, {"groupBy": ["OCCUPATION"]}, token=world.tokens["reader"])
 
+    total = (noise.openings(posted), FEW, False)
     assert {name: shown(result["total"]) for name, result in results.items()} == {
-        "analyst": (90, 4, False),
-        "member": (90, 4, False),
-        "other_org_admin": (90, 4, False),
+        "analyst": total,
+        "member": total,
+        "other_org_admin": total,
     }
-    assert shown(by_client["total"]) == (90, 4, False)
+    assert shown(by_client["total"]) == total
     assert refused["data"] is None
     assert error_codes(refused) == ["FORBIDDEN"]
 
@@ -275,6 +370,7 @@ async def test_another_partnership_sees_none_of_it(
     result = await summary(gql, other_world.tokens["admin"], ["OCCUPATION"])
 
     assert result["cells"] == []
+    assert result["release"] is None
     assert shown(result["total"]) == HIDDEN
 
 
@@ -317,14 +413,14 @@ async def test_one_aggregate_whatever_the_number_of_cells(
         match.group(1) if (match := re.search(r"\bFROM (\w+)", statement)) else statement
         for statement in count_statements.statements
     ]
-    # The request's tenant, the caller (user and memberships), the rule, memory for the
-    # aggregate's hash table, the aggregate, the titles of the occupations it found.
+    # The request's tenant, the caller (user and memberships), the newest release, memory
+    # for the aggregate's hash table, the release's cells, the occupations' titles.
     assert read[1:] == [
         "users",
         "memberships",
-        "tenants",
+        "demand_releases",
         "SET LOCAL work_mem = '64MB'",
-        "demand_signals",
+        "demand_release_cells",
         "occupations",
     ]
     assert "GROUP BY" in count_statements.statements[-2]

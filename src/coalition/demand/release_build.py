@@ -39,9 +39,11 @@ def _unit(key_sql: str) -> str:
 def _factor(key_sql: str) -> str:
     """SQL twin of ``noise.factor`` with ``:low``/``:high`` as fractions."""
     u = _unit(key_sql)
+    # Typed: the driver would infer ``1 - $1`` as integer arithmetic.
+    low, high = "CAST(:low AS float8)", "CAST(:high AS float8)"
     return (
-        f"(CASE WHEN {u} < 0.5 THEN 1 - :high + (:high - :low) * (2 * {u}) "
-        f"ELSE 1 + :low + (:high - :low) * (2 * {u} - 1) END)"
+        f"(CASE WHEN {u} < 0.5 THEN 1 - {high} + ({high} - {low}) * (2 * {u}) "
+        f"ELSE 1 + {low} + ({high} - {low}) * (2 * {u} - 1) END)"
     )
 
 
