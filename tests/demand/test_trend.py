@@ -1,4 +1,6 @@
-"""demandTrend: one occupation's pooled openings per quarter, under the disclosure rule."""
+"""demandTrend: one occupation's pooled openings per quarter of a release, under its rule.
+
+The published openings are noised: ``Noise`` computes them from the partnership's secret."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from coalition.db.engine import SessionFactory
 from coalition.demand.models import SharingLevel
-from tests.demand.pooled import Signal, add_employers, add_signals, shown
+from tests.demand.pooled import FEW, Noise, Signal, add_employers, add_signals, shown
 from tests.support.graphql import GraphQLClient, error_codes
 from tests.support.world import World
 
@@ -16,9 +18,10 @@ TREND = """
 query($code: String!, $quarters: Int, $from: String) {
   demandTrend(occupationCode: $code, quarters: $quarters, from: $from) {
     occupation { code title }
-    points { key { quarter occupation { code } } openings employerCount suppressed }
-    total { openings employerCount suppressed }
-    rule { minEmployers maxSharePercent }
+    release { id }
+    points { key { quarter occupation { code } } openings employerCountBand suppressed }
+    total { openings employerCountBand suppressed }
+    rule { minEmployers pPercent }
   }
 }"""
 HIDDEN = (None, None, True)
@@ -31,7 +34,7 @@ async def trend(gql: GraphQLClient, token: str, **variables: Any) -> dict[str, A
     return result
 
 
-def points(result: dict[str, Any]) -> list[tuple[str, tuple[int | None, int | None, bool]]]:
+def points(result: dict[str, Any]) -> list[tuple[str, tuple[int | None, str | None, bool]]]:
     return [(point["key"]["quarter"], shown(point)) for point in result["points"]]
 
 
@@ -39,7 +42,7 @@ async def test_one_point_per_quarter_in_order_empty_quarters_read_as_suppressed(
     gql: GraphQLClient, world: World, owner_sessions: SessionFactory
 ) -> None:
     employers = await add_employers(owner_sessions, world, ["a", "b", "c", "d"])
-    await add_signals(
+    posted = await add_signals(
         owner_sessions,
         world,
         employers,
@@ -55,25 +58,30 @@ async def test_one_point_per_quarter_in_order_empty_quarters_read_as_suppressed(
         ],
     )
 
+    noise = await Noise.of(owner_sessions, world)
+
     result = await trend(gql, world.tokens["analyst"], quarters=4, **{"from": "2027Q1"})
+
+    def of(*quarters: str) -> int:
+        return noise.openings(posted, lambda p: p.signal.quarter in quarters)
 
     assert result["occupation"] == {"code": "51-4041", "title": "Machinists"}
     assert points(result) == [
         ("2027Q1", HIDDEN),
-        ("2027Q2", (15, 3, False)),
+        ("2027Q2", (of("2027Q2"), FEW, False)),
         ("2027Q3", HIDDEN),
-        ("2027Q4", (24, 3, False)),
+        ("2027Q4", (of("2027Q4"), FEW, False)),
     ]
     assert [point["key"]["occupation"] for point in result["points"]] == [None] * 4
-    assert shown(result["total"]) == (39, 4, False)
-    assert result["rule"] == {"minEmployers": 3, "maxSharePercent": 80}
+    assert shown(result["total"]) == (of("2027Q2", "2027Q4"), FEW, False)
+    assert result["rule"] == {"minEmployers": 3, "pPercent": 10}
 
 
 async def test_a_lone_employer_quarter_hides_a_second_one(
     gql: GraphQLClient, world: World, owner_sessions: SessionFactory
 ) -> None:
     employers = await add_employers(owner_sessions, world, ["a", "b", "c", "d", "x"])
-    await add_signals(
+    posted = await add_signals(
         owner_sessions,
         world,
         employers,
@@ -85,17 +93,22 @@ async def test_a_lone_employer_quarter_hides_a_second_one(
         ],
     )
 
+    noise = await Noise.of(owner_sessions, world)
+
     result = await trend(gql, world.tokens["member"], quarters=4, **{"from": "2027Q1"})
 
+    def of(*quarters: str) -> int:
+        return noise.openings(posted, lambda p: p.signal.quarter in quarters)
+
     # 2027Q4 (one employer) is hidden; so is the smallest shown quarter, 2027Q2 (18): the
-    # two together (58, x holding 69%) pass the rule.
+    # two together (58: b, c, d and x) pass the rule.
     assert points(result) == [
-        ("2027Q1", (30, 3, False)),
+        ("2027Q1", (of("2027Q1"), FEW, False)),
         ("2027Q2", HIDDEN),
-        ("2027Q3", (60, 3, False)),
+        ("2027Q3", (of("2027Q3"), FEW, False)),
         ("2027Q4", HIDDEN),
     ]
-    assert shown(result["total"]) == (148, 5, False)
+    assert shown(result["total"]) == (noise.openings(posted), "FROM_5_TO_9", False)
 
 
 async def test_it_starts_at_the_current_quarter_by_default(
@@ -106,6 +119,7 @@ async def test_it_starts_at_the_current_quarter_by_default(
     result = await trend(gql, world.tokens["admin"])
 
     quarter = f"{today.year}Q{(today.month - 1) // 3 + 1}"
+    assert result["release"] is None
     assert len(result["points"]) == 8
     assert result["points"][0]["key"]["quarter"] == quarter
     assert shown(result["total"]) == HIDDEN
@@ -132,13 +146,17 @@ async def test_who_may_read_the_trend(
     gql: GraphQLClient, world: World, owner_sessions: SessionFactory, demand_reader: str
 ) -> None:
     employers = await add_employers(owner_sessions, world, ["a", "b", "c"])
-    await add_signals(
-        owner_sessions, world, employers, [Signal(name, 5, quarter="2027Q1") for name in employers]
+    posted = await add_signals(
+        owner_sessions,
+        world,
+        employers,
+        [Signal(name, 5 + i, quarter="2027Q1") for i, name in enumerate(employers)],
     )
+    noise = await Noise.of(owner_sessions, world)
 
     by_client = await trend(gql, demand_reader, quarters=1, **{"from": "2027Q1"})
     refused = await gql(TREND, {"code": "51-4041"}, token=world.tokens["reader"])
 
-    assert points(by_client) == [("2027Q1", (15, 3, False))]
+    assert points(by_client) == [("2027Q1", (noise.openings(posted), FEW, False))]
     assert refused["data"] is None
     assert error_codes(refused) == ["FORBIDDEN"]
