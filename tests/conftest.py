@@ -96,6 +96,9 @@ async def settings(owner_url: URL, data_dir: Path) -> Settings:
         database_url=owner_url.render_as_string(hide_password=False),
         data_dir=data_dir,
         app_role=TEST_APP_ROLE,
+        # Tests publish their releases themselves (tests/demand/test_releases.py runs the
+        # schedule's pass on its own).
+        release_check_seconds=0,
     )
     await upgrade(settings, owner_url)
     return settings

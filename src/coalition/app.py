@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import contextlib
+import importlib
+import importlib.util
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -22,8 +26,9 @@ from coalition.auth.oauth import token_endpoint
 from coalition.auth.oidc import OidcVerifier
 from coalition.auth.scopes import SCOPES
 from coalition.config import Settings, get_settings
-from coalition.db.engine import create_engine, create_session_factory
+from coalition.db.engine import SessionFactory, create_engine, create_session_factory
 from coalition.db.urls import app_url
+from coalition.domains import DOMAINS
 from coalition.middleware import RequestContextMiddleware
 from coalition.observability import configure_logging, silence_duplicate_loggers
 
@@ -78,6 +83,19 @@ def _oidc(settings: Settings) -> OidcVerifier | None:
     )
 
 
+Job = Callable[[SessionFactory, Settings], Coroutine[Any, Any, None]]
+
+
+def domain_jobs(domains: tuple[str, ...] = DOMAINS) -> list[Job]:
+    """Each domain's background jobs (its ``jobs`` module's ``JOBS``), run for the server's
+    lifetime and cancelled when it stops."""
+    found: list[Job] = []
+    for package in domains:
+        if importlib.util.find_spec(f"{package}.jobs") is not None:
+            found.extend(importlib.import_module(f"{package}.jobs").JOBS)
+    return found
+
+
 def create_app(settings: Settings | None = None, *, configure_logs: bool = True) -> Starlette:
     settings = settings or get_settings()
     if configure_logs:
@@ -95,9 +113,15 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         app.state.keys = keys
         app.state.authenticator = Authenticator(settings, keys, sessions, _oidc(settings))
         app.state.schema = build_schema(settings)
+        jobs = [asyncio.create_task(job(sessions, settings)) for job in domain_jobs()]
         try:
             yield {}
         finally:
+            for task in jobs:
+                task.cancel()
+            for task in jobs:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
             await engine.dispose()
 
     routes: list[BaseRoute] = [

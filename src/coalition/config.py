@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     max_selections: int = 10_000
 
     db_pool_size: int = 10
+    # How often the server looks for partnerships due a demand release (0: never; then
+    # releases come from the convener and `coalition demand release` alone).
+    release_check_seconds: float = 300.0
     # How long a query may keep retrying on fresh connections while the database drops
     # them (backoff from 50 ms, doubling, jittered); then the answer is a 503.
     db_retry_seconds: float = 5.0

@@ -91,9 +91,10 @@ SYSTEM_ACTOR_ID = uuid.UUID(int=0)
 
 
 def system_principal(tenant_id: uuid.UUID, label: str) -> Principal:
-    """The operator at the command line: acts as a partnership admin of one tenant.
+    """The operator (the command line, the server's own scheduled jobs): acts as a
+    partnership admin of one tenant.
 
-    Only the CLI builds one; the API never does.
+    Only the CLI and the scheduled jobs build one; a request never does.
     """
     return Principal(
         kind=PrincipalKind.SYSTEM,

@@ -6,6 +6,10 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+# How much a contributor adds: openings or people (never money), fractional when a
+# signal's openings are spread over the quarters of its horizon.
+Count = float
+
 
 def round_half_even(numerator: int, denominator: int) -> int:
     """``numerator / denominator`` (denominator > 0) to the nearest integer, ties to even."""
@@ -40,7 +44,7 @@ class Record:
     ``measure`` turns one into the value whose median is reported."""
 
     contributor: Hashable
-    amount: float
+    amount: Count
     values: Mapping[str, Hashable]
     measurements: tuple[int, ...] = ()
     unit: str | None = None
@@ -52,7 +56,7 @@ class Columns:
     an aggregate's rows (tens of thousands of them)."""
 
     contributors: Sequence[Hashable]
-    amounts: Sequence[float]
+    amounts: Sequence[Count]
     values: Mapping[str, Sequence[Any]]
     measurements: Sequence[Sequence[int] | None]  # None or empty: nothing measured
     units: Sequence[str | None]  # of the row's measurements; read only when it has some
@@ -114,7 +118,7 @@ class Figure:
 
     key: tuple[Hashable, ...]
     suppressed: bool
-    amount: float | None = None
+    amount: Count | None = None
     contributor_count: int | None = None
     median: int | None = None
     unit: str | None = None
@@ -128,6 +132,7 @@ class Disclosure:
 
 __all__ = [
     "Breakdown",
+    "Count",
     "Columns",
     "Condition",
     "Dimension",
