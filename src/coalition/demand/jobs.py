@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from collections.abc import Collection
 
 from sqlalchemy import select
 
@@ -47,10 +48,15 @@ async def _release_if_due(sessions: SessionFactory, principal: Principal) -> boo
     return True
 
 
-async def publish_due_releases(sessions: SessionFactory) -> int:
-    """One pass: a release for every partnership that is due; how many were made."""
+async def publish_due_releases(
+    sessions: SessionFactory, only: Collection[uuid.UUID] | None = None
+) -> int:
+    """One pass: a release for every partnership that is due (of ``only``, when given);
+    how many were made."""
     made = 0
     for tenant_id in await system_tenant_ids(sessions):
+        if only is not None and tenant_id not in only:
+            continue
         try:
             made += await _release_if_due(sessions, system_principal(tenant_id, LABEL))
         except Exception:
