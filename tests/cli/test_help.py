@@ -51,10 +51,11 @@ def test_the_walk_finds_the_known_commands() -> None:
         ["client", "revoke"],
         ["reference", "load"],
         ["import", "demand"],
+        ["demand", "release"],
         ["export", "funds"],
     ):
         assert known in COMMANDS
-    assert len(LEAVES) == 23
+    assert len(LEAVES) == 24
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=name)

@@ -124,9 +124,9 @@ def release(
         typer.Option("--force", help="Publish even within the partnership's minimum interval."),
     ] = False,
 ) -> None:
-    """Publish a release of pooled demand now: every pooled number members and partner
-    apps read comes from the newest release.
+    """Publish a release of pooled demand now.
 
+    Every pooled number members and partner apps read comes from the newest release.
     Refused within the partnership's minimum interval since the last one (6 hours by
     default) unless --force.
     """
