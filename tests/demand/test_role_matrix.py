@@ -5,7 +5,8 @@ The rules (demand/permissions.py): an employer's members and organization admins
 change and withdraw its demand; partnership admins do so for any employer; analysts,
 other employers' people and partner apps (whatever their scopes) never do; without a
 token nothing at all. The signal acted on is NAMED, so every caller can see it and a
-refusal is FORBIDDEN, not a missing ID.
+refusal is FORBIDDEN, not a missing ID. Publishing a release of pooled demand is for
+partnership admins alone.
 """
 
 from __future__ import annotations
@@ -65,12 +66,22 @@ def _changed(**columns: Any) -> Callable[[World, uuid.UUID, Rows, Rows], None]:
     return check
 
 
+def _one_new_release(world: World, signal_id: uuid.UUID, before: Rows, after: Rows) -> None:
+    _unchanged_except(
+        before, after, "demand_releases", "demand_release_cells", "demand_noise_secrets"
+    )
+    assert len(after["demand_releases"]) == len(before["demand_releases"]) + 1
+    assert len(after["demand_release_cells"]) > len(before["demand_release_cells"])
+    assert len(after["audit_events"]) == len(before["audit_events"]) + 1
+
+
 @dataclass(frozen=True)
 class Case:
     field: str
     document: str
     variables: Callable[[World, uuid.UUID], dict[str, Any]]
     effect: Callable[[World, uuid.UUID, Rows, Rows], None]
+    allowed: frozenset[str] = AUTHORS
 
 
 CASES: dict[str, Case] = {
@@ -104,6 +115,13 @@ CASES: dict[str, Case] = {
         lambda world, signal_id: import_input(world, HEADER + "\n51-4041,5,2027Q1,2027Q4,growth\n"),
         _one_new_signal(5),
     ),
+    "publishDemandRelease": Case(
+        "publishDemandRelease",
+        f"mutation {{ publishDemandRelease {{ release {{ id }} {USER_ERRORS} }} }}",
+        lambda world, signal_id: {},
+        _one_new_release,
+        frozenset({"admin"}),
+    ),
 }
 
 
@@ -128,7 +146,7 @@ async def test_each_demand_mutation_by_each_actor(
 
     # then
     after = await snapshot(owner_sessions, world.id)
-    if actor in AUTHORS:
+    if actor in case.allowed:
         assert "errors" not in body, body
         assert body["data"][case.field]["userErrors"] == []
         case.effect(world, signal_id, before, after)

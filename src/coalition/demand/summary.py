@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import enum
 import uuid
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -252,6 +253,12 @@ async def _release(
     return await release_by_id(session, principal, release_id)
 
 
+# A release never changes, so a response is a function of the release, the reader's
+# organizations and the question: the last few hundred are kept (per process).
+_ANSWERS: OrderedDict[Hashable, tuple[list[DemandCell], DemandCell]] = OrderedDict()
+ANSWERS_KEPT = 256
+
+
 async def _summarize(
     session: AsyncSession,
     principal: Principal,
@@ -261,6 +268,35 @@ async def _summarize(
     *,
     known_keys: Sequence[tuple[Any, ...]] = (),
 ) -> DemandSummary:
+    rule = rule_of(release)
+    question = (
+        principal.tenant_id,
+        release.id,
+        principal.organization_ids,
+        group_by,
+        demand_filter,
+        tuple(known_keys),
+    )
+    answer = _ANSWERS.get(question)
+    if answer is None:
+        answer = await _answer(session, principal, release, group_by, demand_filter, known_keys)
+        _ANSWERS[question] = answer
+        if len(_ANSWERS) > ANSWERS_KEPT:
+            _ANSWERS.popitem(last=False)
+    else:
+        _ANSWERS.move_to_end(question)
+    cells, total = answer
+    return DemandSummary(release=release, cells=list(cells), total=total, rule=rule)
+
+
+async def _answer(
+    session: AsyncSession,
+    principal: Principal,
+    release: DemandRelease,
+    group_by: tuple[DemandDimension, ...],
+    demand_filter: DemandFilter,
+    known_keys: Sequence[tuple[Any, ...]],
+) -> tuple[list[DemandCell], DemandCell]:
     rule = rule_of(release)
     labels = Labels()
     # The conditions read ``labels`` (filled when the rows arrive).
@@ -274,11 +310,9 @@ async def _summarize(
     cells, total = published(
         rows, rule, breakdown, readers=principal.organization_ids, known_keys=known_keys
     )
-    return DemandSummary(
-        release=release,
-        cells=[_demand_cell(figure, _key(figure.key, group_by, labels)) for figure in cells],
-        total=_demand_cell(total, CellKey()),
-        rule=rule,
+    return (
+        [_demand_cell(figure, _key(figure.key, group_by, labels)) for figure in cells],
+        _demand_cell(total, CellKey()),
     )
 
 

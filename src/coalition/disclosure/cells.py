@@ -132,9 +132,9 @@ class Disclosure:
 
 __all__ = [
     "Breakdown",
-    "Count",
     "Columns",
     "Condition",
+    "Count",
     "Dimension",
     "Disclosure",
     "Figure",
