@@ -3,44 +3,27 @@
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 
 from sqlalchemy import select
 
+from coalition.auth.principal import system_principal
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
+from coalition.demand import summary
 from coalition.demand.demo import seed_demand
 from coalition.demand.models import DemandSignal, DemandSignalVersion, DemandStatus, SharingLevel
+from coalition.demand.summary import DemandDimension
 from coalition.demo import NAMESPACE, PARTNERSHIPS, demo_tenant_id, employers, seed_demo
 
-K, P = 3, 80
+# What the demo's first release shows a convener, by occupation: shown; hidden but listed
+# (a NAMED signal is in it, so its key is public); the rest are not listed at all.
 SHOWN = {
-    "lakeshore-manufacturing": {
-        ("51-4041", "2027-01-01"),
-        ("51-4121", "2027-01-01"),
-        ("51-9161", "2027-01-01"),
-        ("51-4111", "2027-04-01"),
-        ("51-2092", "2027-04-01"),
-    },
-    "metro-healthcare": {
-        ("29-1141", "2027-01-01"),
-        ("31-1131", "2027-01-01"),
-        ("29-2061", "2027-04-01"),
-        ("31-1122", "2027-04-01"),
-    },
+    "lakeshore-manufacturing": {"51-4041", "51-4111", "51-9161"},
+    "metro-healthcare": {"29-1141", "31-1122", "31-1131"},
 }
-SUPPRESSED = {
-    "lakeshore-manufacturing": {
-        ("51-4072", "2027-01-01"),
-        ("49-9041", "2027-01-01"),
-        ("51-9061", "2027-01-01"),
-        ("51-1011", "2027-07-01"),
-    },
-    "metro-healthcare": {
-        ("31-1121", "2027-01-01"),
-        ("31-9092", "2027-01-01"),
-        ("29-2052", "2027-04-01"),
-    },
+LISTED_HIDDEN = {
+    "lakeshore-manufacturing": {"51-2092", "51-4121"},
+    "metro-healthcare": {"29-2061"},
 }
 
 
@@ -91,24 +74,26 @@ async def test_seeding_twice_gives_the_same_demand(owner_sessions: SessionFactor
 
 async def test_some_cells_show_and_some_are_suppressed(owner_sessions: SessionFactory) -> None:
     await seed_demo(owner_sessions)
-    await _seed_demand(owner_sessions)
 
     for slug in SHOWN:
+        tenant_id = demo_tenant_id(slug)
         signals, _ = await _signals(owner_sessions, slug)
-        cells: dict[tuple[str, str], dict[object, int]] = defaultdict(lambda: defaultdict(int))
-        for signal in signals:
-            if signal.status is DemandStatus.ACTIVE and signal.sharing_level in (
-                SharingLevel.POOLED,
-                SharingLevel.NAMED,
-            ):
-                key = (signal.occupation_code, str(signal.start_quarter))
-                cells[key][signal.organization_id] += signal.openings
-        shown = {
-            key
-            for key, by_employer in cells.items()
-            if len(by_employer) >= K
-            and max(by_employer.values()) * 100 <= P * sum(by_employer.values())
+        principal = system_principal(tenant_id, "tests")
+        async with tenant_transaction(owner_sessions, tenant_id) as session:
+            result = await summary.summarize_demand(
+                session, principal, group_by=[DemandDimension.OCCUPATION]
+            )
+        counted = {
+            signal.occupation_code
+            for signal in signals
+            if signal.status is DemandStatus.ACTIVE
+            and signal.sharing_level in (SharingLevel.POOLED, SharingLevel.NAMED)
         }
+        cells = {cell.key.occupation.code: cell for cell in result.cells if cell.key.occupation}
 
-        assert shown == SHOWN[slug]
-        assert set(cells) - shown == SUPPRESSED[slug]
+        assert result.release is not None
+        assert result.release.made_by == "OPERATOR"
+        assert {code for code, cell in cells.items() if not cell.suppressed} == SHOWN[slug]
+        assert {code for code, cell in cells.items() if cell.suppressed} == LISTED_HIDDEN[slug]
+        assert set(cells) < counted  # the cells of lone employers are not even listed
+        assert not result.total.suppressed

@@ -1,16 +1,14 @@
 """Demand for the demo partnerships: enough employers that some pooled cells show.
 
-With the default disclosure rule (k = 3 employers, no one above p = 80% of the
-openings) the ACTIVE shared demand per occupation and start quarter gives:
+Each signal's horizon runs from its start quarter to the year's fourth quarter. With
+the default rule (k = 3 other employers, p = 10%) the demo's first release (made by
+``release_demand`` after seeding) shows a convener, by occupation:
 
-- shown: Lakeshore 2027Q1 Machinists (4 employers), Welders and CNC Tool Operators (3);
-  2027Q2 Tool and Die Makers and Team Assemblers (3). Metro 2027Q1 Registered Nurses
-  (4, the hospital at 69%) and Nursing Assistants (3); 2027Q2 LPNs and Personal Care
-  Aides (3);
-- suppressed: Lakeshore 2027Q1 Molders (1 employer), Industrial Machinery Mechanics (2)
-  and Inspectors (3, but one holds 85%); 2027Q3 Supervisors (1). Metro 2027Q1 Home
-  Health Aides (2) and Medical Assistants (3, one at 86%); 2027Q2 Pharmacy Technicians
-  (1).
+- shown: Lakeshore Machinists, Tool and Die Makers and CNC Tool Operators; Metro
+  Registered Nurses, Personal Care Aides and Nursing Assistants;
+- hidden but listed, because a NAMED signal is in them: Lakeshore Team Assemblers and
+  Welders; Metro LPNs;
+- not listed at all (too few other employers): the rest.
 
 A PRIVATE and a DRAFT signal in each partnership are never counted. IDs are
 derived from names (UUID v5 in the namespace the caller gives), so seeding again
