@@ -91,9 +91,9 @@ def upgrade() -> None:
         ),
     )
     op.create_index(
-        "ix_demand_release_cells_tenant_id_release_id",
+        "ix_demand_release_cells_tenant_id_release_id_organization_id",
         "demand_release_cells",
-        ["tenant_id", "release_id"],
+        ["tenant_id", "release_id", "organization_id"],
     )
     for table in TENANT_TABLES:
         for statement in enable_tenant_isolation(table):
@@ -110,7 +110,9 @@ def downgrade() -> None:
     for table in TENANT_TABLES:
         for statement in disable_tenant_isolation(table):
             op.execute(statement)
-    op.drop_index("ix_demand_release_cells_tenant_id_release_id", "demand_release_cells")
+    op.drop_index(
+        "ix_demand_release_cells_tenant_id_release_id_organization_id", "demand_release_cells"
+    )
     op.drop_table("demand_release_cells")
     op.drop_index("ix_demand_releases_tenant_id_published_at", "demand_releases")
     op.drop_table("demand_releases")

@@ -413,12 +413,14 @@ async def test_one_aggregate_whatever_the_number_of_cells(
         match.group(1) if (match := re.search(r"\bFROM (\w+)", statement)) else statement
         for statement in count_statements.statements
     ]
-    # The request's tenant, the caller (user and memberships), the newest release, memory
-    # for the aggregate's hash table, the release's cells, the occupations' titles.
+    # The request's tenant, the caller (user and memberships), the newest release, which
+    # of the caller's organizations have signals in it, memory for the aggregate's hash
+    # table, the release's cells, the occupations' titles.
     assert read[1:] == [
         "users",
         "memberships",
         "demand_releases",
+        "demand_release_cells",
         "SET LOCAL work_mem = '64MB'",
         "demand_release_cells",
         "occupations",

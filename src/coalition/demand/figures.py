@@ -77,11 +77,11 @@ def published(
     rule: DisclosureRule,
     breakdown: Breakdown,
     *,
-    readers: Iterable[uuid.UUID],
+    readers: Iterable[uuid.UUID | str],
     known_keys: Sequence[tuple[Hashable, ...]] = (),
 ) -> tuple[list[PublishedFigure], PublishedFigure]:
     """Every cell the reader may see listed, in key order, and the total."""
-    own = frozenset(readers)
+    own = frozenset(str(reader) for reader in readers)
     others = [
         not rows.named[row] and rows.employers[row] not in own and rows.openings[row] > 0
         for row in range(len(rows.employers))
@@ -108,34 +108,52 @@ def published(
     return figures, total_figure
 
 
-def _keep(rows: ReleaseRows, breakdown: Breakdown, row: int) -> bool:
-    return all(
-        condition.accepts(rows.values[condition.attribute][row])
-        for condition in breakdown.conditions
-    )
+def _kept_rows(rows: ReleaseRows, breakdown: Breakdown) -> list[int]:
+    kept = list(range(len(rows.employers)))
+    for condition in breakdown.conditions:
+        column = rows.values[condition.attribute]
+        verdicts: dict[Any, bool] = {}
+        chosen = []
+        for row in kept:
+            value = column[row]
+            verdict = verdicts.get(value)
+            if verdict is None:
+                verdict = verdicts[value] = bool(condition.accepts(value))
+            if verdict:
+                chosen.append(row)
+        kept = chosen
+    return kept
 
 
 def _cells(
     rows: ReleaseRows, breakdown: Breakdown, others: list[bool]
 ) -> tuple[dict[tuple[Hashable, ...], _Cell], _Cell]:
-    cells: dict[tuple[Hashable, ...], _Cell] = {}
-    total = _Cell()
-    columns = [rows.values[d.attribute] for d in breakdown.dimensions]
-    for row in range(len(rows.employers)):
-        if not _keep(rows, breakdown, row):
-            continue
-        total.rows.append(row)
-        total.decided = total.decided or others[row]
-        parts = [
-            tuple(dict.fromkeys(dimension.keys_of(column[row])))
-            for dimension, column in zip(breakdown.dimensions, columns, strict=True)
-        ]
-        for key in itertools.product(*parts):
-            cell = cells.get(key)
-            if cell is None:
-                cell = cells[key] = _Cell()
-            cell.rows.append(row)
-            cell.decided = cell.decided or others[row]
+    kept = _kept_rows(rows, breakdown)
+    total = _Cell(rows=kept, decided=any(others[row] for row in kept))
+    # Each dimension's keys per distinct value (several for skills), computed once.
+    key_lists: list[list[tuple[Hashable, ...]]] = []
+    for dimension in breakdown.dimensions:
+        column = rows.values[dimension.attribute]
+        keys_of = {value: tuple(dict.fromkeys(dimension.keys_of(value))) for value in set(column)}
+        key_lists.append([keys_of[value] for value in column])
+    members: dict[tuple[Hashable, ...], list[int]] = {}
+    if all(len(keys) == 1 for column in key_lists for keys in column):
+        firsts = [[keys[0] for keys in column] for column in key_lists]
+        for row in kept:
+            key = tuple(column[row] for column in firsts)
+            found = members.get(key)
+            if found is None:
+                members[key] = [row]
+            else:
+                found.append(row)
+    else:
+        for row in kept:
+            for key in itertools.product(*(column[row] for column in key_lists)):
+                members.setdefault(key, []).append(row)
+    cells = {
+        key: _Cell(rows=found, decided=any(others[row] for row in found))
+        for key, found in members.items()
+    }
     return cells, total
 
 

@@ -227,7 +227,7 @@ class DemandReleaseCell(TenantScoped, Base):
             ["tenant_id", "release_id"],
             ["demand_releases.tenant_id", "demand_releases.id"],
         ),
-        Index(None, "tenant_id", "release_id"),
+        Index(None, "tenant_id", "release_id", "organization_id"),
     )
 
     release_id: Mapped[uuid.UUID]

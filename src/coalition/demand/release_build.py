@@ -28,17 +28,14 @@ from coalition.disclosure.rule import DisclosureRule
 
 
 def _unit(key_sql: str) -> str:
-    """SQL twin of ``noise.unit``: the first four bytes of SHA-256(secret || key) / 2^32."""
-    digest = f"sha256(:secret || convert_to({key_sql}, 'UTF8'))"
-    parts = " + ".join(
-        f"get_byte({digest}, {i})::float8 * {float(1 << (8 * (3 - i)))}" for i in range(4)
-    )
-    return f"(({parts}) / 4294967296.0)"
+    """SQL twin of ``noise.unit``: the first four bytes of SHA-256(secret || key) / 2^32
+    (one digest: its first 8 hex digits read as a 32-bit number)."""
+    digest = f"encode(sha256(:secret || convert_to({key_sql}, 'UTF8')), 'hex')"
+    return f"(('x' || left({digest}, 8))::bit(32)::bigint::float8 / 4294967296.0)"
 
 
-def _factor(key_sql: str) -> str:
-    """SQL twin of ``noise.factor`` with ``:low``/``:high`` as fractions."""
-    u = _unit(key_sql)
+def _factor_of(u: str) -> str:
+    """SQL twin of ``noise.factor`` for a unit value ``u``, ``:low``/``:high`` fractions."""
     # Typed: the driver would infer ``1 - $1`` as integer arithmetic.
     low, high = "CAST(:low AS float8)", "CAST(:high AS float8)"
     return (
@@ -47,11 +44,16 @@ def _factor(key_sql: str) -> str:
     )
 
 
+def _factor(key_sql: str) -> str:
+    """SQL twin of ``noise.factor`` for a key."""
+    return _factor_of(_unit(key_sql))
+
+
 _KEY = "s.organization_id::text || ':' || coalesce('posting:' || s.external_id, s.id::text)"
 
 # Built from constants only (no input): the values are bound parameters.
 BUILD = f"""
-WITH signals AS (
+WITH signals AS MATERIALIZED (
     SELECT s.organization_id, s.sharing_level = 'NAMED' AS named, s.occupation_code,
            s.start_quarter, s.end_quarter, s.is_degree_required, s.currency,
            coalesce((SELECT array_agg(DISTINCT kind ORDER BY kind)
@@ -69,13 +71,19 @@ WITH signals AS (
            (coalesce(s.wage_min_minor, s.wage_max_minor)
               + coalesce(s.wage_max_minor, s.wage_min_minor))::float8 / 2
              / (CASE WHEN s.wage_unit = 'YEAR' THEN {HOURS_PER_YEAR} ELSE 1 END) AS hourly,
-           CASE WHEN s.sharing_level = 'NAMED' THEN 1.0
-                ELSE {_factor("'openings:' || " + _KEY)} END AS factor,
-           CASE WHEN s.sharing_level = 'NAMED' THEN 1.0
-                ELSE {_factor("'wage:' || " + _KEY)} END AS wage_factor
+           CASE WHEN s.sharing_level = 'NAMED' THEN NULL
+                ELSE {_unit("'openings:' || " + _KEY)} END AS unit,
+           CASE WHEN s.sharing_level = 'NAMED' THEN NULL
+                ELSE {_unit("'wage:' || " + _KEY)} END AS wage_unit
       FROM demand_signals s
      WHERE s.tenant_id = :tenant AND s.status = 'ACTIVE'
        AND s.sharing_level IN ('POOLED', 'NAMED')
+),
+noised AS MATERIALIZED (
+    SELECT signals.*,
+           coalesce({_factor_of("unit")}, 1.0) AS factor,
+           coalesce({_factor_of("wage_unit")}, 1.0) AS wage_factor
+      FROM signals
 )
 INSERT INTO demand_release_cells (tenant_id, id, release_id, organization_id, named,
     occupation_code, quarter, is_degree_required, work_based_learning, skill_ids, currency,
@@ -85,7 +93,7 @@ SELECT :tenant, gen_random_uuid(), :release, organization_id, named, occupation_
        sum(share), sum(share * factor),
        coalesce(sum(share) FILTER (WHERE hourly IS NOT NULL), 0),
        coalesce(sum(share * hourly * wage_factor) FILTER (WHERE hourly IS NOT NULL), 0)
-  FROM signals
+  FROM noised
  CROSS JOIN LATERAL generate_series(start_quarter, end_quarter, interval '3 months') quarter
  GROUP BY organization_id, named, occupation_code, quarter, is_degree_required,
           work_based_learning, skill_ids, currency

@@ -40,7 +40,12 @@ from coalition.demand.quarters import (
 )
 from coalition.demand.reads import partnership_settings, partnership_today
 from coalition.demand.releases import latest_release, release_by_id, rule_of
-from coalition.demand.summary_rows import Labels, occupation_record, read_rows
+from coalition.demand.summary_rows import (
+    Labels,
+    employers_in_release,
+    occupation_record,
+    read_rows,
+)
 from coalition.disclosure.cells import Breakdown, Condition, Dimension
 from coalition.disclosure.rule import DisclosureRule
 from coalition.errors import InvalidInput, UserError
@@ -254,7 +259,9 @@ async def _release(
 
 
 # A release never changes, so a response is a function of the release, the reader's
-# organizations and the question: the last few hundred are kept (per process).
+# organizations that have signals in it (for everyone else, none: the convener, analysts,
+# partner apps and members without signals there all get one answer) and the question.
+# The last few hundred are kept, per process.
 _ANSWERS: OrderedDict[Hashable, tuple[list[DemandCell], DemandCell]] = OrderedDict()
 ANSWERS_KEPT = 256
 
@@ -269,17 +276,20 @@ async def _summarize(
     known_keys: Sequence[tuple[Any, ...]] = (),
 ) -> DemandSummary:
     rule = rule_of(release)
+    readers = await employers_in_release(session, principal, release.id, principal.organization_ids)
     question = (
         principal.tenant_id,
         release.id,
-        principal.organization_ids,
+        readers,
         group_by,
         demand_filter,
         tuple(known_keys),
     )
     answer = _ANSWERS.get(question)
     if answer is None:
-        answer = await _answer(session, principal, release, group_by, demand_filter, known_keys)
+        answer = await _answer(
+            session, principal, release, readers, group_by, demand_filter, known_keys
+        )
         _ANSWERS[question] = answer
         if len(_ANSWERS) > ANSWERS_KEPT:
             _ANSWERS.popitem(last=False)
@@ -293,6 +303,7 @@ async def _answer(
     session: AsyncSession,
     principal: Principal,
     release: DemandRelease,
+    readers: frozenset[uuid.UUID],
     group_by: tuple[DemandDimension, ...],
     demand_filter: DemandFilter,
     known_keys: Sequence[tuple[Any, ...]],
@@ -307,9 +318,7 @@ async def _answer(
     rows = await read_rows(session, principal, release.id, attributes, labels)
     dimensions = tuple(_dimension(dimension, labels) for dimension in group_by)
     breakdown = Breakdown(dimensions, conditions, SPLIT_CHECKED & attributes)
-    cells, total = published(
-        rows, rule, breakdown, readers=principal.organization_ids, known_keys=known_keys
-    )
+    cells, total = published(rows, rule, breakdown, readers=readers, known_keys=known_keys)
     return (
         [_demand_cell(figure, _key(figure.key, group_by, labels)) for figure in cells],
         _demand_cell(total, CellKey()),

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Text, cast, func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -38,7 +38,7 @@ class Labels:
 class ReleaseRows:
     """One row per employer, sharing level and combination of the attributes read."""
 
-    employers: list[uuid.UUID]
+    employers: list[str]  # organization IDs as text: strings hash once, UUIDs every time
     named: list[bool]
     values: dict[str, list[Any]]
     currencies: list[str]
@@ -57,6 +57,28 @@ _COLUMNS = {
 }
 
 
+async def employers_in_release(
+    session: AsyncSession,
+    principal: Principal,
+    release_id: uuid.UUID,
+    organization_ids: frozenset[uuid.UUID],
+) -> frozenset[uuid.UUID]:
+    """Which of ``organization_ids`` have signals in the release (an index lookup each)."""
+    if not organization_ids:
+        return frozenset()
+    cell = DemandReleaseCell
+    found = await session.scalars(
+        select(cell.organization_id)
+        .where(
+            in_tenant(cell, principal),
+            cell.release_id == release_id,
+            cell.organization_id.in_(sorted(organization_ids)),
+        )
+        .distinct()
+    )
+    return frozenset(found)
+
+
 async def read_rows(
     session: AsyncSession,
     principal: Principal,
@@ -68,7 +90,7 @@ async def read_rows(
     the keys (titles in small second reads: repeated on every row they cost more)."""
     cell = DemandReleaseCell
     names = [name for name in _COLUMNS if name in attributes]
-    keys: list[Any] = [cell.organization_id, cell.named, cell.currency]
+    keys: list[Any] = [cast(cell.organization_id, Text), cell.named, cell.currency]
     keys += [_COLUMNS[name] for name in names]
     statement = (
         select(
