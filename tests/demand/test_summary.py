@@ -426,3 +426,25 @@ async def test_one_aggregate_whatever_the_number_of_cells(
         "occupations",
     ]
     assert "GROUP BY" in count_statements.statements[-2]
+
+
+async def test_readers_without_signals_in_a_release_share_one_answer(
+    gql: GraphQLClient,
+    world: World,
+    owner_sessions: SessionFactory,
+    count_statements: StatementCounter,
+    demand_reader: str,
+) -> None:
+    await machinists_and_welders(owner_sessions, world)
+    first = await summary(gql, world.tokens["admin"], ["OCCUPATION"])
+    count_statements.statements.clear()
+
+    by_analyst = await summary(gql, world.tokens["analyst"], ["OCCUPATION"])
+    by_app = await summary(gql, demand_reader, ["OCCUPATION"])
+    by_member = await summary(gql, world.tokens["member"], ["OCCUPATION"])
+
+    # The same release, the same question, no signals of their own in it: the answer is
+    # the one already made (no aggregate of the cells is read again).
+    assert by_analyst == by_app == by_member == first
+    aggregates = [s for s in count_statements.statements if "GROUP BY" in s]
+    assert aggregates == []
