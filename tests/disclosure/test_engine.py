@@ -27,7 +27,7 @@ EVERY_ATTRIBUTE = frozenset({"occupation", "quarter", "degree"})
 
 def record(
     employer: str,
-    openings: int,
+    openings: float,
     occupation: str = "A",
     quarter: str = "Q1",
     degree: bool = False,
@@ -43,7 +43,7 @@ def record(
     )
 
 
-def table(result: Disclosure) -> dict[Any, tuple[int | None, int | None]]:
+def table(result: Disclosure) -> dict[Any, tuple[float | None, int | None]]:
     cells = {cell.key: (cell.amount, cell.contributor_count) for cell in result.cells}
     return cells | {"total": (result.total.amount, result.total.contributor_count)}
 
@@ -51,27 +51,54 @@ def table(result: Disclosure) -> dict[Any, tuple[int | None, int | None]]:
 HIDDEN = (None, None)
 
 
-def test_the_default_rule_is_three_employers_and_80_percent() -> None:
-    assert DisclosureRule.from_settings({}) == DisclosureRule(3, 80)
+def test_the_default_rule_is_three_employers_p_10_and_noise_from_10_to_25_percent() -> None:
+    assert DisclosureRule.from_settings({}) == DisclosureRule(3, 10, 10, 25)
+    assert DisclosureRule.from_settings(None) == DisclosureRule(3, 10, 10, 25)
     assert DisclosureRule.from_settings({"disclosure": {"min_employers": 4}}) == DisclosureRule(
-        4, 80
+        4, 10, 10, 25
     )
+    configured = {"min_employers": 5, "p_percent": 20, "noise_min_percent": 15}
     assert DisclosureRule.from_settings(
-        {"time_zone": "UTC", "disclosure": {"min_employers": 5, "max_share_percent": 60}}
-    ) == DisclosureRule(5, 60)
+        {"time_zone": "UTC", "disclosure": configured | {"noise_max_percent": 30}}
+    ) == DisclosureRule(5, 20, 15, 30)
+    assert DisclosureRule(5, 20, 15, 30).as_settings() == configured | {"noise_max_percent": 30}
+
+
+@pytest.mark.parametrize(
+    "configured",
+    [
+        {"min_employers": 2, "p_percent": 1, "noise_min_percent": 5, "noise_max_percent": 10},
+        {"min_employers": 50, "p_percent": 50, "noise_min_percent": 40, "noise_max_percent": 50},
+        {"noise_min_percent": 10, "noise_max_percent": 15},
+    ],
+)
+def test_settings_at_the_bounds_are_taken_as_they_are(configured: dict[str, int]) -> None:
+    rule = DisclosureRule.from_settings({"disclosure": configured})
+
+    assert rule.as_settings() == DisclosureRule().as_settings() | configured
 
 
 @pytest.mark.parametrize(
     "configured",
     [
         {"disclosure": {"min_employers": 1}},
+        {"disclosure": {"min_employers": 51}},
         {"disclosure": {"min_employers": True}},
         {"disclosure": {"min_employers": "3"}},
-        {"disclosure": {"max_share_percent": 49}},
-        {"disclosure": {"max_share_percent": 101}},
-        {"disclosure": {"max_share_percent": 80.5}},
+        {"disclosure": {"p_percent": 0}},
+        {"disclosure": {"p_percent": 51}},
+        {"disclosure": {"p_percent": 10.5}},
+        {"disclosure": {"p_percent": True}},
+        {"disclosure": {"noise_min_percent": 4}},
+        {"disclosure": {"noise_min_percent": 41, "noise_max_percent": 50}},
+        {"disclosure": {"noise_min_percent": 10.0}},
+        {"disclosure": {"noise_max_percent": 14}},
+        {"disclosure": {"noise_min_percent": 40, "noise_max_percent": 44}},
+        {"disclosure": {"noise_max_percent": 51}},
+        {"disclosure": {"noise_max_percent": "25"}},
+        {"disclosure": {"max_share_percent": 80}},
         {"disclosure": {"min_k": 3}},
-        {"disclosure": [3, 80]},
+        {"disclosure": [3, 10]},
     ],
 )
 def test_settings_weaker_than_allowed_or_malformed_are_refused(
@@ -81,13 +108,24 @@ def test_settings_weaker_than_allowed_or_malformed_are_refused(
         DisclosureRule.from_settings(configured)
 
 
-def test_the_primary_test_counts_employers_and_the_largest_share() -> None:
+def test_the_primary_test_counts_employers_and_the_p_percent_rule() -> None:
     assert RULE.allows({"a": 1, "b": 1, "c": 1}) is True
     assert RULE.allows({"a": 5, "b": 5}) is False
-    assert RULE.allows({"a": 80, "b": 10, "c": 10}) is True
-    assert RULE.allows({"a": 81, "b": 10, "c": 9}) is False
     assert RULE.allows({"a": 5, "b": 5, "c": 0}) is False
-    assert DisclosureRule(2, 50).allows({"a": 5, "b": 5}) is True
+    # The rest (total minus the two largest) must be at least 10% of the largest.
+    assert RULE.allows({"a": 100, "b": 50, "c": 10}) is True
+    assert RULE.allows({"a": 100, "b": 50, "c": 9.5}) is False
+    assert RULE.allows({"c": 100, "a": 10, "b": 10}) is True
+    # Not a share: half of the total fails when the runner-up holds nearly all the rest,
+    # and 100 of 120 passes when the others split theirs.
+    assert RULE.allows({"a": 50, "b": 49, "c": 1}) is False
+    assert RULE.allows({"a": 100, "b": 10, "c": 10}) is True
+    assert DisclosureRule(3, 20).allows({"a": 100, "b": 10, "c": 10}) is False
+    # Two contributors never pass: each knows the other's amount exactly.
+    assert DisclosureRule(2).allows({"a": 5, "b": 5}) is False
+    assert DisclosureRule(2, 50).allows({"a": 10, "b": 5, "c": 5}) is True
+    assert DisclosureRule(2, 50).allows({"a": 10, "b": 5, "c": 4.75}) is False
+    assert DisclosureRule(4).allows({"a": 1, "b": 1, "c": 1}) is False
 
 
 def test_rounding_is_half_to_even_and_medians_average_the_middle_pair() -> None:
@@ -117,7 +155,7 @@ def test_a_line_hides_the_failing_atoms_and_the_smallest_others_until_they_pass(
     even = {"a": 5, "b": 5, "c": 5}
     assert hidden_in_line({"A": {"x": 30}, "C": even, "B": even}, RULE) == {"A", "B"}
     big = {"a": 40, "b": 40, "c": 40}
-    assert hidden_in_line({"A": {"x": 90}, "B": even, "C": even, "D": big}, RULE) == {
+    assert hidden_in_line({"A": {"x": 200}, "B": even, "C": even, "D": big}, RULE) == {
         "A",
         "B",
         "C",
@@ -228,17 +266,15 @@ def test_a_row_of_a_two_way_breakdown_hides_a_partner_too() -> None:
     assert table(result)["total"] == (153, 4)
 
 
-def test_medians_need_k_employers_with_wages_none_dominant_in_one_currency() -> None:
+def test_medians_need_wages_from_employers_passing_the_rule_in_one_currency() -> None:
     base = [
         record("a", 5, wages=(2000, 2400)),
         record("b", 5, wages=(2100,)),
         record("c", 5, wages=(3000,)),
     ]
-    dominant = [
-        record("a", 5, wages=(2000,) * 9),
-        record("b", 5, wages=(2100,)),
-        record("c", 5, wages=(3000,)),
-    ]
+    # Counted in wages per employer: 10 of a's against 1 and 1 pass (1 is 10% of 10), 11 fail.
+    leading = [record("a", 5, wages=(2000,) * 10), *base[1:]]
+    dominant = [record("a", 5, wages=(2000,) * 11), *base[1:]]
     mixed = [*base[:2], record("c", 5, wages=(3000,), currency="CAD")]
     two = [*base[:2], record("c", 5)]
 
@@ -247,9 +283,24 @@ def test_medians_need_k_employers_with_wages_none_dominant_in_one_currency() -> 
         return total.median, total.unit
 
     assert medians(base) == (2250, "USD")
+    assert medians(leading) == (2000, "USD")
     assert medians(dominant) == (None, None)
     assert medians(mixed) == (None, None)
     assert medians(two) == (None, None)
+
+
+def test_fractional_amounts_are_tested_and_summed_as_they_are() -> None:
+    """Openings spread over quarters: a year's 5 openings are 1.25 a quarter."""
+    spread = [record("a", 10.5), record("b", 1.25)]
+
+    hidden = disclose([*spread, record("c", 1.0)], RULE, Breakdown((OCCUPATION,)))
+    shown = disclose([*spread, record("c", 1.25)], RULE, Breakdown((OCCUPATION,)))
+
+    # 1.0 is less than 10% of 10.5; 1.25 is not.
+    assert table(hidden) == {("A",): HIDDEN, "total": HIDDEN}
+    assert table(shown) == {("A",): (13.0, 3), "total": (13.0, 3)}
+    with pytest.raises(ValueError, match="positive"):
+        disclose([*spread, record("c", 0.0)], RULE, Breakdown((OCCUPATION,)))
 
 
 def test_overlapping_cells_count_a_signal_in_each_and_the_total_once() -> None:
@@ -266,7 +317,7 @@ def test_any_rule_and_any_contributor_work_the_same_way() -> None:
     """People counts (outcomes): "fewer than 10 people" cells, contributors are providers."""
 
     class AtLeastTenPeople:
-        def allows(self, contributions: Mapping[Any, int]) -> bool:
+        def allows(self, contributions: Mapping[Any, float]) -> bool:
             return len(contributions) >= 2 and sum(contributions.values()) >= 10
 
     program = Dimension("PROGRAM", "program")

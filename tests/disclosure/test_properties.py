@@ -8,8 +8,13 @@ all an attacker can compute from one response is their sum, a number that passes
 from it is none or passes; (d) a suppressed number carries no numbers; (e) an
 occupation the occupation breakdown hides (failing, or its partner) is shown in
 no cell of a one- or two-way breakdown nor as a total filtered to it: no response
-publishes what another hides to protect a neighbour. Exact recovery across many
-responses is attacked in test_summary_attacks.py.
+publishes what another hides to protect a neighbour; (f) the rule itself is the p%
+rule: a number passes exactly when it has k contributors and no contributor can
+estimate any other's amount within p% by subtracting its own from the total.
+Exact recovery across many responses is attacked in test_summary_attacks.py.
+
+Amounts are multiples of 1/4 (openings spread over quarters), so their sums are
+exact in floating point and compare equal in any order.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from coalition.disclosure.cells import Breakdown, Condition, Dimension, Disclosure, Figure, Record
@@ -29,26 +34,27 @@ from coalition.disclosure.rule import DisclosureRule, hidden_in_line
 ATTRIBUTES = frozenset({"occupation", "quarter", "degree"})
 DIMENSIONS = {name: Dimension(name, name) for name in ("occupation", "quarter", "degree")}
 
-records_strategy = st.lists(
-    st.builds(
-        lambda employer, openings, occupation, quarter, degree: Record(
-            employer, openings, {"occupation": occupation, "quarter": quarter, "degree": degree}
-        ),
-        st.sampled_from("abcdefg"),
-        st.integers(1, 60),
-        st.sampled_from("ABCDE"),
-        st.sampled_from(("Q1", "Q2", "Q3")),
-        st.booleans(),
+record_strategy = st.builds(
+    lambda employer, openings, occupation, quarter, degree: Record(
+        employer, openings, {"occupation": occupation, "quarter": quarter, "degree": degree}
     ),
-    min_size=1,
-    max_size=40,
+    st.sampled_from("abcdefg"),
+    st.integers(1, 240).map(lambda quarters: quarters / 4),
+    st.sampled_from("ABCDE"),
+    st.sampled_from(("Q1", "Q2", "Q3")),
+    st.booleans(),
 )
-rules = st.builds(DisclosureRule, st.integers(2, 4), st.integers(50, 100))
+# Small markets (edge cases), and larger ones, where the p% rule leaves cells to show.
+records_strategy = st.one_of(
+    st.lists(record_strategy, min_size=1, max_size=10),
+    st.lists(record_strategy, min_size=10, max_size=40),
+)
+rules = st.builds(DisclosureRule, st.integers(2, 5), st.integers(1, 50))
 EXAMPLES = settings(max_examples=200, deadline=None, database=None, derandomize=True)
 
 
-def contributions(records: list[Record], member: Callable[[Record], bool]) -> dict[str, int]:
-    totals: defaultdict[str, int] = defaultdict(int)
+def contributions(records: list[Record], member: Callable[[Record], bool]) -> dict[str, float]:
+    totals: defaultdict[str, float] = defaultdict(float)
     for record in records:
         if member(record):
             totals[str(record.contributor)] += record.amount
@@ -150,7 +156,7 @@ def test_no_response_shows_an_occupation_the_occupation_breakdown_hides(
     records: list[Record], rule: DisclosureRule, occupation: str
 ) -> None:
     by_occupation = {
-        code: contributions(records, lambda r, code=code: r.values["occupation"] == code)
+        code: contributions(records, in_cell(("occupation",), (code,)))
         for code in {r.values["occupation"] for r in records}
     }
     hidden = hidden_in_line(by_occupation, rule)
@@ -169,3 +175,60 @@ def test_no_response_shows_an_occupation_the_occupation_breakdown_hides(
         assert not any(cell.key[0] in hidden and not cell.suppressed for cell in result.cells)
     if occupation in hidden:
         assert filtered.total.suppressed
+
+
+@EXAMPLES
+@given(
+    st.dictionaries(st.sampled_from("abcdefghij"), st.integers(0, 80).map(lambda n: n / 4)),
+    rules,
+)
+def test_a_number_passes_when_no_contributor_can_estimate_another_within_p_percent(
+    amounts: dict[str, float], rule: DisclosureRule
+) -> None:
+    """Contributor ``j`` knows its own amount: the total minus it bounds ``i``'s from above,
+    off by what the others hold. The p% rule: that error is at least p% of ``i``'s, for every
+    pair (the leader against the runner-up is the worst)."""
+    positive = {who: amount for who, amount in amounts.items() if amount > 0}
+    total = sum(positive.values())
+    nobody_estimates_anyone = all(
+        (total - positive[i] - positive[j]) * 100 >= rule.p_percent * positive[i]
+        for i in positive
+        for j in positive
+        if i != j
+    )
+
+    assert rule.allows(amounts) is (len(positive) >= rule.min_employers and nobody_estimates_anyone)
+
+
+@EXAMPLES
+@given(
+    st.dictionaries(st.sampled_from("abcdefghij"), st.integers(1, 400).map(lambda n: n / 4)),
+    rules,
+    st.integers(1, 400).map(lambda n: n / 4),
+)
+def test_a_newcomer_no_larger_than_the_runner_up_never_hides_a_shown_number(
+    amounts: dict[str, float], rule: DisclosureRule, newcomer: float
+) -> None:
+    """Monotone where it must be: more small contributors only widen every estimate."""
+    assume(rule.allows(amounts) and newcomer <= sorted(amounts.values())[-2])
+
+    assert rule.allows(amounts | {"newcomer": newcomer}) is True
+
+
+@EXAMPLES
+@given(rules, st.integers(1, 20), st.floats(0, 1))
+def test_the_rest_at_exactly_p_percent_of_the_largest_passes_and_a_quarter_less_fails(
+    rule: DisclosureRule, scale: int, runner_up_place: float
+) -> None:
+    """k contributors: the largest, the runner-up anywhere between the others and the
+    largest, and k - 2 others holding exactly p% of the largest together."""
+    others = max(rule.min_employers - 2, 1)
+    largest = 25 * scale * others
+    other = rule.p_percent * scale / 4
+    runner_up = other + (largest - other) * runner_up_place // 0.25 * 0.25
+    amounts = {"largest": largest, "runner-up": runner_up} | {
+        f"other {n}": other for n in range(others)
+    }
+
+    assert rule.allows(amounts) is True
+    assert rule.allows(amounts | {"other 0": other - 0.25}) is False
