@@ -64,6 +64,13 @@ SELECT create_distributed_table('demand_signal_skills', 'tenant_id', colocate_wi
  WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'demand_signal_skills'::regclass);
 SELECT create_distributed_table('demand_signal_versions', 'tenant_id', colocate_with => 'organizations')
  WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'demand_signal_versions'::regclass);
+-- Releases of pooled demand (the release before its cells)
+SELECT create_distributed_table('demand_noise_secrets', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'demand_noise_secrets'::regclass);
+SELECT create_distributed_table('demand_releases', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'demand_releases'::regclass);
+SELECT create_distributed_table('demand_release_cells', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'demand_release_cells'::regclass);
 -- Matching funds (the ledger's identity columns are per-shard sequences on Citus:
 -- ordering within a pool holds, numbers are not dense)
 SELECT create_distributed_table('idempotency_keys', 'tenant_id', colocate_with => 'organizations')

@@ -236,6 +236,24 @@ def _foreign_inserts(b: World) -> dict[str, tuple[str, dict[str, Any]]]:
             "'{}', 'user', :user, 'x', now())",
             values,
         ),
+        "demand_noise_secrets": (
+            "INSERT INTO demand_noise_secrets (tenant_id, id, secret) "
+            "VALUES (:tenant, :id, '\\x00')",
+            values,
+        ),
+        "demand_releases": (
+            "INSERT INTO demand_releases (tenant_id, id, published_at, made_by, rule) "
+            "VALUES (:tenant, :id, now(), 'SCHEDULE', '{}')",
+            values,
+        ),
+        "demand_release_cells": (
+            "INSERT INTO demand_release_cells (tenant_id, id, release_id, organization_id, "
+            "named, occupation_code, quarter, is_degree_required, work_based_learning, "
+            "skill_ids, currency, openings, noised_openings, wage_openings, noised_wage_sum) "
+            "VALUES (:tenant, :id, :id, :id, false, '51-4041', '2027-01-01', false, "
+            "'{NONE}', '{}', 'USD', 1, 1, 0, 0)",
+            values,
+        ),
         "initiatives": (
             "INSERT INTO initiatives (tenant_id, id, name, starts_on) "
             "VALUES (:tenant, :id, 'Planted', '2026-01-01')",

@@ -1,4 +1,4 @@
-"""The disclosure rule: how many contributors a number needs, and how large a share one may hold."""
+"""The disclosure rule: how many contributors a number needs, the p% rule, and the noise bounds."""
 
 from __future__ import annotations
 
