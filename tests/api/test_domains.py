@@ -149,6 +149,10 @@ FINDERS: dict[str, tuple[str, list[str]]] = {
     "ApiClient": ("{ apiClients(first: 1) { edges { node { id } } } }", ["apiClients"]),
     "Tenant": ("{ tenant { id } }", ["tenant"]),
     "DemandSignal": ("{ demandSignals(first: 1) { edges { node { id } } } }", ["demandSignals"]),
+    "DemandRelease": (
+        "{ demandSummary(groupBy: [OCCUPATION]) { release { id } } }",
+        ["demandSummary", "release"],
+    ),
     "FundPool": ("{ fundPools(first: 1) { edges { node { id } } } }", ["fundPools"]),
     "FundCommitment": (
         "{ fundPools(first: 1) { edges { node { commitments { id } } } } }",
