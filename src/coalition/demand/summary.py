@@ -241,9 +241,9 @@ async def summarize_demand(
     first release: no cells, the total suppressed, ``release`` None."""
     require_demand_read(principal)
     _check_group_by(group_by)
+    demand_filter = filter or DemandFilter()
+    _conditions(demand_filter, Labels())  # a bad quarter is refused before anything is read
     release = await _release(session, principal, release_id)
-    conditions = _conditions(demand_filter := filter or DemandFilter(), Labels())
-    del conditions  # checked (a bad quarter is refused) before anything is read
     if release is None:
         rule = DisclosureRule.from_settings(await partnership_settings(session, principal))
         return DemandSummary(None, [], _hidden(CellKey()), rule)
