@@ -424,3 +424,36 @@ async def test_every_bad_setting_is_reported_at_once(gql: GraphQLClient, world: 
         ],
     }
     assert await _events(gql, world) == []
+
+
+async def test_a_setting_the_rule_no_longer_knows_is_dropped_on_the_next_change(
+    gql: GraphQLClient, world: World, owner_engine: AsyncEngine
+) -> None:
+    # given: a row in the shape before the p% rule (what migration 0008 removes)
+    async with owner_engine.begin() as connection:
+        await connection.execute(
+            text(
+                "UPDATE tenants SET settings = settings || "
+                """'{"disclosure": {"min_employers": 4, "max_share_percent": 80}}'::jsonb """
+                "WHERE id = :id"
+            ),
+            {"id": world.id},
+        )
+
+    body = await gql(UPDATE, {"input": {"pPercent": 15}}, token=world.tokens["admin"])
+
+    assert body["data"]["updateTenantSettings"]["tenant"]["settings"] == {
+        **DEFAULTS,
+        "disclosureMinEmployers": 4,
+        "disclosurePPercent": 15,
+    }
+    assert (await _stored(owner_engine, world))["disclosure"] == {
+        "min_employers": 4,
+        "p_percent": 15,
+    }
+    assert [event["changes"] for event in await _events(gql, world)] == [
+        {
+            "disclosure_p_percent": {"from": 10, "to": 15},
+            "disclosure_max_share_percent": {"from": 80, "to": None},
+        }
+    ]

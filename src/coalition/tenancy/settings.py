@@ -104,7 +104,9 @@ async def update_tenant_settings(
         time_zone=time_zone,
     )
     check.done()
-    changes = diff(_flat(tenant.settings), _flat(settings))
+    before = _flat(tenant.settings)
+    # A setting the new row no longer holds (one the rules do not know) shows as removed.
+    changes = diff(before, {**dict.fromkeys(before), **_flat(settings)})
     if changes:
         tenant.settings = settings
         await session.flush()
