@@ -27,6 +27,7 @@ METAVARS = {
     "ZONE",
     "N",
     "PERCENT",
+    "HOURS",
     "CODE",
     "URL",
     "HOST",
@@ -112,7 +113,7 @@ def test_an_invalid_setting_names_the_flag(cli_env: Settings) -> None:
 
     # then
     assert result.exit_code == 1
-    assert result.stderr == "error: --min-employers must be an integer of at least 2.\n"
+    assert result.stderr == "error: --min-employers must be an integer from 2 to 50.\n"
 
 
 def test_every_invalid_setting_is_reported_at_once(cli_env: Settings) -> None:
@@ -124,15 +125,19 @@ def test_every_invalid_setting_is_reported_at_once(cli_env: Settings) -> None:
         "configure",
         "--tenant",
         slug,
-        "--max-share-percent",
-        "40",
+        "--p-percent",
+        "0",
+        "--release-every-hours",
+        "4",
         "--time-zone",
         "Mars/Olympus",
     )
 
     assert result.exit_code == 1
     assert result.stderr == (
-        "error: --max-share-percent must be an integer from 50 to 100.\n"
+        "error: --p-percent must be an integer from 1 to 50.\n"
+        "error: --release-every-hours 4 does not fit --release-min-interval-hours 6: "
+        "--release-min-interval-hours must not be above --release-every-hours.\n"
         "error: --time-zone 'Mars/Olympus' is not an IANA time zone, such as America/Chicago.\n"
     )
 

@@ -38,16 +38,31 @@ def test_a_uuid_is_an_id_of_any_type() -> None:
 
 def test_messages_name_the_flag_not_the_field() -> None:
     errors = [
-        UserError(("minEmployers",), "min_employers must be an integer of at least 2.", "X"),
+        UserError(("minEmployers",), "min_employers must be an integer from 2 to 50.", "X"),
+        UserError(("pPercent",), "pPercent must be an integer from 1 to 50.", "X"),
+        UserError(
+            ("noiseMaxPercent",),
+            "noiseMaxPercent must be 5 above noiseMinPercent; noiseMinPercent is 10.",
+            "X",
+        ),
         UserError(("timeZone",), "timeZone is not an IANA time zone.", "X"),
         UserError(("name",), "An organization with this name exists.", "TAKEN"),
         UserError(("other",), "Something else.", "X"),
     ]
 
-    assert flag_messages(
-        errors, {"minEmployers": "--min-employers", "timeZone": "--time-zone", "name": "--name"}
-    ) == [
-        "--min-employers must be an integer of at least 2.",
+    flags = {
+        "minEmployers": "--min-employers",
+        "pPercent": "--p-percent",
+        "noiseMinPercent": "--noise-min-percent",
+        "noiseMaxPercent": "--noise-max-percent",
+        "timeZone": "--time-zone",
+        "name": "--name",
+    }
+
+    assert flag_messages(errors, flags) == [
+        "--min-employers must be an integer from 2 to 50.",
+        "--p-percent must be an integer from 1 to 50.",
+        "--noise-max-percent must be 5 above --noise-min-percent; --noise-min-percent is 10.",
         "--time-zone is not an IANA time zone.",
         "--name: An organization with this name exists.",
         "Something else.",

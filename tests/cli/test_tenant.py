@@ -199,7 +199,16 @@ def test_tenant_configure_sets_the_disclosure_rule_through_the_service(
 
     # then
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["disclosure"] == {"min_employers": 4, "max_share_percent": 80}
+    assert json.loads(result.stdout) == {
+        "time_zone": "UTC",
+        "disclosure": {
+            "min_employers": 4,
+            "p_percent": 10,
+            "noise_min_percent": 10,
+            "noise_max_percent": 25,
+        },
+        "releases": {"every_hours": 24, "min_interval_hours": 6},
+    }
     assert audit_trail(cli_env, made)[-1] == (
         "tenant.update_settings",
         "system",
@@ -212,15 +221,76 @@ def test_tenant_configure_still_takes_slug(cli_env: Settings) -> None:
     slug = new_slug()
     new_tenant(slug)
 
-    result = run("tenant", "configure", "--slug", slug, "--max-share-percent", "75")
+    result = run("tenant", "configure", "--slug", slug, "--p-percent", "15")
 
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["disclosure"] == {"min_employers": 3, "max_share_percent": 75}
+    assert json.loads(result.stdout)["disclosure"]["p_percent"] == 15
+
+
+def test_tenant_configure_sets_the_noise_and_the_release_schedule(cli_env: Settings) -> None:
+    # given
+    slug = new_slug()
+    made = new_tenant(slug)
+
+    # when
+    result = run(
+        "tenant",
+        "configure",
+        "--tenant",
+        slug,
+        "--noise-min-percent",
+        "15",
+        "--noise-max-percent",
+        "35",
+        "--release-every-hours",
+        "168",
+        "--release-min-interval-hours",
+        "24",
+    )
+
+    # then
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.stdout)
+    assert (printed["disclosure"], printed["releases"]) == (
+        {"min_employers": 3, "p_percent": 10, "noise_min_percent": 15, "noise_max_percent": 35},
+        {"every_hours": 168, "min_interval_hours": 24},
+    )
+    assert [action for action, *_ in audit_trail(cli_env, made)] == [
+        "tenant.create",
+        "tenant.update_settings",
+    ]
+    again = run("tenant", "configure", "--tenant", slug)
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout) == printed
+    assert len(audit_trail(cli_env, made)) == 2
+
+
+def test_tenant_configure_names_both_flags_of_a_pair(cli_env: Settings) -> None:
+    slug = new_slug()
+    made = new_tenant(slug)
+
+    result = run("tenant", "configure", "--tenant", slug, "--noise-max-percent", "12")
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        "error: --noise-max-percent must be an integer at least 5 above --noise-min-percent "
+        "and at most 50; --noise-min-percent is 10.\n"
+    )
+    assert [action for action, *_ in audit_trail(cli_env, made)] == ["tenant.create"]
 
 
 @pytest.mark.parametrize(
     "option",
-    [["--min-employers", "1"], ["--max-share-percent", "40"], ["--time-zone", "Mars/Olympus"]],
+    [
+        ["--min-employers", "1"],
+        ["--p-percent", "51"],
+        ["--noise-min-percent", "4"],
+        ["--noise-max-percent", "51"],
+        ["--release-every-hours", "0"],
+        ["--release-min-interval-hours", "25"],
+        ["--time-zone", "Mars/Olympus"],
+    ],
 )
 def test_tenant_configure_refuses_unsafe_settings(cli_env: Settings, option: list[str]) -> None:
     slug = new_slug()

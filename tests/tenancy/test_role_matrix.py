@@ -112,10 +112,11 @@ def _client_revoked(world: World, before: Rows, after: Rows) -> None:
 
 def _settings_updated(world: World, before: Rows, after: Rows) -> None:
     _unchanged_except(before, after, "tenants")
-    assert after["tenants"][0]["settings"]["disclosure"] == {
-        "min_employers": 4,
-        "max_share_percent": 80,
-    }
+    settings = after["tenants"][0]["settings"]
+    assert (settings["disclosure"], settings["releases"]) == (
+        {"min_employers": 4, "noise_max_percent": 30},
+        {"min_interval_hours": 12},
+    )
 
 
 @dataclass(frozen=True)
@@ -212,7 +213,9 @@ CASES: dict[str, Case] = {
         "updateTenantSettings",
         f"""mutation($input: UpdateTenantSettingsInput!) {{ updateTenantSettings(input: $input) {{
             tenant {{ slug }} {USER_ERRORS} }} }}""",
-        lambda world: {"input": {"minEmployers": 4}},
+        lambda world: {
+            "input": {"minEmployers": 4, "noiseMaxPercent": 30, "releaseMinIntervalHours": 12}
+        },
         frozenset({"admin"}),
         _settings_updated,
     ),

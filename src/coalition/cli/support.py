@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import re
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Annotated, NoReturn, TypeVar
@@ -157,24 +158,34 @@ async def organization_id_of(
 
 
 def flag_messages(errors: Sequence[UserError], flags: dict[str, str]) -> list[str]:
-    """Each problem as the operator should read it: naming the command's flag
-    (``--min-employers``) rather than the API field (``minEmployers``) or the
-    setting (``min_employers``). ``flags`` maps an API field to its flag."""
+    """Each problem as the operator should read it: naming the command's flags
+    (``--min-employers``) rather than the API fields (``minEmployers``) or the
+    settings (``min_employers``). ``flags`` maps an API field to its flag. A message
+    that starts with its field's name starts with the flag instead; other fields it
+    mentions by their API names (``noiseMinPercent``: camel case, never a plain word)
+    become their flags too."""
     lines = []
     for error in errors:
         field = error.field[0] if error.field else ""
         flag = flags.get(field)
-        message = error.message
+        message = _mentioned_flags(error.message, flags)
         if flag is None:
             lines.append(message)
             continue
-        for spelling in (field, _snake(field)):
+        for spelling in (field, _snake(field), flag):
             if spelling and message.startswith(spelling + " "):
                 lines.append(flag + message[len(spelling) :])
                 break
         else:
             lines.append(f"{flag}: {message}")
     return lines
+
+
+def _mentioned_flags(message: str, flags: dict[str, str]) -> str:
+    for field, flag in flags.items():
+        if field != field.lower():
+            message = re.sub(rf"\b{re.escape(field)}\b", flag, message)
+    return message
 
 
 def fail_with(error: InvalidInput | Forbidden, flags: dict[str, str]) -> NoReturn:

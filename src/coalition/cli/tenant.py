@@ -18,6 +18,7 @@ from coalition.cli.support import (
 from coalition.config import get_settings
 from coalition.errors import InvalidInput
 from coalition.tenancy.models import OrganizationKind
+from coalition.tenancy.settings import MEANING
 
 NAME = "tenant"
 app = typer.Typer(help="Partnerships (tenants).", no_args_is_help=True)
@@ -33,7 +34,11 @@ CREATE_FLAGS = {
 }
 CONFIGURE_FLAGS = {
     "minEmployers": "--min-employers",
-    "maxSharePercent": "--max-share-percent",
+    "pPercent": "--p-percent",
+    "noiseMinPercent": "--noise-min-percent",
+    "noiseMaxPercent": "--noise-max-percent",
+    "releaseEveryHours": "--release-every-hours",
+    "releaseMinIntervalHours": "--release-min-interval-hours",
     "timeZone": "--time-zone",
 }
 KINDS = ", ".join(kind.value for kind in OrganizationKind)
@@ -116,29 +121,33 @@ def create(
         )
 
 
+def _setting(name: str, metavar: str) -> Any:
+    return typer.Option(help=MEANING[name], metavar=metavar, show_default=False)
+
+
 @app.command("configure")
 def configure(
     tenant: Annotated[
         str, typer.Option("--tenant", "--slug", help="The partnership's slug.", metavar="SLUG")
     ],
-    min_employers: Annotated[
-        int | None,
-        typer.Option(help="Pooled demand: employers a cell needs to be shown (k).", metavar="N"),
-    ] = None,
-    max_share_percent: Annotated[
-        int | None,
-        typer.Option(
-            help="Pooled demand: most of a cell's openings one employer may hold (p%).",
-            metavar="PERCENT",
-        ),
+    min_employers: Annotated[int | None, _setting("min_employers", "N")] = None,
+    p_percent: Annotated[int | None, _setting("p_percent", "PERCENT")] = None,
+    noise_min_percent: Annotated[int | None, _setting("noise_min_percent", "PERCENT")] = None,
+    noise_max_percent: Annotated[int | None, _setting("noise_max_percent", "PERCENT")] = None,
+    release_every_hours: Annotated[int | None, _setting("every_hours", "HOURS")] = None,
+    release_min_interval_hours: Annotated[
+        int | None, _setting("min_interval_hours", "HOURS")
     ] = None,
     time_zone: Annotated[str | None, typer.Option(help="IANA time zone.", metavar="ZONE")] = None,
 ) -> None:
-    """Change a partnership's settings (audited, as updateTenantSettings); prints them."""
+    """Change a partnership's settings (audited, as updateTenantSettings); prints them.
+
+    Prints every setting in effect, defaults included; with none given, only prints them.
+    """
     from coalition.auth.principal import system_principal
     from coalition.db.engine import create_session_factory
     from coalition.db.session import tenant_transaction
-    from coalition.tenancy.settings import update_tenant_settings
+    from coalition.tenancy.settings import settings_in_effect, update_tenant_settings
 
     async def work(engine: AsyncEngine) -> dict[str, Any]:
         tenant_id = await tenant_id_of(engine, tenant)
@@ -148,10 +157,14 @@ def configure(
                 session,
                 principal,
                 min_employers=min_employers,
-                max_share_percent=max_share_percent,
+                p_percent=p_percent,
+                noise_min_percent=noise_min_percent,
+                noise_max_percent=noise_max_percent,
+                release_every_hours=release_every_hours,
+                release_min_interval_hours=release_min_interval_hours,
                 time_zone=time_zone,
             )
-            return dict(changed.settings)
+            return settings_in_effect(changed.settings)
 
     try:
         settings = with_owner(get_settings(), work)

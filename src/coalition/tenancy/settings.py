@@ -1,7 +1,9 @@
-"""Changing the partnership's own settings (the pooled-demand rule, its time zone)."""
+"""Changing the partnership's own settings: the pooled-demand disclosure rule, its
+release schedule and its time zone."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -9,9 +11,58 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coalition.audit.service import diff, record_event
 from coalition.auth.permissions import require_partnership_admin
 from coalition.auth.principal import Principal
+from coalition.demand.releases import ReleaseSchedule
+from coalition.disclosure.rule import DisclosureRule
 from coalition.tenancy import validation
 from coalition.tenancy.models import Tenant
 from coalition.validation import Checker
+
+# What each setting means, written for conveners; the API's descriptions and the
+# CLI's help both use these, so the two never disagree.
+MEANING = {
+    "min_employers": (
+        "Pooled demand: the fewest employers a published figure must combine (k, 2 to 50; "
+        "default 3). A figure with fewer is hidden, so no member reads a number that is "
+        "one or two competitors' openings. Raising it hides more small figures."
+    ),
+    "p_percent": (
+        "Pooled demand: the p% rule (1 to 50; default 10). A figure is hidden when the "
+        "employers other than its two largest add up to less than this percentage of the "
+        "largest: the second-largest knows its own openings and could otherwise estimate "
+        "the largest's to within that percentage. Raising it hides more figures that one "
+        "employer dominates."
+    ),
+    "noise_min_percent": (
+        "Pooled demand: the least each employer's pooled openings and wages are distorted "
+        "(5 to 40; default 10). Every pooled signal is multiplied by a secret factor, the "
+        "same in every query and release, at least this many percent above or below 1, "
+        "so whatever a member isolates is never an employer's true number: it stays at "
+        "least this far off. Raising it protects employers more and makes figures less "
+        "exact. Choose it before the first release: figures published under two "
+        "different noise settings can be compared to undo the noise."
+    ),
+    "noise_max_percent": (
+        "Pooled demand: the most each employer's pooled openings and wages are distorted "
+        "(at least 5 above the least, at most 50; default 25). The secret factors lie "
+        "between the two, so a member who isolates one employer's number cannot tell how "
+        "far off it is. Lowering it makes figures more exact, and lets whoever isolates "
+        "a number bound the true one more narrowly. Choose it before the first release, "
+        "as the least."
+    ),
+    "every_hours": (
+        "Pooled demand: how often a new release of the pooled figures is made on "
+        "schedule, in hours (1 to 744, i.e. up to 31 days; default 24). Members read "
+        "pooled figures only from the latest release, so posted changes show at the next "
+        "one."
+    ),
+    "min_interval_hours": (
+        "Pooled demand: the least time between two releases, in hours, including those a "
+        "partnership admin publishes on demand (1 to 744, at most the schedule's; default "
+        "6). A member who changes its own openings to see what moves learns nothing "
+        "between releases; lowering it makes figures fresher and gives such a member more "
+        "releases to compare."
+    ),
+}
 
 
 async def update_tenant_settings(
@@ -19,14 +70,19 @@ async def update_tenant_settings(
     principal: Principal,
     *,
     min_employers: int | None = None,
-    max_share_percent: int | None = None,
+    p_percent: int | None = None,
+    noise_min_percent: int | None = None,
+    noise_max_percent: int | None = None,
+    release_every_hours: int | None = None,
+    release_min_interval_hours: int | None = None,
     time_zone: str | None = None,
 ) -> Tenant:
     """Change the partnership's settings (partnership admins); omitted ones stay.
 
     Raises ``InvalidInput`` with every problem before writing anything; an actual
     change writes one ``tenant.update_settings`` audit event in the caller's
-    transaction, a change to the same values writes nothing."""
+    transaction, naming each setting whose value in effect changed (``from`` is the
+    default when it was never chosen); a change to the values in effect writes nothing."""
     require_partnership_admin(principal)
     # The partnership's own directory row (keyed by its id), locked for the change.
     tenant = await session.get(Tenant, principal.tenant_id, with_for_update=True)
@@ -35,12 +91,22 @@ async def update_tenant_settings(
     settings = validation.tenant_settings(
         check,
         tenant.settings,
-        min_employers=min_employers,
-        max_share_percent=max_share_percent,
+        disclosure={
+            "min_employers": min_employers,
+            "p_percent": p_percent,
+            "noise_min_percent": noise_min_percent,
+            "noise_max_percent": noise_max_percent,
+        },
+        releases={
+            "every_hours": release_every_hours,
+            "min_interval_hours": release_min_interval_hours,
+        },
         time_zone=time_zone,
     )
     check.done()
-    changes = diff(_flat(tenant.settings), _flat(settings))
+    before = _flat(tenant.settings)
+    # A setting the new row no longer holds (one the rules do not know) shows as removed.
+    changes = diff(before, {**dict.fromkeys(before), **_flat(settings)})
     if changes:
         tenant.settings = settings
         await session.flush()
@@ -55,10 +121,28 @@ async def update_tenant_settings(
     return tenant
 
 
-def _flat(settings: dict[str, Any]) -> dict[str, Any]:
-    disclosure = settings.get("disclosure") or {}
+def settings_in_effect(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings as the partnership works under them: its time zone, and every
+    disclosure and release setting (its default when never chosen). Raises the rules'
+    errors on settings they refuse."""
     return {
-        "time_zone": settings.get("time_zone"),
-        "disclosure_min_employers": disclosure.get("min_employers"),
-        "disclosure_max_share_percent": disclosure.get("max_share_percent"),
+        "time_zone": settings.get("time_zone", "UTC"),
+        "disclosure": DisclosureRule.from_settings(settings).as_settings(),
+        "releases": ReleaseSchedule.from_settings(settings).as_settings(),
     }
+
+
+def _flat(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """One entry per setting, as the audit diff names them (``disclosure_p_percent``):
+    the stored value or else the default, and whatever else a group holds (so a value
+    the rules do not know shows as removed). Judges nothing: the stored row may be
+    one the rules refuse."""
+    flat: dict[str, Any] = {"time_zone": settings.get("time_zone")}
+    for group, defaults in (
+        ("disclosure", DisclosureRule().as_settings()),
+        ("releases", ReleaseSchedule().as_settings()),
+    ):
+        stored = settings.get(group)
+        values = {**defaults, **(stored if isinstance(stored, Mapping) else {})}
+        flat.update({f"{group}_{name}": value for name, value in values.items()})
+    return flat

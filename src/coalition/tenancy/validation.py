@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from coalition.auth.scopes import SCOPES, unknown_scopes
+from coalition.demand.releases import InvalidReleaseSettings, ReleaseSchedule
 from coalition.disclosure.rule import DisclosureRule, InvalidDisclosureSettings
 from coalition.errors import InvalidInput, UserError
 from coalition.tenancy.models import OrganizationKind, Role
@@ -111,31 +112,23 @@ def tenant_settings(
     check: Checker,
     current: Mapping[str, Any],
     *,
-    min_employers: int | None,
-    max_share_percent: int | None,
+    disclosure: Mapping[str, int | None],
+    releases: Mapping[str, int | None],
     time_zone: str | None,
 ) -> dict[str, Any]:
-    """The partnership's settings with the given changes (omitted ones stay). Each
-    change is checked on its own, so both disclosure numbers are judged at once."""
+    """The partnership's settings with the given changes (None: the setting stays).
+
+    ``disclosure`` and ``releases`` map the names of ``settings["disclosure"]`` and
+    ``settings["releases"]`` to their new values. Each value is judged on its own by
+    the rule that owns its bounds, then the pairs are judged together (the noise
+    bounds, the release interval against the schedule), so every problem is reported
+    at once, on the field the caller gave. A group is stored as the values chosen so
+    far plus the changes; settings never chosen keep following the defaults."""
     settings = dict(current)
-    rule = DisclosureRule.from_settings(current)
-    if min_employers is not None and (problem := _disclosure_problem(min_employers=min_employers)):
-        check.add(("minEmployers",), problem, "OUT_OF_RANGE")
-    if max_share_percent is not None and (
-        problem := _disclosure_problem(max_share_percent=max_share_percent)
-    ):
-        check.add(("maxSharePercent",), problem, "OUT_OF_RANGE")
-    if not check.has_error(("minEmployers",)) and not check.has_error(("maxSharePercent",)):
-        rule = DisclosureRule(
-            min_employers=rule.min_employers if min_employers is None else min_employers,
-            max_share_percent=(
-                rule.max_share_percent if max_share_percent is None else max_share_percent
-            ),
-        )
-    settings["disclosure"] = {
-        "min_employers": rule.min_employers,
-        "max_share_percent": rule.max_share_percent,
-    }
+    for group, changes in (("disclosure", disclosure), ("releases", releases)):
+        chosen = _changed_group(check, group, current.get(group), changes)
+        if chosen is not None:
+            settings[group] = chosen
     if time_zone is not None:
         if is_time_zone(time_zone):
             settings["time_zone"] = time_zone
@@ -148,10 +141,93 @@ def tenant_settings(
     return settings
 
 
-def _disclosure_problem(**change: int) -> str | None:
-    """What is wrong with one disclosure setting alone (the rule owns the bounds)."""
+# The API input field of each setting, by group.
+SETTING_FIELDS = {
+    "disclosure": {
+        "min_employers": "minEmployers",
+        "p_percent": "pPercent",
+        "noise_min_percent": "noiseMinPercent",
+        "noise_max_percent": "noiseMaxPercent",
+    },
+    "releases": {
+        "every_hours": "releaseEveryHours",
+        "min_interval_hours": "releaseMinIntervalHours",
+    },
+}
+# The pair each group's rule judges together: (the setting its message is about, the
+# other). A value is judged alone with its partner at the end of the partner's range
+# that suits every allowed value, so only the value's own bounds can fail; the rules
+# own the bounds, and the pair is then judged as it will be stored.
+_PAIRS = {
+    "disclosure": ("noise_max_percent", "noise_min_percent"),
+    "releases": ("min_interval_hours", "every_hours"),
+}
+_PARTNER_ALONE = {
+    "noise_min_percent": {"noise_max_percent": 50},
+    "noise_max_percent": {"noise_min_percent": 5},
+    "min_interval_hours": {"every_hours": 744},
+    "every_hours": {"min_interval_hours": 1},
+}
+
+
+def _changed_group(
+    check: Checker, group: str, stored: Any, changes: Mapping[str, int | None]
+) -> dict[str, Any] | None:
+    """The group's new stored values, or None when none of them is changed."""
+    fields = SETTING_FIELDS[group]
+    requested = {name: value for name, value in changes.items() if value is not None}
+    if not requested:
+        return None
+    kept = {
+        name: value
+        for name, value in (stored.items() if isinstance(stored, Mapping) else ())
+        if name in fields
+    }
+    chosen = {**kept, **requested}
+    failed = False
+    for name, value in chosen.items():
+        problem = _rule_problem(group, {name: value, **_PARTNER_ALONE.get(name, {})})
+        if problem is None:
+            continue
+        failed = True
+        if name not in requested:
+            # Only a hand-edited row gets here: say so rather than fail the change blindly.
+            problem = f"The partnership's stored {name} ({value!r}) is not allowed: {problem}"
+        check.add((fields[name],), _in_fields(group, problem), "OUT_OF_RANGE")
+    if failed:
+        return chosen
+    effective = {**_defaults(group), **chosen}
+    problem = _rule_problem(group, effective)
+    if problem is not None:
+        named, other = _PAIRS[group]
+        # On the field the caller changed: the one the rule names, unless only the other.
+        if other in requested and named not in requested:
+            message = f"{other} {effective[other]} does not fit {named} {effective[named]}: "
+            check.add((fields[other],), _in_fields(group, message + problem), "OUT_OF_RANGE")
+        else:
+            message = f"{problem.rstrip('.')}; {other} is {effective[other]}."
+            check.add((fields[named],), _in_fields(group, message), "OUT_OF_RANGE")
+    return chosen
+
+
+def _in_fields(group: str, message: str) -> str:
+    """The message with each setting's name spelled as the caller's input field."""
+    for name, field in sorted(SETTING_FIELDS[group].items(), key=lambda item: -len(item[0])):
+        message = re.sub(rf"\b{name}\b", field, message)
+    return message
+
+
+def _defaults(group: str) -> dict[str, int]:
+    return (DisclosureRule() if group == "disclosure" else ReleaseSchedule()).as_settings()
+
+
+def _rule_problem(group: str, values: Mapping[str, Any]) -> str | None:
+    """What the group's rule says is wrong with these values (defaults for the rest)."""
     try:
-        DisclosureRule(**change)
-    except InvalidDisclosureSettings as error:
+        if group == "disclosure":
+            DisclosureRule(**values)
+        else:
+            ReleaseSchedule(**values)
+    except (InvalidDisclosureSettings, InvalidReleaseSettings) as error:
         return str(error)
     return None

@@ -11,31 +11,34 @@ import strawberry
 from coalition.api.context import Info
 from coalition.api.mutations import UserError, run_mutation
 from coalition.api.relay import Node, to_global_id
-from coalition.disclosure.rule import DisclosureRule
 from coalition.tenancy import models, reads
-from coalition.tenancy.settings import update_tenant_settings
+from coalition.tenancy.settings import MEANING, settings_in_effect, update_tenant_settings
 
 
-@strawberry.type(description="Partnership-wide settings.")
+@strawberry.type(description="Partnership-wide settings, as in effect (defaults where never set).")
 class TenantSettings:
     time_zone: str = strawberry.field(
         description="IANA time zone used for the partnership's dates."
     )
-    disclosure_min_employers: int = strawberry.field(
-        description="Pooled demand: a figure is shown only with at least this many employers."
-    )
-    disclosure_max_share_percent: int = strawberry.field(
-        description="Pooled demand: a figure is hidden when one employer holds more than this "
-        "percentage of its openings."
-    )
+    disclosure_min_employers: int = strawberry.field(description=MEANING["min_employers"])
+    disclosure_p_percent: int = strawberry.field(description=MEANING["p_percent"])
+    disclosure_noise_min_percent: int = strawberry.field(description=MEANING["noise_min_percent"])
+    disclosure_noise_max_percent: int = strawberry.field(description=MEANING["noise_max_percent"])
+    release_every_hours: int = strawberry.field(description=MEANING["every_hours"])
+    release_min_interval_hours: int = strawberry.field(description=MEANING["min_interval_hours"])
 
     @classmethod
     def from_model(cls, tenant: models.Tenant) -> TenantSettings:
-        rule = DisclosureRule.from_settings(tenant.settings)
+        settings = settings_in_effect(tenant.settings)
+        rule, schedule = settings["disclosure"], settings["releases"]
         return cls(
-            time_zone=tenant.settings.get("time_zone", "UTC"),
-            disclosure_min_employers=rule.min_employers,
-            disclosure_max_share_percent=rule.max_share_percent,
+            time_zone=settings["time_zone"],
+            disclosure_min_employers=rule["min_employers"],
+            disclosure_p_percent=rule["p_percent"],
+            disclosure_noise_min_percent=rule["noise_min_percent"],
+            disclosure_noise_max_percent=rule["noise_max_percent"],
+            release_every_hours=schedule["every_hours"],
+            release_min_interval_hours=schedule["min_interval_hours"],
         )
 
 
@@ -69,14 +72,19 @@ class TenantType(Node):
 
 @strawberry.input(description="New settings for the partnership: omitted ones stay.")
 class UpdateTenantSettingsInput:
-    min_employers: int | None = strawberry.field(
-        default=None,
-        description="Pooled demand: employers a figure needs to be shown (k, at least 2).",
+    min_employers: int | None = strawberry.field(default=None, description=MEANING["min_employers"])
+    p_percent: int | None = strawberry.field(default=None, description=MEANING["p_percent"])
+    noise_min_percent: int | None = strawberry.field(
+        default=None, description=MEANING["noise_min_percent"]
     )
-    max_share_percent: int | None = strawberry.field(
-        default=None,
-        description="Pooled demand: most of a figure's openings one employer may hold "
-        "(p, 50 to 100).",
+    noise_max_percent: int | None = strawberry.field(
+        default=None, description=MEANING["noise_max_percent"]
+    )
+    release_every_hours: int | None = strawberry.field(
+        default=None, description=MEANING["every_hours"]
+    )
+    release_min_interval_hours: int | None = strawberry.field(
+        default=None, description=MEANING["min_interval_hours"]
     )
     time_zone: str | None = strawberry.field(default=None, description="IANA time zone.")
 
@@ -113,7 +121,11 @@ class TenantMutation:
                 s,
                 p,
                 min_employers=input.min_employers,
-                max_share_percent=input.max_share_percent,
+                p_percent=input.p_percent,
+                noise_min_percent=input.noise_min_percent,
+                noise_max_percent=input.noise_max_percent,
+                release_every_hours=input.release_every_hours,
+                release_min_interval_hours=input.release_min_interval_hours,
                 time_zone=input.time_zone,
             ),
         )
