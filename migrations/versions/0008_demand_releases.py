@@ -50,6 +50,8 @@ def upgrade() -> None:
     op.create_table(
         "demand_noise_secrets",
         sa.Column("secret", sa.LargeBinary(), nullable=False),
+        sa.Column("noise_min_percent", sa.SmallInteger(), nullable=False),
+        sa.Column("noise_max_percent", sa.SmallInteger(), nullable=False),
         sa.Column(
             "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
         ),

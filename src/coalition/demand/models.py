@@ -184,13 +184,17 @@ class DemandSignalVersion(TenantScoped, Base):
 
 
 class NoiseSecret(TenantScoped, Base):
-    """The partnership's secret behind its permanent noise factors (one per tenant,
-    made with its first release). No API reads it; only the release builder does."""
+    """The partnership's secret behind its permanent noise factors, and the noise bounds
+    they are drawn with: one per tenant, made with its first release and never changed
+    (two releases blurred with different bounds could be solved together for the truth).
+    No API reads the secret; only the release builder does."""
 
     __tablename__ = "demand_noise_secrets"
     __table_args__ = (UniqueConstraint("tenant_id"),)
 
     secret: Mapped[bytes] = mapped_column(LargeBinary)
+    noise_min_percent: Mapped[int] = mapped_column(SmallInteger)
+    noise_max_percent: Mapped[int] = mapped_column(SmallInteger)
     created_at: Mapped[Timestamp]
 
 

@@ -18,13 +18,14 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.auth.principal import Principal
-from coalition.db.scoping import in_tenant
+from coalition.db.scoping import in_tenant, scoped
 from coalition.demand.history import versions_of_signals
 from coalition.demand.models import (
     DemandSignal,
     DemandSignalSkill,
     DemandSignalVersion,
     DemandStatus,
+    NoiseSecret,
     SharingLevel,
 )
 from coalition.demand.permissions import may_read_demand, require_demand_read, visible_signals
@@ -164,6 +165,19 @@ async def partnership_settings(session: AsyncSession, principal: Principal) -> d
     return dict(settings or {})
 
 
+async def fixed_noise(session: AsyncSession, principal: Principal) -> tuple[int, int] | None:
+    """The noise bounds fixed by the partnership's first release (min and max percent), or
+    None before it: from then on they never change."""
+    row = (
+        await session.execute(
+            scoped(NoiseSecret, principal).with_only_columns(
+                NoiseSecret.noise_min_percent, NoiseSecret.noise_max_percent
+            )
+        )
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
 def partnership_today(settings: dict[str, Any]) -> date:
     """Today in the partnership's time zone (UTC if it has none)."""
     return today_in(str(settings.get("time_zone") or "") or None)
@@ -173,6 +187,7 @@ __all__ = [
     "SignalSkill",
     "demand_signals_by_ids",
     "employers_of_signals",
+    "fixed_noise",
     "list_demand_signals",
     "partnership_settings",
     "partnership_today",

@@ -12,10 +12,8 @@ under and holds its fine cells (``release_build``); nothing changes it later.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func, text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -29,47 +27,8 @@ from coalition.demand.reads import partnership_settings
 from coalition.demand.release_build import build_cells
 from coalition.disclosure.noise import new_secret
 from coalition.disclosure.rule import DisclosureRule
+from coalition.disclosure.schedule import ReleaseSchedule
 from coalition.errors import Forbidden, InvalidInput, NotFound, UserError
-
-DEFAULT_EVERY_HOURS = 24
-DEFAULT_MIN_INTERVAL_HOURS = 6
-SCHEDULE_SETTINGS = ("every_hours", "min_interval_hours")
-
-
-class InvalidReleaseSettings(ValueError):
-    """``settings["releases"]`` is malformed."""
-
-
-@dataclass(frozen=True)
-class ReleaseSchedule:
-    """How often releases are made (``every_hours``) and the least time between two
-    (``min_interval_hours``), from 1 hour to 31 days."""
-
-    every_hours: int = DEFAULT_EVERY_HOURS
-    min_interval_hours: int = DEFAULT_MIN_INTERVAL_HOURS
-
-    def __post_init__(self) -> None:
-        for name in SCHEDULE_SETTINGS:
-            value = getattr(self, name)
-            if type(value) is not int or not 1 <= value <= 744:
-                raise InvalidReleaseSettings(f"{name} must be a whole number of hours, 1 to 744.")
-        if self.min_interval_hours > self.every_hours:
-            raise InvalidReleaseSettings("min_interval_hours must not be above every_hours.")
-
-    @classmethod
-    def from_settings(cls, settings: Mapping[str, Any] | None) -> ReleaseSchedule:
-        releases = (settings or {}).get("releases")
-        if releases is None:
-            return cls()
-        if not isinstance(releases, Mapping):
-            raise InvalidReleaseSettings("settings.releases must be an object.")
-        unknown = set(releases) - set(SCHEDULE_SETTINGS)
-        if unknown:
-            raise InvalidReleaseSettings(f"unknown release settings: {sorted(unknown)}")
-        return cls(**{name: releases[name] for name in SCHEDULE_SETTINGS if name in releases})
-
-    def as_settings(self) -> dict[str, int]:
-        return {name: getattr(self, name) for name in SCHEDULE_SETTINGS}
 
 
 class MadeBy:
@@ -127,16 +86,27 @@ def _may_read(principal: Principal) -> bool:
     return True
 
 
-async def _secret(session: AsyncSession, principal: Principal) -> bytes:
-    found = await session.scalar(
-        scoped(NoiseSecret, principal).with_only_columns(NoiseSecret.secret)
+async def _noise(
+    session: AsyncSession, principal: Principal, rule: DisclosureRule
+) -> tuple[bytes, DisclosureRule]:
+    """The partnership's secret and the rule with the noise bounds fixed at its first
+    release (made now, with ``rule``'s bounds, if there is none)."""
+    found = await session.scalar(scoped(NoiseSecret, principal))
+    if found is None:
+        found = NoiseSecret(
+            tenant_id=principal.tenant_id,
+            secret=new_secret(),
+            noise_min_percent=rule.noise_min_percent,
+            noise_max_percent=rule.noise_max_percent,
+        )
+        session.add(found)
+        await session.flush()
+    fixed = replace(
+        rule,
+        noise_min_percent=found.noise_min_percent,
+        noise_max_percent=found.noise_max_percent,
     )
-    if found is not None:
-        return bytes(found)
-    secret = new_secret()
-    session.add(NoiseSecret(tenant_id=principal.tenant_id, secret=secret))
-    await session.flush()
-    return secret
+    return bytes(found.secret), fixed
 
 
 async def publish_release(
@@ -176,6 +146,7 @@ async def publish_release(
                     )
                 ]
             )
+    secret, rule = await _noise(session, principal, rule)
     release = DemandRelease(
         tenant_id=principal.tenant_id,
         id=uuid.uuid4(),
@@ -186,11 +157,7 @@ async def publish_release(
     session.add(release)
     await session.flush()
     cells = await build_cells(
-        session,
-        tenant_id=principal.tenant_id,
-        release_id=release.id,
-        secret=await _secret(session, principal),
-        rule=rule,
+        session, tenant_id=principal.tenant_id, release_id=release.id, secret=secret, rule=rule
     )
     await record_event(
         session,
@@ -213,11 +180,7 @@ async def release_is_due(session: AsyncSession, principal: Principal) -> bool:
 
 
 __all__ = [
-    "DEFAULT_EVERY_HOURS",
-    "DEFAULT_MIN_INTERVAL_HOURS",
-    "InvalidReleaseSettings",
     "MadeBy",
-    "ReleaseSchedule",
     "latest_release",
     "publish_release",
     "release_by_id",

@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coalition.audit.service import diff, record_event
 from coalition.auth.permissions import require_partnership_admin
 from coalition.auth.principal import Principal
-from coalition.demand.releases import ReleaseSchedule
+from coalition.demand.reads import fixed_noise
 from coalition.disclosure.rule import DisclosureRule
+from coalition.disclosure.schedule import ReleaseSchedule
 from coalition.tenancy import validation
 from coalition.tenancy.models import Tenant
 from coalition.validation import Checker
@@ -38,16 +39,17 @@ MEANING = {
         "same in every query and release, at least this many percent above or below 1, "
         "so whatever a member isolates is never an employer's true number: it stays at "
         "least this far off. Raising it protects employers more and makes figures less "
-        "exact. Choose it before the first release: figures published under two "
-        "different noise settings can be compared to undo the noise."
+        "exact. Fixed by the first release (a change is refused after it): figures "
+        "published under two different noise settings could be compared to undo the "
+        "noise."
     ),
     "noise_max_percent": (
         "Pooled demand: the most each employer's pooled openings and wages are distorted "
         "(at least 5 above the least, at most 50; default 25). The secret factors lie "
         "between the two, so a member who isolates one employer's number cannot tell how "
         "far off it is. Lowering it makes figures more exact, and lets whoever isolates "
-        "a number bound the true one more narrowly. Choose it before the first release, "
-        "as the least."
+        "a number bound the true one more narrowly. Fixed by the first release, as the "
+        "least."
     ),
     "every_hours": (
         "Pooled demand: how often a new release of the pooled figures is made on "
@@ -103,6 +105,13 @@ async def update_tenant_settings(
         },
         time_zone=time_zone,
     )
+    await _keep_fixed_noise(
+        session,
+        principal,
+        check,
+        {"noiseMinPercent": noise_min_percent, "noiseMaxPercent": noise_max_percent},
+        settings,
+    )
     check.done()
     before = _flat(tenant.settings)
     # A setting the new row no longer holds (one the rules do not know) shows as removed.
@@ -130,6 +139,36 @@ def settings_in_effect(settings: Mapping[str, Any]) -> dict[str, Any]:
         "disclosure": DisclosureRule.from_settings(settings).as_settings(),
         "releases": ReleaseSchedule.from_settings(settings).as_settings(),
     }
+
+
+async def _keep_fixed_noise(
+    session: AsyncSession,
+    principal: Principal,
+    check: Checker,
+    given: Mapping[str, int | None],
+    settings: Mapping[str, Any],
+) -> None:
+    """Once the first release of pooled demand is published its noise bounds never change:
+    the same signals blurred by two sets of bounds could be solved together for the truth.
+    A change to either is a userError naming when they were fixed."""
+    fixed = await fixed_noise(session, principal)
+    if (
+        fixed is None
+        or check.has_error(("noiseMinPercent",))
+        or check.has_error(("noiseMaxPercent",))
+    ):
+        return
+    rule = DisclosureRule.from_settings(settings)
+    wanted = {"noiseMinPercent": rule.noise_min_percent, "noiseMaxPercent": rule.noise_max_percent}
+    for field, value in zip(("noiseMinPercent", "noiseMaxPercent"), fixed, strict=True):
+        if given.get(field) is not None and wanted[field] != value:
+            check.add(
+                (field,),
+                f"The noise is fixed at {fixed[0]}% to {fixed[1]}% since the partnership's first "
+                "release of pooled demand: releases blurred with other bounds could be "
+                "compared to undo the noise.",
+                "FIXED",
+            )
 
 
 def _flat(settings: Mapping[str, Any]) -> dict[str, Any]:

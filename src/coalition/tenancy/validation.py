@@ -14,8 +14,8 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from coalition.auth.scopes import SCOPES, unknown_scopes
-from coalition.demand.releases import InvalidReleaseSettings, ReleaseSchedule
 from coalition.disclosure.rule import DisclosureRule, InvalidDisclosureSettings
+from coalition.disclosure.schedule import InvalidReleaseSettings, ReleaseSchedule
 from coalition.errors import InvalidInput, UserError
 from coalition.tenancy.models import OrganizationKind, Role
 from coalition.validation import MAX_NAME, Checker
