@@ -70,7 +70,7 @@ def test_messages_name_the_flag_not_the_field() -> None:
 
 
 def test_each_domain_with_a_cli_module_brings_its_group() -> None:
-    assert [name for name, _ in domain_apps()] == ["reference", "import", "export"]
+    assert [name for name, _ in domain_apps()] == ["reference", "import", "demand", "export"]
 
 
 def test_a_new_domain_brings_its_commands_with_one_line(
