@@ -18,12 +18,16 @@ which no table has a row more or less:
 
 The classes that may run, and must then answer without a server error (an HTTP 5xx, an
 error coded INTERNAL_SERVER_ERROR, a null for a non-null field, an ERROR in the log), each
-within 2 s: fragment bombs, arguments of the wrong type, huge strings, documents over the
-SDL (random fields, arguments, aliases, fragments), sent by GET or POST or another method.
+within 5 s: fragment bombs, arguments of the wrong type, huge strings, demand CSV files with
+every kind of line ending and broken cells, forged cursors (the shape of a real one, one
+value replaced), documents over the SDL (random fields, arguments, aliases, fragments),
+sent by GET or POST or another method. Each test stops at its count of requests or its
+time budget, whichever comes first (a busy machine sends fewer of the same sequence).
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
@@ -49,16 +53,16 @@ from coalition.demand.models import OpeningsKind
 from coalition.funds.service.contributions import record_contribution
 from coalition.models import Base
 from tests.funds.support.world import FundsWorld, contribution_input, create_funds_world, key
-from tests.support.documents import DocumentGenerator
+from tests.support.documents import CURSOR_VALUES, DocumentGenerator
 from tests.support.string_inputs import SAMPLES, StringInput, sample, string_inputs
 from tests.support.world import World, global_id
 
 SEED = int(os.environ.get("COALITION_FUZZ_SEED") or random.SystemRandom().randrange(2**32))
 # COALITION_FUZZ_SCALE=10 runs a ten times longer fuzz locally; the suite keeps 1.
 SCALE = float(os.environ.get("COALITION_FUZZ_SCALE", "1"))
-EDGE_REQUESTS, EDGE_SECONDS = int(2000 * SCALE), 15 * SCALE
-RUN_REQUESTS, RUN_SECONDS = int(600 * SCALE), 30 * SCALE
-SLOW = 3.0  # seconds: no request may take longer (a fragment bomb held the loop 6 s)
+EDGE_REQUESTS, EDGE_SECONDS = int(2000 * SCALE), 8 * SCALE
+RUN_REQUESTS, RUN_SECONDS = int(600 * SCALE), 17 * SCALE
+SLOW = 5.0  # seconds: no answer may take longer (an 18-level bomb once held the loop 6 s)
 SCHEMA = build_schema(Settings())._schema
 INPUTS = string_inputs(SCHEMA)
 CREATE = (
@@ -341,6 +345,67 @@ def huge_text(rng: random.Random, target: Target) -> Probe:
     return post(rng, target, f"huge text ({size})", {"query": query, "variables": variables})
 
 
+CSV_HEADER = (
+    "occupation_code,openings,start_quarter,end_quarter,openings_kind,wage_min,wage_max,"
+    "wage_unit,currency,degree_required,credentials,work_based_learning,skills,city,"
+    "postal_code,sharing_level,status,posting_id"
+)
+CSV_ROW = (
+    "51-4041,4,2027Q1,2027Q4,growth,24.00,31.50,hour,USD,no,NIMS Machining Level I,"
+    "registered_apprenticeship,2.A.1.e:3;2.B.3.h:3,Muskegon,49440,pooled,active,HF-1"
+)
+IMPORT = """mutation($input: ImportDemandSignalsInput!) {
+  importDemandSignals(input: $input) { importedCount createdCount userErrors { field code } } }"""
+
+
+def csv_text(rng: random.Random, target: Target) -> Probe:
+    """A demand CSV with line endings of every kind (CR, LF, CRLF, mixed, a bare CR inside
+    a row), cells cut, swapped and quoted, tabs, a byte-order mark, blank lines."""
+    rows = [CSV_HEADER] + [CSV_ROW.replace("HF-1", f"HF-{n}") for n in range(rng.randint(0, 4))]
+    cells = [row.split(",") for row in rows]
+    for row in cells[1:]:
+        for _ in range(rng.randint(0, 3)):
+            row[rng.randrange(len(row))] = rng.choice(
+                ["", " ", "\t", '"a,b"', '"', '""', "\r", "x\ry", "-1", "1e9", "2027Q9", "é"]
+            )
+        if rng.random() < 0.1:
+            del row[rng.randrange(len(row)) :]
+    ending = rng.choice(["\n", "\r\n", "\r", "mixed"])
+    lines = [",".join(row) for row in cells]
+    joined = "".join(
+        line + (rng.choice(["\n", "\r\n", "\r"]) if ending == "mixed" else ending) for line in lines
+    )
+    joined = rng.choice(["", "\ufeff"]) + joined + rng.choice(["", "\n", "\r\r", "\t\n"])
+    if rng.random() < 0.1:
+        joined = rng.choice(["", "\t", "\n", "\r", "\r\n\t", " \n \n"])
+    employer = global_id("Organization", target.funds.world.organizations["employer"])
+    variables = {"input": {"organizationId": employer, "csv": joined}}
+    return post(rng, target, f"CSV ({ending})", {"query": IMPORT, "variables": variables})
+
+
+# The shapes of the API's own cursors (decoded, as anyone can): the sort key's values and
+# the row's ID last. A forged cursor keeps a shape and puts something else in one place.
+CURSOR_SHAPES = [
+    ["Shop", "00000000-0000-4000-8000-000000000000"],
+    ["2027-01-04T10:00:00+00:00", "00000000-0000-4000-8000-000000000000"],
+    ["x", "x"],
+    ["51-4041"],
+    ["1", "0.5", "51-4041"],
+]
+LISTS = [i for i in INPUTS if i.argument == "after" and len(i.steps) == 1]
+
+
+def forged_cursor(rng: random.Random, target: Target) -> Probe:
+    text_input = rng.choice(LISTS)
+    values = list(rng.choice(CURSOR_SHAPES))
+    values[rng.randrange(len(values))] = rng.choice(CURSOR_VALUES)
+    cursor = base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+    query, variables = text_input.document(value=cursor, literal=False)
+    if text_input.steps[0].name == "occupations" and rng.random() < 0.5:
+        query = query.replace("occupations(after:", 'occupations(search: "machin", after:')
+    return post(rng, target, "forged cursor", {"query": query, "variables": variables})
+
+
 def schema_document(rng: random.Random, target: Target, *, wrong: float = 0.08) -> Probe:
     query, variables = DocumentGenerator(SCHEMA, rng, target.global_ids, wrong=wrong).document()
     kind = "wrongly typed arguments" if wrong > 0.1 else "document over the SDL"
@@ -365,6 +430,8 @@ EDGE_CLASSES = [(unstorable_probe, 5), (deep_json, 2), (operation_name, 2), (gar
 RUN_CLASSES: list[tuple[Callable[[random.Random, Target], Probe], int]] = [
     (fragment_bomb, 1),
     (huge_text, 1),
+    (csv_text, 1),
+    (forged_cursor, 1),
     (lambda rng, target: schema_document(rng, target, wrong=0.5), 2),
     (schema_document, 8),
 ]
@@ -494,6 +561,8 @@ async def test_what_runs_gets_no_server_error(
     assert {kind for kind in sent if "," not in kind} == {
         "fragment bomb",
         "huge text",
+        "CSV",
+        "forged cursor",
         "wrongly typed arguments",
         "document over the SDL",
     }
@@ -513,7 +582,7 @@ def test_the_check_catches_a_server_error_a_slow_answer_and_a_missed_refusal() -
 
     assert problem(Probe("x"), answer(200, masked), 0.01) == "server error: x"
     assert problem(Probe("x"), answer(502, {}), 0.01) == "HTTP 502"
-    assert problem(Probe("x"), answer(200, {"data": {}}), 3.0) == "took 3.0 s"
+    assert problem(Probe("x"), answer(200, {"data": {}}), SLOW + 1) == f"took {SLOW + 1:.1f} s"
     assert problem(Probe("x", refused=True), answer(200, {"data": {}}), 0.01) is not None
     assert problem(Probe("x", refused=True), answer(400, refused), 0.01) is None
     assert problem(Probe("x"), answer(200, {"data": {"a": 1}}), 0.01) is None

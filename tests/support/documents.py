@@ -11,6 +11,7 @@ a bounded depth.
 
 from __future__ import annotations
 
+import base64
 import json
 import random
 from dataclasses import dataclass, field
@@ -39,6 +40,12 @@ AWKWARD = ["", " ", "%_", "\\", "'", '"', "\u202e", "\U0001f600", "\t\n", "x" * 
 INTS = [0, 1, 2, 5, 20, 100, 101, -1, 2**31 - 1, -(2**31)]
 OUT_OF_RANGE = [2**31, -(2**31) - 1, 10**20]
 DATES = ["2027-01-04", "2024-02-29", "2025-03-14", "2027-13-45", "0000-01-01", "", "tomorrow"]
+DATES += ["9999-12-31", "0001-01-01"]
+# What a forged cursor may hold: text no column holds, integers and decimals past their
+# columns, times at the ends of the calendar, and values like the real ones.
+CURSOR_VALUES = ["\x00", "a\ud800", "9" * 30, "-1", "0", "1", "1e-100000", "NaN", "0.5", "x"]
+CURSOR_VALUES += ["9999-12-31T23:59:59-14:00", "2027-01-04T10:00:00+00:00", "2027-01-04"]
+CURSOR_VALUES += ["00000000-0000-0000-0000-000000000000", "51-4041", ""]
 
 
 class Enum(str):
@@ -126,6 +133,8 @@ class DocumentGenerator:
             value = self.value(argument.type)
             if name == "first" and self.rng.random() > WRONG:
                 value = self.rng.choice([1, 2, 3, 5, 10, 20])  # a page size the limit allows
+            if name == "after" and self.rng.random() < 0.6:
+                value = self.cursor()
             if self.rng.random() < 0.3:
                 variable = f"v{len(self._variables)}"
                 declared = str(argument.type)
@@ -183,6 +192,12 @@ class DocumentGenerator:
             return rng.choice(self.global_ids)
         return self._text()
 
+    def cursor(self) -> str:
+        """A forged cursor: one to three values, each of the kinds cursors hold or of none."""
+        values = [self.rng.choice(CURSOR_VALUES) for _ in range(self.rng.randint(1, 3))]
+        raw = json.dumps(values if self.rng.random() > 0.05 else {"a": values}).encode()
+        return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
     def _text(self) -> str:
         rng = self.rng
         choice = rng.random()
@@ -195,7 +210,9 @@ class DocumentGenerator:
         if choice < 0.65:
             return str(rng.choice(INTS))
         if choice < 0.75:
-            return rng.choice(["USD", "EUR", "usd", "XXX", "2027Q1", "2027Q5", "1.5", "-3"])
+            return rng.choice(
+                ["USD", "EUR", "usd", "XXX", "2027Q1", "2027Q5", "9999Q4", "0001Q1", "1.5", "-3"]
+            )
         alphabet = "abcXYZ019 -_.,;:!?@#/\\\"'éß漢\u0301\U0001f600\u200b\x7f"
         return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
 
