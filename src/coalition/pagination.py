@@ -117,7 +117,7 @@ def _fits(column: Any, value: Any) -> bool:
     if isinstance(value, int):
         kind = getattr(column, "type", None)
         bits = 63 if isinstance(kind, BigInteger) else 15 if isinstance(kind, SmallInteger) else 31
-        return -(2**bits) <= value < 2**bits
+        return -(1 << bits) <= value < 1 << bits
     if isinstance(value, Decimal):
         return value.is_finite() and -1000 < value.adjusted() < 1000
     if isinstance(value, datetime) and value.tzinfo is not None:
