@@ -34,7 +34,7 @@ import os
 import random
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -131,13 +131,6 @@ async def target(
     tokens += [fw.token(name) for name in ("analyst", "reader", "writer", "funder_admin")]
     tokens.append(None)
     return Target(fw, tokens, [global_id(kind, row) for kind, row in rows])
-
-
-@pytest.fixture
-async def module_http(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as client:
-        yield client
 
 
 @pytest.fixture
@@ -528,7 +521,7 @@ def report(problems: dict[str, str]) -> str:
 
 
 async def test_what_the_edge_refuses_gets_a_400_and_writes_nothing(
-    module_http: httpx.AsyncClient,
+    http: httpx.AsyncClient,
     target: Target,
     row_counts: Callable[[], Awaitable[dict[str, int]]],
     caplog: pytest.LogCaptureFixture,
@@ -538,7 +531,7 @@ async def test_what_the_edge_refuses_gets_a_400_and_writes_nothing(
     before = await row_counts()
 
     sent, problems = await fuzz(
-        module_http, target, EDGE_CLASSES, (EDGE_REQUESTS, EDGE_SECONDS), rng, caplog
+        http, target, EDGE_CLASSES, (EDGE_REQUESTS, EDGE_SECONDS), rng, caplog
     )
 
     assert problems == {}, report(problems)
@@ -548,14 +541,12 @@ async def test_what_the_edge_refuses_gets_a_400_and_writes_nothing(
 
 
 async def test_what_runs_gets_no_server_error(
-    module_http: httpx.AsyncClient, target: Target, caplog: pytest.LogCaptureFixture
+    http: httpx.AsyncClient, target: Target, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
     rng = random.Random(f"{SEED}-run")
 
-    sent, problems = await fuzz(
-        module_http, target, RUN_CLASSES, (RUN_REQUESTS, RUN_SECONDS), rng, caplog
-    )
+    sent, problems = await fuzz(http, target, RUN_CLASSES, (RUN_REQUESTS, RUN_SECONDS), rng, caplog)
 
     assert problems == {}, report(problems)
     assert {kind for kind in sent if "," not in kind} == {
