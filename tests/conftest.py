@@ -35,6 +35,17 @@ TEST_APP_ROLE = "coalition_test_app"
 TEST_OWNER = "coalition_test_owner"
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Leave the soak tier out unless the marker expression names it (``pytest -m soak``):
+    deselected, not skipped, so an ordinary run reports nothing about it."""
+    if "soak" in (config.option.markexpr or ""):
+        return
+    soak = [item for item in items if item.get_closest_marker("soak") is not None]
+    if soak:
+        config.hook.pytest_deselected(items=soak)
+        items[:] = [item for item in items if item.get_closest_marker("soak") is None]
+
+
 def _server_url(tmp_root: Path) -> URL:
     configured = os.environ.get("TEST_DATABASE_URL")
     if configured:

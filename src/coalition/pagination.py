@@ -10,12 +10,15 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Select, and_, func, select, tuple_
+from sqlalchemy import BigInteger, ColumnElement, Select, SmallInteger, and_, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -27,6 +30,9 @@ T = TypeVar("T")
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+# What a text column cannot hold (U+0000, a lone surrogate): the edge refuses it in what a
+# client sends, but a cursor is decoded after the edge, and a forged one could hold it.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,7 @@ def decode_cursor(cursor: str, width: int) -> list[str]:
         not isinstance(values, list)
         or len(values) != width
         or not all(isinstance(value, str) for value in values)
+        or any(_UNSTORABLE.search(value) for value in values)
     ):
         raise InvalidInput([UserError(("after",), "The cursor is not valid.", "INVALID")])
     return values
@@ -93,8 +100,32 @@ def after_clause(
         raise InvalidInput(
             [UserError(("after",), "The cursor is not valid.", "INVALID")]
         ) from error
+    if not all(_fits(column, value) for column, value in zip(columns, values, strict=True)):
+        raise InvalidInput([UserError(("after",), "The cursor is not valid.", "INVALID")])
     key, bound = tuple_(*columns), tuple_(*values)
     return key < bound if descending else key > bound
+
+
+def _fits(column: Any, value: Any) -> bool:
+    """Whether PostgreSQL can compare ``column`` with ``value``, read from a cursor.
+
+    A cursor the API wrote always can; a forged one may hold an integer past the
+    column's range, a decimal past numeric's, or a time that leaves the calendar once
+    moved to UTC, which the driver or the server refuse with an error of their own."""
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        kind = getattr(column, "type", None)
+        bits = 63 if isinstance(kind, BigInteger) else 15 if isinstance(kind, SmallInteger) else 31
+        return -(1 << bits) <= value < 1 << bits
+    if isinstance(value, Decimal):
+        return value.is_finite() and -1000 < value.adjusted() < 1000
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        try:
+            value.astimezone(UTC)
+        except OverflowError:
+            return False
+    return True
 
 
 def limit_page(statement: Select[Any], page: PageRequest) -> Select[Any]:
