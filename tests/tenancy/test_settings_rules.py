@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from coalition.disclosure.schedule import InvalidReleaseSettings, ReleaseSchedule
 from coalition.disclosure.rule import DisclosureRule, InvalidDisclosureSettings
+from coalition.disclosure.schedule import InvalidReleaseSettings, ReleaseSchedule
 from coalition.tenancy.validation import _PARTNER_ALONE, SETTING_FIELDS, tenant_settings
 from coalition.validation import Checker
 
