@@ -47,7 +47,7 @@ from coalition.db.engine import SessionFactory, create_session_factory
 from coalition.db.session import set_tenant, tenant_transaction
 from coalition.db.urls import owner_url, to_asyncpg
 from coalition.demand import releases, summary
-from coalition.demand.summary import DemandDimension, DemandFilter
+from coalition.demand.questions import DemandDimension, DemandFilter
 from coalition.skills.loader import load_reference
 from coalition.skills.models import Occupation
 from coalition.skills.starter import shared_data_dir

@@ -12,7 +12,7 @@ from coalition.db.session import tenant_transaction
 from coalition.demand import summary
 from coalition.demand.demo import seed_demand
 from coalition.demand.models import DemandSignal, DemandSignalVersion, DemandStatus, SharingLevel
-from coalition.demand.summary import DemandDimension
+from coalition.demand.questions import DemandDimension
 from coalition.demo import NAMESPACE, PARTNERSHIPS, demo_tenant_id, employers, seed_demo
 
 # What the demo's first release shows a convener, by occupation: shown; hidden but listed

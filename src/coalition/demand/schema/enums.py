@@ -9,7 +9,7 @@ from __future__ import annotations
 from coalition.api.enums import expose_enum
 from coalition.demand import models
 from coalition.demand.figures import EmployerBand
-from coalition.demand.summary import DemandDimension
+from coalition.demand.questions import DemandDimension
 
 expose_enum(
     models.SharingLevel,

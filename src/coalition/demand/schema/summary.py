@@ -14,10 +14,10 @@ from coalition.api.money import Money
 from coalition.api.mutations import UserError, run_mutation
 from coalition.api.relay import Node, from_global_id, to_global_id
 from coalition.auth.principal import Principal
-from coalition.demand import models, releases, summary
+from coalition.demand import models, questions, releases, summary
 from coalition.demand.figures import EmployerBand
+from coalition.demand.questions import DemandDimension
 from coalition.demand.schema import enums  # noqa: F401  (describes the enums before use)
-from coalition.demand.summary import DemandDimension
 from coalition.disclosure.rule import DisclosureRule
 from coalition.errors import InvalidInput
 from coalition.errors import UserError as DomainUserError
@@ -53,8 +53,8 @@ class DemandSummaryFilter:
         default=None, description="Only signals that do (true) or do not (false) require one."
     )
 
-    def to_service(self) -> summary.DemandFilter:
-        return summary.DemandFilter(
+    def to_service(self) -> questions.DemandFilter:
+        return questions.DemandFilter(
             occupation_codes=tuple(self.occupation_codes or ()),
             major_group_codes=tuple(self.major_group_codes or ()),
             quarter_from=self.quarter_from,
@@ -94,7 +94,7 @@ class DemandCellKey:
     is_degree_required: bool | None = strawberry.field(description="Whether a degree is required.")
 
     @classmethod
-    def of(cls, key: summary.CellKey) -> DemandCellKey:
+    def of(cls, key: questions.CellKey) -> DemandCellKey:
         return cls(
             occupation=DemandCellOccupation(code=key.occupation.code, title=key.occupation.title)
             if key.occupation
