@@ -21,6 +21,7 @@ from strawberry.extensions.disable_introspection import DisableIntrospection
 from strawberry.types.base import get_object_definition
 
 from coalition.api.context import Info
+from coalition.api.errors import ValidationCodes
 from coalition.api.limits import OperationLimits
 from coalition.api.relay import Node, NodeId, from_global_id
 from coalition.config import Settings
@@ -100,6 +101,7 @@ def build_schema(settings: Settings, domains: Iterable[str] = DOMAINS) -> Coalit
     mutations = [m.Mutation for m in modules if m.Mutation is not None]
     # Factories, not instances: each request gets fresh extensions (they hold its state).
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
+        ValidationCodes,
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
