@@ -53,13 +53,15 @@ logger = logging.getLogger("coalition.api")
 
 
 def _error(message: str, status: int, code: str, headers: dict[str, str] | None = None) -> Response:
+    """A request refused for the client's mistake (400, 401, 405, 413), logged at INFO.
+
+    Never a traceback: the mistake is the client's. The message echoes nothing it sent."""
+    logger.info("bad request: %s", message, extra={"status": status, "error_codes": [code]})
     body = {"errors": [{"message": message, "extensions": {"code": code}}]}
     return JSONResponse(body, status_code=status, headers=headers)
 
 
 def _bad_request(message: str) -> Response:
-    # Never a traceback: the mistake is the client's. The message echoes nothing it sent.
-    logger.info("bad request: %s", message, extra={"error_codes": ["BAD_REQUEST"]})
     return _error(message, 400, "BAD_REQUEST")
 
 
