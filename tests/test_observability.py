@@ -245,7 +245,11 @@ async def test_a_refused_request_is_one_info_line_with_its_request_id(
     )
     assert refusal["status"] == status
     assert "exception" not in refusal
-    assert (access["logger"], access["level"], access["status"]) == ("coalition.http", "info", status)
+    assert (access["logger"], access["level"], access["status"]) == (
+        "coalition.http",
+        "info",
+        status,
+    )
     assert refusal["request_id"] == access["request_id"] == request_id
 
 

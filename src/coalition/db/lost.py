@@ -5,9 +5,10 @@ failover) or could not open reaches the application in many shapes: asyncpg's
 ``ConnectionDoesNotExistError`` or ``InterfaceError("connection is closed")``,
 the server's own FATAL ``57P01`` (sent just before it closes the socket, so
 SQLAlchemy does not yet see a closed connection), a socket's ``OSError`` (reset,
-refused, unreachable, a name that did not resolve), SQLAlchemy's ``DBAPIError`` with ``connection_invalidated``, a pool
-that had no connection to give, or any of these wrapped again by SQLAlchemy or
-raised inside a DataLoader batch. ``is_connection_lost`` walks the whole chain.
+refused, unreachable, a name that did not resolve), SQLAlchemy's ``DBAPIError``
+with ``connection_invalidated``, a pool that had no connection to give, or any of
+these wrapped again by SQLAlchemy or raised inside a DataLoader batch.
+``is_connection_lost`` walks the whole chain.
 Any other ``OSError`` (a file that cannot be read, a full disk) is not a lost
 connection: running the operation again would only fail again.
 """
