@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import AsyncIterator
+from typing import Any
 
+import httpx
 import pytest
 
 from coalition.app import create_app
@@ -174,3 +177,148 @@ def test_the_embedded_servers_command_lines_are_not_logged() -> None:
         root.handlers[:] = saved[0]
         root.setLevel(saved[1])
         pgserver.setLevel(saved[2])
+
+
+# --- each kind of bad request, in production's JSON log ---------------------------------
+
+
+async def _chunks(size: int) -> AsyncIterator[bytes]:
+    for _ in range(size // 10_000 + 1):
+        yield b" " * 10_000
+
+
+def _json_lines(capsys: pytest.CaptureFixture[str]) -> list[dict[str, Any]]:
+    lines = [json.loads(line) for line in capsys.readouterr().err.strip().splitlines()]
+    return [entry for entry in lines if entry["logger"] != "httpx"]  # the test's client
+
+
+BAD_REQUESTS: dict[str, tuple[dict[str, Any], int, str]] = {
+    "bad-json": (
+        {"content": b'{"query": ', "headers": {"Content-Type": "application/json"}},
+        400,
+        "bad request: The request body is not valid JSON.",
+    ),
+    "not-json": (
+        {"content": b"query=%7B%7D", "headers": {"Content-Type": "text/plain"}},
+        400,
+        "bad request: Send the operation as JSON (Content-Type: application/json).",
+    ),
+    "too-large": (
+        {"content": b" " * 100_001, "headers": {"Content-Type": "application/json"}},
+        413,
+        "bad request: The request body is too large.",
+    ),
+    "too-large-streamed": (
+        {"content": _chunks(100_001), "headers": {"Content-Type": "application/json"}},
+        413,
+        "bad request: The request body is too large.",
+    ),
+    "bad-token": (
+        {"json": {"query": "{ viewer { label } }"}, "headers": {"Authorization": "Bearer x"}},
+        401,
+        "bad request: The access token is malformed.",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_REQUESTS))
+async def test_a_refused_request_is_one_info_line_with_its_request_id(
+    restore_logging: object,
+    capsys: pytest.CaptureFixture[str],
+    http: httpx.AsyncClient,
+    settings: Settings,
+    case: str,
+) -> None:
+    arguments, status, message = BAD_REQUESTS[case]
+    assert settings.max_body_bytes == 100_000
+    configure_logging(json_format=True)
+
+    response = await http.post("/graphql", **arguments)
+
+    assert response.status_code == status
+    request_id = response.headers["x-request-id"]
+    refusal, access = _json_lines(capsys)
+    assert (refusal["logger"], refusal["level"], refusal["message"]) == (
+        "coalition.api",
+        "info",
+        message,
+    )
+    assert refusal["status"] == status
+    assert "exception" not in refusal
+    assert (access["logger"], access["level"], access["status"]) == (
+        "coalition.http",
+        "info",
+        status,
+    )
+    assert refusal["request_id"] == access["request_id"] == request_id
+
+
+GRAPHQL_MISTAKES: dict[str, tuple[str, dict[str, Any] | None, str]] = {
+    "validation": (
+        "{ organizations { colour } }",
+        None,
+        "client errors: GRAPHQL_VALIDATION_FAILED at operation",
+    ),
+    "bad-variable": (
+        "query($first: Int) { organizations(first: $first) { totalCount } }",
+        {"first": "ten"},
+        "client errors: BAD_USER_INPUT at operation",
+    ),
+    "bad-argument": (
+        '{ organizations(after: "not a cursor") { totalCount } }',
+        None,
+        "client errors: BAD_USER_INPUT at organizations",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(GRAPHQL_MISTAKES))
+async def test_a_graphql_mistake_is_one_info_line_with_its_request_id(
+    restore_logging: object,
+    capsys: pytest.CaptureFixture[str],
+    gql: GraphQLClient,
+    world: World,
+    case: str,
+) -> None:
+    query, variables, message = GRAPHQL_MISTAKES[case]
+    configure_logging(json_format=True)
+
+    response = await gql.post(query, variables, token=world.tokens["analyst"])
+
+    assert response.status_code == 200
+    mistake, access = _json_lines(capsys)
+    assert (mistake["logger"], mistake["level"], mistake["message"]) == (
+        "coalition.api",
+        "info",
+        message,
+    )
+    assert "exception" not in mistake
+    assert mistake["request_id"] == access["request_id"] == response.headers["x-request-id"]
+
+
+async def test_a_server_error_is_one_error_line_with_its_traceback_and_request_id(
+    restore_logging: object,
+    capsys: pytest.CaptureFixture[str],
+    gql: GraphQLClient,
+    world: World,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def broken(*args: object, **kwargs: object) -> object:
+        raise KeyError("secret internals")
+
+    monkeypatch.setattr(tenancy, "get_tenant", broken)
+    configure_logging(json_format=True)
+
+    response = await gql.post("{ tenant { name } }", token=world.tokens["analyst"])
+
+    assert response.json()["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    failure, access = _json_lines(capsys)
+    assert (failure["logger"], failure["level"], failure["message"]) == (
+        "coalition.api",
+        "error",
+        "unexpected error in tenant",
+    )
+    assert failure["exception"].startswith("Traceback (most recent call last):")
+    assert failure["exception"].endswith("KeyError: 'secret internals'")
+    assert failure["request_id"] == access["request_id"] == response.headers["x-request-id"]
+    assert "secret internals" not in response.text

@@ -55,6 +55,9 @@ class Settings(BaseSettings):
     # Fields and fragment spreads of a document once its fragments are expanded: bounds the
     # work of validation, which a fragment spread twice at each of 40 levels makes 2^40.
     max_selections: int = 10_000
+    # Comparisons graphql-core's overlap rule may make (api/overlap.py): each costs up to
+    # 16 us, so 2,000 are at most about 30 ms; a name selected 600 times is 180,000.
+    max_field_comparisons: int = 2_000
 
     db_pool_size: int = 10
     # How often the server looks for partnerships due a demand release (0: never; then

@@ -11,17 +11,15 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import httpx
-import uvicorn
 from graphql import parse, validate
 from starlette.applications import Starlette
 
 from coalition.api.limits import cost_rule, expansion_errors
 from coalition.config import Settings
 from tests.support.graphql import GraphQLClient, error_codes
+from tests.support.live_server import live_server
 from tests.support.world import World
 
 BOMB_REFUSED = {
@@ -149,31 +147,6 @@ def test_the_cost_rule_prices_each_fragment_once(app: Starlette) -> None:
 
 
 # --- nobody waits for a bomb ------------------------------------------------------------
-
-
-@asynccontextmanager
-async def live_server(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
-    """``app`` (its lifespan already running) served by uvicorn on a free local port, in
-    this event loop: a request that blocks the loop delays every other one."""
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, lifespan="off", log_level="warning", log_config=None
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    try:
-        async with asyncio.timeout(15):
-            while not server.started:
-                if task.done():
-                    task.result()
-                await asyncio.sleep(0.02)
-        port = server.servers[0].sockets[0].getsockname()[1]
-        async with httpx.AsyncClient(
-            base_url=f"http://127.0.0.1:{port}", timeout=httpx.Timeout(30.0)
-        ) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, timeout=15)
 
 
 async def _answer(client: httpx.AsyncClient, query: str) -> tuple[float, dict[str, object]]:

@@ -10,7 +10,9 @@ from typing import Any
 
 import httpx
 import pytest
+import strawberry.schema.schema as strawberry_schema
 
+from coalition.api import payload
 from coalition.config import Settings
 from tests.support.graphql import GraphQLClient, error_codes
 from tests.support.world import World
@@ -419,3 +421,34 @@ async def test_authorization_server_metadata(http: httpx.AsyncClient, settings: 
     assert metadata["token_endpoint"] == "http://127.0.0.1:8000/oauth/token"
     assert metadata["jwks_uri"] == "http://127.0.0.1:8000/.well-known/jwks.json"
     assert metadata["grant_types_supported"] == ["client_credentials"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["{ tenant { name } }", "query Named { tenant { name } } query Other { __typename }"],
+)
+async def test_a_request_is_parsed_once(
+    gql: GraphQLClient, world: World, monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    # given a count of every parse: the endpoint's, and strawberry's own
+    parsed: list[str] = []
+
+    def counting(parse: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(source: Any, *args: Any, **kwargs: Any) -> Any:
+            parsed.append(source)
+            return parse(source, *args, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(payload, "parse", counting(payload.parse))
+    monkeypatch.setattr(strawberry_schema, "parse", counting(strawberry_schema.parse))
+    name = "Named" if "Named" in query else None
+
+    response = await gql.http.post(
+        "/graphql",
+        json={"query": query, "operationName": name},
+        headers={"Authorization": f"Bearer {world.tokens['analyst']}"},
+    )
+
+    assert response.json()["data"]["tenant"] == {"name": "Partnership alpha"}
+    assert parsed == [query]

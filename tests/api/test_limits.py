@@ -233,26 +233,26 @@ WRONGLY_TYPED = {
         "query($first: Int!) { organizations(first: $first) { totalCount } }",
         {"first": "10"},
         "Variable '$first' has invalid value: Int cannot represent non-integer value: '10'",
-        "GRAPHQL_VALIDATION_FAILED",
+        "BAD_USER_INPUT",
     ),
     "boolean-variable": (
         "query($first: Int!) { organizations(first: $first) { totalCount } }",
         {"first": True},
         "Variable '$first' has invalid value: Int cannot represent non-integer value: True",
-        "GRAPHQL_VALIDATION_FAILED",
+        "BAD_USER_INPUT",
     ),
     "over-32-bit-variable": (
         "query($first: Int!) { organizations(first: $first) { totalCount } }",
         {"first": 2**40},
         "Variable '$first' has invalid value: "
         f"Int cannot represent non 32-bit signed integer value: {2**40}",
-        "GRAPHQL_VALIDATION_FAILED",
+        "BAD_USER_INPUT",
     ),
     "variable-declared-string": (
         "query($first: String!) { organizations(first: $first) { totalCount } }",
         {"first": "10"},
         "Variable '$first' of type 'String!' used in position expecting type 'Int!'.",
-        "BAD_USER_INPUT",
+        "GRAPHQL_VALIDATION_FAILED",
     ),
 }
 

@@ -117,3 +117,25 @@ async def test_a_mutation_that_loses_its_connection_is_not_run_again(
     assert losing.calls["count"] == 1  # type: ignore[attr-defined]
     again = await gql(UPDATE, {"id": employer}, token=world.tokens["admin"])
     assert again["data"]["updateOrganization"]["organization"] == {"city": "Twice"}
+
+
+async def test_a_query_that_fails_on_a_file_is_not_retried_as_a_lost_connection(
+    gql: GraphQLClient, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = {"count": 0}
+
+    async def unreadable(*args: Any, **kwargs: Any) -> Any:
+        calls["count"] += 1
+        raise FileNotFoundError(2, "No such file or directory")
+
+    monkeypatch.setattr(reads, "memberships_of_organizations", unreadable)
+
+    started = time.monotonic()
+    response = await gql.post(NESTED, token=world.tokens["admin"])
+    elapsed = time.monotonic() - started
+
+    # an OSError that is no socket's is a server error, answered at once, not a 503
+    assert response.status_code == 200
+    assert set(error_codes(response.json())) == {"INTERNAL_SERVER_ERROR"}
+    assert calls["count"] == 1
+    assert elapsed < 1.0

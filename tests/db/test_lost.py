@@ -3,6 +3,8 @@ recognized, and nothing else is (SECURITY.md item 33)."""
 
 from __future__ import annotations
 
+import socket
+
 import asyncpg
 import pytest
 from graphql import GraphQLError
@@ -37,6 +39,15 @@ LOST = {
     "connection reset": ConnectionResetError(104, "Connection reset by peer"),
     "connection refused": ConnectionRefusedError(111, "Connect call failed"),
     "socket error": OSError(113, "No route to host"),
+    "broken pipe": BrokenPipeError(32, "Broken pipe"),
+    "socket timeout": TimeoutError(110, "Connection timed out"),
+    "network unreachable": OSError(101, "Network is unreachable"),
+    "host name not resolved": socket.gaierror(-2, "Name or service not known"),
+    "every address refused": OSError(
+        "Multiple exceptions: [Errno 111] Connect call failed ('127.0.0.1', 5432), "
+        "[Errno 99] Cannot assign requested address"
+    ),
+    "wrapped socket error": _wrapped(OSError(113, "No route to host")),
     "pool had none": PoolTimeoutError("QueuePool limit reached"),
     "invalidated": _wrapped(Exception("gone"), invalidated=True),
     "wrapped asyncpg error": _wrapped(asyncpg.AdminShutdownError("terminating connection")),
@@ -53,6 +64,15 @@ NOT_LOST = {
     "adapter error with sqlstate 23505": _wrapped(_sqlstate("23505")),
     "a bug": KeyError("missing"),
     "a GraphQL error of its own": GraphQLError("x"),
+    "file not found": FileNotFoundError(2, "No such file or directory"),
+    "permission denied": PermissionError(13, "Permission denied"),
+    "disk full": OSError(28, "No space left on device"),
+    "too many open files": OSError(24, "Too many open files"),
+    "an OSError without an errno": OSError("something else"),
+    "raised from a file error": _raised_from(FileNotFoundError(2, "No such file")),
+    "a file error in a GraphQL error": GraphQLError(
+        "x", original_error=IsADirectoryError(21, "Is a directory")
+    ),
 }
 
 

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+from graphql import DocumentNode
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info as StrawberryInfo
 
@@ -23,6 +24,8 @@ class Context:
     principal: Principal | None
     transaction: RequestTransaction | None
     auth_error: Unauthenticated | None = None
+    # The request's document, parsed once by the endpoint (``schema.ParsedDocument``).
+    document: DocumentNode | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:

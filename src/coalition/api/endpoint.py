@@ -21,13 +21,7 @@ import logging
 import uuid
 from typing import Any
 
-from graphql import (
-    FieldNode,
-    GraphQLError,
-    GraphQLSyntaxError,
-    get_operation_ast,
-    parse,
-)
+from graphql import DocumentNode, FieldNode, GraphQLError, get_operation_ast
 from graphql import OperationType as AstOperationType
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -53,13 +47,15 @@ logger = logging.getLogger("coalition.api")
 
 
 def _error(message: str, status: int, code: str, headers: dict[str, str] | None = None) -> Response:
+    """A request refused for the client's mistake (400, 401, 405, 413), logged at INFO.
+
+    Never a traceback: the mistake is the client's. The message echoes nothing it sent."""
+    logger.info("bad request: %s", message, extra={"status": status, "error_codes": [code]})
     body = {"errors": [{"message": message, "extensions": {"code": code}}]}
     return JSONResponse(body, status_code=status, headers=headers)
 
 
 def _bad_request(message: str) -> Response:
-    # Never a traceback: the mistake is the client's. The message echoes nothing it sent.
-    logger.info("bad request: %s", message, extra={"error_codes": ["BAD_REQUEST"]})
     return _error(message, 400, "BAD_REQUEST")
 
 
@@ -128,7 +124,9 @@ def _decode_json(text: str, *, invalid: str, too_deep: str) -> Any:
 
 def _operation(
     payload: dict[str, Any], *, max_tokens: int
-) -> tuple[str, dict[str, Any] | None, str | None]:
+) -> tuple[str, dict[str, Any] | None, str | None, DocumentNode | None]:
+    """The operation's text, variables and name, and its document (None if it does not
+    parse: execution reports the syntax error)."""
     query, variables, name = (
         payload.get("query"),
         payload.get("variables"),
@@ -143,14 +141,15 @@ def _operation(
     problem = payload_checks.unstorable_text(payload)
     if problem is None and name is not None:
         problem = payload_checks.operation_name_problem(name)
+    document = None
     if problem is None:
-        problem = payload_checks.document_problem(query, name, max_tokens=max_tokens)
+        document, problem = payload_checks.read_document(query, name, max_tokens=max_tokens)
     if problem is not None:
         raise _Rejected(_bad_request(problem))
-    return query, variables, name
+    return query, variables, name, document
 
 
-async def _context(request: Request, request_id: str) -> Context:
+async def _context(request: Request, request_id: str, document: DocumentNode | None) -> Context:
     state = request.app.state
     settings: Settings = state.settings
     try:
@@ -158,7 +157,13 @@ async def _context(request: Request, request_id: str) -> Context:
     except Unauthenticated as error:
         raise _Rejected(_unauthenticated(error)) from None
     if token is None:
-        return Context(settings=settings, request_id=request_id, principal=None, transaction=None)
+        return Context(
+            settings=settings,
+            request_id=request_id,
+            principal=None,
+            transaction=None,
+            document=document,
+        )
     try:
         identity = await state.authenticator.identify(
             token, tenant_slug=request.headers.get(TENANT_HEADER)
@@ -176,7 +181,11 @@ async def _context(request: Request, request_id: str) -> Context:
         await transaction.finish(commit=False)
         raise
     return Context(
-        settings=settings, request_id=request_id, principal=principal, transaction=transaction
+        settings=settings,
+        request_id=request_id,
+        principal=principal,
+        transaction=transaction,
+        document=document,
     )
 
 
@@ -226,11 +235,10 @@ def _connection_lost(result: ExecutionResult) -> bool:
     return any(is_connection_lost(error.original_error) for error in result.errors or [])
 
 
-def _is_query(query: str, operation_name: str | None) -> bool:
-    try:
-        operation = get_operation_ast(parse(query), operation_name)
-    except GraphQLSyntaxError:
+def _is_query(document: DocumentNode | None, operation_name: str | None) -> bool:
+    if document is None:
         return False
+    operation = get_operation_ast(document, operation_name)
     return operation is not None and operation.operation is AstOperationType.QUERY
 
 
@@ -267,16 +275,17 @@ async def _run(
     query: str,
     variables: dict[str, Any] | None,
     operation_name: str | None,
+    document: DocumentNode | None,
     allowed: tuple[OperationType, ...],
 ) -> tuple[Context, ExecutionResult] | Response:
     """Authenticate and execute, again on a fresh connection each time the connection is
     lost, while the operation may be retried and the budget lasts; else a 503."""
-    is_query = _is_query(query, operation_name)
+    is_query = _is_query(document, operation_name)
     backoff = Backoff(request.app.state.settings.db_retry_seconds)
     while True:
         started = False
         try:
-            context = await _context(request, request_id)
+            context = await _context(request, request_id, document)
             started = True
             result = await _execute(request, context, query, variables, operation_name, allowed)
             lost = _connection_lost(result)
@@ -319,12 +328,16 @@ async def graphql_endpoint(request: Request) -> Response:
         else:
             payload = await _read_post(request, settings)
             allowed = (OperationType.QUERY, OperationType.MUTATION)
-        query, variables, operation_name = _operation(payload, max_tokens=settings.max_tokens)
+        query, variables, operation_name, document = _operation(
+            payload, max_tokens=settings.max_tokens
+        )
     except _Rejected as rejected:
         return rejected.response
 
     try:
-        outcome = await _run(request, request_id, query, variables, operation_name, allowed)
+        outcome = await _run(
+            request, request_id, query, variables, operation_name, document, allowed
+        )
     except InvalidOperationTypeError:
         return _error(
             "Mutations must be sent with POST.",

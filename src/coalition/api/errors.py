@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
-from graphql import GraphQLEnumType, GraphQLError, GraphQLSchema
+from graphql import GraphQLEnumType, GraphQLError, GraphQLSchema, GraphQLSyntaxError
+from strawberry.extensions import SchemaExtension
 
 from coalition.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
 
 logger = logging.getLogger("coalition.api")
 
 UNEXPECTED = "Unexpected error."
+VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 # graphql-core's words for a value that is not one of an enum's (literal, variable, or a
 # string where a bare enum value belongs).
@@ -33,6 +35,21 @@ class BadRequest(Exception):
     """A GraphQL argument that is well-typed but unusable (``first: 0``)."""
 
 
+class ValidationCodes(SchemaExtension):
+    """Gives each error of the document's validation the code GRAPHQL_VALIDATION_FAILED,
+    unless its rule chose one (QUERY_LIMIT_EXCEEDED). The code follows where the error
+    arose, not its wording: a variable used where its type does not fit is the
+    document's fault ("Variable '$first' of type 'String!' used in position expecting
+    type 'Int!'."), a variable's value that cannot be coerced is the input's ("Variable
+    '$first' has invalid value: ..."), and both messages start alike."""
+
+    def on_validate(self) -> Iterator[None]:
+        yield
+        for error in self.execution_context.pre_execution_errors or ():
+            if not isinstance((error.extensions or {}).get("code"), str):
+                error.extensions = {**(error.extensions or {}), "code": VALIDATION_FAILED}
+
+
 def error_code(error: GraphQLError) -> str | None:
     """The code for an error we expect, or None for one to mask."""
     preset = (error.extensions or {}).get("code")
@@ -40,8 +57,11 @@ def error_code(error: GraphQLError) -> str | None:
         return preset
     original = error.original_error
     if original is None:
-        if error.path is None and not error.message.startswith("Variable '$"):
-            return "GRAPHQL_VALIDATION_FAILED"
+        # Validation errors carry their code (ValidationCodes); what remains without a
+        # path is a document that does not parse, or a variable's value that graphql-core
+        # could not coerce when execution began.
+        if isinstance(error, GraphQLSyntaxError):
+            return VALIDATION_FAILED
         return "BAD_USER_INPUT"
     if isinstance(original, GraphQLError):
         return error_code(original)

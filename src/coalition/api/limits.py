@@ -9,7 +9,8 @@ even though each page size alone is allowed.
 Before any of that (and before any validation rule), a document whose fragments
 expand to more than ``max_selections`` fields and spreads is refused: the depth,
 alias and cost rules walk the expansion, which a fragment spread twice at each of 40
-levels makes 2^40 long.
+levels makes 2^40 long. Then one whose fields would take the overlap rule too many
+comparisons (``api/overlap.py``) is refused too.
 
 Every response says what its operation cost in ``extensions.cost``
 (``requestedQueryCost`` and ``maximumQueryCost``), accepted or refused, as
@@ -47,10 +48,8 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
+from coalition.api.overlap import LIMIT_CODE, overlap_errors
 from coalition.pagination import DEFAULT_PAGE_SIZE
-
-LIMIT_CODE = "QUERY_LIMIT_EXCEEDED"
-
 
 # A GraphQL Int is 32-bit; a value outside it (or of another type) is a type error, which
 # graphql-core reports itself: the cost rule leaves it alone rather than call it a limit.
@@ -312,14 +311,23 @@ def expansion_errors(
 
 
 class OperationLimits(SchemaExtension):
-    """Refuses a document whose fragments expand too far before validation starts, adds
+    """Refuses a document whose fragments expand too far, or whose fields would take the
+    overlap rule too long to compare, before validation starts; adds
     the cost rule, built with this request's variables, to validation, and reports the
     cost of the operation that runs in ``extensions.cost``."""
 
-    def __init__(self, *, max_page_size: int, max_cost: int, max_selections: int) -> None:
+    def __init__(
+        self,
+        *,
+        max_page_size: int,
+        max_cost: int,
+        max_selections: int,
+        max_field_comparisons: int,
+    ) -> None:
         self.max_page_size = max_page_size
         self.max_cost = max_cost
         self.max_selections = max_selections
+        self.max_field_comparisons = max_field_comparisons
         self.costs: dict[str | None, int] = {}
 
     def on_operation(self) -> Iterator[None]:
@@ -341,9 +349,10 @@ class OperationLimits(SchemaExtension):
         context = self.execution_context
         document = context.graphql_document
         if document is not None and context.pre_execution_errors is None:
-            errors = expansion_errors(
-                context.schema._schema, document, max_selections=self.max_selections
-            )
+            schema = context.schema._schema
+            errors = expansion_errors(schema, document, max_selections=self.max_selections)
+            if not errors:
+                errors = overlap_errors(document, max_comparisons=self.max_field_comparisons)
             if errors:
                 context.pre_execution_errors = errors
         yield

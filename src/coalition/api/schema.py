@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import ModuleType
 from typing import Annotated, Any, cast
 
@@ -21,10 +21,23 @@ from strawberry.extensions.disable_introspection import DisableIntrospection
 from strawberry.types.base import get_object_definition
 
 from coalition.api.context import Info
+from coalition.api.errors import ValidationCodes
 from coalition.api.limits import OperationLimits
 from coalition.api.relay import Node, NodeId, from_global_id
 from coalition.config import Settings
 from coalition.domains import DOMAINS
+
+
+class ParsedDocument(SchemaExtension):
+    """Gives strawberry the document the endpoint parsed (with the same token limit), so
+    a request's text is parsed once; without one, strawberry parses the text itself."""
+
+    def on_parse(self) -> Iterator[None]:
+        context = self.execution_context
+        document = getattr(context.context, "document", None)
+        if context.graphql_document is None and document is not None:
+            context.graphql_document = document
+        yield
 
 
 class CoalitionSchema(strawberry.Schema):
@@ -100,6 +113,8 @@ def build_schema(settings: Settings, domains: Iterable[str] = DOMAINS) -> Coalit
     mutations = [m.Mutation for m in modules if m.Mutation is not None]
     # Factories, not instances: each request gets fresh extensions (they hold its state).
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
+        ParsedDocument,
+        ValidationCodes,
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
@@ -107,6 +122,7 @@ def build_schema(settings: Settings, domains: Iterable[str] = DOMAINS) -> Coalit
             max_page_size=settings.max_page_size,
             max_cost=settings.max_query_cost,
             max_selections=settings.max_selections,
+            max_field_comparisons=settings.max_field_comparisons,
         ),
     ]
     if settings.is_production:
