@@ -291,7 +291,7 @@ async def test_token_signed_by_a_new_key_forces_one_reload(
 
 
 def signing_key_loads(counter: StatementCounter) -> int:
-    return sum("FROM signing_keys" in statement for statement in counter.statements)
+    return sum("FROM signing_keys" in statement for statement in counter.every_statement)
 
 
 async def test_unknown_kids_reload_at_most_once_per_interval(
