@@ -1,0 +1,304 @@
+"""The LP attacker (tests/demand/lp_attacker.py) against pooled demand: every number a
+member can read over a sequence of releases and queries, its own data, NAMED signals
+and non-negativity, solved together; no other employer's openings in any fine cell are
+bounded more narrowly than ±10% of the truth.
+
+Two versions: through the API against the database (a small market, three releases
+with the attacker's edits between), and a fast one driving ``figures.published`` with
+rows from the release builder's Python twin, under Hypothesis over random partnerships
+of 3 to 30 employers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import update
+
+from coalition.db.engine import SessionFactory
+from coalition.db.session import tenant_transaction
+from coalition.demand.models import DemandSignal, DemandStatus, SharingLevel
+from coalition.disclosure.rule import DisclosureRule
+from tests.demand.lp_attacker import Attacker, Posting, Query, Twin, every_query, read_release
+from tests.demand.pooled import Noise, Posted, Signal, add_employers, add_signals, publish, summary
+from tests.support.graphql import GraphQLClient
+from tests.support.world import World, global_id
+
+ME = "me"
+OCCUPATIONS = ("51-4041", "51-4121", "29-1141")
+QUARTERS = ("2027Q1", "2027Q2", "2027Q3", "2027Q4")
+SKILLS = ("2.A.1.e", "2.B.3.h", "ES.teamwork")
+KINDS = ("INTERNSHIP", "APPRENTICESHIP")
+
+
+def posting(draw: st.DrawFn, employer: str, key: str) -> Posting:
+    first = draw(st.integers(0, 3))
+    last = draw(st.integers(first, min(first + 1, 3)))
+    return Posting(
+        employer=employer,
+        key=key,
+        openings=draw(st.integers(1, 60)),
+        occupation=draw(st.sampled_from(OCCUPATIONS)),
+        first=QUARTERS[first],
+        last=QUARTERS[last],
+        degree=draw(st.booleans()),
+        work_based_learning=frozenset(draw(st.sets(st.sampled_from(KINDS), max_size=1))),
+        skills=tuple(sorted(draw(st.sets(st.sampled_from(SKILLS), max_size=2)))),
+        named=draw(st.integers(0, 9)) == 9,
+    )
+
+
+@st.composite
+def partnerships(draw: st.DrawFn) -> tuple[bytes, list[list[Posting]]]:
+    """A secret and three releases: the market, then the reader's edits (raise,
+    withdraw, re-post) and one other employer's edit and one joining."""
+    count = draw(st.integers(3, 30))
+    first: list[Posting] = []
+    for number in range(count):
+        for index in range(draw(st.integers(1, 2))):
+            first.append(posting(draw, f"e{number}", f"e{number}-{index}"))
+    mine = [posting(draw, ME, f"me-{index}") for index in range(2)]
+    first += [dataclasses.replace(p, named=False) for p in mine]
+    raised = [
+        dataclasses.replace(p, openings=p.openings * 5) if p.employer == ME else p for p in first
+    ]
+    edited = draw(st.integers(0, len(first) - 3))
+    if first[edited].employer != ME:
+        raised[edited] = dataclasses.replace(first[edited], openings=first[edited].openings + 6)
+    third = [p for p in raised if p.key != "me-0"]
+    third.append(dataclasses.replace(first[-2], key="me-again", openings=1))
+    third.append(posting(draw, f"e{count}", "joiner"))
+    secret = draw(st.binary(min_size=32, max_size=32))
+    return secret, [first, raised, third]
+
+
+def attack(secret: bytes, releases: list[list[Posting]]) -> tuple[Attacker, list[Any]]:
+    rule = DisclosureRule()
+    twin = Twin(secret)
+    attacker = Attacker(ME, rule.noise_max_percent, twin.factor)
+    for number, postings in enumerate(releases):
+        for query, figures in read_release(twin, postings, every_query(postings), ME, rule):
+            attacker.learn(postings, query, [(key, f.openings) for key, f in figures])
+        attacker.remember(f"r{number}", postings)
+    return attacker, attacker.bounds()
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(partnerships())
+def test_no_sequence_of_releases_bounds_another_employer_within_ten_percent(
+    market: tuple[bytes, list[list[Posting]]],
+) -> None:
+    attacker, bounds = attack(*market)
+
+    assert bounds, "every partnership has other employers' POOLED signals"
+    assert attacker.shown > 0
+    assert all(b.low - 1e-6 <= b.truth <= b.high + 1e-6 for b in bounds)
+    assert [b for b in bounds if b.narrower_than_ten_percent] == []
+
+
+def true(market: list[Posting], query: Query, key: dict[str, Any]) -> int:
+    wanted = tuple(key[name] for name in query.group_by if key)
+    return sum(
+        p.openings for p in market if not wanted or wanted in set(query.keys(p, p.quarters[0]))
+    )
+
+
+def test_the_lp_attacker_pins_a_lone_employer_without_noise() -> None:
+    """The attacker is not toothless: with the noise bounds at zero (a model the engine
+    refuses), a shown total less the shown cells gives a lone employer's openings."""
+    market = [
+        Posting("a", "a", 10),
+        Posting("b", "b", 12),
+        Posting("c", "c", 9),
+        Posting("d", "d", 11),
+        Posting("e", "e", 30, occupation="51-4121"),
+        Posting(ME, "m", 4, occupation="51-4121"),
+    ]
+    twin = Twin(hashlib.sha256(b"fixed").digest())
+    rule = DisclosureRule()
+    queries = [Query(("OCCUPATION",)), Query(("QUARTER",))]
+
+    def exact(p: Posting) -> float:
+        return 1.0
+
+    attacker = Attacker(ME, 0, exact)
+    for query, figures in read_release(twin, market, queries, ME, rule):
+        # What the release would publish without noise: the true sums.
+        attacker.learn(
+            market, query, [(key, f.openings and true(market, query, key)) for key, f in figures]
+        )
+    attacker.remember("r0", market)
+    bounds = {b.employer: (b.low, b.high) for b in attacker.bounds()}
+
+    # 51-4121 holds only e among the others: shown to me (not decided), so e is 30 exactly.
+    assert bounds["e"] == (30.0, 30.0)
+    assert bounds["a"] == (0.0, 42.0)
+
+
+async def test_an_lp_over_three_releases_through_the_api(
+    gql: GraphQLClient, world: World, owner_sessions: SessionFactory
+) -> None:
+    """The member's organization posts, raises, withdraws and re-posts; a competitor edits
+    and another joins; the member reads every breakdown after each release."""
+    names = ["a", "b", "c", "d", "e"]
+    employers = await add_employers(owner_sessions, world, names)
+    employers[ME] = world.organizations["employer"]
+    market = [
+        Signal("a", 40, quarter="2027Q1", until="2027Q2", skills=["2.B.3.h"]),
+        Signal("b", 12, degree=True, work_based_learning=["INTERNSHIP"]),
+        Signal("c", 9, quarter="2027Q2", skills=["2.B.3.h", "2.A.1.e"]),
+        Signal("d", 25, occupation="51-4121", quarter="2027Q1", until="2027Q2"),
+        Signal("a", 7, occupation="51-4121"),
+        Signal("b", 5, occupation="51-4121", quarter="2027Q2"),
+        Signal("c", 14, occupation="51-4121", sharing=SharingLevel.NAMED),
+        Signal(ME, 6, skills=["2.B.3.h"]),
+        Signal(ME, 3, occupation="51-4121", quarter="2027Q2"),
+    ]
+    posted = await add_signals(owner_sessions, world, employers, market)
+    noise = await Noise.of(owner_sessions, world)
+    releases: list[list[Posted]] = [list(posted)]
+    results = [await read_everything(gql, world, [as_posting(p) for p in releases[-1]])]
+
+    # The member raises its machinists eightfold; a competitor adds 6 openings.
+    raised = await edit(gql, world, posted[7], openings=48)
+    grown = await set_openings(owner_sessions, world, posted[1], 18)
+    await publish(owner_sessions, world)
+    releases.append(
+        [raised if p is posted[7] else grown if p is posted[1] else p for p in releases[-1]]
+    )
+    results.append(await read_everything(gql, world, [as_posting(p) for p in releases[-1]]))
+
+    # It withdraws and re-posts; employer e joins.
+    await edit(gql, world, posted[8], status=DemandStatus.WITHDRAWN)
+    joined = await add_signals(
+        owner_sessions,
+        world,
+        employers,
+        [Signal(ME, 30, occupation="51-4121", quarter="2027Q2"), Signal("e", 8)],
+    )
+    releases.append([p for p in releases[-1] if p.id != posted[8].id] + joined)
+    results.append(await read_everything(gql, world, [as_posting(p) for p in releases[-1]]))
+
+    # Versions of one signal share its factor (the oracle keys it by the signal).
+    factors = {as_posting(p): noise.factor(p) for release in releases for p in release}
+    attacker = Attacker(ME, 25, lambda p: factors[p])
+    for number, (release, result) in enumerate(zip(releases, results, strict=True)):
+        postings = [as_posting(p) for p in release if p.counted]
+        for query, figures in result:
+            attacker.learn(postings, query, figures)
+        attacker.remember(f"r{number}", postings)
+    bounds = attacker.bounds()
+
+    assert attacker.shown >= 100
+    assert all(b.low - 1e-6 <= b.truth <= b.high + 1e-6 for b in bounds)
+    assert [b for b in bounds if b.narrower_than_ten_percent] == []
+
+
+UPDATE = """mutation($input: UpdateDemandSignalInput!) {
+  updateDemandSignal(input: $input) { demandSignal { id openings status } userErrors { code } }
+}"""
+TREND = """query($code: String!, $from: String, $quarters: Int) {
+  demandTrend(occupationCode: $code, from: $from, quarters: $quarters) {
+    points { key { quarter } openings suppressed } total { openings suppressed }
+  }
+}"""
+FILTER_NAMES = {
+    "occupationCodes": list,
+    "quarterFrom": str,
+    "quarterTo": str,
+    "isDegreeRequired": bool,
+    "workBasedLearning": list,
+}
+
+
+def as_posting(posted: Posted) -> Posting:
+    signal = posted.signal
+    return Posting(
+        employer=signal.employer,
+        key=str(posted.id),
+        openings=signal.openings,
+        occupation=signal.occupation,
+        first=signal.quarter,
+        last=signal.until,
+        degree=signal.degree,
+        work_based_learning=frozenset(signal.work_based_learning),
+        skills=tuple(sorted(signal.skills)),
+        named=signal.sharing is SharingLevel.NAMED,
+    )
+
+
+async def set_openings(
+    owner_sessions: SessionFactory, world: World, posted: Posted, openings: int
+) -> Posted:
+    """A competitor edits its signal (written as the owner)."""
+    async with tenant_transaction(owner_sessions, world.id) as session:
+        await session.execute(
+            update(DemandSignal)
+            .where(DemandSignal.tenant_id == world.id, DemandSignal.id == posted.id)
+            .values(openings=openings)
+        )
+    return dataclasses.replace(posted, signal=dataclasses.replace(posted.signal, openings=openings))
+
+
+async def edit(gql: GraphQLClient, world: World, posted: Posted, **change: Any) -> Posted:
+    """The member changes its organization's signal through the API."""
+    fields = {"openings": change.get("openings"), "status": change.get("status")}
+    body = await gql(
+        UPDATE,
+        {
+            "input": {"id": global_id("DemandSignal", posted.id)}
+            | {k: (v.value if isinstance(v, DemandStatus) else v) for k, v in fields.items() if v}
+        },
+        token=world.tokens["member"],
+    )
+    assert body["data"]["updateDemandSignal"]["userErrors"] == [], body
+    signal = dataclasses.replace(posted.signal, **{k: v for k, v in change.items()})
+    return dataclasses.replace(posted, signal=signal)
+
+
+def _api_key(cell_key: dict[str, Any]) -> dict[str, Any]:
+    key: dict[str, Any] = {}
+    if cell_key.get("occupation"):
+        key["OCCUPATION"] = cell_key["occupation"]["code"]
+    if cell_key.get("majorGroup"):
+        key["MAJOR_GROUP"] = cell_key["majorGroup"]["code"]
+    if cell_key.get("skill"):
+        key["SKILL"] = cell_key["skill"]["id"]
+    if cell_key.get("quarter"):
+        key["QUARTER"] = cell_key["quarter"]
+    if cell_key.get("workBasedLearning"):
+        key["WORK_BASED_LEARNING"] = cell_key["workBasedLearning"]
+    if cell_key.get("isDegreeRequired") is not None:
+        key["DEGREE_REQUIRED"] = cell_key["isDegreeRequired"]
+    return key
+
+
+async def read_everything(
+    gql: GraphQLClient, world: World, postings: list[Posting]
+) -> list[tuple[Query, list[tuple[dict[str, Any], int | None]]]]:
+    """Every summary of ``every_query`` and every occupation's trend, as the member."""
+    read: list[tuple[Query, list[tuple[dict[str, Any], int | None]]]] = []
+    token = world.tokens["member"]
+    for query in every_query(postings):
+        if query.known_quarters:
+            code = query.chosen["occupationCodes"][0]
+            variables = {
+                "code": code,
+                "from": query.known_quarters[0],
+                "quarters": len(query.known_quarters),
+            }
+            body = await gql(TREND, variables, token=token)
+            assert "errors" not in body, body
+            trend = body["data"]["demandTrend"]
+            figures = [({"QUARTER": p["key"]["quarter"]}, p["openings"]) for p in trend["points"]]
+            read.append((query, [*figures, ({}, trend["total"]["openings"])]))
+            continue
+        chosen = {name: FILTER_NAMES[name](value) for name, value in query.filter}
+        result = await summary(gql, token, list(query.group_by), chosen or None)
+        figures = [(_api_key(cell["key"]), cell["openings"]) for cell in result["cells"]]
+        read.append((query, [*figures, ({}, result["total"]["openings"])]))
+    return read
