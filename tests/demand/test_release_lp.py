@@ -23,7 +23,15 @@ from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.demand.models import DemandSignal, DemandStatus, SharingLevel
 from coalition.disclosure.rule import DisclosureRule
-from tests.demand.lp_attacker import Attacker, Posting, Query, Twin, every_query, read_release
+from tests.demand.lp_attacker import (
+    SLACK,
+    Attacker,
+    Posting,
+    Query,
+    Twin,
+    every_query,
+    read_release,
+)
 from tests.demand.pooled import Noise, Posted, Signal, add_employers, add_signals, publish, summary
 from tests.support.graphql import GraphQLClient
 from tests.support.world import World, global_id
@@ -107,36 +115,41 @@ def true(market: list[Posting], query: Query, key: dict[str, Any]) -> int:
     )
 
 
-def test_the_lp_attacker_pins_a_lone_employer_without_noise() -> None:
-    """The attacker is not toothless: with the noise bounds at zero (a model the engine
-    refuses), a shown total less the shown cells gives a lone employer's openings."""
-    market = [
+def test_the_lp_attacker_pins_a_joiner_without_noise_and_not_with_it() -> None:
+    """The attacker is not toothless: were the numbers published without noise (a model
+    the engine refuses), two releases around employer e joining a shown cell with 40
+    openings would pin them to 40 ± 1; with the release's noise they are not pinned."""
+    before = [
         Posting("a", "a", 10),
         Posting("b", "b", 12),
         Posting("c", "c", 9),
         Posting("d", "d", 11),
-        Posting("e", "e", 30, occupation="51-4121"),
-        Posting(ME, "m", 4, occupation="51-4121"),
+        Posting(ME, "m", 4),
     ]
+    after = [*before, Posting("e", "e", 40)]
     twin = Twin(hashlib.sha256(b"fixed").digest())
     rule = DisclosureRule()
     queries = [Query(("OCCUPATION",)), Query(("QUARTER",))]
+    exact = Attacker(ME, 0, lambda p: 1.0)
+    noised = Attacker(ME, rule.noise_max_percent, twin.factor)
+    for number, market in enumerate((before, after)):
+        for query, figures in read_release(twin, market, queries, ME, rule):
+            # Without noise the release would publish the true sums.
+            exact.learn(
+                market, query, [(k, f.openings and true(market, query, k)) for k, f in figures]
+            )
+            noised.learn(market, query, [(k, f.openings) for k, f in figures])
+        exact.remember(f"r{number}", market)
+        noised.remember(f"r{number}", market)
 
-    def exact(p: Posting) -> float:
-        return 1.0
+    pinned = {
+        b.employer: (round(b.low, 3), round(b.high, 3)) for b in exact.bounds() if b.release == "r1"
+    }
+    joiner = [b for b in noised.bounds() if b.employer == "e"]
 
-    attacker = Attacker(ME, 0, exact)
-    for query, figures in read_release(twin, market, queries, ME, rule):
-        # What the release would publish without noise: the true sums.
-        attacker.learn(
-            market, query, [(key, f.openings and true(market, query, key)) for key, f in figures]
-        )
-    attacker.remember("r0", market)
-    bounds = {b.employer: (b.low, b.high) for b in attacker.bounds()}
-
-    # 51-4121 holds only e among the others: shown to me (not decided), so e is 30 exactly.
-    assert bounds["e"] == (30.0, 30.0)
-    assert bounds["a"] == (0.0, 42.0)
+    assert pinned["e"] == (40 - 2 * SLACK, 40 + 2 * SLACK)
+    assert [b.narrower_than_ten_percent for b in exact.bounds() if b.employer == "e"] == [True]
+    assert [(b.narrower_than_ten_percent, b.low <= 40 <= b.high) for b in joiner] == [(False, True)]
 
 
 async def test_an_lp_over_three_releases_through_the_api(
