@@ -17,12 +17,11 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import update
 
 from coalition.db.engine import SessionFactory
-from coalition.db.session import tenant_transaction
-from coalition.demand.models import DemandSignal, DemandStatus, SharingLevel
+from coalition.demand.models import DemandStatus, SharingLevel
 from coalition.disclosure.rule import DisclosureRule
+from tests.demand.attack_support import as_posting, edit, read_everything, set_openings
 from tests.demand.lp_attacker import (
     SLACK,
     Attacker,
@@ -32,9 +31,9 @@ from tests.demand.lp_attacker import (
     every_query,
     read_release,
 )
-from tests.demand.pooled import Noise, Posted, Signal, add_employers, add_signals, publish, summary
+from tests.demand.pooled import Noise, Posted, Signal, add_employers, add_signals, publish
 from tests.support.graphql import GraphQLClient
-from tests.support.world import World, global_id
+from tests.support.world import World
 
 ME = "me"
 OCCUPATIONS = ("51-4041", "51-4121", "29-1141")
@@ -178,7 +177,7 @@ async def test_an_lp_over_three_releases_through_the_api(
 
     # The member raises its machinists eightfold; a competitor adds 6 openings.
     raised = await edit(gql, world, posted[7], openings=48)
-    grown = await set_openings(owner_sessions, world, posted[1], 18)
+    grown = await set_openings(owner_sessions, world, posted[1], openings=18)
     await publish(owner_sessions, world)
     releases.append(
         [raised if p is posted[7] else grown if p is posted[1] else p for p in releases[-1]]
@@ -209,109 +208,3 @@ async def test_an_lp_over_three_releases_through_the_api(
     assert attacker.shown >= 100
     assert all(b.low - 1e-6 <= b.truth <= b.high + 1e-6 for b in bounds)
     assert [b for b in bounds if b.narrower_than_ten_percent] == []
-
-
-UPDATE = """mutation($input: UpdateDemandSignalInput!) {
-  updateDemandSignal(input: $input) { demandSignal { id openings status } userErrors { code } }
-}"""
-TREND = """query($code: String!, $from: String, $quarters: Int) {
-  demandTrend(occupationCode: $code, from: $from, quarters: $quarters) {
-    points { key { quarter } openings suppressed } total { openings suppressed }
-  }
-}"""
-FILTER_NAMES = {
-    "occupationCodes": list,
-    "quarterFrom": str,
-    "quarterTo": str,
-    "isDegreeRequired": bool,
-    "workBasedLearning": list,
-}
-
-
-def as_posting(posted: Posted) -> Posting:
-    signal = posted.signal
-    return Posting(
-        employer=signal.employer,
-        key=str(posted.id),
-        openings=signal.openings,
-        occupation=signal.occupation,
-        first=signal.quarter,
-        last=signal.until,
-        degree=signal.degree,
-        work_based_learning=frozenset(signal.work_based_learning),
-        skills=tuple(sorted(signal.skills)),
-        named=signal.sharing is SharingLevel.NAMED,
-    )
-
-
-async def set_openings(
-    owner_sessions: SessionFactory, world: World, posted: Posted, openings: int
-) -> Posted:
-    """A competitor edits its signal (written as the owner)."""
-    async with tenant_transaction(owner_sessions, world.id) as session:
-        await session.execute(
-            update(DemandSignal)
-            .where(DemandSignal.tenant_id == world.id, DemandSignal.id == posted.id)
-            .values(openings=openings)
-        )
-    return dataclasses.replace(posted, signal=dataclasses.replace(posted.signal, openings=openings))
-
-
-async def edit(gql: GraphQLClient, world: World, posted: Posted, **change: Any) -> Posted:
-    """The member changes its organization's signal through the API."""
-    fields = {"openings": change.get("openings"), "status": change.get("status")}
-    body = await gql(
-        UPDATE,
-        {
-            "input": {"id": global_id("DemandSignal", posted.id)}
-            | {k: (v.value if isinstance(v, DemandStatus) else v) for k, v in fields.items() if v}
-        },
-        token=world.tokens["member"],
-    )
-    assert body["data"]["updateDemandSignal"]["userErrors"] == [], body
-    signal = dataclasses.replace(posted.signal, **{k: v for k, v in change.items()})
-    return dataclasses.replace(posted, signal=signal)
-
-
-def _api_key(cell_key: dict[str, Any]) -> dict[str, Any]:
-    key: dict[str, Any] = {}
-    if cell_key.get("occupation"):
-        key["OCCUPATION"] = cell_key["occupation"]["code"]
-    if cell_key.get("majorGroup"):
-        key["MAJOR_GROUP"] = cell_key["majorGroup"]["code"]
-    if cell_key.get("skill"):
-        key["SKILL"] = cell_key["skill"]["id"]
-    if cell_key.get("quarter"):
-        key["QUARTER"] = cell_key["quarter"]
-    if cell_key.get("workBasedLearning"):
-        key["WORK_BASED_LEARNING"] = cell_key["workBasedLearning"]
-    if cell_key.get("isDegreeRequired") is not None:
-        key["DEGREE_REQUIRED"] = cell_key["isDegreeRequired"]
-    return key
-
-
-async def read_everything(
-    gql: GraphQLClient, world: World, postings: list[Posting]
-) -> list[tuple[Query, list[tuple[dict[str, Any], int | None]]]]:
-    """Every summary of ``every_query`` and every occupation's trend, as the member."""
-    read: list[tuple[Query, list[tuple[dict[str, Any], int | None]]]] = []
-    token = world.tokens["member"]
-    for query in every_query(postings):
-        if query.known_quarters:
-            code = query.chosen["occupationCodes"][0]
-            variables = {
-                "code": code,
-                "from": query.known_quarters[0],
-                "quarters": len(query.known_quarters),
-            }
-            body = await gql(TREND, variables, token=token)
-            assert "errors" not in body, body
-            trend = body["data"]["demandTrend"]
-            figures = [({"QUARTER": p["key"]["quarter"]}, p["openings"]) for p in trend["points"]]
-            read.append((query, [*figures, ({}, trend["total"]["openings"])]))
-            continue
-        chosen = {name: FILTER_NAMES[name](value) for name, value in query.filter}
-        result = await summary(gql, token, list(query.group_by), chosen or None)
-        figures = [(_api_key(cell["key"]), cell["openings"]) for cell in result["cells"]]
-        read.append((query, [*figures, ({}, result["total"]["openings"])]))
-    return read
