@@ -40,8 +40,9 @@ from tests.demand.pooled import (
     publish,
     summary,
 )
+from tests.demand.support import CREATE, UPDATE, full_input
 from tests.support.graphql import GraphQLClient
-from tests.support.world import World
+from tests.support.world import World, global_id
 
 BREAKDOWNS = [["OCCUPATION"], ["QUARTER"], ["OCCUPATION", "QUARTER"], ["SKILL"]]
 
@@ -333,3 +334,209 @@ async def test_5_two_moment_differencing_joins_leaves_and_edits(
     # 3 and 4 employers read alike: the band does not confirm that one joined.
     assert result[0]["cells"][0]["employerCountBand"] == FEW
     assert [b for b in solve(steps, noise) if b.narrower_than_ten_percent] == []
+
+
+def hourly(cents: int) -> tuple[int, int, WageUnit]:
+    return (cents, cents, WageUnit.HOUR)
+
+
+async def medians(gql: GraphQLClient, world: World, group_by: list[str]) -> dict[Any, int | None]:
+    result = await summary(gql, world.tokens["member"], group_by)
+    return {
+        next(iter(v for v in cell["key"].values() if v)).get("code")
+        or next(iter(v for v in cell["key"].values() if v)).get("id"): (
+            int(cell["medianWage"]["amountMinor"]) if cell["medianWage"] else None
+        )
+        for cell in result["cells"]
+    }
+
+
+async def test_6_median_shifting_with_own_low_and_high_wages_recovers_only_noised_wages(
+    gql: GraphQLClient, world: World, owner_sessions: SessionFactory
+) -> None:
+    employers, posted, noise = await market(
+        owner_sessions,
+        world,
+        ["a", "v", "c"],
+        [
+            Signal("a", 10, wage=hourly(2000)),
+            Signal("v", 12, wage=hourly(2500)),
+            Signal("c", 9, wage=hourly(3100)),
+            Signal(ME, 5),
+        ],
+    )
+    middle = [(await medians(gql, world, ["OCCUPATION"]))["51-4041"]]
+    mine = posted[-1]
+    for cents in (100, 900_000):  # below every wage, then above every wage
+        await edit(gql, world, mine, status=DemandStatus.WITHDRAWN)
+        (mine,) = await add_signals(
+            owner_sessions, world, employers, [Signal(ME, 5, wage=hourly(cents))]
+        )
+        middle.append((await medians(gql, world, ["OCCUPATION"]))["51-4041"])
+
+    noised = sorted(
+        (round(cents * noise.factor(p, "wage")), cents)
+        for p, cents in zip(posted, (2000, 2500, 3100), strict=False)
+    )
+    assert None not in middle
+    second = middle[0]
+    first, third = 2 * middle[1] - second, 2 * middle[2] - second
+    recovered = [first, second, third]
+    # All three competitors' wages, but noised: each within 1 cent of its noised value,
+    # and what it proves of the true wage is wider than ±10%.
+    assert [abs(r - n) <= 1 for r, (n, _) in zip(recovered, noised, strict=True)] == [True] * 3
+    assert [
+        within_ten_percent(provable(r, 1), truth)
+        for r, (_, truth) in zip(recovered, noised, strict=True)
+    ] == [False] * 3
+
+
+async def test_6b_a_mixed_median_does_not_weigh_by_true_openings(
+    gql: GraphQLClient, world: World, owner_sessions: SessionFactory
+) -> None:
+    """v posts 10 machinist openings POOLED (skill X, $20.00) and 30 NAMED (skill Y,
+    $30.00: public). b ($10.00) and c ($50.00) post both skills, d ($11.00) and e
+    ($60.00) skill Y (so that Y is shown and X needs no partner). v's wage is the median
+    of the X cell (its POOLED wage, noised) and of the occupation (its employer wage,
+    the two mixed). Were the mix weighed by true openings, 30 x (3000 - m)/(m - x)
+    would be v's POOLED openings, exactly."""
+    x, y = "2.A.1.e", "2.B.3.h"
+    _, posted, noise = await market(
+        owner_sessions,
+        world,
+        ["v", "b", "c", "d", "e"],
+        [
+            Signal("v", 10, skills=[x], wage=hourly(2000)),
+            Signal("v", 30, skills=[y], wage=hourly(3000), sharing=SharingLevel.NAMED),
+            Signal("b", 12, skills=[x, y], wage=hourly(1000)),
+            Signal("c", 9, skills=[x, y], wage=hourly(5000)),
+            Signal("d", 8, skills=[y], wage=hourly(1100)),
+            Signal("e", 7, skills=[y], wage=hourly(6000)),
+        ],
+    )
+    by_skill = await medians(gql, world, ["SKILL"])
+    by_occupation = await medians(gql, world, ["OCCUPATION"])
+
+    pooled, mixed = by_skill[x], by_occupation["51-4041"]
+    assert pooled == round(2000 * noise.factor(posted[0], "wage"))
+    assert mixed is not None
+
+    def openings(m: float, p: float) -> float:
+        return 30 * (3000 - m) / (m - p)
+
+    solved = (openings(mixed + 0.5, pooled - 0.5), openings(mixed - 0.5, pooled + 0.5))
+    assert not within_ten_percent(solved, 10), solved
+
+
+async def test_a_lone_employers_keys_are_not_listed_nor_probed_with_own_signals(
+    gql: GraphQLClient, world: World, owner_sessions: SessionFactory
+) -> None:
+    lone = {
+        "occupation": "29-1141",
+        "quarter": "2027Q3",
+        "degree": True,
+        "work_based_learning": ["APPRENTICESHIP"],
+        "skills": ["ES.teamwork"],
+    }
+    employers, _, _ = await market(
+        owner_sessions,
+        world,
+        ["v", "a", "b", "c"],
+        [Signal("v", 12, **lone), *(Signal(name, 10 + i) for i, name in enumerate("abc"))],
+    )
+    names = ["OCCUPATION", "QUARTER", "DEGREE_REQUIRED", "WORK_BASED_LEARNING", "SKILL"]
+    readings = await observe(gql, world, [Query((name,)) for name in names])
+
+    keys = {str(k) for n in names for key in listed(readings, (n,)) for k in key.values()}
+    assert keys & {"29-1141", "2027Q3", "True", "APPRENTICESHIP", "ES.teamwork"} == set()
+
+    # The attacker posts 1 opening with the lone employer's attributes and 1 with
+    # attributes nobody else has (47-2111, 2027Q4): the two must read alike.
+    control = {
+        "occupation": "47-2111",
+        "quarter": "2027Q4",
+        "degree": True,
+        "work_based_learning": ["INTERNSHIP"],
+        "skills": ["2.A.1.e"],
+    }
+    await add_signals(
+        owner_sessions, world, employers, [Signal(ME, 1, **lone), Signal(ME, 1, **control)]
+    )
+    probed = await observe(gql, world, [Query(("OCCUPATION",)), Query(("QUARTER",))])
+    read_as = {
+        k["OCCUPATION" if "OCCUPATION" in k else "QUARTER"]: n is None
+        for _, figures in probed
+        for k, n in figures
+        if k
+    }
+    assert read_as["29-1141"] == read_as["47-2111"], read_as
+    assert read_as["2027Q3"] == read_as["2027Q4"], read_as
+
+
+SIGNAL_TIMES = """query($id: ID!) { demandSignal(id: $id) { version createdAt updatedAt
+  openings sharingLevel history { edges { node { version } } } } }"""
+
+
+async def test_a_named_signal_shows_no_history_from_while_it_was_pooled(
+    gql: GraphQLClient, world: World
+) -> None:
+    owner = world.tokens["other_org_admin"]
+    created = await gql(
+        CREATE,
+        {
+            "input": full_input(world)
+            | {
+                "organizationId": global_id("Organization", world.organizations["other_employer"]),
+                "sharingLevel": "POOLED",
+            }
+        },
+        token=owner,
+    )
+    signal_id = created["data"]["createDemandSignal"]["demandSignal"]["id"]
+    for change in ({"openings": 9}, {"openings": 14}, {"sharingLevel": "NAMED"}):
+        body = await gql(UPDATE, {"input": {"id": signal_id} | change}, token=owner)
+        assert body["data"]["updateDemandSignal"]["userErrors"] == [], body
+
+    seen = {
+        person: (await gql(SIGNAL_TIMES, {"id": signal_id}, token=world.tokens[person]))["data"][
+            "demandSignal"
+        ]
+        for person in ("member", "other_org_admin")
+    }
+
+    member, owner_view = seen["member"], seen["other_org_admin"]
+    assert (owner_view["version"], member["version"]) == (4, 1)
+    assert member["openings"] == 14 and member["history"] is None
+    assert member["createdAt"] > owner_view["createdAt"]
+    assert member["createdAt"] <= member["updatedAt"] == owner_view["updatedAt"]
+    assert [e["node"]["version"] for e in owner_view["history"]["edges"]] == [4, 3, 2, 1]
+
+
+async def test_a_signal_turning_named_does_not_unmask_its_pooled_past(
+    gql: GraphQLClient, world: World, owner_sessions: SessionFactory
+) -> None:
+    """v posts 300 POOLED, edits to 400 (a release each), then shares it NAMED. The
+    releases before and after it turned NAMED differ by 400 x (f - 1): its factor, and
+    with it the 300 it posted while POOLED."""
+    _, posted, noise = await market(
+        owner_sessions,
+        world,
+        ["v", "a", "b", "c"],
+        [Signal("v", 300), Signal("a", 100), Signal("b", 120), Signal("c", 90)],
+    )
+    queries = [Query(("OCCUPATION",))]
+    first = cell(await observe(gql, world, queries), ("OCCUPATION",), OCCUPATION="51-4041")
+    await set_openings(owner_sessions, world, posted[0], openings=400)
+    await publish(owner_sessions, world)
+    second = cell(await observe(gql, world, queries), ("OCCUPATION",), OCCUPATION="51-4041")
+    await set_openings(owner_sessions, world, posted[0], sharing=SharingLevel.NAMED)
+    await publish(owner_sessions, world)
+    third = cell(await observe(gql, world, queries), ("OCCUPATION",), OCCUPATION="51-4041")
+    assert None not in (first, second, third)
+    assert first is not None and second is not None and third is not None
+
+    factors = (1 + (second - third - 1) / 400, 1 + (second - third + 1) / 400)
+    assert factors[0] <= noise.factor(posted[0]) <= factors[1]
+    # 300 = 400 + (first - second) / f, over the interval of f and ± 1 of rounding.
+    ends = [400 + (first - second + d) / f for d in (-1, 1) for f in factors]
+    assert not within_ten_percent((min(ends), max(ends)), 300), (min(ends), max(ends))
