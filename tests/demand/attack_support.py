@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import uuid
 from typing import Any
 
 from sqlalchemy import update
@@ -13,8 +14,9 @@ from sqlalchemy import update
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.demand.models import DemandSignal, DemandStatus, NoiseSecret, SharingLevel
+from coalition.tenancy.models import Organization, OrganizationKind
 from tests.demand.lp_attacker import Posting, Query, every_query
-from tests.demand.pooled import Posted, summary
+from tests.demand.pooled import Posted, Signal, summary
 from tests.support.graphql import GraphQLClient
 from tests.support.world import World, global_id
 
@@ -38,11 +40,34 @@ FILTER_NAMES: dict[str, Any] = {
 Readings = list[tuple[Query, list[tuple[dict[str, Any], int | None]]]]
 
 
-async def fix_secret(owner_sessions: SessionFactory, world: World) -> None:
-    """The partnership's noise secret, fixed before its first release: the same factors
-    (and numbers) every run."""
+async def fixed_market(
+    owner_sessions: SessionFactory, world: World, names: list[str]
+) -> dict[str, uuid.UUID]:
+    """Employers ``names`` with fixed IDs and the partnership's noise secret fixed before
+    its first release: with signals given posting IDs (``posting_ids``), every factor,
+    and so every number, is the same each run."""
+    ids = {name: uuid.uuid5(uuid.NAMESPACE_URL, f"coalition-test:{name}") for name in names}
     async with tenant_transaction(owner_sessions, world.id) as session:
         session.add(NoiseSecret(tenant_id=world.id, secret=hashlib.sha256(b"i10").digest()))
+        for name, organization_id in ids.items():
+            session.add(
+                Organization(
+                    tenant_id=world.id,
+                    id=organization_id,
+                    name=name,
+                    kind=OrganizationKind.EMPLOYER,
+                    employee_count=25,
+                )
+            )
+    return ids
+
+
+def posting_ids(signals: list[Signal], prefix: str = "p") -> list[Signal]:
+    """``signals`` each with a posting ID (its factor's key) unless it has one."""
+    return [
+        signal if signal.external_id else dataclasses.replace(signal, external_id=f"{prefix}{i}")
+        for i, signal in enumerate(signals)
+    ]
 
 
 def provable(noised: float, slack: float) -> tuple[float, float]:

@@ -22,7 +22,8 @@ from tests.demand.attack_support import (
     Readings,
     as_posting,
     edit,
-    fix_secret,
+    fixed_market,
+    posting_ids,
     provable,
     read,
     read_everything,
@@ -35,7 +36,6 @@ from tests.demand.pooled import (
     Noise,
     Posted,
     Signal,
-    add_employers,
     add_signals,
     publish,
     summary,
@@ -50,10 +50,9 @@ BREAKDOWNS = [["OCCUPATION"], ["QUARTER"], ["OCCUPATION", "QUARTER"], ["SKILL"]]
 async def market(
     owner_sessions: SessionFactory, world: World, names: list[str], signals: list[Signal]
 ) -> tuple[dict[str, Any], list[Posted], Noise]:
-    await fix_secret(owner_sessions, world)
-    employers = await add_employers(owner_sessions, world, names)
+    employers: dict[str, Any] = dict(await fixed_market(owner_sessions, world, names))
     employers[ME] = world.organizations["employer"]
-    posted = await add_signals(owner_sessions, world, employers, signals)
+    posted = await add_signals(owner_sessions, world, employers, posting_ids(signals))
     return employers, posted, await Noise.of(owner_sessions, world)
 
 
@@ -307,7 +306,9 @@ async def test_5_two_moment_differencing_joins_leaves_and_edits(
     )
     queries = [Query(("OCCUPATION",))]
     steps = [(list(posted), await observe(gql, world, queries))]
-    joined = await add_signals(owner_sessions, world, employers, [Signal("v", 8)])
+    joined = await add_signals(
+        owner_sessions, world, employers, [Signal("v", 8, external_id="joined")]
+    )
     steps.append(([*posted, *joined], await observe(gql, world, queries)))
     edited = await set_openings(owner_sessions, world, joined[0], openings=14)
     await publish(owner_sessions, world)

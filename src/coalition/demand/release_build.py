@@ -13,6 +13,12 @@ factors) or else the signal's ID. One factor per signal, not per cell: the same
 openings fall in several cells (each quarter, each skill), and different factors
 on one value could be intersected to narrow it. NAMED signals are public and
 enter as they are.
+
+An employer's wage in a cell averages its signals' noised wages weighed by their
+*noised* openings: weighed by the true ones, a cell mixing a POOLED signal with a
+NAMED one (public openings and wage) would give the POOLED openings exactly, as
+30 x (named wage - mix) / (mix - pooled wage), from two medians
+(tests/demand/test_release_attacks.py).
 """
 
 from __future__ import annotations
@@ -91,8 +97,8 @@ INSERT INTO demand_release_cells (tenant_id, id, release_id, organization_id, na
 SELECT :tenant, gen_random_uuid(), :release, organization_id, named, occupation_code,
        quarter::date, is_degree_required, work_based_learning, skill_ids, currency,
        sum(share), sum(share * factor),
-       coalesce(sum(share) FILTER (WHERE hourly IS NOT NULL), 0),
-       coalesce(sum(share * hourly * wage_factor) FILTER (WHERE hourly IS NOT NULL), 0)
+       coalesce(sum(share * factor) FILTER (WHERE hourly IS NOT NULL), 0),
+       coalesce(sum(share * factor * hourly * wage_factor) FILTER (WHERE hourly IS NOT NULL), 0)
   FROM noised
  CROSS JOIN LATERAL generate_series(start_quarter, end_quarter, interval '3 months') quarter
  GROUP BY organization_id, named, occupation_code, quarter, is_degree_required,
