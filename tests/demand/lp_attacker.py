@@ -96,7 +96,7 @@ def major_of(code: str) -> str:
 class Twin:
     """A partnership's secret and employers: builds ``ReleaseRows`` as the SQL builder
     does (one row per employer, sharing level and fine cell; openings spread evenly over
-    the horizon; one factor per POOLED signal; NAMED exact)."""
+    the horizon; one factor per value of a POOLED signal; NAMED exact)."""
 
     secret: bytes
     low: int = 10
@@ -113,7 +113,8 @@ class Twin:
     def factor(self, posting: Posting) -> float:
         found = self.factors.get(posting)
         if found is None:
-            key = f"openings:{self.employer_id(posting.employer)}:posting:{posting.key}"
+            employer = self.employer_id(posting.employer)
+            key = f"openings:{employer}:posting:{posting.key}:{posting.openings}"
             found = 1.0 if posting.named else factor(self.secret, key, self.low, self.high)
             self.factors[posting] = found
         return found

@@ -517,8 +517,9 @@ async def test_a_signal_turning_named_does_not_unmask_its_pooled_past(
     gql: GraphQLClient, world: World, owner_sessions: SessionFactory
 ) -> None:
     """v posts 300 POOLED, edits to 400 (a release each), then shares it NAMED. The
-    releases before and after it turned NAMED differ by 400 x (f - 1): its factor, and
-    with it the 300 it posted while POOLED."""
+    releases before and after it turned NAMED differ by 400 x (f - 1), which gives the
+    factor of its 400; were that the factor of its 300 too (one per signal), the first
+    two releases would give the 300 to within 1%."""
     _, posted, noise = await market(
         owner_sessions,
         world,
@@ -527,7 +528,7 @@ async def test_a_signal_turning_named_does_not_unmask_its_pooled_past(
     )
     queries = [Query(("OCCUPATION",))]
     first = cell(await observe(gql, world, queries), ("OCCUPATION",), OCCUPATION="51-4041")
-    await set_openings(owner_sessions, world, posted[0], openings=400)
+    edited = await set_openings(owner_sessions, world, posted[0], openings=400)
     await publish(owner_sessions, world)
     second = cell(await observe(gql, world, queries), ("OCCUPATION",), OCCUPATION="51-4041")
     await set_openings(owner_sessions, world, posted[0], sharing=SharingLevel.NAMED)
@@ -537,7 +538,11 @@ async def test_a_signal_turning_named_does_not_unmask_its_pooled_past(
     assert first is not None and second is not None and third is not None
 
     factors = (1 + (second - third - 1) / 400, 1 + (second - third + 1) / 400)
-    assert factors[0] <= noise.factor(posted[0]) <= factors[1]
-    # 300 = 400 + (first - second) / f, over the interval of f and ± 1 of rounding.
+    assert factors[0] <= noise.factor(edited) <= factors[1]
+    # One factor for both: 300 = 400 + (first - second) / f, over f and ± 1 of rounding.
     ends = [400 + (first - second + d) / f for d in (-1, 1) for f in factors]
     assert not within_ten_percent((min(ends), max(ends)), 300), (min(ends), max(ends))
+    # What it does isolate: first - third + 400 is the 300 noised by its own factor.
+    isolated = first - third + 400
+    assert abs(isolated - noise.noised(posted[0])) <= 1 + 2e-3
+    assert not within_ten_percent(provable(isolated, 1), 300)
