@@ -144,7 +144,7 @@ class Twin:
                 total[1] += noised
         groups = list(sums)
         return ReleaseRows(
-            employers=[self.employer_id(group[0]) for group in groups],
+            employers=[str(self.employer_id(group[0])) for group in groups],
             named=[group[1] for group in groups],
             values={name: [group[2 + i] for group in groups] for i, name in enumerate(read)},
             currencies=["USD"] * len(groups),
