@@ -48,7 +48,14 @@ async def fixed_market(
     and so every number, is the same each run."""
     ids = {name: uuid.uuid5(uuid.NAMESPACE_URL, f"coalition-test:{name}") for name in names}
     async with tenant_transaction(owner_sessions, world.id) as session:
-        session.add(NoiseSecret(tenant_id=world.id, secret=hashlib.sha256(b"i10").digest()))
+        session.add(
+            NoiseSecret(
+                tenant_id=world.id,
+                secret=hashlib.sha256(b"i10").digest(),
+                noise_min_percent=10,
+                noise_max_percent=25,
+            )
+        )
         for name, organization_id in ids.items():
             session.add(
                 Organization(

@@ -28,7 +28,7 @@ from scipy.optimize import linprog
 
 from coalition.demand.figures import PublishedFigure, published
 from coalition.demand.quarters import add_quarters, format_quarter, parse_quarter
-from coalition.demand.summary import ALWAYS_READ, SPLIT_CHECKED
+from coalition.demand.questions import ALWAYS_READ, SPLIT_CHECKED
 from coalition.demand.summary_rows import ReleaseRows
 from coalition.disclosure.cells import Breakdown, Condition, Dimension
 from coalition.disclosure.noise import factor
