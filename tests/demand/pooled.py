@@ -235,8 +235,19 @@ class Noise:
             return 1.0
         key = posted.signal.external_id
         identity = f"posting:{key}" if key is not None else str(posted.id)
+        wage = posted.signal.wage
+        value = (
+            str(posted.signal.openings)
+            if kind == "openings"
+            else f"{wage[0]}-{wage[1]}/{wage[2].value}"
+            if wage
+            else "-/"
+        )
         return factor(
-            self.secret, f"{kind}:{posted.organization_id}:{identity}", self.low, self.high
+            self.secret,
+            f"{kind}:{posted.organization_id}:{identity}:{value}",
+            self.low,
+            self.high,
         )
 
     def noised(self, posted: Posted, quarter: str | None = None) -> float:

@@ -7,7 +7,8 @@ Two passes over the rows a response reads:
   POOLED rows of employers other than the reader's own organizations, with their
   true openings. A reader's own rows and NAMED rows (public) take no part, so
   nothing the reader does with its own signals moves a decision. A cell with no
-  such rows holds only public and the reader's own openings and is shown.
+  such rows is shown if it holds only NAMED openings; one holding the reader's own
+  reads as hidden, exactly like one where a lone competitor sits beside them.
 - *Publishing*: a shown cell's openings are the sum of every row's noised openings
   (NAMED as they are, the reader's own noised like everyone's), rounded to whole
   openings; employers as a band; the median of each employer's noised hourly wage,
@@ -86,6 +87,7 @@ def published(
         not rows.named[row] and rows.employers[row] not in own and rows.openings[row] > 0
         for row in range(len(rows.employers))
     ]
+    mine = [employer in own for employer in rows.employers]
     cells, total = _cells(rows, breakdown, others)
     shown_keys, total_shown = _decide(rows, rule, breakdown, others)
     figures: list[PublishedFigure] = []
@@ -95,7 +97,10 @@ def published(
         if cell is None:
             figures.append(PublishedFigure(key=key, suppressed=True))
             continue
-        shown = not cell.decided or key in shown_keys
+        # A cell without other employers' POOLED openings is shown unless the reader's
+        # own are in it: then it reads as hidden, as it would with a lone competitor
+        # beside them (else posting 1 opening in a cell would tell whether anyone is there).
+        shown = key in shown_keys if cell.decided else not any(mine[row] for row in cell.rows)
         if shown:
             figures.append(_figure(rows, rule, key, cell.rows, others))
         elif key in known or not all(others[row] for row in cell.rows):

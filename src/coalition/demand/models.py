@@ -221,9 +221,10 @@ class DemandReleaseCell(TenantScoped, Base):
 
     ``openings`` is the truth (read only to decide what may be shown); ``noised_openings``
     what is published (POOLED: each signal's share times its permanent factor; NAMED:
-    the truth, which is public). ``wage_openings`` are the openings that give a wage and
-    ``noised_wage_sum`` those openings times each signal's noised hourly midpoint in
-    cents, so an employer's wage in a cell is their ratio."""
+    the truth, which is public). ``wage_openings`` are the noised openings that give a
+    wage and ``noised_wage_sum`` those noised openings times each signal's noised hourly
+    midpoint in cents, so an employer's wage in a cell is their ratio (weighed by noised
+    openings: true weights would give away true openings; ``release_build``)."""
 
     __tablename__ = "demand_release_cells"
     __table_args__ = (

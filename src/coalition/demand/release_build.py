@@ -7,12 +7,23 @@ product of those quarters with its one occupation, degree rule, work-based
 learning set and skill set, grouped per employer and sharing level.
 
 A POOLED signal's openings and hourly wage are multiplied by permanent factors
-(``coalition.disclosure.noise``), keyed by the employer and the signal's own
-permanent key: the posting ID the employer gave (so a re-imported file keeps its
-factors) or else the signal's ID. One factor per signal, not per cell: the same
+(``coalition.disclosure.noise``), keyed by the employer, the signal's own
+permanent key (the posting ID the employer gave, so a re-imported file keeps its
+factors, or else the signal's ID) and the value itself (its openings; its wage
+range and unit). One factor per value of a signal, not per cell: the same
 openings fall in several cells (each quarter, each skill), and different factors
-on one value could be intersected to narrow it. NAMED signals are public and
-enter as they are.
+on one value could be intersected to narrow it. Not one per signal for all its
+values: an edit from 300 to 400 openings would then differ by (400 - 300) x f,
+and once the signal turns NAMED (400 public, entering exactly) the releases
+before and after give f, and with it the 300 it had while POOLED; a single
+factor would also give the ratio of any two values it took. NAMED signals are
+public and enter as they are.
+
+An employer's wage in a cell averages its signals' noised wages weighed by their
+*noised* openings: weighed by the true ones, a cell mixing a POOLED signal with a
+NAMED one (public openings and wage) would give the POOLED openings exactly, as
+30 x (named wage - mix) / (mix - pooled wage), from two medians
+(tests/demand/test_release_attacks.py).
 """
 
 from __future__ import annotations
@@ -50,6 +61,12 @@ def _factor(key_sql: str) -> str:
 
 
 _KEY = "s.organization_id::text || ':' || coalesce('posting:' || s.external_id, s.id::text)"
+# The value noised is part of the key: each value a signal takes has its own factor.
+_OPENINGS = "s.openings::text"
+_WAGE = (
+    "coalesce(s.wage_min_minor::text, '') || '-' || coalesce(s.wage_max_minor::text, '')"
+    " || '/' || coalesce(s.wage_unit::text, '')"
+)
 
 # Built from constants only (no input): the values are bound parameters.
 BUILD = f"""
@@ -72,9 +89,9 @@ WITH signals AS MATERIALIZED (
               + coalesce(s.wage_max_minor, s.wage_min_minor))::float8 / 2
              / (CASE WHEN s.wage_unit = 'YEAR' THEN {HOURS_PER_YEAR} ELSE 1 END) AS hourly,
            CASE WHEN s.sharing_level = 'NAMED' THEN NULL
-                ELSE {_unit("'openings:' || " + _KEY)} END AS unit,
+                ELSE {_unit("'openings:' || " + _KEY + " || ':' || " + _OPENINGS)} END AS unit,
            CASE WHEN s.sharing_level = 'NAMED' THEN NULL
-                ELSE {_unit("'wage:' || " + _KEY)} END AS wage_unit
+                ELSE {_unit("'wage:' || " + _KEY + " || ':' || " + _WAGE)} END AS wage_unit
       FROM demand_signals s
      WHERE s.tenant_id = :tenant AND s.status = 'ACTIVE'
        AND s.sharing_level IN ('POOLED', 'NAMED')
@@ -91,8 +108,8 @@ INSERT INTO demand_release_cells (tenant_id, id, release_id, organization_id, na
 SELECT :tenant, gen_random_uuid(), :release, organization_id, named, occupation_code,
        quarter::date, is_degree_required, work_based_learning, skill_ids, currency,
        sum(share), sum(share * factor),
-       coalesce(sum(share) FILTER (WHERE hourly IS NOT NULL), 0),
-       coalesce(sum(share * hourly * wage_factor) FILTER (WHERE hourly IS NOT NULL), 0)
+       coalesce(sum(share * factor) FILTER (WHERE hourly IS NOT NULL), 0),
+       coalesce(sum(share * factor * hourly * wage_factor) FILTER (WHERE hourly IS NOT NULL), 0)
   FROM noised
  CROSS JOIN LATERAL generate_series(start_quarter, end_quarter, interval '3 months') quarter
  GROUP BY organization_id, named, occupation_code, quarter, is_degree_required,
