@@ -79,7 +79,7 @@ query { demandSignals(first: 20) {
   totalCount edges { node { id openings startQuarter occupation { code title } } } } }"""
 SUMMARY = """
 query { demandSummary(groupBy: [OCCUPATION, QUARTER]) {
-  cells { key { occupation { code } quarter } openings employerCount suppressed }
+  cells { key { occupation { code } quarter } openings employerCountBand suppressed }
   total { openings } } }"""
 POOLS = """
 query { fundPools(first: 10) { edges { node { id name summary {
