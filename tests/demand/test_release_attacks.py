@@ -36,6 +36,7 @@ from tests.demand.pooled import (
     Noise,
     Posted,
     Signal,
+    add_employers,
     add_signals,
     publish,
     summary,
@@ -546,3 +547,37 @@ async def test_a_signal_turning_named_does_not_unmask_its_pooled_past(
     isolated = first - third + 400
     assert abs(isolated - noise.noised(posted[0])) <= 1 + 2e-3
     assert not within_ten_percent(provable(isolated, 1), 300)
+
+
+async def test_a_filtered_total_does_not_tell_whether_a_competitor_is_there(
+    gql: GraphQLClient, world: World, owner_sessions: SessionFactory
+) -> None:
+    # The reader posts 1 opening in a cell a lone competitor uses (51-4121) and 1 in a
+    # cell nobody else uses (47-2111), then reads the total filtered to each.
+    employers = await add_employers(owner_sessions, world, ["lone"])
+    await add_signals(
+        owner_sessions, world, employers, [Signal("lone", 30, occupation="51-4121")], release=False
+    )
+    mine = {"employer": world.organizations["employer"]}
+    await add_signals(
+        owner_sessions,
+        world,
+        mine,
+        [
+            Signal("employer", 1, occupation="51-4121"),
+            Signal("employer", 1, occupation="47-2111"),
+        ],
+    )
+
+    beside = await summary(
+        gql, world.tokens["member"], ["QUARTER"], {"occupationCodes": ["51-4121"]}
+    )
+    alone = await summary(
+        gql, world.tokens["member"], ["QUARTER"], {"occupationCodes": ["47-2111"]}
+    )
+
+    assert beside["total"] == alone["total"]
+    assert beside["total"]["suppressed"] is True
+    assert [cell["suppressed"] for cell in beside["cells"]] == [
+        cell["suppressed"] for cell in alone["cells"]
+    ]

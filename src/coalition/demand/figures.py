@@ -105,9 +105,12 @@ def published(
             figures.append(_figure(rows, rule, key, cell.rows, others))
         elif key in known or not all(others[row] for row in cell.rows):
             figures.append(PublishedFigure(key=key, suppressed=True))
+    # The total likewise: with no other employer's POOLED openings under the filter, it
+    # is shown only if none of the reader's own are there either.
+    total_shown = total_shown if total.decided else not any(mine[row] for row in total.rows)
     total_figure = (
         _figure(rows, rule, (), total.rows, others)
-        if total.rows and (not total.decided or total_shown)
+        if total.rows and total_shown
         else PublishedFigure(key=(), suppressed=True)
     )
     return figures, total_figure
