@@ -14,4 +14,5 @@ DOMAINS: tuple[str, ...] = (
     "coalition.skills",
     "coalition.demand",
     "coalition.funds",
+    "coalition.supply",
 )

@@ -57,10 +57,18 @@ class WidgetQuery:
         return 7
 
 
+@strawberry.type
+class WidgetExtras:
+    @strawberry.field(description="Its label, shouted.")
+    def shouted(self) -> str:
+        return self.label.upper()
+
+
 Query = WidgetQuery
 Mutation = None
 NODE_TYPES = (WidgetType,)
 TYPES = ()
+FIELDS = ((WidgetType, WidgetExtras),)
 '''
 
 
@@ -95,7 +103,8 @@ async def test_a_throwaway_domain_registers_with_one_line(
         transaction=None,
     )
     result = await schema.execute(
-        "query ($id: ID!) { node(id: $id) { __typename id ... on Widget { label } } widgetCount }",
+        "query ($id: ID!) { node(id: $id) { __typename id ... on Widget { label shouted } } "
+        "widgetCount }",
         variable_values={"id": to_global_id("Widget", object_id)},
         context_value=context,
     )
@@ -105,6 +114,8 @@ async def test_a_throwaway_domain_registers_with_one_line(
             "__typename": "Widget",
             "id": to_global_id("Widget", object_id),
             "label": f"widget {object_id}",
+            # a field another module adds to the type (FIELDS) resolves on its object
+            "shouted": f"WIDGET {object_id}".upper(),
         },
         "widgetCount": 7,
     }

@@ -315,6 +315,28 @@ def _foreign_inserts(b: World) -> dict[str, tuple[str, dict[str, Any]]]:
             "request_hash) VALUES (:tenant, :id, 'planted', 'x', 'x')",
             values,
         ),
+        "training_programs": (
+            "INSERT INTO training_programs (tenant_id, id, organization_id, name, "
+            "cip_code, credential_kind, modality, status) VALUES (:tenant, :id, "
+            ":organization, 'Planted', '51.3902', 'NONE', 'ONLINE', 'ACTIVE')",
+            values,
+        ),
+        "training_program_occupations": (
+            "INSERT INTO training_program_occupations (tenant_id, id, program_id, "
+            "occupation_code) VALUES (:tenant, :id, :id, '51-4041')",
+            values,
+        ),
+        "training_program_skills": (
+            "INSERT INTO training_program_skills (tenant_id, id, program_id, skill_id, "
+            "level) VALUES (:tenant, :id, :id, 'onet:2.A.1.a', 1)",
+            values,
+        ),
+        "training_cohorts": (
+            "INSERT INTO training_cohorts (tenant_id, id, program_id, starts_on, ends_on, "
+            "seats, completion_rate_percent, status) VALUES (:tenant, :id, :id, "
+            "'2027-01-01', '2027-06-30', 10, 80, 'PLANNED')",
+            values,
+        ),
         "audit_events": (
             "INSERT INTO audit_events (tenant_id, id, actor_kind, actor_id, "
             "actor_label, action) VALUES (:tenant, :id, 'USER', :user, 'x', 'x')",

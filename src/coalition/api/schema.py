@@ -1,8 +1,10 @@
 """The schema root, built from the list of domains: their queries, mutations and Node types.
 
 Each domain's ``schema`` package exports ``Query`` and ``Mutation`` (or None),
-``NODE_TYPES`` (each resolving its own IDs with ``resolve_node``) and ``TYPES``
-(other types to register). ``node``/``nodes`` and the audit log's global IDs come
+``NODE_TYPES`` (each resolving its own IDs with ``resolve_node``), ``TYPES``
+(other types to register) and optionally ``FIELDS``: pairs of (another domain's type,
+a strawberry type whose fields are added to it), so a domain can give
+``Organization`` or ``Occupation`` a field of its own without the owner knowing. ``node``/``nodes`` and the audit log's global IDs come
 from the registered Node types, so a new domain needs no change here.
 """
 
@@ -100,6 +102,21 @@ def _node_types(domains: Sequence[ModuleType]) -> dict[str, type[Node]]:
     return found
 
 
+def _add_fields(domains: Sequence[ModuleType]) -> None:
+    """Adds each domain's ``FIELDS`` to the types they extend (once: a later build finds
+    them there). A field's resolver receives the host object as ``self``."""
+    for domain in domains:
+        for host, extra in getattr(domain, "FIELDS", ()):
+            definition = get_object_definition(host, strict=True)
+            present = {field.python_name for field in definition.fields}
+            for field in get_object_definition(extra, strict=True).fields:
+                if field.python_name in present:
+                    if field not in definition.fields:
+                        raise ValueError(f"two domains add the field {field.python_name}")
+                    continue
+                definition.fields.append(field)
+
+
 def _merge(name: str, description: str, parts: Sequence[type[Any]]) -> type[Any]:
     root = type(name, tuple(parts), {})
     return strawberry.type(root, name=name, description=description)
@@ -109,6 +126,7 @@ def build_schema(settings: Settings, domains: Iterable[str] = DOMAINS) -> Coalit
     """The whole schema, from ``domains`` (package names; the default is every domain)."""
     modules = load_domains(domains)
     node_types = _node_types(modules)
+    _add_fields(modules)
     queries = [NodeQuery, *(m.Query for m in modules if m.Query is not None)]
     mutations = [m.Mutation for m in modules if m.Mutation is not None]
     # Factories, not instances: each request gets fresh extensions (they hold its state).

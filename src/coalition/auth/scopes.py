@@ -6,12 +6,14 @@ READ = "read"
 WRITE = "write"
 DEMAND_READ = "demand:read"
 FUNDS_READ = "funds:read"
+PROGRAMS_READ = "programs:read"
 
 SCOPES: dict[str, str] = {
     READ: "Read the partnership's directory and shared data.",
     WRITE: "Create and update organizations on the partnership's behalf.",
     DEMAND_READ: "Read demand signals shared by name and the pooled demand.",
     FUNDS_READ: "Read fund pools, contributions, disbursements, the ledger and funder reports.",
+    PROGRAMS_READ: "Read training programs, their cohorts, the skills gap and career pathways.",
 }
 
 # What a person's token carries: people act by their roles, not by scopes.

@@ -56,6 +56,12 @@ APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "ledger_transactions": ("SELECT", "INSERT"),
     "ledger_entries": ("SELECT", "INSERT"),
     "idempotency_keys": ("SELECT", "INSERT", "UPDATE"),
+    # Training supply: programs are edited and their occupations and skills replaced
+    # as a set; cohorts are edited. Nothing is deleted but the replaced links.
+    "training_programs": ("SELECT", "INSERT", "UPDATE"),
+    "training_program_occupations": ("SELECT", "INSERT", "DELETE"),
+    "training_program_skills": ("SELECT", "INSERT", "DELETE"),
+    "training_cohorts": ("SELECT", "INSERT", "UPDATE"),
 }
 
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")

@@ -15,3 +15,13 @@ The running totals on ``fund_pools`` and ``contributions`` are a cache of the
 ledger kept in the same transaction; CHECK constraints make over-matching
 impossible even for a buggy caller, and tests prove they equal the entries.
 """
+
+# Importing the package registers every table (the models registry, Alembic).
+from coalition.funds.models import (  # noqa: E402, F401
+    contributions,
+    disbursements,
+    idempotency,
+    initiatives,
+    ledger,
+    pools,
+)

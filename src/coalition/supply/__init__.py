@@ -1,0 +1,1 @@
+"""Training supply: programs, their cohorts, and the skills gap against pooled demand."""
