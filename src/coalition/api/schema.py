@@ -4,8 +4,9 @@ Each domain's ``schema`` package exports ``Query`` and ``Mutation`` (or None),
 ``NODE_TYPES`` (each resolving its own IDs with ``resolve_node``), ``TYPES``
 (other types to register) and optionally ``FIELDS``: pairs of (another domain's type,
 a strawberry type whose fields are added to it), so a domain can give
-``Organization`` or ``Occupation`` a field of its own without the owner knowing. ``node``/``nodes`` and the audit log's global IDs come
-from the registered Node types, so a new domain needs no change here.
+``Organization`` or ``Occupation`` a field of its own without the owner knowing.
+``node``/``nodes`` and the audit log's global IDs come from the registered Node types,
+so a new domain needs no change here.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ impossible even for a buggy caller, and tests prove they equal the entries.
 """
 
 # Importing the package registers every table (the models registry, Alembic).
-from coalition.funds.models import (  # noqa: E402, F401
+from coalition.funds.models import (  # noqa: F401
     contributions,
     disbursements,
     idempotency,
