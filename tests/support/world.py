@@ -32,6 +32,8 @@ PEOPLE: dict[str, tuple[str, Role]] = {
     "org_admin": ("employer", Role.ORGANIZATION_ADMIN),
     "member": ("employer", Role.MEMBER),
     "other_org_admin": ("other_employer", Role.ORGANIZATION_ADMIN),
+    "college_admin": ("college", Role.ORGANIZATION_ADMIN),
+    "college_member": ("college", Role.MEMBER),
 }
 CLIENTS: dict[str, list[str]] = {"reader": ["read"], "writer": ["read", "write"]}
 CLIENT_SECRET = "test-client-secret-0123456789abcdef"
