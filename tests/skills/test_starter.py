@@ -67,6 +67,28 @@ def test_starter_industries_match_the_census_file(data_files: Path) -> None:
     assert {row[0] for row in starter.INDUSTRIES} == demo_codes | {"31-33", "61", "62", "81", "92"}
 
 
+def test_starter_programs_and_their_occupations_match_the_nces_files(data_files: Path) -> None:
+    programs = {
+        p.code: (p.code, p.title)
+        for p in parsers.parse_cip_codes(data_files / "cip" / "cip2020_codes.csv")
+    }
+    pairs = {
+        (pair.cip_code, pair.soc_code)
+        for pair in parsers.parse_cip_soc_crosswalk(
+            data_files / "cip" / "cip2020_soc2018_crosswalk.csv"
+        )
+    }
+    chosen = {row[0] for row in starter.PROGRAMS}
+    occupations = {row[0] for row in starter.OCCUPATIONS}
+
+    assert len(starter.PROGRAMS) == 12
+    assert [programs.get(row[0]) for row in starter.PROGRAMS] == list(starter.PROGRAMS)
+    assert set(starter.PROGRAM_OCCUPATIONS) == {
+        (cip, soc) for cip, soc in pairs if cip in chosen and soc in occupations
+    }
+    assert len(starter.PROGRAM_OCCUPATIONS) == 16
+
+
 async def test_loading_the_starter_set_after_the_full_data_changes_nothing(
     reference_data: dict[str, int], owner_sessions: SessionFactory
 ) -> None:
@@ -81,6 +103,8 @@ async def test_loading_the_starter_set_after_the_full_data_changes_nothing(
         "occupations": 31,
         "skills": 25 + 12,
         "industries": 19,
+        "instructional_programs": 12,
+        "program_occupations": 16,
     }
     assert machinists is not None and machinists.definition is not None
     assert machinists.definition.startswith("Set up and operate a variety of machine tools")

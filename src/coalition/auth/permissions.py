@@ -10,10 +10,10 @@ rules (who edits an organization, who records a contribution) live in its
 from __future__ import annotations
 
 from coalition.auth.principal import Principal
-from coalition.auth.scopes import DEMAND_READ, READ
+from coalition.auth.scopes import DEMAND_READ, PROGRAMS_READ, READ
 from coalition.errors import Forbidden
 
-READ_SCOPES = frozenset({READ, DEMAND_READ})
+READ_SCOPES = frozenset({READ, DEMAND_READ, PROGRAMS_READ})
 
 
 def require_read(principal: Principal) -> None:

@@ -15,7 +15,15 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.skills.loader import load_framework, upsert
-from coalition.skills.models import Industry, Occupation, OccupationGroup, Skill, SkillKind
+from coalition.skills.models import (
+    Industry,
+    InstructionalProgram,
+    Occupation,
+    OccupationGroup,
+    ProgramOccupation,
+    Skill,
+    SkillKind,
+)
 
 # (code, title, level): the SOC 2018 groups of the occupations below.
 GROUPS = (
@@ -239,6 +247,43 @@ INDUSTRIES = (
     ("926110", "Administration of General Economic Programs", "National Industry"),
 )
 
+# (CIP 2020 code, title without NCES's closing period): programs the demo's providers run.
+PROGRAMS = (
+    ("15.0613", "Manufacturing Engineering Technology/Technician"),
+    ("46.0302", "Electrician"),
+    ("48.0501", "Machine Tool Technology/Machinist"),
+    ("48.0507", "Tool and Die Technology/Technician"),
+    ("48.0508", "Welding Technology/Welder"),
+    ("48.0510", "Computer Numerically Controlled (CNC) Machinist Technology/CNC Machinist"),
+    ("51.0801", "Medical/Clinical Assistant"),
+    ("51.2602", "Home Health Aide/Home Attendant"),
+    ("51.3801", "Registered Nursing/Registered Nurse"),
+    ("51.3901", "Licensed Practical/Vocational Nurse Training"),
+    ("51.3902", "Nursing Assistant/Aide and Patient Care Assistant/Aide"),
+    ("51.3999", "Practical Nursing, Vocational Nursing and Nursing Assistants, Other"),
+)
+
+# (CIP code, SOC code): the NCES crosswalk's pairs of the programs above whose occupation
+# is in OCCUPATIONS (the full file pairs some of them with more occupations).
+PROGRAM_OCCUPATIONS = (
+    ("15.0613", "17-3026"),
+    ("46.0302", "47-2111"),
+    ("48.0501", "51-4031"),
+    ("48.0501", "51-4041"),
+    ("48.0501", "51-4081"),
+    ("48.0507", "51-4111"),
+    ("48.0508", "51-4121"),
+    ("48.0510", "51-9161"),
+    ("51.0801", "31-9092"),
+    ("51.2602", "31-1121"),
+    ("51.2602", "31-1122"),
+    ("51.3801", "29-1141"),
+    ("51.3901", "29-2061"),
+    ("51.3902", "31-1131"),
+    ("51.3999", "29-2061"),
+    ("51.3999", "31-1131"),
+)
+
 
 def shared_data_dir() -> Path | None:
     """The folder with the publishers' full files: ``COALITION_REFERENCE_DIR`` when set,
@@ -294,6 +339,20 @@ async def load_starter(session: AsyncSession) -> dict[str, int]:
                 for code, title, level in INDUSTRIES
             ],
             keys=["naics_code"],
+            update=False,
+        ),
+        "instructional_programs": await upsert(
+            session,
+            InstructionalProgram,
+            [{"cip_code": code, "title": title} for code, title in PROGRAMS],
+            keys=["cip_code"],
+            update=False,
+        ),
+        "program_occupations": await upsert(
+            session,
+            ProgramOccupation,
+            [{"cip_code": cip, "soc_code": soc} for cip, soc in PROGRAM_OCCUPATIONS],
+            keys=["cip_code", "soc_code"],
             update=False,
         ),
     }

@@ -28,6 +28,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
+    literal_column,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -84,6 +86,10 @@ def _enum(kind: type[enum.Enum], name: str) -> Enum:
     return Enum(kind, name=name, native_enum=False, length=40, validate_strings=True)
 
 
+# What a program's search matches: its name and description, as one text.
+SEARCH_TEXT = "name || ' ' || description"
+
+
 class TrainingProgram(TenantScoped, Base):
     """What a provider member teaches: one program, with the credential it leads to.
 
@@ -110,6 +116,12 @@ class TrainingProgram(TenantScoped, Base):
         Index(None, "tenant_id", "organization_id", "id"),
         Index(None, "tenant_id", "created_at", "id"),
         Index(None, "tenant_id", "cip_code"),
+        # Words of the name and description (``reads`` matches this exact expression).
+        Index(
+            "ix_training_programs_search",
+            func.to_tsvector(literal_column("'simple'::regconfig"), literal_column(SEARCH_TEXT)),
+            postgresql_using="gin",
+        ),
         Index(
             "uq_training_programs_tenant_id_organization_id_external_id",
             "tenant_id",
@@ -225,6 +237,7 @@ PROVIDER_KINDS = (
 
 __all__ = [
     "PROVIDER_KINDS",
+    "SEARCH_TEXT",
     "Cohort",
     "CohortStatus",
     "CredentialKind",
