@@ -1,16 +1,47 @@
-"""The supply domain's GraphQL: training programs, cohorts and the skills gap.
+"""The supply domain's GraphQL: training programs and their cohorts.
 
 The only place supply imports strawberry; every resolver parses its input, calls one
-function of the domain's core and wraps the result. ``coalition.api.schema`` reads the
-names below.
+function of the domain's core (``service``, ``reads``) and wraps the result.
+``coalition.api.schema`` reads the names below; ``FIELDS`` gives tenancy's
+``Organization`` its ``trainingPrograms``.
 """
 
 from __future__ import annotations
 
-Query = None
-Mutation = None
-NODE_TYPES = ()
-TYPES = ()
-FIELDS = ()
+import strawberry
 
-__all__ = ["FIELDS", "NODE_TYPES", "TYPES", "Mutation", "Query"]
+from coalition.supply.schema.cohort import CohortMutation, CohortType
+from coalition.supply.schema.loaders import SupplyLoaders
+from coalition.supply.schema.program import (
+    OrganizationPrograms,
+    ProgramMutation,
+    ProgramQuery,
+    TrainingProgramType,
+)
+from coalition.tenancy.schema import OrganizationType
+
+
+@strawberry.type
+class Query(ProgramQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(ProgramMutation, CohortMutation):
+    pass
+
+
+NODE_TYPES = (TrainingProgramType, CohortType)
+TYPES = ()
+FIELDS = ((OrganizationType, OrganizationPrograms),)
+
+__all__ = [
+    "FIELDS",
+    "NODE_TYPES",
+    "TYPES",
+    "CohortType",
+    "Mutation",
+    "Query",
+    "SupplyLoaders",
+    "TrainingProgramType",
+]
