@@ -133,7 +133,7 @@ async def test_only_what_is_given_changes_and_lists_are_replaced_as_sets(
         "updated_at",
     }
     assert [r["occupation_code"] for r in rows["training_program_occupations"]] == ["51-4041"]
-    [create, update] = await _actions(owner_sessions, world)
+    [_create, update] = await _actions(owner_sessions, world)
     assert update[0] == "training_program.update"
     assert sorted(update[1]) == ["cost_minor", "hours", "name", "occupation_codes", "skills"]
     assert update[1]["skills"] == {"from": ["2.A.1.e:2", "2.B.3.h:3"], "to": ["2.B.3.k:4"]}
