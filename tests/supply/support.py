@@ -25,6 +25,7 @@ from coalition.supply.models import (
     TrainingProgramOccupation,
     TrainingProgramSkill,
 )
+from coalition.tenancy.models import Organization, OrganizationKind
 from tests.demand.support import principal_of
 from tests.support.snapshots import Rows
 from tests.support.world import World, global_id
@@ -132,6 +133,29 @@ def cohort_fields(**overrides: Any) -> dict[str, Any]:
     return fields | overrides
 
 
+async def add_provider(
+    sessions: SessionFactory,
+    world: World,
+    name: str,
+    kind: OrganizationKind = OrganizationKind.WORKER_ORGANIZATION,
+) -> uuid.UUID:
+    """Add a second provider (default: a union) to ``world`` as ``world.organizations[name]``
+    (the world itself has one, its college); returns its ID."""
+    organization_id = uuid.uuid4()
+    async with tenant_transaction(sessions, world.id) as session:
+        session.add(
+            Organization(
+                tenant_id=world.id,
+                id=organization_id,
+                name=f"{world.slug} {name}",
+                kind=kind,
+                employee_count=12,
+            )
+        )
+    world.organizations[name] = organization_id
+    return organization_id
+
+
 async def add_program(
     sessions: SessionFactory,
     world: World,
@@ -187,6 +211,7 @@ __all__ = [
     "SupplyRows",
     "add_cohort",
     "add_program",
+    "add_provider",
     "cohort_fields",
     "program_fields",
     "program_input",

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, exists, func, literal_column, select
-from sqlalchemy.dialects.postgresql import array
+from sqlalchemy import ColumnElement, Text, exists, func, literal, literal_column, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.auth.principal import Principal
@@ -132,11 +132,11 @@ def filtered_programs(principal: Principal, chosen: ProgramFilter) -> Any:
         statement = statement.where(TrainingProgram.modality == chosen.modality)
     if chosen.schedule is not None:
         statement = statement.where(
-            TrainingProgram.schedules.op("@>")(array([chosen.schedule.value], type_=Text))
+            TrainingProgram.schedules.op("@>")(literal([chosen.schedule.value], ARRAY(Text)))
         )
     if chosen.supports:
         wanted = sorted({support.value for support in chosen.supports})
-        statement = statement.where(TrainingProgram.supports.op("@>")(array(wanted, type_=Text)))
+        statement = statement.where(TrainingProgram.supports.op("@>")(literal(wanted, ARRAY(Text))))
     if chosen.provider_id is not None:
         statement = statement.where(TrainingProgram.organization_id == chosen.provider_id)
     if chosen.status is not None:
