@@ -149,12 +149,6 @@ def upgrade() -> None:
         unique=False,
     )
     op.create_index(
-        "ix_training_programs_search",
-        "training_programs",
-        [sa.text("to_tsvector('simple'::regconfig, name || ' ' || description)")],
-        postgresql_using="gin",
-    )
-    op.create_index(
         "uq_training_programs_tenant_id_organization_id_external_id",
         "training_programs",
         ["tenant_id", "organization_id", "external_id"],
@@ -331,7 +325,6 @@ def downgrade() -> None:
         table_name="training_programs",
         postgresql_where=sa.text("external_id IS NOT NULL"),
     )
-    op.drop_index("ix_training_programs_search", table_name="training_programs")
     op.drop_index(
         op.f("ix_training_programs_tenant_id_organization_id_id"), table_name="training_programs"
     )
