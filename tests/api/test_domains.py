@@ -189,7 +189,37 @@ FINDERS: dict[str, tuple[str, list[str]]] = {
         "{ edges { node { id } } } } } } }",
         ["fundPools", "ledgerEntries"],
     ),
+    "TrainingProgram": (
+        "{ trainingPrograms(first: 1) { edges { node { id } } } }",
+        ["trainingPrograms"],
+    ),
+    "Cohort": (
+        "{ trainingPrograms(first: 1) { edges { node { cohorts(first: 1) "
+        "{ edges { node { id } } } } } } }",
+        ["trainingPrograms", "cohorts"],
+    ),
 }
+PROVIDER = """{ organizations(first: 1, filter: {kinds: [EDUCATION_INSTITUTION]}) {
+  edges { node { id } } } }"""
+ADD_PROGRAM = """mutation($id: ID!) { createTrainingProgram(input: {organizationId: $id,
+  name: "Round trip", cipCode: "48.0501", credential: {kind: NONE}, modality: ONLINE}) {
+  trainingProgram { id } userErrors { code } } }"""
+ADD_COHORT = """mutation($id: ID!) { createCohort(input: {programId: $id, startsOn: "2027-01-04",
+  endsOn: "2027-03-26", seats: 10, expectedCompletionRate: 80}) { userErrors { code } } }"""
+
+
+async def _a_program_with_a_cohort(gql: GraphQLClient, token: str) -> None:
+    """A training program with a cohort in the demo partnership, made through the API
+    while the demo seeds none."""
+    listed = await gql("{ trainingPrograms(first: 1) { totalCount } }", token=token)
+    if listed["data"]["trainingPrograms"]["totalCount"]:
+        return
+    college = _dig((await gql(PROVIDER, token=token))["data"], ["organizations"])
+    made = await gql(ADD_PROGRAM, {"id": college}, token=token)
+    assert made["data"]["createTrainingProgram"]["userErrors"] == [], made
+    program = made["data"]["createTrainingProgram"]["trainingProgram"]["id"]
+    added = await gql(ADD_COHORT, {"id": program}, token=token)
+    assert added == {"data": {"createCohort": {"userErrors": []}}}
 
 
 def _dig(data: Any, path: list[str]) -> str:
@@ -241,6 +271,7 @@ async def test_every_node_type_round_trips_through_node(
         token=demo_admin_token,
     )
     assert created == {"data": {"createApiClient": {"userErrors": []}}}
+    await _a_program_with_a_cohort(gql, demo_admin_token)
     for type_name, (query, path) in FINDERS.items():
         found = await gql(query, token=demo_admin_token)
         assert "errors" not in found, (type_name, found)

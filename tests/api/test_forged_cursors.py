@@ -32,6 +32,7 @@ from coalition.funds.service.disbursements import DisbursementInput, schedule_di
 from coalition.funds.service.verifications import verify_contribution
 from coalition.pagination import PageRequest, after_clause, decode_cursor
 from tests.funds.support.world import contribution_input, create_funds_world, key
+from tests.supply.support import add_cohort, add_program
 from tests.support.graphql import GraphQLClient
 from tests.support.string_inputs import StringInput, string_inputs
 from tests.support.world import World, global_id
@@ -70,7 +71,7 @@ async def ids(
     app: Starlette, owner_sessions: SessionFactory, settings: Settings, world: World
 ) -> dict[str, str]:
     """A partnership with a row in every list (a signal with a second version, a verified
-    contribution with a tranche, so a ledger)."""
+    contribution with a tranche, so a ledger, a training program with a cohort)."""
     fw = await create_funds_world(owner_sessions, app, settings, world)
     admin = fw.principal("admin")
     async with tenant_transaction(owner_sessions, world.id) as session:
@@ -98,8 +99,12 @@ async def ids(
         await demand.update_demand_signal(
             session, member, signal_id=signal.id, fields={"openings": 5}
         )
+    program_id = await add_program(owner_sessions, world)
+    await add_cohort(owner_sessions, world, program_id)
     return {
-        "Organization": global_id("Organization", world.organizations["convener"]),
+        # The college: it has members and a training program (with a cohort).
+        "Organization": global_id("Organization", world.organizations["college"]),
+        "TrainingProgram": global_id("TrainingProgram", program_id),
         "DemandSignal": global_id("DemandSignal", signal.id),
         "FundPool": global_id("FundPool", fw.pool),
         "Initiative": global_id("Initiative", fw.initiative),
