@@ -180,7 +180,11 @@ async def test_sibling_fields_load_at_once_on_one_connection(
             )
             for edge in data["a"]["edges"]
         ] == [
-            ("alpha college", 0, []),
+            (
+                "alpha college",
+                2,
+                [("MEMBER", "college_member"), ("ORGANIZATION_ADMIN", "college_admin")],
+            ),
             ("alpha convener", 2, [("ANALYST", "analyst"), ("PARTNERSHIP_ADMIN", "admin")]),
             ("alpha employer", 2, [("MEMBER", "member"), ("ORGANIZATION_ADMIN", "org_admin")]),
             ("alpha other_employer", 1, [("ORGANIZATION_ADMIN", "other_org_admin")]),
@@ -213,7 +217,8 @@ query($id: ID!, $after: String) {
 async def test_walking_memberships_returns_each_once_in_order(
     gql: GraphQLClient, world: World, owner_sessions: SessionFactory
 ) -> None:
-    # Given 5 memberships written in one transaction: the same created_at, so the ID decides.
+    # Given 5 memberships written in one transaction (the same created_at, so the ID
+    # decides), after the college's own 2 (written with the world, earlier).
     college = world.organizations["college"]
     async with tenant_transaction(owner_sessions, world.id) as session:
         created = await add_members(session, world, college, 5)
@@ -228,15 +233,17 @@ async def test_walking_memberships_returns_each_once_in_order(
             token=world.tokens["analyst"],
         )
         connection = body["data"]["organization"]["memberships"]
-        assert connection["totalCount"] == 5
+        assert connection["totalCount"] == 7
         seen += [edge["node"]["id"] for edge in connection["edges"]]
         pages += 1
         if not connection["pageInfo"]["hasNextPage"]:
             break
         after = connection["pageInfo"]["endCursor"]
 
-    assert pages == 3
-    assert seen == [global_id("Membership", each) for each in sorted(created)]
+    own = [world.memberships["college_admin"], world.memberships["college_member"]]
+    assert pages == 4
+    # The world's two first (written earlier), then the five; each group by ID.
+    assert seen == [global_id("Membership", each) for each in [*sorted(own), *sorted(created)]]
 
 
 async def test_different_pages_of_memberships_in_one_request(
