@@ -197,3 +197,31 @@ async def test_a_discontinued_program_takes_no_new_cohort(
         ],
     }
     assert await supply_rows(world.id) == before
+
+
+@pytest.mark.parametrize(
+    ("viewer", "seen"),
+    [("college_member", True), ("admin", True), ("member", False), ("other_org_admin", False)],
+)
+async def test_a_cohort_of_a_draft_program_is_seen_only_where_the_program_is(
+    gql: GraphQLClient,
+    world: World,
+    new_program: AddProgram,
+    new_cohort: AddCohort,
+    viewer: str,
+    seen: bool,
+) -> None:
+    program_id = await new_program(world, status="DRAFT")
+    cohort_id = global_id("Cohort", await new_cohort(world, program_id))
+
+    body = await gql(
+        "query($id: ID!) { node(id: $id) { id } }", {"id": cohort_id}, token=world.tokens[viewer]
+    )
+    by_program = await gql(
+        "query($id: ID!) { trainingProgram(id: $id) { id } }",
+        {"id": global_id("TrainingProgram", program_id)},
+        token=world.tokens[viewer],
+    )
+
+    assert body["data"]["node"] == ({"id": cohort_id} if seen else None)
+    assert (by_program["data"]["trainingProgram"] is not None) is seen
