@@ -130,7 +130,8 @@ async def skills_gap(
             wanted = set(gap_filter.skill_ids)
             shown = {code: value for code, value in shown.items() if code in wanted}
         codes = set(shown) | set(by_level)
-        levels = await demanded_levels(session, principal, sorted(codes))
+        release = demand.release
+        levels = await demanded_levels(session, principal, release.id if release else None)
         await _titles(session, titles, codes, Skill.id, Skill.name)
         rows = []
         for code in codes:

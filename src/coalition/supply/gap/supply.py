@@ -11,12 +11,14 @@ within the horizon. Its expected completers are ``enrolled`` (once known, else
   once (a person who learned three skills has each of them); a program counts for a
   skill when it teaches it at or above the skill's demanded level (``demanded_levels``).
 
-Each function is one statement, whatever the number of programs and cohorts.
+Each function is one statement, whatever the number of programs and cohorts (the
+demanded levels: one per release).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import uuid
+from collections import OrderedDict
 from decimal import Decimal
 from typing import Any
 
@@ -131,30 +133,45 @@ async def completers_by_skill_level(
     return found
 
 
+# The levels of each release, kept per process (the newest few hundred): read at the first
+# skills gap of a release, they stay until the next release, as its pooled figures do.
+_LEVELS: OrderedDict[tuple[uuid.UUID, uuid.UUID], dict[str, int]] = OrderedDict()
+LEVELS_KEPT = 256
+
+
 async def demanded_levels(
-    session: AsyncSession, principal: Principal, skill_ids: Sequence[str]
+    session: AsyncSession, principal: Principal, release_id: uuid.UUID | None
 ) -> dict[str, int]:
     """The demanded level of each skill: the highest level an ACTIVE NAMED signal of the
     partnership asks for it at; a skill no such signal names is demanded at level 1
-    (any program teaching it counts).
+    (any program teaching it counts, the caller's default).
 
     Only NAMED signals: a release keeps no levels, and the levels of POOLED signals are
     the employers' own (a level read from them would move with one competitor's
     posting). NAMED signals are public to every reader, so every reader gets the same
-    levels."""
+    levels. Read once per release (``release_id``; every time before the first) and kept
+    with it: one scan of the NAMED signals' skills, too slow to repeat on every read."""
+    key = None if release_id is None else (principal.tenant_id, release_id)
+    if key is not None and key in _LEVELS:
+        _LEVELS.move_to_end(key)
+        return _LEVELS[key]
     signal, skill = DemandSignal, DemandSignalSkill
     rows = await session.execute(
         select(skill.skill_id, func.max(skill.level))
         .join(signal, and_(in_tenant(signal, principal), signal.id == skill.signal_id))
         .where(
             in_tenant(skill, principal),
-            skill.skill_id.in_(sorted(skill_ids)),
             signal.status == DemandStatus.ACTIVE,
             signal.sharing_level == SharingLevel.NAMED,
         )
         .group_by(skill.skill_id)
     )
-    return {skill_id: int(level) for skill_id, level in rows}
+    levels = {skill_id: int(level) for skill_id, level in rows}
+    if key is not None:
+        _LEVELS[key] = levels
+        if len(_LEVELS) > LEVELS_KEPT:
+            _LEVELS.popitem(last=False)
+    return levels
 
 
 __all__ = ["completers_by_occupation", "completers_by_skill_level", "demanded_levels"]

@@ -94,7 +94,8 @@ class SkillsGapRow:
     demanded_level: int | None = strawberry.field(
         description="By SKILL: the level (1-4) a program must teach the skill to, to count: "
         "the highest level ACTIVE NAMED signals ask for it at, else 1 (a release keeps no "
-        "levels, and POOLED signals' levels are their employers' own). Null by OCCUPATION."
+        "levels, and POOLED signals' levels are their employers' own), read at the first "
+        "skills gap of the release and kept until the next. Null by OCCUPATION."
     )
 
     @classmethod
