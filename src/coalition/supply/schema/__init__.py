@@ -7,7 +7,9 @@ names below.
 
 from __future__ import annotations
 
-Query = None
+from coalition.supply.schema.gap import GapQuery
+
+Query = GapQuery
 Mutation = None
 NODE_TYPES = ()
 TYPES = ()
