@@ -96,6 +96,16 @@ def domain_jobs(domains: tuple[str, ...] = DOMAINS) -> list[Job]:
     return found
 
 
+def domain_routes(domains: tuple[str, ...] = DOMAINS) -> list[BaseRoute]:
+    """Each domain's plain HTTP routes (its ``routes`` module's ``ROUTES``), such as a
+    public listing served with no login."""
+    found: list[BaseRoute] = []
+    for package in domains:
+        if importlib.util.find_spec(f"{package}.routes") is not None:
+            found.extend(importlib.import_module(f"{package}.routes").ROUTES)
+    return found
+
+
 def create_app(settings: Settings | None = None, *, configure_logs: bool = True) -> Starlette:
     settings = settings or get_settings()
     if configure_logs:
@@ -135,6 +145,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         ),
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
+        *domain_routes(),
     ]
     if not settings.is_production:
         routes.append(Mount(STATIC_PATH, app=static_files(), name="graphiql-assets"))

@@ -208,6 +208,7 @@ def test_tenant_configure_sets_the_disclosure_rule_through_the_service(
             "noise_max_percent": 25,
         },
         "releases": {"every_hours": 24, "min_interval_hours": 6},
+        "public_programs": True,
     }
     assert audit_trail(cli_env, made)[-1] == (
         "tenant.update_settings",

@@ -25,14 +25,34 @@ _built: typer.Typer | None = None
 
 def domain_apps(domains: tuple[str, ...] = DOMAINS) -> list[tuple[str, typer.Typer]]:
     """Each domain's command groups (its cli module's ``GROUPS``, or its NAME and app), in
-    the order given."""
-    found: list[tuple[str, typer.Typer]] = []
+    the order given. Groups of one name from several domains become one group (demand's
+    and supply's ``import``): the first one's help, every domain's commands."""
+    found: dict[str, typer.Typer] = {}
+    copies: set[str] = set()
     for package in domains:
         if importlib.util.find_spec(f"{package}.cli") is None:
             continue
         module = importlib.import_module(f"{package}.cli")
-        found.extend(getattr(module, "GROUPS", [(module.NAME, module.app)]))
-    return found
+        for name, group in getattr(module, "GROUPS", [(module.NAME, module.app)]):
+            if name not in found:
+                found[name] = group
+                continue
+            if name not in copies:
+                # A copy, so the first domain's own app keeps only its own commands.
+                first = found[name]
+                merged = typer.Typer(help=first.info.help, no_args_is_help=True)
+                merged.registered_commands = list(first.registered_commands)
+                merged.registered_groups = list(first.registered_groups)
+                found[name] = merged
+                copies.add(name)
+            merged = found[name]
+            taken = {command.name for command in merged.registered_commands}
+            for command in group.registered_commands:
+                if command.name in taken:
+                    raise ValueError(f"two domains add the command {name} {command.name}")
+            merged.registered_commands.extend(group.registered_commands)
+            merged.registered_groups.extend(group.registered_groups)
+    return list(found.items())
 
 
 def build_app(domains: tuple[str, ...] = DOMAINS) -> typer.Typer:

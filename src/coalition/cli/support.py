@@ -16,7 +16,8 @@ import getpass
 import re
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Annotated, NoReturn, TypeVar
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, TypeVar
 
 import typer
 from sqlalchemy import select
@@ -198,6 +199,32 @@ def fail_with(error: InvalidInput | Forbidden, flags: dict[str, str]) -> NoRetur
     raise fail(lines[-1] if lines else str(error))
 
 
+def read_csv_file(file: Path) -> str:
+    """A CSV file's text; fails (exit 1) on one that is not UTF-8."""
+    try:
+        # Bytes, not read_text: its universal newlines would turn a CR inside a quoted
+        # cell into LF; the CSV reader knows CR, LF and CRLF line ends itself.
+        return file.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise fail(f"{file} is not UTF-8 text") from None
+
+
+def refuse_import(file: Path, row_errors: Sequence[Any]) -> NoReturn:
+    """Prints a table of every bad cell of a refused import (line, column, problem)
+    and exits 1."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"{file.name}: nothing imported", title_justify="left")
+    for heading in ("line", "column", "problem"):
+        table.add_column(heading)
+    for problem in row_errors:
+        table.add_row(str(problem.line), problem.column, problem.message)
+    Console(width=120).print(table)
+    typer.echo(f"{len(row_errors)} problems; fix them and import again.", err=True)
+    raise typer.Exit(code=1)
+
+
 def _snake(name: str) -> str:
     return "".join(f"_{char.lower()}" if char.isupper() else char for char in name)
 
@@ -213,6 +240,8 @@ __all__ = [
     "object_id",
     "operator_label",
     "owner_url_of",
+    "read_csv_file",
+    "refuse_import",
     "require_set_up",
     "tenant_id_of",
     "with_owner",

@@ -40,6 +40,7 @@ CONFIGURE_FLAGS = {
     "releaseEveryHours": "--release-every-hours",
     "releaseMinIntervalHours": "--release-min-interval-hours",
     "timeZone": "--time-zone",
+    "publicPrograms": "--public-programs",
 }
 KINDS = ", ".join(kind.value for kind in OrganizationKind)
 
@@ -139,6 +140,14 @@ def configure(
         int | None, _setting("min_interval_hours", "HOURS")
     ] = None,
     time_zone: Annotated[str | None, typer.Option(help="IANA time zone.", metavar="ZONE")] = None,
+    public_programs: Annotated[
+        bool | None,
+        typer.Option(
+            "--public-programs/--no-public-programs",
+            help=MEANING["public_programs"],
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Change a partnership's settings (audited, as updateTenantSettings); prints them.
 
@@ -163,6 +172,7 @@ def configure(
                 release_every_hours=release_every_hours,
                 release_min_interval_hours=release_min_interval_hours,
                 time_zone=time_zone,
+                public_programs=public_programs,
             )
             return settings_in_effect(changed.settings)
 

@@ -18,6 +18,8 @@ from coalition.cli.support import (
     fail,
     operator_label,
     organization_id_of,
+    read_csv_file,
+    refuse_import,
     tenant_id_of,
     with_owner,
 )
@@ -55,7 +57,6 @@ def demand(
     """
     from rich.console import Console
     from rich.progress import Progress
-    from rich.table import Table
 
     from coalition.auth.principal import system_principal
     from coalition.db.engine import create_session_factory
@@ -63,12 +64,7 @@ def demand(
     from coalition.demand.csv_import import ImportReport, import_demand_signals
     from coalition.errors import InvalidInput
 
-    try:
-        # Bytes, not read_text: its universal newlines would turn a CR inside a quoted
-        # cell into LF; the CSV reader knows CR, LF and CRLF line ends itself.
-        text = file.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise fail(f"{file} is not UTF-8 text") from None
+    text = read_csv_file(file)
     console = Console(stderr=True)
     show_progress = len(text.splitlines()) >= PROGRESS_FROM_ROWS
 
@@ -102,14 +98,7 @@ def demand(
         raise fail(str(error)) from None
     seconds = time.perf_counter() - started
     if report.row_errors:
-        table = Table(title=f"{file.name}: nothing imported", title_justify="left")
-        for heading in ("line", "column", "problem"):
-            table.add_column(heading)
-        for problem in report.row_errors:
-            table.add_row(str(problem.line), problem.column, problem.message)
-        Console(width=120).print(table)
-        typer.echo(f"{len(report.row_errors)} problems; fix them and import again.", err=True)
-        raise typer.Exit(code=1)
+        refuse_import(file, report.row_errors)
     typer.echo(
         f"imported {report.imported_count} demand signals ({report.created_count} created, "
         f"{report.updated_count} updated, {report.unchanged_count} unchanged) in {seconds:.1f} s"

@@ -56,9 +56,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.audit.service import record_event
 from coalition.auth.principal import Principal
+from coalition.csv_files import RowError
 from coalition.db.scoping import scoped
 from coalition.demand import validation
-from coalition.demand.csv_rows import Row, RowError, read_rows
+from coalition.demand.csv_rows import Row, read_rows
 from coalition.demand.errors import DemandErrorCode as Code
 from coalition.demand.history import changes_between, snapshot, version_row
 from coalition.demand.models import (

@@ -10,12 +10,9 @@ each cell's format (amounts, yes/no, skills); ``validation`` checks the values.
 
 from __future__ import annotations
 
-import csv
-import io
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from coalition.csv_files import RowError, read_cents, read_records, read_yes_no
 from coalition.demand.wages import DEFAULT_CURRENCY
 from coalition.errors import UserError
 
@@ -40,9 +37,6 @@ COLUMNS = (
     "posting_id",
 )
 REQUIRED_COLUMNS = COLUMNS[:5]
-MAX_ROWS = 100_000
-YES = frozenset({"yes", "y", "true", "1"})
-NO = frozenset({"no", "n", "false", "0"})
 # The API's field names (the first part of a UserError's path) as this file's columns.
 COLUMN_OF_FIELD = {
     "occupationCode": "occupation_code",
@@ -58,13 +52,6 @@ COLUMN_OF_FIELD = {
     "sharingLevel": "sharing_level",
     "externalId": "posting_id",
 }
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    column: str
-    message: str
 
 
 class Row:
@@ -95,10 +82,10 @@ class Row:
                 if cents is not None:
                     self.fields[name] = (cents, currency)
         if cells.get("degree_required"):
-            answer = cells["degree_required"].lower()
-            if answer not in YES | NO:
+            answer = read_yes_no(cells["degree_required"])
+            if answer is None:
                 self.fail("degree_required", "Write yes or no.")
-            self.fields["is_degree_required"] = answer in YES
+            self.fields["is_degree_required"] = answer is True
         for name in ("credentials", "work_based_learning"):
             if cells.get(name):
                 self.fields[name] = [item.strip() for item in cells[name].split(";")]
@@ -106,23 +93,10 @@ class Row:
             self.fields["skills"] = self._skills(cells["skills"])
 
     def _cents(self, column: str, text: str) -> int | None:
-        cleaned = text.replace("$", "").replace(",", "").strip()
-        try:
-            amount = Decimal(cleaned)
-        except InvalidOperation:
-            self.fail(column, f"{text!r} is not an amount like 23.50.")
-            return None
-        exponent = amount.as_tuple().exponent
-        if not amount.is_finite() or not isinstance(exponent, int):
-            self.fail(column, f"{text!r} is not an amount like 23.50.")
-            return None
-        if exponent < -2:
-            self.fail(column, "Give at most 2 decimals (whole cents).")
-            return None
-        if amount < 0:
-            self.fail(column, "A wage cannot be negative.")
-            return None
-        return int(amount * 100)
+        cents, problem = read_cents(text, what="A wage")
+        if problem is not None:
+            self.fail(column, problem)
+        return cents
 
     def _skills(self, text: str) -> list[tuple[str, str]]:
         pairs: list[tuple[str, str]] = []
@@ -146,74 +120,10 @@ class Row:
 
 
 def read_rows(text: str) -> tuple[list[Row], list[RowError]]:
-    """The file's data rows (blank lines skipped), and any problem with its shape.
-
-    Never raises on what a file holds: an empty file, or a malformed one (a quote never
-    closed, a stray quote in a cell, an over-long cell), is a problem on the line of the
-    row where it was found, and no rows.
-    """
-    text = text.lstrip("\ufeff")
-    if not text.strip():
-        return [], [RowError(1, "header", "The file is empty: its first line must be the header.")]
-    # newline="": the reader, not the line splitter, decides what a line break means, so
-    # CR, LF and CRLF all end a row and a break inside quotes stays in the cell.
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: list[tuple[int, list[str]]] = []
-    filled = 0
-    line = 1
-    while True:
-        try:
-            record = next(reader, None)
-        except csv.Error as error:
-            return [], [RowError(line, "row", _malformed(str(error)))]
-        if record is None:
-            break
-        records.append((line, record))
-        line = reader.line_num + 1
-        filled += any(cell.strip() for cell in record)
-        if filled > MAX_ROWS + 1:
-            return [], [RowError(line, "row", f"A file holds at most {MAX_ROWS} rows.")]
-    return _rows(records)
+    """The file's data rows (blank lines skipped), and any problem with its shape
+    (``coalition.csv_files.read_records``)."""
+    records, problems = read_records(text, columns=COLUMNS, required=REQUIRED_COLUMNS)
+    return [Row(record.line, record.cells) for record in records], problems
 
 
-def _malformed(reason: str) -> str:
-    if reason == "unexpected end of data":
-        detail = "a quoted cell is never closed"
-    elif reason.startswith("field larger than field limit"):
-        detail = f"a cell is longer than {csv.field_size_limit()} characters"
-    else:
-        detail = 'a quote inside a cell must be doubled ("") and the cell quoted'
-    return f"The file is not valid CSV from this row on: {detail}."
-
-
-def _rows(records: list[tuple[int, list[str]]]) -> tuple[list[Row], list[RowError]]:
-    header = [name.strip().lower() for name in records[0][1]]
-    problems: list[RowError] = []
-    unnamed = [str(number) for number, name in enumerate(header, start=1) if not name]
-    unknown = [name for name in header if name and name not in COLUMNS]
-    missing = [name for name in REQUIRED_COLUMNS if name not in header]
-    if unnamed:
-        message = f"Every column needs a name; these have none: {', '.join(unnamed)}."
-        problems.append(RowError(1, "header", message))
-    if unknown:
-        problems.append(RowError(1, unknown[0], f"Unknown columns: {', '.join(unknown)}."))
-    if missing:
-        problems.append(RowError(1, missing[0], f"Missing columns: {', '.join(missing)}."))
-    named = [name for name in header if name]
-    if len(set(named)) != len(named):
-        problems.append(RowError(1, "header", "A column is named twice."))
-    if problems:
-        return [], problems
-    rows: list[Row] = []
-    for line, record in records[1:]:
-        if any(cell.strip() for cell in record):
-            if len(record) > len(header):
-                problems.append(RowError(line, "row", "The row has more cells than the header."))
-            else:
-                rows.append(Row(line, dict(zip(header, (c.strip() for c in record), strict=False))))
-    if not rows and not problems:
-        problems.append(RowError(1, "row", "The file has no rows under its header."))
-    return rows, problems
-
-
-__all__ = ["COLUMNS", "COLUMN_OF_FIELD", "REQUIRED_COLUMNS", "Row", "RowError", "read_rows"]
+__all__ = ["COLUMNS", "COLUMN_OF_FIELD", "REQUIRED_COLUMNS", "Row", "read_rows"]

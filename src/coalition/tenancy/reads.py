@@ -8,8 +8,9 @@ scoping helper: row-level security is the backstop, not the only wall.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -36,6 +37,12 @@ MEMBERSHIP_ORDER = SortKey(
 API_CLIENT_ORDER = SortKey(
     [ApiClient.created_at, ApiClient.id], [datetime.fromisoformat, uuid.UUID]
 )
+
+
+def public_programs_on(settings: Mapping[str, Any]) -> bool:
+    """Whether the partnership lists its ACTIVE programs publicly (the ``public_programs``
+    setting; default: yes)."""
+    return settings.get("public_programs", True) is not False
 
 
 async def get_tenant(session: AsyncSession, principal: Principal) -> Tenant:

@@ -1,5 +1,5 @@
 """Changing the partnership's own settings: the pooled-demand disclosure rule, its
-release schedule and its time zone."""
+release schedule, its time zone and whether its programs are listed publicly."""
 
 from __future__ import annotations
 
@@ -16,11 +16,17 @@ from coalition.disclosure.rule import DisclosureRule
 from coalition.disclosure.schedule import ReleaseSchedule
 from coalition.tenancy import validation
 from coalition.tenancy.models import Tenant
+from coalition.tenancy.reads import public_programs_on
 from coalition.validation import Checker
 
 # What each setting means, written for conveners; the API's descriptions and the
 # CLI's help both use these, so the two never disagree.
 MEANING = {
+    "public_programs": (
+        "Training programs: whether the partnership's ACTIVE programs are listed publicly, "
+        "with no login, as linked data (CTDL JSON-LD at /public/<slug>/programs.jsonld; "
+        "default on). Off, the address answers 404 as for an unknown partnership."
+    ),
     "min_employers": (
         "Pooled demand: the fewest employers a published figure must combine (k, 2 to 50; "
         "default 3). A figure with fewer is hidden, so no member reads a number that is "
@@ -78,6 +84,7 @@ async def update_tenant_settings(
     release_every_hours: int | None = None,
     release_min_interval_hours: int | None = None,
     time_zone: str | None = None,
+    public_programs: bool | None = None,
 ) -> Tenant:
     """Change the partnership's settings (partnership admins); omitted ones stay.
 
@@ -104,6 +111,7 @@ async def update_tenant_settings(
             "min_interval_hours": release_min_interval_hours,
         },
         time_zone=time_zone,
+        public_programs=public_programs,
     )
     await _keep_fixed_noise(
         session,
@@ -138,6 +146,7 @@ def settings_in_effect(settings: Mapping[str, Any]) -> dict[str, Any]:
         "time_zone": settings.get("time_zone", "UTC"),
         "disclosure": DisclosureRule.from_settings(settings).as_settings(),
         "releases": ReleaseSchedule.from_settings(settings).as_settings(),
+        "public_programs": public_programs_on(settings),
     }
 
 
@@ -176,7 +185,10 @@ def _flat(settings: Mapping[str, Any]) -> dict[str, Any]:
     the stored value or else the default, and whatever else a group holds (so a value
     the rules do not know shows as removed). Judges nothing: the stored row may be
     one the rules refuse."""
-    flat: dict[str, Any] = {"time_zone": settings.get("time_zone")}
+    flat: dict[str, Any] = {
+        "time_zone": settings.get("time_zone"),
+        "public_programs": public_programs_on(settings),
+    }
     for group, defaults in (
         ("disclosure", DisclosureRule().as_settings()),
         ("releases", ReleaseSchedule().as_settings()),

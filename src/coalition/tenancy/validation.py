@@ -115,6 +115,7 @@ def tenant_settings(
     disclosure: Mapping[str, int | None],
     releases: Mapping[str, int | None],
     time_zone: str | None,
+    public_programs: bool | None = None,
 ) -> dict[str, Any]:
     """The partnership's settings with the given changes (None: the setting stays).
 
@@ -138,6 +139,8 @@ def tenant_settings(
                 f"timeZone {time_zone[:80]!r} is not an IANA time zone, such as America/Chicago.",
                 "INVALID",
             )
+    if public_programs is not None:
+        settings["public_programs"] = bool(public_programs)
     return settings
 
 

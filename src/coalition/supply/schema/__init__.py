@@ -1,7 +1,7 @@
-"""The supply domain's GraphQL: training programs and their cohorts.
+"""The supply domain's GraphQL: training programs, their cohorts and the skills gap.
 
 The only place supply imports strawberry; every resolver parses its input, calls one
-function of the domain's core (``service``, ``reads``) and wraps the result.
+function of the domain's core (``service``, ``reads``, ``gap``) and wraps the result.
 ``coalition.api.schema`` reads the names below; ``FIELDS`` gives tenancy's
 ``Organization`` its ``trainingPrograms``.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import strawberry
 
 from coalition.supply.schema.cohort import CohortMutation, CohortType
+from coalition.supply.schema.gap import GapQuery
 from coalition.supply.schema.loaders import SupplyLoaders
 from coalition.supply.schema.program import (
     OrganizationPrograms,
@@ -21,8 +22,9 @@ from coalition.supply.schema.program import (
 from coalition.tenancy.schema import OrganizationType
 
 
+# The fields appear in the SDL in the order of the bases.
 @strawberry.type
-class Query(ProgramQuery):
+class Query(ProgramQuery, GapQuery):
     pass
 
 

@@ -26,6 +26,7 @@ class TenantSettings:
     disclosure_noise_max_percent: int = strawberry.field(description=MEANING["noise_max_percent"])
     release_every_hours: int = strawberry.field(description=MEANING["every_hours"])
     release_min_interval_hours: int = strawberry.field(description=MEANING["min_interval_hours"])
+    public_programs: bool = strawberry.field(description=MEANING["public_programs"])
 
     @classmethod
     def from_model(cls, tenant: models.Tenant) -> TenantSettings:
@@ -39,6 +40,7 @@ class TenantSettings:
             disclosure_noise_max_percent=rule["noise_max_percent"],
             release_every_hours=schedule["every_hours"],
             release_min_interval_hours=schedule["min_interval_hours"],
+            public_programs=settings["public_programs"],
         )
 
 
@@ -87,6 +89,9 @@ class UpdateTenantSettingsInput:
         default=None, description=MEANING["min_interval_hours"]
     )
     time_zone: str | None = strawberry.field(default=None, description="IANA time zone.")
+    public_programs: bool | None = strawberry.field(
+        default=None, description=MEANING["public_programs"]
+    )
 
 
 @strawberry.type(description="Result of changing the partnership's settings.")
@@ -127,6 +132,7 @@ class TenantMutation:
                 release_every_hours=input.release_every_hours,
                 release_min_interval_hours=input.release_min_interval_hours,
                 time_zone=input.time_zone,
+                public_programs=input.public_programs,
             ),
         )
         return TenantPayload(

@@ -1,0 +1,140 @@
+"""The public listing of a partnership's programs: ``GET /public/<slug>/programs.jsonld``.
+
+No login. The partnership is found by its slug in the directory of partnerships (the one
+system read, like the OAuth token endpoint's client lookup); everything else is read in
+a transaction bound to that tenant (``tenant_transaction``: row-level security applies),
+and every statement names the tenant too. Only ACTIVE programs, never DRAFT or
+DISCONTINUED ones, never another partnership's. An unknown slug and a partnership that
+switched the listing off (the ``public_programs`` setting) answer the same 404.
+
+The answer is a JSON-LD ``@graph`` of ``ceterms:LearningProgram`` nodes (``supply.ctdl``),
+``application/ld+json``, at most ``PAGE_SIZE`` programs in the order of their IDs; a
+``Link: <...?after=<last ID>>; rel="next"`` header names the next page when there is one.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from coalition.db.scoping import in_tenant, scoped
+from coalition.db.session import tenant_transaction
+from coalition.skills.models import InstructionalProgram, Occupation
+from coalition.supply.ctdl import Coded, graph, learning_program
+from coalition.supply.models import ProgramStatus, TrainingProgram, TrainingProgramOccupation
+from coalition.tenancy.models import Organization, Tenant
+from coalition.tenancy.reads import public_programs_on
+
+PAGE_SIZE = 200
+MEDIA_TYPE = "application/ld+json"
+
+
+async def system_public_tenant(session: AsyncSession, slug: str) -> uuid.UUID | None:
+    """The partnership with this slug if it lists its programs publicly, else None."""
+    row = (
+        await session.execute(
+            select(Tenant.id, Tenant.settings).where(Tenant.slug == slug)  # scoping: system
+        )
+    ).first()
+    if row is None or not public_programs_on(row.settings or {}):
+        return None
+    tenant_id: uuid.UUID = row.id
+    return tenant_id
+
+
+async def learning_programs(
+    session: AsyncSession, tenant_id: uuid.UUID, programs: Sequence[TrainingProgram]
+) -> list[dict[str, object]]:
+    """``programs`` as ``@graph`` nodes, with their providers, target occupations and CIP
+    titles read in three statements."""
+    ids = [program.id for program in programs]
+    target = TrainingProgramOccupation
+    occupations: dict[uuid.UUID, list[Coded]] = {}
+    for program_id, code, title in await session.execute(
+        select(target.program_id, target.occupation_code, Occupation.title)
+        .join(Occupation, Occupation.soc_code == target.occupation_code)
+        .where(in_tenant(target, tenant_id), target.program_id.in_(ids))
+        .order_by(target.program_id, target.occupation_code)
+    ):
+        occupations.setdefault(program_id, []).append(Coded(code, title))
+    providers = dict(
+        (row.id, row.name)
+        for row in await session.execute(
+            select(Organization.id, Organization.name).where(
+                in_tenant(Organization, tenant_id),
+                Organization.id.in_({program.organization_id for program in programs}),
+            )
+        )
+    )
+    cip_codes = sorted({program.cip_code for program in programs})
+    cip_titles = dict(
+        (row.cip_code, row.title)
+        for row in await session.execute(
+            select(InstructionalProgram.cip_code, InstructionalProgram.title).where(
+                InstructionalProgram.cip_code.in_(cip_codes)
+            )
+        )
+    )
+    return [
+        learning_program(
+            program,
+            provider_name=providers.get(program.organization_id, ""),
+            occupations=occupations.get(program.id, []),
+            cip_title=cip_titles.get(program.cip_code),
+            with_context=False,
+        )
+        for program in programs
+    ]
+
+
+def _not_found() -> Response:
+    return JSONResponse({"error": "not_found"}, status_code=404)
+
+
+async def public_programs(request: Request) -> Response:
+    """The handler of ``/public/{slug}/programs.jsonld``."""
+    slug = str(request.path_params["slug"])[:100]
+    after_text = request.query_params.get("after")
+    after: uuid.UUID | None = None
+    if after_text is not None:
+        try:
+            after = uuid.UUID(after_text)
+        except ValueError:
+            return JSONResponse({"error": "invalid_request", "field": "after"}, status_code=400)
+    sessions = request.app.state.sessions
+    async with sessions() as session:
+        tenant_id = await system_public_tenant(session, slug)
+    if tenant_id is None:
+        return _not_found()
+    async with tenant_transaction(sessions, tenant_id) as session:
+        statement = scoped(TrainingProgram, tenant_id).where(
+            TrainingProgram.status == ProgramStatus.ACTIVE
+        )
+        if after is not None:
+            statement = statement.where(TrainingProgram.id > after)
+        found = list(
+            await session.scalars(statement.order_by(TrainingProgram.id).limit(PAGE_SIZE + 1))
+        )
+        page = found[:PAGE_SIZE]
+        nodes = await learning_programs(session, tenant_id, page)
+    headers = {"Cache-Control": "public, max-age=300"}
+    if len(found) > PAGE_SIZE:
+        next_url = request.url.include_query_params(after=str(page[-1].id))
+        headers["Link"] = f'<{next_url}>; rel="next"'
+    body = json.dumps(graph(nodes), ensure_ascii=False, separators=(",", ":"))
+    return Response(body, media_type=MEDIA_TYPE, headers=headers)
+
+
+__all__ = [
+    "MEDIA_TYPE",
+    "PAGE_SIZE",
+    "learning_programs",
+    "public_programs",
+    "system_public_tenant",
+]
