@@ -286,3 +286,35 @@ async def test_suggested_occupations_come_from_the_crosswalk(
         {"code": "31-1131", "title": "Nursing Assistants"},
     ]
     assert unknown["data"]["suggestedOccupations"] == []
+
+
+async def test_a_program_reads_as_ctdl_linked_data(
+    gql: GraphQLClient, world: World, new_program: AddProgram, programs_reader: str
+) -> None:
+    program_id = await new_program(world)
+
+    body = await gql(
+        "query($id: ID!) { trainingProgram(id: $id) { ctdl } }",
+        {"id": global_id("TrainingProgram", program_id)},
+        token=programs_reader,
+    )
+
+    document = body["data"]["trainingProgram"]["ctdl"]
+    assert (document["@type"], document["@id"]) == (
+        "ceterms:LearningProgram",
+        f"urn:uuid:{program_id}",
+    )
+    assert [
+        (node["ceterms:codedNotation"], node["ceterms:targetNodeName"])
+        for node in document["ceterms:instructionalProgramType"]
+    ] == [
+        (
+            "48.0510",
+            {"en-US": "Computer Numerically Controlled (CNC) Machinist Technology/CNC Machinist"},
+        )
+    ]
+    assert [node["ceterms:codedNotation"] for node in document["ceterms:occupationType"]] == [
+        "51-4041",
+        "51-9161",
+    ]
+    assert document["ceterms:offeredBy"][0]["ceterms:name"] == {"en-US": "alpha college"}

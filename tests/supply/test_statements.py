@@ -9,7 +9,7 @@ from tests.support.statements import StatementCounter, without_tenant_filter
 from tests.support.world import World
 
 NESTED = """
-  name instructionalProgram { title } provider { name }
+  name instructionalProgram { title } provider { name } ctdl
   occupations { title } skills { skill { name } level }
   cohorts(first: 5) { totalCount edges { node { seats expectedCompleters program { name } } } }
 """

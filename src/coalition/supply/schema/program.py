@@ -9,11 +9,13 @@ tenancy's own lookup would refuse a ``programs:read`` partner app).
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import strawberry
+from strawberry.scalars import JSON
 
 from coalition.api.context import Info
 from coalition.api.money import Money
@@ -27,6 +29,7 @@ from coalition.errors import UserError as DomainUserError
 from coalition.pagination import DEFAULT_PAGE_SIZE, PageRequest
 from coalition.skills.schema import OccupationType, SkillType
 from coalition.supply import models, reads, service
+from coalition.supply.ctdl import Coded, learning_program
 from coalition.supply.schema import enums  # noqa: F401  (describes the enums before use)
 from coalition.supply.schema.cohort import CohortType
 from coalition.supply.schema.loaders import SupplyLoaders
@@ -159,6 +162,26 @@ class TrainingProgramType(Node):
             ProgramSkillType(skill=SkillType.from_model(item.skill), level=item.level)
             for item in found or []
         ]
+
+    @strawberry.field(
+        description="The program as linked data: a CTDL ceterms:LearningProgram JSON-LD "
+        "document with its credential, CIP ceterms:instructionalProgramType and SOC "
+        "ceterms:occupationType (the same document as the public listing's)."
+    )
+    async def ctdl(self, info: Info) -> JSON:
+        loaders = info.context.loaders.of(SupplyLoaders)
+        provider, occupations, cip = await asyncio.gather(
+            loaders.provider.load(self.model.id),
+            loaders.occupations.load(self.model.id),
+            loaders.instructional_program.load(self.model.cip_code),
+        )
+        document = learning_program(
+            self.model,
+            provider_name=provider.name if provider else "",
+            occupations=[Coded(record.code, record.title) for record in occupations or []],
+            cip_title=cip.title if cip else None,
+        )
+        return cast(JSON, document)
 
     @strawberry.field(description="Its cohorts (runs), earliest start first.")
     async def cohorts(
