@@ -22,6 +22,7 @@ from coalition.funds.demo import seed_funds
 from coalition.skills.loader import load_reference
 from coalition.skills.models import Occupation
 from coalition.skills.starter import OCCUPATIONS, load_starter, shared_data_dir
+from coalition.supply.demo import seed_supply
 from coalition.tenancy.models import Membership, Organization, Role, Tenant, User
 from coalition.tenancy.models import OrganizationKind as Kind
 
@@ -241,7 +242,7 @@ def employers(partnership: DemoPartnership) -> dict[str, Employer]:
 
 
 async def seed_demo(sessions: SessionFactory) -> DemoResult:
-    """Create the demo partnerships if missing, with their demand and funds.
+    """Create the demo partnerships if missing, with their demand, funds and training.
 
     Loads the full reference vocabulary first when the publishers' files are at
     hand (``COALITION_REFERENCE_DIR`` or ``../shared/data``), else the starter set.
@@ -276,6 +277,12 @@ async def seed_demo(sessions: SessionFactory) -> DemoResult:
             namespace=NAMESPACE,
         )
         await seed_funds(
+            sessions,
+            tenant_id=_id(partnership.slug),
+            slug=partnership.slug,
+            organizations=organization_ids(partnership),
+        )
+        await seed_supply(
             sessions,
             tenant_id=_id(partnership.slug),
             slug=partnership.slug,

@@ -12,6 +12,7 @@ import strawberry
 
 from coalition.supply.schema.cohort import CohortMutation, CohortType
 from coalition.supply.schema.gap import GapQuery
+from coalition.supply.schema.imports import ProgramImportMutation
 from coalition.supply.schema.loaders import SupplyLoaders
 from coalition.supply.schema.program import (
     OrganizationPrograms,
@@ -29,7 +30,7 @@ class Query(ProgramQuery, GapQuery):
 
 
 @strawberry.type
-class Mutation(ProgramMutation, CohortMutation):
+class Mutation(ProgramMutation, CohortMutation, ProgramImportMutation):
     pass
 
 
