@@ -33,12 +33,15 @@ from coalition.demand.models import (
     SharingLevel,
 )
 from coalition.demand.permissions import (
+    may_read_demand,
     require_demand_author,
     require_demand_editor,
     visible_signals,
 )
+from coalition.demand.questions import DemandDimension
 from coalition.demand.reads import partnership_settings, partnership_today, vocabulary_for
 from coalition.demand.signal_skills import Skills, skills_of_signals, write_skills
+from coalition.demand.summary import summarize_demand
 from coalition.errors import InvalidInput, UserError
 from coalition.tenancy.models import Organization, OrganizationKind
 
@@ -355,6 +358,26 @@ async def withdraw_demand_signal(
     )
 
 
+async def pooled_median_wages(
+    session: AsyncSession, principal: Principal
+) -> dict[str, tuple[int, str]]:
+    """Each occupation's median hourly wage (cents, currency) in the newest release of
+    pooled demand, where ``summarize_demand`` shows it to this reader (the same
+    disclosure rule, so a hidden wage stays hidden); empty for readers without demand
+    access and before the first release."""
+    if not may_read_demand(principal):
+        return {}
+    summary = await summarize_demand(session, principal, group_by=[DemandDimension.OCCUPATION])
+    return {
+        cell.key.occupation.code: (cell.median_wage_cents, cell.currency)
+        for cell in summary.cells
+        if cell.key.occupation is not None
+        and not cell.suppressed
+        and cell.median_wage_cents is not None
+        and cell.currency is not None
+    }
+
+
 __all__ = [
     "COLUMNS",
     "FINAL_STATUSES",
@@ -363,6 +386,7 @@ __all__ = [
     "create_demand_signal",
     "employer_for_posting",
     "final_status_error",
+    "pooled_median_wages",
     "today_of",
     "update_demand_signal",
     "withdraw_demand_signal",
