@@ -37,10 +37,10 @@ from coalition.pathways.permissions import (
     visible_pathways,
 )
 from coalition.pathways.validation import Known, StepFields, StepValues
-from coalition.validation import Checker
 from coalition.skills.models import Occupation
 from coalition.supply.models import TrainingProgram
 from coalition.tenancy.models import Organization, OrganizationKind
+from coalition.validation import Checker
 
 
 def _not_found(field: str, what: str) -> InvalidInput:
