@@ -18,6 +18,7 @@ query($code: String!, $first: Int!, $filter: NextStepFilter) {
       similarity score upAndOut medianHourlyWage { amountMinor } hourlyWageGain { amountMinor }
       skillsToAdd { skill { id name } required current shortfall }
       programs { program { id name providerName isActive } skills { id } }
+      programCount one: programs(first: 1) { program { id name providerName isActive } skills { id } }
     }
   }
 }"""
@@ -85,26 +86,39 @@ async def test_active_programs_that_teach_a_skill_at_its_level_are_offered(
     steps = await _steps(gql, world.tokens["member"])
 
     lpn = next(s for s in steps if s["occupation"]["code"] == "29-2061")
-    assert lpn["programs"] == [
-        {
-            "program": {
-                "id": global_id("TrainingProgram", math),
-                "name": "College Algebra",
-                "providerName": "alpha college",
-                "isActive": True,
-            },
-            "skills": [{"id": "2.C.4.a"}],
+    nursing_match = {
+        "program": {
+            "id": global_id("TrainingProgram", nursing),
+            "name": "Practical Nursing",
+            "providerName": "alpha college",
+            "isActive": True,
         },
-        {
-            "program": {
-                "id": global_id("TrainingProgram", nursing),
-                "name": "Practical Nursing",
-                "providerName": "alpha college",
-                "isActive": True,
-            },
-            "skills": [{"id": "2.C.4.a"}, {"id": "2.C.4.e"}],
+        "skills": [{"id": "2.C.4.a"}, {"id": "2.C.4.e"}],
+    }
+    math_match = {
+        "program": {
+            "id": global_id("TrainingProgram", math),
+            "name": "College Algebra",
+            "providerName": "alpha college",
+            "isActive": True,
         },
-    ]
+        "skills": [{"id": "2.C.4.a"}],
+    }
+    # The one teaching the most of the skills to add first.
+    assert lpn["programs"] == [nursing_match, math_match]
+    assert lpn["programCount"] == 2
+    assert lpn["one"] == [nursing_match]
+
+
+async def test_a_bad_number_of_programs_is_refused(gql: GraphQLClient, world: World) -> None:
+    body = await gql(
+        """{ occupation(code: "31-9092") { nextSteps(first: 1) { programs(first: 21) {
+            program { id } } } } }""",
+        token=world.tokens["member"],
+    )
+
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+    assert body["errors"][0]["message"] == "Ask for 0 to 20 programs."
 
 
 async def test_staying_in_the_industry_keeps_the_major_group(

@@ -15,7 +15,7 @@ teach them (decision record 0007).
   within it.
 - *Programs*: an ACTIVE program teaches a skill to add when it lists the skill at a
   program level (1-4) at least the target's O*NET level on that scale
-  (``distance.program_level``).
+  (``distance.program_level``); those teaching the most of a step's skills first.
 """
 
 from __future__ import annotations
@@ -169,7 +169,8 @@ async def next_steps(
 
 
 def _programs_for(gaps: list[Shortfall], taught: list[TaughtSkill]) -> list[ProgramMatch]:
-    """The programs teaching some of ``gaps`` at their level, by program name."""
+    """The programs teaching some of ``gaps`` at their level: those teaching the most of
+    them first, then by name."""
     needed = {gap.skill_id: program_level(gap.required) for gap in gaps}
     found: dict[uuid.UUID, ProgramMatch] = {}
     for row in taught:
@@ -177,7 +178,7 @@ def _programs_for(gaps: list[Shortfall], taught: list[TaughtSkill]) -> list[Prog
             found.setdefault(row.program.id, ProgramMatch(row.program, [])).skill_ids.append(
                 row.skill_id
             )
-    return list(found.values())
+    return sorted(found.values(), key=lambda m: (-len(m.skill_ids), m.program.name, m.program.id))
 
 
 __all__ = [

@@ -10,8 +10,10 @@ import strawberry
 
 from coalition.api.context import Info
 from coalition.api.money import Money
+from coalition.errors import InvalidInput, UserError
 from coalition.pathways import next_steps as core
 from coalition.pathways.schema.program import PathwayProgram
+from coalition.skills.models import Skill
 from coalition.skills.schema import (
     OccupationType,
     SkillShortfall,
@@ -20,6 +22,7 @@ from coalition.skills.schema import (
 )
 
 SKILLS_SCHEMA = "coalition.skills.schema"
+MAX_PROGRAMS = 20
 
 
 @strawberry.input(description="Which next steps to list.")
@@ -72,9 +75,37 @@ class NextStep:
     skills_to_add: list[Annotated[SkillShortfall, strawberry.lazy(SKILLS_SCHEMA)]] = (
         strawberry.field(description="What the step takes, largest shortfall first.")
     )
-    programs: list[TeachingProgram] = strawberry.field(
-        description="ACTIVE programs of the partnership teaching some of the skills to add."
+    program_count: int = strawberry.field(
+        description="How many ACTIVE programs of the partnership teach some of the skills to add."
     )
+    matches: strawberry.Private[list[core.ProgramMatch]]
+    skills: strawberry.Private[dict[str, Skill | None]]
+
+    @strawberry.field(
+        description="ACTIVE programs of the partnership teaching some of the skills to add: "
+        "those teaching the most of them first, then by name."
+    )
+    def programs(
+        self,
+        first: Annotated[
+            int, strawberry.argument(description="At most this many, 0 to 20 (default 5).")
+        ] = 5,
+    ) -> list[TeachingProgram]:
+        if not 0 <= first <= MAX_PROGRAMS:
+            raise InvalidInput(
+                [UserError(("first",), f"Ask for 0 to {MAX_PROGRAMS} programs.", "OUT_OF_RANGE")]
+            )
+        return [
+            TeachingProgram(
+                program=PathwayProgram.from_ref(match.program),
+                skills=[
+                    SkillType.from_model(skill)
+                    for i in match.skill_ids
+                    if (skill := self.skills.get(i)) is not None
+                ],
+            )
+            for match in self.matches[:first]
+        ]
 
 
 async def _next_step_types(info: Info, steps: list[core.NextStep]) -> list[NextStep]:
@@ -109,17 +140,9 @@ async def _next_step_types(info: Info, steps: list[core.NextStep]) -> list[NextS
                     for gap in step.shortfalls
                     if (skill := skills.get(gap.skill_id)) is not None
                 ],
-                programs=[
-                    TeachingProgram(
-                        program=PathwayProgram.from_ref(match.program),
-                        skills=[
-                            SkillType.from_model(skill)
-                            for i in match.skill_ids
-                            if (skill := skills.get(i)) is not None
-                        ],
-                    )
-                    for match in step.programs
-                ],
+                program_count=len(step.programs),
+                matches=step.programs,
+                skills=skills,
             )
         )
     return found
