@@ -94,4 +94,24 @@ SELECT create_distributed_table('ledger_transactions', 'tenant_id', colocate_wit
 SELECT create_distributed_table('ledger_entries', 'tenant_id', colocate_with => 'organizations')
  WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'ledger_entries'::regclass);
 
+-- Training supply (a program before what refers to it)
+SELECT create_distributed_table('training_programs', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'training_programs'::regclass);
+SELECT create_distributed_table('training_program_occupations', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'training_program_occupations'::regclass);
+SELECT create_distributed_table('training_program_skills', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'training_program_skills'::regclass);
+SELECT create_distributed_table('training_cohorts', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'training_cohorts'::regclass);
+
+-- Career pathways (a pathway before its steps, a step before its links)
+SELECT create_distributed_table('career_pathways', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'career_pathways'::regclass);
+SELECT create_distributed_table('career_pathway_steps', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'career_pathway_steps'::regclass);
+SELECT create_distributed_table('career_pathway_step_employers', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'career_pathway_step_employers'::regclass);
+SELECT create_distributed_table('career_pathway_step_programs', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'career_pathway_step_programs'::regclass);
+
 COMMIT;
