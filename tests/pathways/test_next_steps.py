@@ -18,7 +18,8 @@ query($code: String!, $first: Int!, $filter: NextStepFilter) {
       similarity score upAndOut medianHourlyWage { amountMinor } hourlyWageGain { amountMinor }
       skillsToAdd { skill { id name } required current shortfall }
       programs { program { id name providerName isActive } skills { id } }
-      programCount one: programs(first: 1) { program { id name providerName isActive } skills { id } }
+      programCount
+      one: programs(first: 1) { program { id name providerName isActive } skills { id } }
     }
   }
 }"""
