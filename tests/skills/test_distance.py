@@ -15,7 +15,10 @@ import math
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
+from coalition.db.engine import SessionFactory
+from coalition.skills import distance
 from tests.support.graphql import GraphQLClient, error_codes
 from tests.support.world import World
 
@@ -183,3 +186,34 @@ async def test_without_a_token_nothing_is_compared(gql: GraphQLClient) -> None:
 
     assert body["data"] is None or body["data"]["occupation"] is None
     assert error_codes(body)
+
+
+async def test_a_changed_rating_is_seen_once_the_kept_space_expires(
+    gql: GraphQLClient, world: World, owner_sessions: SessionFactory
+) -> None:
+    ask = {"code": "51-4041", "other": "51-4111"}
+    before = await gql(COMPARE, ask, token=world.tokens["member"])
+    change = text(
+        "UPDATE occupation_skill_ratings SET level = :level "
+        "WHERE onet_code = '51-4111.00' AND skill_id = '2.C.3.e'"
+    )
+    async with owner_sessions() as session, session.begin():
+        await session.execute(change, {"level": 7})
+    try:
+        kept = await gql(COMPARE, ask, token=world.tokens["member"])
+        distance._built_at = 0.0  # as if KEEP_SECONDS had passed
+        changed = await gql(COMPARE, ask, token=world.tokens["member"])
+    finally:
+        async with owner_sessions() as session, session.begin():
+            await session.execute(change, {"level": 5.16})
+        distance.forget()
+
+    assert kept == before  # within KEEP_SECONDS the kept space answers
+    assert changed["data"]["occupation"]["skillGapTo"][0] == {
+        "skill": {"id": "2.C.3.e", "name": "Mechanical"},
+        "required": 7.0,
+        "current": 3.9,
+        "shortfall": 3.1,
+    }
+    assert changed["data"]["occupation"]["similarity"] != 0.9570
+    assert await gql(COMPARE, ask, token=world.tokens["member"]) == before
