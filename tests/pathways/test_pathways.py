@@ -8,12 +8,20 @@ from typing import Any
 
 from sqlalchemy import text
 
+from coalition.api.relay import from_global_id
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from tests.pathways import documents as doc
 from tests.pathways.conftest import AddProgram, CreatePathway
 from tests.support.graphql import GraphQLClient
 from tests.support.world import World, global_id
+
+
+def plain_id(step_id: str) -> str:
+    """The plain UUID inside a step's global ID (what the audit log records)."""
+    decoded = from_global_id(step_id, "CareerPathwayStep")
+    assert decoded is not None
+    return str(decoded[1])
 
 
 def _ids(pathway: dict[str, Any]) -> list[str]:
@@ -101,7 +109,7 @@ async def test_a_convener_builds_a_nursing_pathway(
 
 
 async def test_retiring_a_step_links_its_neighbours(
-    gql: GraphQLClient, world: World, create_pathway: CreatePathway
+    gql: GraphQLClient, world: World, create_pathway: CreatePathway, owner_sessions: SessionFactory
 ) -> None:
     pathway_id = await create_pathway(world, ["31-9092", "29-2061", "29-1141"])
     read = await gql(
@@ -129,10 +137,16 @@ async def test_retiring_a_step_links_its_neighbours(
     assert again["data"]["retireCareerPathwayStep"]["userErrors"] == [
         {"field": ["stepId"], "message": "This step is already retired.", "code": "ALREADY_RETIRED"}
     ]
+    audit = await _audit(owner_sessions, world)
+    assert [action for action, _ in audit] == [
+        "career_pathway.create",
+        "career_pathway.retire_step",
+    ]
+    assert audit[1][1] == {"step_id": plain_id(lpn)}
 
 
 async def test_reordering_needs_exactly_the_current_steps(
-    gql: GraphQLClient, world: World, create_pathway: CreatePathway
+    gql: GraphQLClient, world: World, create_pathway: CreatePathway, owner_sessions: SessionFactory
 ) -> None:
     pathway_id = await create_pathway(world, ["51-4041", "51-4111", "51-9161"])
     pathway = global_id("CareerPathway", pathway_id)
@@ -171,6 +185,11 @@ async def test_reordering_needs_exactly_the_current_steps(
     assert [s["position"] for s in payload["careerPathway"]["allSteps"]] == [1, 2, 3]
     # The first step adds nothing; the machinist now comes after the tool and die maker.
     assert payload["careerPathway"]["steps"][0]["skillsAdded"] == []
+    audit = await _audit(owner_sessions, world)
+    assert [action for action, _ in audit][-1] == "career_pathway.reorder_steps"
+    assert audit[-1][1] == {
+        "step_ids": {"from": [plain_id(a), plain_id(b)], "to": [plain_id(b), plain_id(a)]}
+    }
 
 
 async def test_adding_and_changing_a_step(
