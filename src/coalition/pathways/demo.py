@@ -7,10 +7,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 
-from sqlalchemy import select
-
 from coalition.auth.principal import system_principal
 from coalition.db.engine import SessionFactory
+from coalition.db.scoping import scoped
 from coalition.db.session import tenant_transaction
 from coalition.demand.models import WageUnit, WorkBasedLearning
 from coalition.pathways import service
@@ -73,9 +72,9 @@ async def seed_pathways(
     principal = system_principal(tenant_id, "demo")
     async with tenant_transaction(sessions, tenant_id) as session:
         exists = await session.scalar(
-            select(CareerPathway.id).where(
-                CareerPathway.tenant_id == tenant_id, CareerPathway.name == name
-            )
+            scoped(CareerPathway, principal)
+            .where(CareerPathway.name == name)
+            .with_only_columns(CareerPathway.id)
         )
         if exists is not None:
             return
