@@ -109,7 +109,8 @@ class RetireCareerPathwayStepInput:
 class CareerPathwayPayload:
     career_pathway: CareerPathwayType | None = strawberry.field(description="The pathway.")
     step: CareerPathwayStepType | None = strawberry.field(
-        description="The step added, changed or retired (null for create and reorder)."
+        description="The step added, changed or retired (null for create and reorder). Its "
+        "skillsAdded is empty here: read it in careerPathway.steps, where it has its place."
     )
     user_errors: list[UserError] = strawberry.field(description="Problems with the input.")
 
@@ -138,7 +139,10 @@ class PathwayMutation:
     async def create_career_pathway(
         self,
         info: Info,
-        input: Annotated[CreateCareerPathwayInput, strawberry.argument(description="It.")],
+        input: Annotated[
+            CreateCareerPathwayInput,
+            strawberry.argument(description="The new pathway and its first steps."),
+        ],
     ) -> CareerPathwayPayload:
         async def action(session: Any, principal: Principal) -> Result:
             organization_id = (
@@ -164,7 +168,10 @@ class PathwayMutation:
     async def add_career_pathway_step(
         self,
         info: Info,
-        input: Annotated[AddCareerPathwayStepInput, strawberry.argument(description="It.")],
+        input: Annotated[
+            AddCareerPathwayStepInput,
+            strawberry.argument(description="The pathway and its new last step."),
+        ],
     ) -> CareerPathwayPayload:
         async def action(session: Any, principal: Principal) -> Result:
             pathway_id = decode_id(input.pathway_id, "CareerPathway", "pathwayId")
@@ -178,7 +185,10 @@ class PathwayMutation:
     async def update_career_pathway_step(
         self,
         info: Info,
-        input: Annotated[UpdateCareerPathwayStepInput, strawberry.argument(description="It.")],
+        input: Annotated[
+            UpdateCareerPathwayStepInput,
+            strawberry.argument(description="The step and all its new fields."),
+        ],
     ) -> CareerPathwayPayload:
         async def action(session: Any, principal: Principal) -> Result:
             step_id = decode_id(input.step_id, "CareerPathwayStep", "stepId")
@@ -192,7 +202,10 @@ class PathwayMutation:
     async def reorder_career_pathway_steps(
         self,
         info: Info,
-        input: Annotated[ReorderCareerPathwayStepsInput, strawberry.argument(description="It.")],
+        input: Annotated[
+            ReorderCareerPathwayStepsInput,
+            strawberry.argument(description="The pathway and its steps in the new order."),
+        ],
     ) -> CareerPathwayPayload:
         async def action(session: Any, principal: Principal) -> Result:
             pathway_id = decode_id(input.pathway_id, "CareerPathway", "pathwayId")
@@ -213,7 +226,9 @@ class PathwayMutation:
     async def retire_career_pathway_step(
         self,
         info: Info,
-        input: Annotated[RetireCareerPathwayStepInput, strawberry.argument(description="It.")],
+        input: Annotated[
+            RetireCareerPathwayStepInput, strawberry.argument(description="The step to retire.")
+        ],
     ) -> CareerPathwayPayload:
         async def action(session: Any, principal: Principal) -> Result:
             step_id = decode_id(input.step_id, "CareerPathwayStep", "stepId")

@@ -94,7 +94,7 @@ class CareerPathwayStepType:
     @strawberry.field(
         description="The skills this step adds to the previous current (not retired) step: "
         "the skill gap from that occupation to this one (see Occupation.skillGapTo). Empty "
-        "for the first step, a retired step, or when O*NET rates either occupation not."
+        "for the first step, a retired step, or unless O*NET rates both occupations."
     )
     async def skills_added(
         self, info: Info
