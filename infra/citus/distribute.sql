@@ -104,4 +104,14 @@ SELECT create_distributed_table('training_program_skills', 'tenant_id', colocate
 SELECT create_distributed_table('training_cohorts', 'tenant_id', colocate_with => 'organizations')
  WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'training_cohorts'::regclass);
 
+-- Career pathways (a pathway before its steps, a step before its links)
+SELECT create_distributed_table('career_pathways', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'career_pathways'::regclass);
+SELECT create_distributed_table('career_pathway_steps', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'career_pathway_steps'::regclass);
+SELECT create_distributed_table('career_pathway_step_employers', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'career_pathway_step_employers'::regclass);
+SELECT create_distributed_table('career_pathway_step_programs', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'career_pathway_step_programs'::regclass);
+
 COMMIT;

@@ -19,6 +19,7 @@ from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.demand.demo import Employer, release_demand, seed_demand
 from coalition.funds.demo import seed_funds
+from coalition.pathways.demo import seed_pathways
 from coalition.skills.loader import load_reference
 from coalition.skills.models import Occupation
 from coalition.skills.starter import OCCUPATIONS, load_starter, shared_data_dir
@@ -283,6 +284,12 @@ async def seed_demo(sessions: SessionFactory) -> DemoResult:
             organizations=organization_ids(partnership),
         )
         await seed_supply(
+            sessions,
+            tenant_id=_id(partnership.slug),
+            slug=partnership.slug,
+            organizations=organization_ids(partnership),
+        )
+        await seed_pathways(
             sessions,
             tenant_id=_id(partnership.slug),
             slug=partnership.slug,

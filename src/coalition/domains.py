@@ -15,4 +15,5 @@ DOMAINS: tuple[str, ...] = (
     "coalition.demand",
     "coalition.funds",
     "coalition.supply",
+    "coalition.pathways",
 )

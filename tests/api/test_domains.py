@@ -165,6 +165,10 @@ FINDERS: dict[str, tuple[str, list[str]]] = {
         ["demandSummary", "release"],
     ),
     "FundPool": ("{ fundPools(first: 1) { edges { node { id } } } }", ["fundPools"]),
+    "CareerPathway": (
+        "{ careerPathways(first: 1) { edges { node { id } } } }",
+        ["careerPathways"],
+    ),
     "FundCommitment": (
         "{ fundPools(first: 1) { edges { node { commitments { id } } } } }",
         ["fundPools", "commitments"],

@@ -31,6 +31,7 @@ from coalition.funds.service.contributions import record_contribution
 from coalition.funds.service.disbursements import DisbursementInput, schedule_disbursement
 from coalition.funds.service.verifications import verify_contribution
 from coalition.pagination import PageRequest, after_clause, decode_cursor
+from coalition.pathways.service import create_pathway
 from tests.funds.support.world import contribution_input, create_funds_world, key
 from tests.supply.support import add_cohort, add_program
 from tests.support.graphql import GraphQLClient
@@ -98,6 +99,14 @@ async def ids(
         )
         await demand.update_demand_signal(
             session, member, signal_id=signal.id, fields={"openings": 5}
+        )
+        await create_pathway(
+            session,
+            admin,
+            name="Machining",
+            description="",
+            organization_id=None,
+            organization_given=False,
         )
     program_id = await add_program(owner_sessions, world)
     await add_cohort(owner_sessions, world, program_id)

@@ -337,6 +337,25 @@ def _foreign_inserts(b: World) -> dict[str, tuple[str, dict[str, Any]]]:
             "'2027-01-01', '2027-06-30', 10, 80, 'PLANNED')",
             values,
         ),
+        "career_pathways": (
+            "INSERT INTO career_pathways (tenant_id, id, name) VALUES (:tenant, :id, 'Planted')",
+            values,
+        ),
+        "career_pathway_steps": (
+            "INSERT INTO career_pathway_steps (tenant_id, id, pathway_id, position, "
+            "occupation_code) VALUES (:tenant, :id, :id, 1, '51-4041')",
+            values,
+        ),
+        "career_pathway_step_employers": (
+            "INSERT INTO career_pathway_step_employers (tenant_id, id, step_id, "
+            "organization_id, position) VALUES (:tenant, :id, :id, :organization, 1)",
+            values,
+        ),
+        "career_pathway_step_programs": (
+            "INSERT INTO career_pathway_step_programs (tenant_id, id, step_id, program_id, "
+            "position) VALUES (:tenant, :id, :id, :id, 1)",
+            values,
+        ),
         "audit_events": (
             "INSERT INTO audit_events (tenant_id, id, actor_kind, actor_id, "
             "actor_label, action) VALUES (:tenant, :id, 'USER', :user, 'x', 'x')",

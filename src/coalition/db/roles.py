@@ -62,6 +62,12 @@ APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "training_program_occupations": ("SELECT", "INSERT", "DELETE"),
     "training_program_skills": ("SELECT", "INSERT", "DELETE"),
     "training_cohorts": ("SELECT", "INSERT", "UPDATE"),
+    # Career pathways: pathways and steps are edited (steps retired, never deleted);
+    # a step's employers and programs are replaced as a set.
+    "career_pathways": ("SELECT", "INSERT", "UPDATE"),
+    "career_pathway_steps": ("SELECT", "INSERT", "UPDATE"),
+    "career_pathway_step_employers": ("SELECT", "INSERT", "DELETE"),
+    "career_pathway_step_programs": ("SELECT", "INSERT", "DELETE"),
 }
 
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")

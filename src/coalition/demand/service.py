@@ -37,10 +37,9 @@ from coalition.demand.permissions import (
     require_demand_editor,
     visible_signals,
 )
-from coalition.demand.questions import DemandDimension, DemandFilter
+from coalition.demand.pooled import pooled_demand, pooled_median_wages
 from coalition.demand.reads import partnership_settings, partnership_today, vocabulary_for
 from coalition.demand.signal_skills import Skills, skills_of_signals, write_skills
-from coalition.demand.summary import DemandSummary, summarize_demand
 from coalition.errors import InvalidInput, UserError
 from coalition.tenancy.models import Organization, OrganizationKind
 
@@ -357,23 +356,6 @@ async def withdraw_demand_signal(
     )
 
 
-async def pooled_demand(
-    session: AsyncSession,
-    principal: Principal,
-    *,
-    group_by: list[DemandDimension],
-    filter: DemandFilter | None = None,  # noqa: A002 (demand's own name)
-    release_id: uuid.UUID | None = None,
-) -> DemandSummary:
-    """Pooled demand exactly as ``demandSummary`` answers this reader
-    (``summary.summarize_demand``: the same release, the same disclosure decisions, the
-    same refusals), for other domains, whose core may import demand's ``service`` but not
-    its ``summary``. Whatever they derive from it must hide what it hides."""
-    return await summarize_demand(
-        session, principal, group_by=group_by, filter=filter, release_id=release_id
-    )
-
-
 __all__ = [
     "COLUMNS",
     "FINAL_STATUSES",
@@ -383,6 +365,7 @@ __all__ = [
     "employer_for_posting",
     "final_status_error",
     "pooled_demand",
+    "pooled_median_wages",
     "today_of",
     "update_demand_signal",
     "withdraw_demand_signal",

@@ -22,7 +22,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.db.base import Base
-from coalition.skills import parsers
+from coalition.skills import distance, parsers
 from coalition.skills.framework import FRAMEWORK
 from coalition.skills.models import (
     Industry,
@@ -333,4 +333,5 @@ async def load_reference(session: AsyncSession, directory: Path) -> dict[str, in
     await _load_onet(session, files, counts)
     await _load_naics_and_cip(session, files, counts)
     counts["skills"] = counts.get("skills", 0) + await load_framework(session)
+    distance.forget()
     return counts

@@ -25,6 +25,8 @@ from coalition.skills.schema.occupation import (
     OnetOccupationType,
     RatedSkill,
     SkillProfile,
+    SkillShortfall,
+    shortfall_types,
 )
 from coalition.skills.schema.skill import SkillQuery, SkillType
 
@@ -54,8 +56,10 @@ __all__ = [
     "RatedSkill",
     "SkillKind",
     "SkillProfile",
+    "SkillShortfall",
     "SkillType",
     "SkillsLoaders",
     "SkillsMutation",
     "SkillsQuery",
+    "shortfall_types",
 ]

@@ -9,8 +9,9 @@ import strawberry
 
 from coalition.api.context import Info
 from coalition.api.relay import After, Connection, First
+from coalition.errors import InvalidInput, UserError
 from coalition.pagination import DEFAULT_PAGE_SIZE, PageRequest
-from coalition.skills import reads
+from coalition.skills import distance, reads
 from coalition.skills.schema.enums import SkillKind
 from coalition.skills.schema.loaders import SkillsLoaders
 from coalition.skills.schema.skill import SkillType
@@ -97,6 +98,50 @@ class SkillProfile:
         )
 
 
+@strawberry.type(
+    description="A skill another occupation needs at a higher O*NET level than this one."
+)
+class SkillShortfall:
+    skill: SkillType = strawberry.field(description="The skill (an O*NET skill or knowledge).")
+    required: float = strawberry.field(description="Its O*NET level (0-7) in the target.")
+    current: float = strawberry.field(
+        description="Its O*NET level here (0 when not rated, not relevant or suppressed)."
+    )
+    shortfall: float = strawberry.field(description="required - current, above 0.")
+
+
+async def shortfall_types(info: Info, found: list[distance.Shortfall]) -> list[SkillShortfall]:
+    """The GraphQL shortfalls, their skills read in one batch."""
+    skills = await _loaders(info).skill.load_many([s.skill_id for s in found])
+    return [
+        SkillShortfall(
+            skill=SkillType.from_model(skill),
+            required=round(s.required, 2),
+            current=round(s.current, 2),
+            shortfall=s.shortfall,
+        )
+        for s, skill in zip(found, skills, strict=True)
+        if skill is not None
+    ]
+
+
+CompareCode = Annotated[
+    str,
+    strawberry.argument(
+        description="The other occupation: a SOC code (29-2061) or O*NET-SOC code (29-2061.00)."
+    ),
+]
+
+
+async def _compare(info: Info, source: str, target: str) -> distance.Comparison:
+    principal = info.context.require_principal()
+    async with info.context.session() as session:
+        found = await distance.compare(session, principal, source, target)
+    if not found.target_known:
+        raise InvalidInput([UserError(("code",), "No occupation with this code.", "NOT_FOUND")])
+    return found
+
+
 @strawberry.type(name="Occupation", description="A SOC 2018 detailed occupation.")
 class OccupationType:
     code: str = strawberry.field(description="The SOC code, e.g. 51-4041.")
@@ -131,6 +176,24 @@ class OccupationType:
         profile = await _loaders(info).skill_profile.load(self.code)
         assert profile is not None
         return SkillProfile.from_profile(profile)
+
+    @strawberry.field(
+        description="How alike the two occupations' O*NET skill and knowledge profiles are: "
+        "the cosine of their importance x level vectors, 0 to 1, four decimals (decision "
+        "record 0007). Null unless O*NET rates both; an unknown code is an error."
+    )
+    async def similarity(self, info: Info, code: CompareCode) -> float | None:
+        found = await _compare(info, self.code, code)
+        return None if found.similarity is None else round(found.similarity, 4)
+
+    @strawberry.field(
+        description="What moving from this occupation to the other takes: each skill "
+        "important there (O*NET importance at least 3) at a higher level than here, "
+        "largest shortfall first. Empty unless O*NET rates both; an unknown code is an error."
+    )
+    async def skill_gap_to(self, info: Info, code: CompareCode) -> list[SkillShortfall]:
+        found = await _compare(info, self.code, code)
+        return await shortfall_types(info, found.shortfalls)
 
 
 @strawberry.type

@@ -1,0 +1,1 @@
+"""Career pathways: next steps from an occupation, and the partnership's own pathways."""
