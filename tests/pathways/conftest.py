@@ -18,16 +18,14 @@ from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.pathways import service
 from coalition.pathways.validation import StepFields
+from coalition.supply import service as supply_service
 from coalition.supply.models import (
-    CredentialKind,
-    Modality,
     ProgramStatus,
-    TrainingProgram,
-    TrainingProgramSkill,
 )
 from coalition.tenancy.models import ApiClient, format_client_id
 from tests.demand.support import principal_of
 from tests.skills.conftest import data_files, reference_data  # noqa: F401 (fixtures)
+from tests.supply.support import add_program as add_supply_program
 from tests.support.world import CLIENT_SECRET, World
 
 AddProgram = Callable[..., Awaitable[uuid.UUID]]
@@ -69,9 +67,9 @@ async def programs_reader(
 
 @pytest.fixture
 def add_program(owner_sessions: SessionFactory) -> AddProgram:
-    """A training program of ``world``'s college, written as the owner (the supply
-    domain's service is built on another branch), teaching ``skills`` (element ID,
-    level 1-4); returns its ID."""
+    """A training program of ``world``'s college (CIP 51.3901), made through the supply
+    service as the partnership admin, teaching ``skills`` (element ID, level 1-4);
+    returns its ID."""
 
     async def add(
         world: World,
@@ -81,27 +79,23 @@ def add_program(owner_sessions: SessionFactory) -> AddProgram:
         status: ProgramStatus = ProgramStatus.ACTIVE,
         organization: str = "college",
     ) -> uuid.UUID:
-        program_id = uuid.uuid4()
-        async with tenant_transaction(owner_sessions, world.id) as session:
-            session.add(
-                TrainingProgram(
-                    tenant_id=world.id,
-                    id=program_id,
-                    organization_id=world.organizations[organization],
-                    name=name,
-                    cip_code="51.3901",
-                    credential_kind=CredentialKind.CERTIFICATE,
-                    modality=Modality.HYBRID,
-                    status=status,
+        # A program starts DRAFT or ACTIVE; a DISCONTINUED one was ACTIVE first.
+        first = ProgramStatus.DRAFT if status is ProgramStatus.DRAFT else ProgramStatus.ACTIVE
+        program_id = await add_supply_program(
+            owner_sessions,
+            world,
+            person="admin",
+            organization=organization,
+            name=name,
+            cip_code="51.3901",
+            skills=skills,
+            status=first.value,
+        )
+        if status is ProgramStatus.DISCONTINUED:
+            async with tenant_transaction(owner_sessions, world.id) as session:
+                await supply_service.set_training_program_status(
+                    session, principal_of(world, "admin"), program_id=program_id, status=status
                 )
-            )
-            await session.flush()
-            session.add_all(
-                TrainingProgramSkill(
-                    tenant_id=world.id, program_id=program_id, skill_id=skill, level=level
-                )
-                for skill, level in skills
-            )
         return program_id
 
     return add

@@ -4,10 +4,11 @@ covered.
 
 With the demo's demand (``coalition.demand.demo``), the gap over 2027Q1 to 2027Q4 shows:
 
-- Lakeshore: CNC Tool Operators covered (the college's CNC certificate, split with
-  Machinists); Machinists nearly covered (the CNC certificate's half and the
-  apprenticeship center's registered apprenticeship); Tool and Die Makers short (the
-  college's two-year program finishes no cohort before 2028).
+- Lakeshore: CNC Tool Operators and Machinists covered (the college's CNC certificate,
+  its completers split between the two, and the apprenticeship center's registered
+  apprenticeship); Tool and Die Makers short (the college's two-year program finishes no
+  cohort before 2028); the union's pre-apprenticeship supplies Team Assemblers and
+  Welders, whose demand is hidden, so their gap is too.
 - Metro: Nursing Assistants covered (three CNA cohorts); Registered Nurses short (one
   ADN cohort); Personal Care Aides short (the union's pre-apprenticeship splits its
   completers with Home Health Aides).

@@ -1,17 +1,22 @@
 """A training program as career pathways show it (a bridging program, a program that
-teaches a skill to add).
-
-Until the supply domain's ``TrainingProgram`` type is merged, this small type stands
-in for it: its ``id`` is already the program's global ID (``TrainingProgram:<uuid>``),
-so a client can ask ``node(id:)`` for the whole program once that type exists.
-"""
+teaches a skill to add): its name and provider at once, and the whole
+``TrainingProgram`` (supply's type, through the DataLoaders it uses) when asked."""
 
 from __future__ import annotations
 
+import uuid
+from typing import TYPE_CHECKING, Annotated
+
 import strawberry
 
+from coalition.api.context import Info
 from coalition.api.relay import to_global_id
 from coalition.pathways.reads import ProgramRef
+
+if TYPE_CHECKING:
+    from coalition.supply.schema.program import TrainingProgramType
+
+PROGRAM_MODULE = "coalition.supply.schema.program"
 
 
 @strawberry.type(
@@ -25,6 +30,18 @@ class PathwayProgram:
     name: str = strawberry.field(description="The program's name.")
     provider_name: str = strawberry.field(description="The member organization that runs it.")
     is_active: bool = strawberry.field(description="Whether the program is ACTIVE (enrolling).")
+    program_id: strawberry.Private[uuid.UUID]
+
+    @strawberry.field(
+        description="The whole program: its cohorts, skills, credential and cost (null if "
+        "the caller may not see it)."
+    )
+    async def program(
+        self, info: Info
+    ) -> Annotated[TrainingProgramType, strawberry.lazy(PROGRAM_MODULE)] | None:
+        from coalition.supply.schema.program import TrainingProgramType
+
+        return await TrainingProgramType.resolve_node(info, self.program_id)
 
     @classmethod
     def from_ref(cls, ref: ProgramRef) -> PathwayProgram:
@@ -33,4 +50,5 @@ class PathwayProgram:
             name=ref.name,
             provider_name=ref.provider_name,
             is_active=ref.status.value == "ACTIVE",
+            program_id=ref.id,
         )
