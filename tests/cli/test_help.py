@@ -52,11 +52,12 @@ def test_the_walk_finds_the_known_commands() -> None:
         ["client", "revoke"],
         ["reference", "load"],
         ["import", "demand"],
+        ["import", "programs"],
         ["demand", "release"],
         ["export", "funds"],
     ):
         assert known in COMMANDS
-    assert len(LEAVES) == 24
+    assert len(LEAVES) == 25
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=name)

@@ -15,6 +15,7 @@ from coalition.api.mutations import decode_id
 from coalition.api.relay import from_global_id, to_global_id
 from coalition.errors import InvalidInput, UserError
 from coalition.supply import gap as gaps
+from coalition.supply.schema.program import TrainingProgramType
 
 if TYPE_CHECKING:
     from coalition.demand.schema.summary import DemandReleaseType
@@ -159,6 +160,11 @@ class ProgramAgainstGap:
     meets_shortage: bool = strawberry.field(
         description="Whether one of those rows is shown with a positive gap."
     )
+    program_uuid: strawberry.Private[uuid.UUID]
+
+    @strawberry.field(description="The whole program.")
+    async def program(self, info: Info) -> TrainingProgramType | None:
+        return await TrainingProgramType.resolve_node(info, self.program_uuid)
 
 
 @strawberry.type(description="A provider's programs against the skills gap.")
@@ -283,6 +289,7 @@ class GapQuery:
                     occupations=[SkillsGapRow.of(row) for row in item.occupations],
                     skills=[SkillsGapRow.of(row) for row in item.skills],
                     meets_shortage=item.meets_shortage,
+                    program_uuid=item.program_id,
                 )
                 for item in result.programs
             ],
