@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from coalition.db.engine import SessionFactory
@@ -69,6 +70,16 @@ UPDATE_COHORT = f"""
 mutation($input: UpdateCohortInput!) {{
   updateCohort(input: $input) {{ cohort {{ {COHORT} }} {USER_ERRORS} }}
 }}"""
+IMPORT = """
+mutation ($input: ImportTrainingProgramsInput!) {
+  importTrainingPrograms(input: $input) {
+    importedCount createdCount updatedCount unchangedCount
+    rowErrors { line column message }
+    userErrors { field message code }
+  }
+}
+"""
+PROGRAMS_EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "programs.csv"
 CTID = "ce-3f1a0b2c-4d5e-4f60-8a7b-9c0d1e2f3a4b"
 
 
@@ -201,7 +212,9 @@ __all__ = [
     "COHORT",
     "CREATE",
     "CREATE_COHORT",
+    "IMPORT",
     "PROGRAM",
+    "PROGRAMS_EXAMPLE",
     "SET_STATUS",
     "SUPPLY_TABLES",
     "UPDATE",

@@ -3,7 +3,6 @@ and importing it again updates instead of duplicating."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -11,21 +10,12 @@ from sqlalchemy import select
 from coalition.audit.models import AuditEvent
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
-from tests.supply.support import SupplyRows
+from tests.supply.support import IMPORT, SupplyRows
+from tests.supply.support import PROGRAMS_EXAMPLE as EXAMPLE
 from tests.support.graphql import GraphQLClient
 from tests.support.world import World, global_id
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "programs.csv"
 HEADER = "program_id,name,cip_code,modality,occupations,skills,cost,etpl,status\n"
-IMPORT = """
-mutation ($input: ImportTrainingProgramsInput!) {
-  importTrainingPrograms(input: $input) {
-    importedCount createdCount updatedCount unchangedCount
-    rowErrors { line column message }
-    userErrors { field message code }
-  }
-}
-"""
 
 
 def import_input(world: World, text: str, organization: str = "college") -> dict[str, Any]:

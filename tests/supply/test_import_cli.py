@@ -17,7 +17,7 @@ from coalition.db.engine import create_session_factory
 from coalition.db.session import tenant_transaction
 from coalition.db.urls import owner_url
 from coalition.supply.models import TrainingProgram
-from tests.supply.test_import import EXAMPLE
+from tests.supply.support import PROGRAMS_EXAMPLE as EXAMPLE
 from tests.support.world import World
 
 

@@ -21,6 +21,7 @@ from coalition.db.engine import SessionFactory
 from tests.supply.support import (
     CREATE,
     CREATE_COHORT,
+    IMPORT,
     SET_STATUS,
     UPDATE,
     UPDATE_COHORT,
@@ -100,6 +101,16 @@ def _cohort_changed(program_id: uuid.UUID, cohort_id: uuid.UUID, before: Rows, a
     _one_more_event(before, after)
 
 
+def _imported(program_id: uuid.UUID, cohort_id: uuid.UUID, before: Rows, after: Rows) -> None:
+    _unchanged_except(before, after, *SUPPLY)
+    known = {row["id"] for row in before["training_programs"]}
+    [new] = [row for row in after["training_programs"] if row["id"] not in known]
+    assert (new["name"], new["external_id"]) == ("Welding Technology", "P-9")
+    known_events = {row["id"] for row in before["audit_events"]}
+    added = sorted(row["action"] for row in after["audit_events"] if row["id"] not in known_events)
+    assert added == ["training_program.create", "training_program.import"]
+
+
 @dataclass(frozen=True)
 class Case:
     document: str
@@ -142,6 +153,17 @@ CASES: dict[str, Case] = {
             "input": {"id": global_id("Cohort", c), "seats": 30, "status": "ENROLLING"}
         },
         _cohort_changed,
+    ),
+    "importTrainingPrograms": Case(
+        IMPORT,
+        lambda world, p, c: {
+            "input": {
+                "organizationId": global_id("Organization", world.organizations["college"]),
+                "csv": "program_id,name,cip_code,modality,occupations\n"
+                "P-9,Welding Technology,48.0508,in_person,51-4121\n",
+            }
+        },
+        _imported,
     ),
 }
 

@@ -25,10 +25,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
-
 from coalition.auth.principal import system_principal
 from coalition.db.engine import SessionFactory
+from coalition.db.scoping import scoped
 from coalition.db.session import tenant_transaction
 from coalition.supply.models import TrainingProgram
 from coalition.supply.service import create_cohort, create_training_program
@@ -298,10 +297,9 @@ async def seed_supply(
     async with tenant_transaction(sessions, tenant_id) as session:
         present = set(
             await session.scalars(
-                select(TrainingProgram.external_id).where(
-                    TrainingProgram.tenant_id == tenant_id,
-                    TrainingProgram.external_id.in_([p.key for p in programs]),
-                )
+                scoped(TrainingProgram, principal)
+                .where(TrainingProgram.external_id.in_([p.key for p in programs]))
+                .with_only_columns(TrainingProgram.external_id)
             )
         )
         for program in programs:
