@@ -16,6 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from coalition.errors import UserError
+
 DEFAULT_MAX_ROWS = 100_000
 YES = frozenset({"yes", "y", "true", "1"})
 NO = frozenset({"no", "n", "false", "0"})
@@ -37,6 +39,40 @@ class Record:
 
     line: int
     cells: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import did: rows created, updated and unchanged, or (with row errors)
+    nothing at all."""
+
+    created_count: int
+    updated_count: int
+    unchanged_count: int
+    row_errors: list[RowError]
+
+    @classmethod
+    def refused(cls, problems: list[RowError]) -> ImportReport:
+        """The report of a file of which nothing was imported: every problem, by line."""
+        return cls(0, 0, 0, sorted(problems, key=lambda error: error.line))
+
+    @property
+    def imported_count(self) -> int:
+        """Rows of the file taken in: created, updated or found unchanged."""
+        return self.created_count + self.updated_count + self.unchanged_count
+
+    def nothing_imported(self) -> UserError | None:
+        """The file-level error of a refused file (its rows' errors say what is wrong)."""
+        if not self.row_errors:
+            return None
+        lines = {error.line for error in self.row_errors}
+        if 1 in lines:
+            message = "The file has errors; nothing was imported."
+        elif len(lines) == 1:
+            message = "1 row has errors; nothing was imported."
+        else:
+            message = f"{len(lines)} rows have errors; nothing was imported."
+        return UserError(("csv",), message, "INVALID")
 
 
 def read_records(
@@ -151,6 +187,7 @@ __all__ = [
     "DEFAULT_MAX_ROWS",
     "NO",
     "YES",
+    "ImportReport",
     "Record",
     "RowError",
     "read_cents",

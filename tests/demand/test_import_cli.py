@@ -204,7 +204,7 @@ def test_the_readme_import_command_works_as_written(cli_env: Settings, world: Wo
     # Given the README's command, pointed at this test's partnership and its employer,
     readme = (EXAMPLE.parents[2] / "README.md").read_text()
     (line,) = [
-        line for line in readme.splitlines() if line.startswith(".venv/bin/coalition import")
+        line for line in readme.splitlines() if line.startswith(".venv/bin/coalition import demand")
     ]
     words = shlex.split(line)[1:]
     assert words[words.index("--organization") + 1] == "Harbor Fabrication"

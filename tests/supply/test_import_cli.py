@@ -4,6 +4,7 @@ command calls ``asyncio.run`` itself, so these are plain functions)."""
 from __future__ import annotations
 
 import asyncio
+import shlex
 import uuid
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def test_the_example_file_imports_by_name_and_again_changes_nothing(
     cli_env: Settings, world: World
 ) -> None:
     args = ["import", "programs", str(EXAMPLE), "--tenant", world.slug]
-    organization = ["--organization", f"{world.slug.split('-')[0]} college"]
+    organization = ["--organization", "alpha college"]
 
     first = run(*args, *organization)
     again = run(*args, *organization)
@@ -66,6 +67,28 @@ def test_the_example_file_imports_by_name_and_again_changes_nothing(
     assert again.stdout.startswith(
         "imported 3 training programs (0 created, 0 updated, 3 unchanged) in "
     )
+    assert program_count(cli_env, world.id) == 3
+
+
+def test_the_readme_import_command_works_as_written(cli_env: Settings, world: World) -> None:
+    # Given the README's command, pointed at this test's partnership and its college,
+    readme = (EXAMPLE.parents[2] / "README.md").read_text()
+    (line,) = [
+        line
+        for line in readme.splitlines()
+        if line.startswith(".venv/bin/coalition import programs")
+    ]
+    words = shlex.split(line)[1:]
+    assert words[words.index("--organization") + 1] == "Lakeshore Community College"
+    words[words.index("--tenant") + 1] = world.slug
+    words[words.index("--organization") + 1] = "alpha college"
+    words[words.index("docs/examples/programs.csv")] = str(EXAMPLE)
+
+    # when it runs,
+    result = run(*words)
+
+    # then every row of the example is imported.
+    assert result.exit_code == 0, result.output
     assert program_count(cli_env, world.id) == 3
 
 

@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -56,11 +55,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.audit.service import record_event
 from coalition.auth.principal import Principal
-from coalition.csv_files import RowError
+from coalition.csv_files import ImportReport, RowError
 from coalition.db.scoping import scoped
 from coalition.demand import validation
 from coalition.demand.csv_rows import Row, read_rows
-from coalition.demand.errors import DemandErrorCode as Code
 from coalition.demand.history import changes_between, snapshot, version_row
 from coalition.demand.models import (
     DemandSignal,
@@ -78,7 +76,6 @@ from coalition.demand.service import (
     today_of,
 )
 from coalition.demand.signal_skills import Skills, skills_of_signals
-from coalition.errors import UserError
 
 CHUNK = 1_000
 # What a row's blank cells mean for a signal it updates: the values a new signal
@@ -97,39 +94,6 @@ UPDATE_DEFAULTS: dict[str, Any] = {
 }
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What an import did: rows created, updated and unchanged, or (with row errors)
-    nothing at all."""
-
-    created_count: int
-    updated_count: int
-    unchanged_count: int
-    row_errors: list[RowError]
-
-    @property
-    def imported_count(self) -> int:
-        """Rows of the file taken in: created, updated or found unchanged."""
-        return self.created_count + self.updated_count + self.unchanged_count
-
-    def nothing_imported(self) -> UserError | None:
-        """The file-level error of a refused file (its rows' errors say what is wrong)."""
-        if not self.row_errors:
-            return None
-        lines = {error.line for error in self.row_errors}
-        if 1 in lines:
-            message = "The file has errors; nothing was imported."
-        elif len(lines) == 1:
-            message = "1 row has errors; nothing was imported."
-        else:
-            message = f"{len(lines)} rows have errors; nothing was imported."
-        return UserError(("csv",), message, Code.INVALID)
-
-
-def _refused(row_errors: list[RowError]) -> ImportReport:
-    return ImportReport(0, 0, 0, sorted(row_errors, key=lambda error: error.line))
 
 
 async def import_demand_signals(
@@ -195,7 +159,7 @@ async def import_demand_signals(
     for row in rows:
         problems.extend(row.errors)
     if problems:
-        return _refused(problems)
+        return ImportReport.refused(problems)
     await _insert(session, principal, organization.id, created, progress)
     for signal, cleaned in updates:
         await apply_change(

@@ -57,11 +57,11 @@ def programs(
     from coalition.db.engine import create_session_factory
     from coalition.db.session import tenant_transaction
     from coalition.errors import Forbidden, InvalidInput
-    from coalition.supply.csv_import import ProgramImportReport, import_training_programs
+    from coalition.supply.csv_import import ImportReport, import_training_programs
 
     text = read_csv_file(file)
 
-    async def work(engine: AsyncEngine) -> ProgramImportReport:
+    async def work(engine: AsyncEngine) -> ImportReport:
         tenant_id = await tenant_id_of(engine, tenant)
         principal = system_principal(tenant_id, operator_label())
         sessions = create_session_factory(engine)

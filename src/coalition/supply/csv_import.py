@@ -40,7 +40,6 @@ one ``training_program.import`` event. ``docs/examples/programs.csv`` is an exam
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import String, any_, literal
@@ -49,12 +48,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.audit.service import record_event
 from coalition.auth.principal import Principal
-from coalition.csv_files import RowError
+from coalition.csv_files import ImportReport, RowError
 from coalition.db.scoping import scoped
-from coalition.errors import UserError
 from coalition.supply import validation
 from coalition.supply.csv_rows import Row, read_rows
-from coalition.supply.errors import SupplyErrorCode as Code
 from coalition.supply.models import TrainingProgram
 from coalition.supply.reads import vocabulary_for
 from coalition.supply.service import (
@@ -73,41 +70,9 @@ UPDATE_DEFAULTS: dict[str, Any] = {
 } | {"cost": None}
 
 
-@dataclass(frozen=True)
-class ProgramImportReport:
-    """What an import did: rows created, updated and unchanged, or (with row errors)
-    nothing at all."""
-
-    created_count: int
-    updated_count: int
-    unchanged_count: int
-    row_errors: list[RowError]
-
-    @property
-    def imported_count(self) -> int:
-        return self.created_count + self.updated_count + self.unchanged_count
-
-    def nothing_imported(self) -> UserError | None:
-        """The file-level error of a refused file (its rows' errors say what is wrong)."""
-        if not self.row_errors:
-            return None
-        lines = {error.line for error in self.row_errors}
-        if 1 in lines:
-            message = "The file has errors; nothing was imported."
-        elif len(lines) == 1:
-            message = "1 row has errors; nothing was imported."
-        else:
-            message = f"{len(lines)} rows have errors; nothing was imported."
-        return UserError(("csv",), message, Code.INVALID)
-
-
-def _refused(problems: list[RowError]) -> ProgramImportReport:
-    return ProgramImportReport(0, 0, 0, sorted(problems, key=lambda error: error.line))
-
-
 async def import_training_programs(
     session: AsyncSession, principal: Principal, *, organization_id: uuid.UUID, text: str
-) -> ProgramImportReport:
+) -> ImportReport:
     """Import every row as a program of ``organization_id``, or none if any row is bad.
 
     The caller must be allowed to add the provider's programs
@@ -134,7 +99,7 @@ async def import_training_programs(
         row.report(errors)
         problems.extend(row.errors)
     if problems:
-        return _refused(problems)
+        return ImportReport.refused(problems)
     created = updated = unchanged = 0
     for row in rows:
         program = existing.get(row.external_id or "")
@@ -164,7 +129,7 @@ async def import_training_programs(
             "unchanged_training_programs": {"from": None, "to": unchanged},
         },
     )
-    return ProgramImportReport(created, updated, unchanged, [])
+    return ImportReport(created, updated, unchanged, [])
 
 
 def _repeated_program_ids(rows: list[Row]) -> list[RowError]:
@@ -202,4 +167,4 @@ async def _programs_by_external_id(
     return {str(program.external_id): program for program in found}
 
 
-__all__ = ["ProgramImportReport", "import_training_programs"]
+__all__ = ["ImportReport", "import_training_programs"]

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import strawberry
 
 from coalition.api.context import Info
+from coalition.api.imports import ImportRowError, import_result
 from coalition.api.mutations import UserError, decode_id, run_mutation
 from coalition.auth.principal import Principal
 from coalition.demand import csv_import
@@ -22,13 +23,6 @@ class ImportDemandSignalsInput:
         "with that ID, if there is one; a row without one is always a new signal, so a file "
         "without the column, imported twice, is there twice."
     )
-
-
-@strawberry.type(description="A problem with one cell of an imported file.")
-class ImportRowError:
-    line: int = strawberry.field(description="Line of the file, counting the header as 1.")
-    column: str = strawberry.field(description="The column's header name.")
-    message: str = strawberry.field(description="What is wrong, in plain words.")
 
 
 @strawberry.type(description="Result of an import: all rows, or none when any row is bad.")
@@ -72,37 +66,11 @@ class ImportMutation:
             )
 
         report, errors = await run_mutation(info, action)
-        if report is None:
-            return ImportDemandSignalsPayload(
-                imported_count=0,
-                created_count=0,
-                updated_count=0,
-                unchanged_count=0,
-                row_errors=[],
-                user_errors=errors,
-            )
-        refused = report.nothing_imported()
-        return ImportDemandSignalsPayload(
-            imported_count=report.imported_count,
-            created_count=report.created_count,
-            updated_count=report.updated_count,
-            unchanged_count=report.unchanged_count,
-            row_errors=[
-                ImportRowError(line=e.line, column=e.column, message=e.message)
-                for e in report.row_errors
-            ],
-            user_errors=errors
-            if refused is None
-            else [
-                *errors,
-                UserError(field=list(refused.field), message=refused.message, code=refused.code),
-            ],
-        )
+        return ImportDemandSignalsPayload(**import_result(report, errors))
 
 
 __all__ = [
     "ImportDemandSignalsInput",
     "ImportDemandSignalsPayload",
     "ImportMutation",
-    "ImportRowError",
 ]

@@ -3,19 +3,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import strawberry
 
 from coalition.api.context import Info
+from coalition.api.imports import ImportRowError, import_result
 from coalition.api.mutations import UserError, decode_id, run_mutation
 from coalition.auth.principal import Principal
 from coalition.supply import csv_import
-
-if TYPE_CHECKING:
-    from coalition.demand.schema.imports import ImportRowError
-
-ROW_ERROR = "coalition.demand.schema.imports"
 
 
 @strawberry.input(description="A provider's training programs as CSV text, one per row.")
@@ -43,7 +39,7 @@ class ImportTrainingProgramsPayload:
     unchanged_count: int = strawberry.field(
         description="Rows whose program_id named a program they left as it was."
     )
-    row_errors: list[Annotated[ImportRowError, strawberry.lazy(ROW_ERROR)]] = strawberry.field(
+    row_errors: list[ImportRowError] = strawberry.field(
         description="Every problem found in the file; nothing was imported if there is one."
     )
     user_errors: list[UserError] = strawberry.field(
@@ -66,41 +62,14 @@ class ProgramImportMutation:
             strawberry.argument(description="The provider and the file."),
         ],
     ) -> ImportTrainingProgramsPayload:
-        from coalition.demand.schema.imports import ImportRowError
-
-        async def action(session: Any, principal: Principal) -> csv_import.ProgramImportReport:
+        async def action(session: Any, principal: Principal) -> csv_import.ImportReport:
             organization_id = decode_id(input.organization_id, "Organization", "organizationId")
             return await csv_import.import_training_programs(
                 session, principal, organization_id=organization_id, text=input.csv
             )
 
         report, errors = await run_mutation(info, action)
-        if report is None:
-            return ImportTrainingProgramsPayload(
-                imported_count=0,
-                created_count=0,
-                updated_count=0,
-                unchanged_count=0,
-                row_errors=[],
-                user_errors=errors,
-            )
-        refused = report.nothing_imported()
-        return ImportTrainingProgramsPayload(
-            imported_count=report.imported_count,
-            created_count=report.created_count,
-            updated_count=report.updated_count,
-            unchanged_count=report.unchanged_count,
-            row_errors=[
-                ImportRowError(line=e.line, column=e.column, message=e.message)
-                for e in report.row_errors
-            ],
-            user_errors=errors
-            if refused is None
-            else [
-                *errors,
-                UserError(field=list(refused.field), message=refused.message, code=refused.code),
-            ],
-        )
+        return ImportTrainingProgramsPayload(**import_result(report, errors))
 
 
 __all__ = ["ImportTrainingProgramsInput", "ImportTrainingProgramsPayload", "ProgramImportMutation"]
