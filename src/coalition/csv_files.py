@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -39,6 +40,12 @@ class Record:
     cells: dict[str, str]
 
 
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+UNSTORABLE_MESSAGE = (
+    "The row holds a NUL character or a lone surrogate, which a text cell cannot hold."
+)
+
+
 def read_records(
     text: str,
     *,
@@ -49,8 +56,9 @@ def read_records(
     """The file's data rows (blank lines skipped), and any problem with its shape.
 
     Never raises on what a file holds: an empty file, or a malformed one (a quote never
-    closed, a stray quote in a cell, an over-long cell), is a problem on the line of the
-    row where it was found, and no rows.
+    closed, a stray quote in a cell, an over-long cell, a NUL or a lone surrogate, which
+    PostgreSQL text cannot hold), is a problem on the line of the row where it was
+    found, and no rows.
     """
     text = text.lstrip("\ufeff")
     if not text.strip():
@@ -68,6 +76,8 @@ def read_records(
             return [], [RowError(line, "row", _malformed(str(error)))]
         if row is None:
             break
+        if any(UNSTORABLE.search(cell) for cell in row):
+            return [], [RowError(line, "row", UNSTORABLE_MESSAGE)]
         raw.append((line, row))
         line = reader.line_num + 1
         filled += any(cell.strip() for cell in row)

@@ -5,7 +5,8 @@ system read, like the OAuth token endpoint's client lookup); everything else is 
 a transaction bound to that tenant (``tenant_transaction``: row-level security applies),
 and every statement names the tenant too. Only ACTIVE programs, never DRAFT or
 DISCONTINUED ones, never another partnership's. An unknown slug and a partnership that
-switched the listing off (the ``public_programs`` setting) answer the same 404.
+switched the listing off (the ``public_programs`` setting) answer the same 404, as does
+a path no slug could be (``tenancy.provisioning.SLUG``), before any read.
 
 The answer is a JSON-LD ``@graph`` of ``ceterms:LearningProgram`` nodes (``supply.ctdl``),
 ``application/ld+json``, at most ``PAGE_SIZE`` programs in the order of their IDs; a
@@ -29,6 +30,7 @@ from coalition.skills.models import InstructionalProgram, Occupation
 from coalition.supply.ctdl import Coded, graph, learning_program
 from coalition.supply.models import ProgramStatus, TrainingProgram, TrainingProgramOccupation
 from coalition.tenancy.models import Organization, Tenant
+from coalition.tenancy.provisioning import SLUG
 from coalition.tenancy.reads import public_programs_on
 
 PAGE_SIZE = 200
@@ -99,7 +101,9 @@ def _not_found() -> Response:
 
 async def public_programs(request: Request) -> Response:
     """The handler of ``/public/{slug}/programs.jsonld``."""
-    slug = str(request.path_params["slug"])[:100]
+    slug = str(request.path_params["slug"])
+    if not SLUG.match(slug):
+        return _not_found()  # no partnership has it (and a NUL would reach the database)
     after_text = request.query_params.get("after")
     after: uuid.UUID | None = None
     if after_text is not None:
