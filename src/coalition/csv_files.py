@@ -79,10 +79,10 @@ def read_records(
         if any(UNSTORABLE.search(cell) for cell in row):
             return [], [RowError(line, "row", UNSTORABLE_MESSAGE)]
         raw.append((line, row))
-        line = reader.line_num + 1
         filled += any(cell.strip() for cell in row)
-        if filled > max_rows + 1:
+        if filled > max_rows + 1:  # the header and max_rows rows
             return [], [RowError(line, "row", f"A file holds at most {max_rows} rows.")]
+        line = reader.line_num + 1
     return _records(raw, columns, required)
 
 

@@ -204,7 +204,7 @@ def test_the_readme_import_command_works_as_written(cli_env: Settings, world: Wo
     # Given the README's command, pointed at this test's partnership and its employer,
     readme = (EXAMPLE.parents[2] / "README.md").read_text()
     (line,) = [
-        line for line in readme.splitlines() if line.startswith(".venv/bin/coalition import")
+        line for line in readme.splitlines() if line.startswith(".venv/bin/coalition import demand")
     ]
     words = shlex.split(line)[1:]
     assert words[words.index("--organization") + 1] == "Harbor Fabrication"
@@ -264,7 +264,7 @@ def test_an_empty_or_malformed_file_prints_its_problem_and_imports_nothing(
 
     assert result.exit_code == 1
     assert "bad.csv: nothing imported" in result.stdout
-    assert "1 problems; fix them and import again." in result.stderr
+    assert "1 problem; fix it and import again." in result.stderr
     assert signal_count(cli_env, world.id) == 0
 
 

@@ -130,3 +130,19 @@ async def test_formula_cells_are_stored_as_text_and_no_report_line_starts_a_form
     assert {e["column"] for e in report["rowErrors"]} == {"skills", "cost"}
     assert [e["message"][0] for e in report["rowErrors"] if e["message"][0] in "=+-@"] == []
     assert (await supply_rows(world.id))["training_programs"] == []
+
+
+def test_a_file_over_the_row_limit_is_refused_on_the_first_row_too_many() -> None:
+    text = HEADER + "".join(f"L-{i},P,48.0510,in_person,\n" for i in range(3))
+
+    records, problems = read_records(
+        text,
+        columns=("program_id", "name", "cip_code", "modality", "occupations"),
+        required=("name",),
+        max_rows=2,
+    )
+
+    assert records == []
+    assert [(p.line, p.column, p.message) for p in problems] == [
+        (4, "row", "A file holds at most 2 rows.")
+    ]
