@@ -11,17 +11,22 @@ from tests.support.graphql import GraphQLClient
 from tests.support.world import World
 
 OCCUPATION = """
-query($code: String!) { occupation(code: $code) { code nextSteps(first: 3) { occupation { code } } } }
+query($code: String!) {
+  occupation(code: $code) { code nextSteps(first: 3) { occupation { code } } }
+}
 """
 COMPARE = """
 query($other: String!) {
   occupation(code: "31-9092") { similarity(code: $other) skillGapTo(code: $other) { shortfall } }
 }"""
 STEPS = """
-query($first: Int!) { occupation(code: "31-9092") { nextSteps(first: $first) { occupation { code } } } }
+query($first: Int!) {
+  occupation(code: "31-9092") { nextSteps(first: $first) { occupation { code } } }
+}
 """
 
-NO_SUCH = ["", " ", "x", "x" * 10000, "99-9999", "31-909", "31-9092.0", "３１-９０９２"]
+FULLWIDTH = "\uff13\uff11-\uff19\uff10\uff19\uff12"  # 31-9092 in fullwidth digits
+NO_SUCH = ["", " ", "x", "x" * 10000, "99-9999", "31-909", "31-9092.0", FULLWIDTH]
 
 
 async def _as_member(gql: GraphQLClient, world: World, query: str, **variables: Any) -> Any:

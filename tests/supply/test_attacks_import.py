@@ -146,3 +146,39 @@ def test_a_file_over_the_row_limit_is_refused_on_the_first_row_too_many() -> Non
     assert [(p.line, p.column, p.message) for p in problems] == [
         (4, "row", "A file holds at most 2 rows.")
     ]
+
+
+UPDATE_ID = """
+mutation($input: UpdateTrainingProgramInput!) {
+  updateTrainingProgram(input: $input) { trainingProgram { externalId } userErrors { code } }
+}"""
+
+
+async def test_an_import_and_edits_of_its_programs_ids_at_once_neither_deadlock_nor_fail(
+    gql: GraphQLClient, world: World, supply_rows: SupplyRows
+) -> None:
+    await _import(gql, world, _file(20))
+    programs = (await supply_rows(world.id))["training_programs"]
+    token = world.tokens["college_admin"]
+    edits = [
+        gql(
+            UPDATE_ID,
+            {
+                "input": {
+                    "id": global_id("TrainingProgram", p["id"]),
+                    "externalId": p["external_id"],
+                    "name": f"Edited {p['external_id']}",
+                }
+            },
+            token=token,
+        )
+        for p in programs
+    ]
+
+    bodies = await asyncio.gather(
+        _import(gql, world, _file(20).replace("Program", "Again")), *edits
+    )
+
+    assert [body.get("errors") for body in bodies] == [None] * 21
+    assert [b["data"]["updateTrainingProgram"]["userErrors"] for b in bodies[1:]] == [[]] * 20
+    assert len((await supply_rows(world.id))["training_programs"]) == 20

@@ -281,6 +281,16 @@ async def _change(
     fields: dict[str, Any],
     action: str,
 ) -> TrainingProgram:
+    if fields.get("external_id") is not None:
+        # The provider's lock before the program's row, as an import takes them: the
+        # other order deadlocks against an import naming this program.
+        owner = await session.scalar(
+            visible_programs(principal)
+            .where(TrainingProgram.id == program_id)
+            .with_only_columns(TrainingProgram.organization_id)
+        )
+        if owner is not None:
+            await lock_external_ids(session, owner)
     program = await editable_program(session, principal, program_id)
     vocabulary = await _vocabulary(session, fields)
     cleaned, errors = validation.program_fields(
