@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from coalition.db.engine import SessionFactory
+from coalition.supply import public
 from coalition.supply.models import ProgramStatus
 from tests.supply.gap_support import MACHINISTS, ProgramRow, add_programs, load_reference
 from tests.support.world import World
@@ -77,3 +78,24 @@ async def test_only_get_and_head_are_answered(http: httpx.AsyncClient, world: Wo
 
     assert (head.status_code, head.content) == (200, b"")
     assert [r.status_code for r in others] == [405, 405, 405]
+
+
+async def test_the_next_link_does_not_name_the_host_a_request_claims(
+    http: httpx.AsyncClient,
+    owner_sessions: SessionFactory,
+    world: World,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The page is cacheable (public, 5 minutes): a Link built from a forged Host header
+    # would send the next reader of a shared cache elsewhere.
+    await load_reference(owner_sessions)
+    await add_programs(owner_sessions, world, [ProgramRow(f"P{n}", [MACHINISTS]) for n in range(3)])
+    monkeypatch.setattr(public, "PAGE_SIZE", 2)
+
+    response = await http.get(
+        f"/public/{world.slug}/programs.jsonld", headers={"Host": "evil.example"}
+    )
+
+    link = response.headers["link"]
+    assert link.startswith(f"</public/{world.slug}/programs.jsonld?after=")
+    assert "evil" not in link

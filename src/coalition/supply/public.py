@@ -10,7 +10,8 @@ a path no slug could be (``tenancy.provisioning.SLUG``), before any read.
 
 The answer is a JSON-LD ``@graph`` of ``ceterms:LearningProgram`` nodes (``supply.ctdl``),
 ``application/ld+json``, at most ``PAGE_SIZE`` programs in the order of their IDs; a
-``Link: <...?after=<last ID>>; rel="next"`` header names the next page when there is one.
+``Link: </public/<slug>/programs.jsonld?after=<last ID>>; rel="next"`` header (a relative
+reference, never the request's Host) names the next page when there is one.
 """
 
 from __future__ import annotations
@@ -129,8 +130,10 @@ async def public_programs(request: Request) -> Response:
         nodes = await learning_programs(session, tenant_id, page)
     headers = {"Cache-Control": "public, max-age=300"}
     if len(found) > PAGE_SIZE:
+        # A relative reference (RFC 8288): the page is cacheable, and an absolute URL
+        # would repeat whatever Host header the request claimed.
         next_url = request.url.include_query_params(after=str(page[-1].id))
-        headers["Link"] = f'<{next_url}>; rel="next"'
+        headers["Link"] = f'<{next_url.path}?{next_url.query}>; rel="next"'
     body = json.dumps(graph(nodes), ensure_ascii=False, separators=(",", ":"))
     return Response(body, media_type=MEDIA_TYPE, headers=headers)
 
