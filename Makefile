@@ -2,6 +2,7 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
+PORT ?= 8000
 
 .PHONY: run test install install-test lint schema clean
 
@@ -15,11 +16,12 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 
-## Serve the seeded demo on http://127.0.0.1:8000/graphql (embedded PostgreSQL unless DATABASE_URL is set).
+## Serve the seeded demo on http://127.0.0.1:8000/graphql (embedded PostgreSQL unless DATABASE_URL is set;
+## `make run PORT=8101` serves on another port).
 run: install
 	$(BIN)/coalition db upgrade
 	$(BIN)/coalition demo
-	$(BIN)/coalition serve
+	$(BIN)/coalition serve --port $(PORT)
 
 ## Run the whole test suite (embedded PostgreSQL unless TEST_DATABASE_URL is set).
 test: install-test

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -39,6 +40,12 @@ class Record:
 
     line: int
     cells: dict[str, str]
+
+
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+UNSTORABLE_MESSAGE = (
+    "The row holds a NUL character or a lone surrogate, which a text cell cannot hold."
+)
 
 
 @dataclass(frozen=True)
@@ -85,8 +92,9 @@ def read_records(
     """The file's data rows (blank lines skipped), and any problem with its shape.
 
     Never raises on what a file holds: an empty file, or a malformed one (a quote never
-    closed, a stray quote in a cell, an over-long cell), is a problem on the line of the
-    row where it was found, and no rows.
+    closed, a stray quote in a cell, an over-long cell, a NUL or a lone surrogate, which
+    PostgreSQL text cannot hold), is a problem on the line of the row where it was
+    found, and no rows.
     """
     text = text.lstrip("\ufeff")
     if not text.strip():
@@ -104,11 +112,13 @@ def read_records(
             return [], [RowError(line, "row", _malformed(str(error)))]
         if row is None:
             break
+        if any(UNSTORABLE.search(cell) for cell in row):
+            return [], [RowError(line, "row", UNSTORABLE_MESSAGE)]
         raw.append((line, row))
-        line = reader.line_num + 1
         filled += any(cell.strip() for cell in row)
-        if filled > max_rows + 1:
+        if filled > max_rows + 1:  # the header and max_rows rows
             return [], [RowError(line, "row", f"A file holds at most {max_rows} rows.")]
+        line = reader.line_num + 1
     return _records(raw, columns, required)
 
 

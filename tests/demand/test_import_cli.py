@@ -264,7 +264,7 @@ def test_an_empty_or_malformed_file_prints_its_problem_and_imports_nothing(
 
     assert result.exit_code == 1
     assert "bad.csv: nothing imported" in result.stdout
-    assert "1 problems; fix them and import again." in result.stderr
+    assert "1 problem; fix it and import again." in result.stderr
     assert signal_count(cli_env, world.id) == 0
 
 

@@ -221,7 +221,9 @@ def refuse_import(file: Path, row_errors: Sequence[Any]) -> NoReturn:
     for problem in row_errors:
         table.add_row(str(problem.line), problem.column, problem.message)
     Console(width=120).print(table)
-    typer.echo(f"{len(row_errors)} problems; fix them and import again.", err=True)
+    count = len(row_errors)
+    what = "1 problem; fix it" if count == 1 else f"{count} problems; fix them"
+    typer.echo(f"{what} and import again.", err=True)
     raise typer.Exit(code=1)
 
 

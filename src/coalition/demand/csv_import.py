@@ -49,7 +49,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import String, any_, insert, literal
+from sqlalchemy import String, any_, insert, literal, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -204,13 +204,19 @@ def _repeated_posting_ids(rows: list[Row]) -> list[RowError]:
 async def _signals_by_posting_id(
     session: AsyncSession, principal: Principal, organization_id: uuid.UUID, rows: list[Row]
 ) -> dict[str, DemandSignal]:
-    """The employer's signals the rows' posting IDs name, locked (a concurrent import of
-    the same file waits here instead of updating them twice)."""
+    """The employer's signals the rows' posting IDs name, locked. A concurrent import
+    naming posting IDs first waits at the employer's lock until this one commits, then
+    finds the signals it made and updates them (row locks alone let two imports of one
+    new file both insert the same posting IDs: a unique violation, a 500)."""
     keys = sorted(
         {str(row.fields["external_id"]).strip() for row in rows if row.fields.get("external_id")}
     )
     if not keys:
         return {}
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtextextended('demand_posting_ids:' || :org, 0))"),
+        {"org": str(organization_id)},
+    )
     # One array parameter, not one parameter per key: a file holds up to 100,000 rows.
     found = await session.scalars(
         scoped(DemandSignal, principal)

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MIN_YEAR = 2000
 MAX_YEAR = 2100
-_QUARTER = re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$", re.IGNORECASE)
-_ANY_QUARTER = re.compile(r"^\d{4}\s*-?\s*Q\d+$", re.IGNORECASE)
+_QUARTER = re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$", re.IGNORECASE | re.ASCII)
+_ANY_QUARTER = re.compile(r"^\d{4}\s*-?\s*Q\d+$", re.IGNORECASE | re.ASCII)
 
 
 class QuarterError(ValueError):

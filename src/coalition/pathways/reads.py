@@ -30,6 +30,7 @@ from coalition.pathways.permissions import (
     visible_pathways,
 )
 from coalition.supply.models import ProgramStatus, TrainingProgram, TrainingProgramSkill
+from coalition.supply.permissions import program_visibility
 from coalition.tenancy.models import Organization
 
 
@@ -120,7 +121,9 @@ def _program_ref(program_id: uuid.UUID, name: str, provider: str, status: str) -
 async def programs_by_step_ids(
     session: AsyncSession, principal: Principal, step_ids: Sequence[uuid.UUID]
 ) -> dict[uuid.UUID, list[ProgramRef]]:
-    """Each step's bridging programs, in the order given (whatever their status)."""
+    """Each step's bridging programs the caller may see, in the order given: ACTIVE and
+    DISCONTINUED ones, and DRAFT ones only for the provider's people and the partnership
+    admins (supply's rule: a pathway naming a draft must not show it to the others)."""
     if not may_read_pathways(principal) or not step_ids:
         return {}
     rows = await session.execute(
@@ -144,6 +147,7 @@ async def programs_by_step_ids(
         .where(
             in_tenant(CareerPathwayStepProgram, principal),
             CareerPathwayStepProgram.step_id.in_(step_ids),
+            program_visibility(principal),
         )
         .order_by(CareerPathwayStepProgram.step_id, CareerPathwayStepProgram.position)
     )

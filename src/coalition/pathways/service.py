@@ -39,6 +39,7 @@ from coalition.pathways.permissions import (
 from coalition.pathways.validation import Known, StepFields, StepValues
 from coalition.skills.models import Occupation
 from coalition.supply.models import TrainingProgram
+from coalition.supply.permissions import visible_programs
 from coalition.tenancy.models import Organization, OrganizationKind
 from coalition.validation import Checker
 
@@ -74,7 +75,7 @@ async def _known(session: AsyncSession, principal: Principal, steps: Sequence[St
     programs = (
         set(
             await session.scalars(
-                scoped(TrainingProgram, principal)
+                visible_programs(principal)
                 .where(TrainingProgram.id.in_(program_ids))
                 .with_only_columns(TrainingProgram.id)
             )

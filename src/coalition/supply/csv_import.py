@@ -59,7 +59,7 @@ from coalition.supply.service import (
     provider_for_programs,
     update_training_program,
 )
-from coalition.supply.service.programs import columns_of
+from coalition.supply.service.programs import columns_of, lock_external_ids
 
 # What a row's blank cells mean for a program it updates: the values a new program
 # would take (its status aside: a blank status leaves the program's as it is).
@@ -150,11 +150,14 @@ def _repeated_program_ids(rows: list[Row]) -> list[RowError]:
 async def _programs_by_external_id(
     session: AsyncSession, principal: Principal, organization_id: uuid.UUID, rows: list[Row]
 ) -> dict[str, TrainingProgram]:
-    """The provider's programs the rows' program IDs name, locked (a concurrent import
-    of the same file waits here instead of adding them twice)."""
+    """The provider's programs the rows' program IDs name, locked. A concurrent import
+    naming program IDs waits at the provider's lock (``lock_external_ids``) until this
+    one commits, then finds the programs it made and updates them instead of adding
+    them twice."""
     keys = sorted({row.external_id for row in rows if row.external_id})
     if not keys:
         return {}
+    await lock_external_ids(session, organization_id)
     found = await session.scalars(
         scoped(TrainingProgram, principal)
         .where(

@@ -75,7 +75,10 @@ def require_program_editor(principal: Principal, organization_id: uuid.UUID) -> 
         )
 
 
-def _visibility(principal: Principal) -> ColumnElement[bool]:
+def program_visibility(principal: Principal) -> ColumnElement[bool]:
+    """Which programs the caller may see, as a condition on ``TrainingProgram`` (for
+    another domain's reads that join programs): a DRAFT only to its provider's people
+    and the partnership admins."""
     if principal.is_partnership_admin:
         return true()
     published = TrainingProgram.status != ProgramStatus.DRAFT
@@ -90,12 +93,13 @@ def _visibility(principal: Principal) -> ColumnElement[bool]:
 
 def visible_programs(principal: Principal) -> Select[TrainingProgram]:
     """The programs of the caller's tenant the caller may see: every read starts here."""
-    return scoped(TrainingProgram, principal).where(_visibility(principal))
+    return scoped(TrainingProgram, principal).where(program_visibility(principal))
 
 
 __all__ = [
     "may_edit_programs_of",
     "may_read_programs",
+    "program_visibility",
     "require_program_author",
     "require_program_editor",
     "require_programs_read",

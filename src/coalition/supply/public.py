@@ -5,11 +5,13 @@ system read, like the OAuth token endpoint's client lookup); everything else is 
 a transaction bound to that tenant (``tenant_transaction``: row-level security applies),
 and every statement names the tenant too. Only ACTIVE programs, never DRAFT or
 DISCONTINUED ones, never another partnership's. An unknown slug and a partnership that
-switched the listing off (the ``public_programs`` setting) answer the same 404.
+switched the listing off (the ``public_programs`` setting) answer the same 404, as does
+a path no slug could be (``tenancy.provisioning.SLUG``), before any read.
 
 The answer is a JSON-LD ``@graph`` of ``ceterms:LearningProgram`` nodes (``supply.ctdl``),
 ``application/ld+json``, at most ``PAGE_SIZE`` programs in the order of their IDs; a
-``Link: <...?after=<last ID>>; rel="next"`` header names the next page when there is one.
+``Link: </public/<slug>/programs.jsonld?after=<last ID>>; rel="next"`` header (a relative
+reference, never the request's Host) names the next page when there is one.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from coalition.skills.models import InstructionalProgram, Occupation
 from coalition.supply.ctdl import Coded, graph, learning_program
 from coalition.supply.models import ProgramStatus, TrainingProgram, TrainingProgramOccupation
 from coalition.tenancy.models import Organization, Tenant
+from coalition.tenancy.provisioning import SLUG
 from coalition.tenancy.reads import public_programs_on
 
 PAGE_SIZE = 200
@@ -99,7 +102,9 @@ def _not_found() -> Response:
 
 async def public_programs(request: Request) -> Response:
     """The handler of ``/public/{slug}/programs.jsonld``."""
-    slug = str(request.path_params["slug"])[:100]
+    slug = str(request.path_params["slug"])
+    if not SLUG.match(slug):
+        return _not_found()  # no partnership has it (and a NUL would reach the database)
     after_text = request.query_params.get("after")
     after: uuid.UUID | None = None
     if after_text is not None:
@@ -125,8 +130,10 @@ async def public_programs(request: Request) -> Response:
         nodes = await learning_programs(session, tenant_id, page)
     headers = {"Cache-Control": "public, max-age=300"}
     if len(found) > PAGE_SIZE:
+        # A relative reference (RFC 8288): the page is cacheable, and an absolute URL
+        # would repeat whatever Host header the request claimed.
         next_url = request.url.include_query_params(after=str(page[-1].id))
-        headers["Link"] = f'<{next_url}>; rel="next"'
+        headers["Link"] = f'<{next_url.path}?{next_url.query}>; rel="next"'
     body = json.dumps(graph(nodes), ensure_ascii=False, separators=(",", ":"))
     return Response(body, media_type=MEDIA_TYPE, headers=headers)
 

@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.audit.service import diff, record_event
@@ -96,6 +96,17 @@ async def provider_for_programs(
     return organization
 
 
+async def lock_external_ids(session: AsyncSession, organization_id: uuid.UUID) -> None:
+    """Wait for any other transaction giving this provider's programs external IDs, until
+    the end of this one (a transaction-level advisory lock on the provider). Row locks
+    cannot do it: two imports of one new file find no rows to lock, and both would insert
+    the same program IDs (the second failing on the unique index, a 500)."""
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtextextended('training_program_ids:' || :org, 0))"),
+        {"org": str(organization_id)},
+    )
+
+
 async def _external_id_taken(
     session: AsyncSession,
     principal: Principal,
@@ -106,6 +117,7 @@ async def _external_id_taken(
 ) -> list[UserError]:
     if external_id is None:
         return []
+    await lock_external_ids(session, organization_id)
     taken = scoped(TrainingProgram, principal).where(
         TrainingProgram.organization_id == organization_id,
         TrainingProgram.external_id == external_id,
@@ -269,6 +281,16 @@ async def _change(
     fields: dict[str, Any],
     action: str,
 ) -> TrainingProgram:
+    if fields.get("external_id") is not None:
+        # The provider's lock before the program's row, as an import takes them: the
+        # other order deadlocks against an import naming this program.
+        owner = await session.scalar(
+            visible_programs(principal)
+            .where(TrainingProgram.id == program_id)
+            .with_only_columns(TrainingProgram.organization_id)
+        )
+        if owner is not None:
+            await lock_external_ids(session, owner)
     program = await editable_program(session, principal, program_id)
     vocabulary = await _vocabulary(session, fields)
     cleaned, errors = validation.program_fields(
