@@ -28,31 +28,26 @@ import argparse
 import asyncio
 import random
 import statistics
-import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import asyncpg
+from scratch import dsn, scratch_database
 from sqlalchemy import select, text
 from sqlalchemy.engine import URL
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from coalition.auth.principal import system_principal
-from coalition.config import Settings, get_settings
-from coalition.db.engine import SessionFactory, create_session_factory
+from coalition.db.engine import SessionFactory
 from coalition.db.session import set_tenant, tenant_transaction
-from coalition.db.urls import owner_url, to_asyncpg
 from coalition.demand import releases, summary
 from coalition.demand.questions import DemandDimension, DemandFilter
 from coalition.skills.loader import load_reference
 from coalition.skills.models import Occupation
 from coalition.skills.starter import shared_data_dir
 from coalition.tenancy.models import Organization, OrganizationKind, Tenant
-from coalition.upgrade import upgrade
 
 QUARTERS = [date(2027, month, 1) for month in (1, 4, 7, 10)] + [
     date(2028, month, 1) for month in (1, 4, 7, 10)
@@ -71,10 +66,6 @@ FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::date[], $7::date[
     AS t(id, organization_id, occupation_code, openings, start_quarter, end_quarter, wage_min,
          wage_max, wage_unit, degree, learning, sharing)
 """
-
-
-def _dsn(url: URL) -> str:
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def generate(employers: list[uuid.UUID], occupations: list[str], count: int) -> list[list[Any]]:
@@ -148,7 +139,7 @@ async def seed(sessions: SessionFactory, url: URL, args: argparse.Namespace) -> 
                 )
             )
     columns = generate(employers, occupations, args.signals)
-    connection = await asyncpg.connect(_dsn(url))
+    connection = await asyncpg.connect(dsn(url))
     try:
         started = time.perf_counter()
         async with connection.transaction():
@@ -249,39 +240,9 @@ async def measure(sessions: SessionFactory, tenant_id: uuid.UUID, runs: int) -> 
 
 
 async def main(args: argparse.Namespace) -> None:
-    configured = get_settings()
-    with tempfile.TemporaryDirectory(prefix="coalition-bench-") as folder:
-        if configured.database_url:
-            server = owner_url(configured)
-        else:
-            from coalition.db.embedded import embedded_server_uri
-
-            server = to_asyncpg(embedded_server_uri(Path(folder)))
-        name = f"coalition_bench_{uuid.uuid4().hex[:8]}"
-        role = f"{name}_app"
-        admin = await asyncpg.connect(_dsn(server))
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        database = server.set(database=name)
-        settings = Settings(
-            database_url=database.render_as_string(hide_password=False),
-            data_dir=Path(folder),
-            app_role=role,
-        )
-        engine = create_async_engine(database)
-        try:
-            await upgrade(settings, database)
-            sessions = create_session_factory(engine)
-            tenant_id = await seed(sessions, database, args)
-            await measure(sessions, tenant_id, args.runs)
-        finally:
-            await engine.dispose()
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await admin.execute(f'DROP ROLE IF EXISTS "{role}"')
-            await admin.close()
-            if not configured.database_url:
-                from coalition.db.embedded import stop_embedded_server
-
-                stop_embedded_server(Path(folder))
+    async with scratch_database() as scratch:
+        tenant_id = await seed(scratch.sessions, scratch.database, args)
+        await measure(scratch.sessions, tenant_id, args.runs)
 
 
 if __name__ == "__main__":

@@ -30,27 +30,24 @@ import argparse
 import asyncio
 import random
 import statistics
-import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import asyncpg
+from scratch import dsn, scratch_database
 from sqlalchemy import event, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import URL
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from coalition.auth.principal import Principal, system_principal
-from coalition.config import Settings, get_settings
-from coalition.db.engine import SessionFactory, create_session_factory
+from coalition.db.engine import SessionFactory
 from coalition.db.session import set_tenant, tenant_transaction
-from coalition.db.urls import owner_url, to_asyncpg
 from coalition.funds.export import pool_report_csv
 from coalition.funds.ledger import Balances, balances_of
 from coalition.funds.models.pools import FundPoolStatus
@@ -65,7 +62,6 @@ from coalition.funds.service.pools import PoolInput, create_pool, set_pool_statu
 from coalition.funds.service.verifications import verify_contribution
 from coalition.money import format_ratio
 from coalition.tenancy.models import Organization, OrganizationKind, Tenant
-from coalition.upgrade import upgrade
 
 TERM = (date(2024, 1, 1), date(2030, 12, 31))
 FIRST_DAY, DAYS = date(2024, 1, 1), 3 * 365
@@ -118,10 +114,6 @@ FROM unnest($3::uuid[], $4::text[], $5::uuid[], $6::bigint[])
     WITH ORDINALITY AS t(transaction_id, account, organization_id, amount, position)
 ORDER BY position
 """
-
-
-def _dsn(url: URL) -> str:
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 @dataclass
@@ -381,7 +373,7 @@ async def seed(
         for transaction_id, *_ in ledger.transactions
         for account, organization, amount in ledger.entries[transaction_id]
     ]
-    connection = await asyncpg.connect(_dsn(url))
+    connection = await asyncpg.connect(dsn(url))
     try:
         started = time.perf_counter()
         async with connection.transaction():
@@ -628,49 +620,20 @@ async def verification(
 
 
 async def main(args: argparse.Namespace) -> None:
-    configured = get_settings()
-    with tempfile.TemporaryDirectory(prefix="coalition-bench-") as folder:
-        if configured.database_url:
-            server = owner_url(configured)
-        else:
-            from coalition.db.embedded import embedded_server_uri
-
-            server = to_asyncpg(embedded_server_uri(Path(folder)))
-        name = f"coalition_bench_{uuid.uuid4().hex[:8]}"
-        role = f"{name}_app"
-        admin = await asyncpg.connect(_dsn(server))
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        database = server.set(database=name)
-        settings = Settings(
-            database_url=database.render_as_string(hide_password=False),
-            data_dir=Path(folder),
-            app_role=role,
+    async with scratch_database() as scratch:
+        sessions = scratch.sessions
+        tenant_id, big, empty, initiatives, members = await seed(sessions, scratch.database, args)
+        await measure(sessions, tenant_id, big, initiatives, args.runs)
+        await verification(
+            scratch.engine,
+            sessions,
+            tenant_id,
+            {"big pool (100k+ entries)": big, "empty pool (2 entries)": empty},
+            initiatives[0],
+            members,
+            args.runs,
         )
-        engine = create_async_engine(database)
-        try:
-            await upgrade(settings, database)
-            sessions = create_session_factory(engine)
-            tenant_id, big, empty, initiatives, members = await seed(sessions, database, args)
-            await measure(sessions, tenant_id, big, initiatives, args.runs)
-            await verification(
-                engine,
-                sessions,
-                tenant_id,
-                {"big pool (100k+ entries)": big, "empty pool (2 entries)": empty},
-                initiatives[0],
-                members,
-                args.runs,
-            )
-            await with_suggested_index(sessions, tenant_id, big, initiatives, args.runs)
-        finally:
-            await engine.dispose()
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await admin.execute(f'DROP ROLE IF EXISTS "{role}"')
-            await admin.close()
-            if not configured.database_url:
-                from coalition.db.embedded import stop_embedded_server
-
-                stop_embedded_server(Path(folder))
+        await with_suggested_index(sessions, tenant_id, big, initiatives, args.runs)
 
 
 if __name__ == "__main__":

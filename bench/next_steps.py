@@ -28,26 +28,21 @@ import argparse
 import asyncio
 import random
 import statistics
-import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
-import asyncpg
 import httpx
+from scratch import scratch_database
 from sqlalchemy import select
-from sqlalchemy.engine import URL
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from coalition.app import create_app
 from coalition.auth.principal import system_principal
 from coalition.auth.scopes import USER_SCOPES
 from coalition.auth.tokens import USER_TOKEN_CLIENT_ID, issue_access_token
-from coalition.config import Settings, get_settings
-from coalition.db.engine import SessionFactory, create_session_factory
+from coalition.config import Settings
+from coalition.db.engine import SessionFactory
 from coalition.db.session import set_tenant, tenant_transaction
-from coalition.db.urls import owner_url, to_asyncpg
 from coalition.pathways.next_steps import next_steps
 from coalition.skills import distance
 from coalition.skills.loader import load_reference
@@ -68,7 +63,6 @@ from coalition.tenancy.models import (
     Tenant,
     User,
 )
-from coalition.upgrade import upgrade
 
 NEXT_STEPS = """
 query($code: String!) {
@@ -82,10 +76,6 @@ query($code: String!) {
   }
 }"""
 BASELINE = "query($code: String!) { occupation(code: $code) { code title } }"
-
-
-def _dsn(url: URL) -> str:
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 async def timed(runs: int, work: Callable[[], Awaitable[object]]) -> list[float]:
@@ -251,40 +241,9 @@ async def measure(
 
 
 async def main(args: argparse.Namespace) -> None:
-    configured = get_settings()
-    with tempfile.TemporaryDirectory(prefix="coalition-bench-") as folder:
-        if configured.database_url:
-            server = owner_url(configured)
-        else:
-            from coalition.db.embedded import embedded_server_uri
-
-            server = to_asyncpg(embedded_server_uri(Path(folder)))
-        name = f"coalition_bench_{uuid.uuid4().hex[:8]}"
-        role = f"{name}_app"
-        admin = await asyncpg.connect(_dsn(server))
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        database = server.set(database=name)
-        settings = Settings(
-            database_url=database.render_as_string(hide_password=False),
-            data_dir=Path(folder),
-            app_role=role,
-            release_check_seconds=0,
-        )
-        engine = create_async_engine(database)
-        try:
-            await upgrade(settings, database)
-            sessions = create_session_factory(engine)
-            tenant_id, user_id, rated = await seed(sessions, args.programs)
-            await measure(settings, sessions, tenant_id, user_id, rated, args)
-        finally:
-            await engine.dispose()
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await admin.execute(f'DROP ROLE IF EXISTS "{role}"')
-            await admin.close()
-            if not configured.database_url:
-                from coalition.db.embedded import stop_embedded_server
-
-                stop_embedded_server(Path(folder))
+    async with scratch_database(release_check_seconds=0) as scratch:
+        tenant_id, user_id, rated = await seed(scratch.sessions, args.programs)
+        await measure(scratch.settings, scratch.sessions, tenant_id, user_id, rated, args)
 
 
 if __name__ == "__main__":

@@ -30,26 +30,22 @@ import argparse
 import asyncio
 import random
 import statistics
-import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import asyncpg
-from demand_summary import INSERT, QUARTERS, _dsn, generate
+from demand_summary import INSERT, QUARTERS, generate
+from scratch import dsn, scratch_database
 from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import URL
-from sqlalchemy.ext.asyncio import create_async_engine
 
 from coalition.auth.principal import system_principal
-from coalition.config import Settings, get_settings
-from coalition.db.engine import SessionFactory, create_session_factory
+from coalition.db.engine import SessionFactory
 from coalition.db.session import set_tenant, tenant_transaction
-from coalition.db.urls import owner_url, to_asyncpg
 from coalition.demand import releases, summary
 from coalition.demand.questions import DemandDimension, DemandFilter
 from coalition.skills.loader import load_reference
@@ -57,7 +53,6 @@ from coalition.skills.models import InstructionalProgram, Occupation, Skill
 from coalition.skills.starter import load_starter, shared_data_dir
 from coalition.supply import gap
 from coalition.tenancy.models import Organization, OrganizationKind, Tenant
-from coalition.upgrade import upgrade
 
 CIP = "48.0501"
 START, END = "2027Q1", "2028Q4"
@@ -178,7 +173,7 @@ async def seed(
         ]
         for column, value in zip(cohorts, row, strict=True):
             column.append(value)
-    connection = await asyncpg.connect(_dsn(url))
+    connection = await asyncpg.connect(dsn(url))
     try:
         started = time.perf_counter()
         async with connection.transaction():
@@ -199,7 +194,7 @@ async def seed(
         await releases.publish_release(
             session, principal, made_by=releases.MadeBy.OPERATOR, force=True
         )
-    connection = await asyncpg.connect(_dsn(url))
+    connection = await asyncpg.connect(dsn(url))
     try:
         started = time.perf_counter()
         names = [f"Program {number:04d}" for number in range(len(programs))]
@@ -319,39 +314,9 @@ async def measure(
 
 
 async def main(args: argparse.Namespace) -> None:
-    configured = get_settings()
-    with tempfile.TemporaryDirectory(prefix="coalition-bench-") as folder:
-        if configured.database_url:
-            server = owner_url(configured)
-        else:
-            from coalition.db.embedded import embedded_server_uri
-
-            server = to_asyncpg(embedded_server_uri(Path(folder)))
-        name = f"coalition_bench_{uuid.uuid4().hex[:8]}"
-        role = f"{name}_app"
-        admin = await asyncpg.connect(_dsn(server))
-        await admin.execute(f'CREATE DATABASE "{name}"')
-        database = server.set(database=name)
-        settings = Settings(
-            database_url=database.render_as_string(hide_password=False),
-            data_dir=Path(folder),
-            app_role=role,
-        )
-        engine = create_async_engine(database)
-        try:
-            await upgrade(settings, database)
-            sessions = create_session_factory(engine)
-            tenant_id, provider = await seed(sessions, database, args)
-            await measure(sessions, tenant_id, provider, args.runs)
-        finally:
-            await engine.dispose()
-            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await admin.execute(f'DROP ROLE IF EXISTS "{role}"')
-            await admin.close()
-            if not configured.database_url:
-                from coalition.db.embedded import stop_embedded_server
-
-                stop_embedded_server(Path(folder))
+    async with scratch_database() as scratch:
+        tenant_id, provider = await seed(scratch.sessions, scratch.database, args)
+        await measure(scratch.sessions, tenant_id, provider, args.runs)
 
 
 if __name__ == "__main__":
