@@ -235,7 +235,9 @@ class DemandTrend:
     rule: DisclosureRuleInfo = strawberry.field(description="The disclosure rule applied.")
 
 
-def _release_id(release: str | None) -> uuid.UUID | None:
+def release_id_of(release: str | None) -> uuid.UUID | None:
+    """A ``release`` argument as the release's UUID (None: the newest); an ID that is not
+    a DemandRelease's fails like one that does not exist."""
     if release is None:
         return None
     decoded = from_global_id(release, "DemandRelease")
@@ -294,7 +296,7 @@ class SummaryQuery:
         ] = None,
     ) -> DemandSummary:
         principal = info.context.require_principal()
-        release_id = _release_id(release)
+        release_id = release_id_of(release)
         async with info.context.session() as session:
             result = await summary.summarize_demand(
                 session,
@@ -334,7 +336,7 @@ class SummaryQuery:
         ] = None,
     ) -> DemandTrend:
         principal = info.context.require_principal()
-        release_id = _release_id(release)
+        release_id = release_id_of(release)
         async with info.context.session() as session:
             trend = await summary.demand_trend(
                 session,

@@ -12,8 +12,8 @@ import strawberry
 from coalition.api.context import Info
 from coalition.api.enums import expose_enum
 from coalition.api.mutations import decode_id
-from coalition.api.relay import from_global_id, to_global_id
-from coalition.errors import InvalidInput, UserError
+from coalition.api.relay import to_global_id
+from coalition.demand.schema.summary import release_id_of
 from coalition.supply import gap as gaps
 from coalition.supply.schema.program import TrainingProgramType
 
@@ -182,15 +182,6 @@ class ProviderGap:
     by_skill: SkillsGap = strawberry.field(description="The gap by SKILL.")
 
 
-def _release_id(release: str | None) -> uuid.UUID | None:
-    if release is None:
-        return None
-    decoded = from_global_id(release, "DemandRelease")
-    if decoded is None:
-        raise InvalidInput([UserError(("release",), "No release with this ID.", "NOT_FOUND")])
-    return decoded[1]
-
-
 ReleaseArgument = Annotated[
     strawberry.ID | None,
     strawberry.argument(description="A DemandRelease's ID (default: the newest)."),
@@ -231,7 +222,7 @@ class GapQuery:
         release: ReleaseArgument = None,
     ) -> SkillsGap:
         principal = info.context.require_principal()
-        release_id = _release_id(release)
+        release_id = release_id_of(release)
         async with info.context.session() as session:
             result = await gaps.skills_gap(
                 session,
@@ -264,7 +255,7 @@ class GapQuery:
         release: ReleaseArgument = None,
     ) -> ProviderGap:
         principal = info.context.require_principal()
-        release_id = _release_id(release)
+        release_id = release_id_of(release)
         organization = (
             decode_id(organization_id, "Organization", "organizationId")
             if organization_id is not None
