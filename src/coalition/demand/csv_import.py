@@ -49,7 +49,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import String, any_, insert, literal, text
+from sqlalchemy import String, any_, insert, literal
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -73,6 +73,7 @@ from coalition.demand.service import (
     columns_of,
     employer_for_posting,
     final_status_error,
+    lock_posting_ids,
     today_of,
 )
 from coalition.demand.signal_skills import Skills, skills_of_signals
@@ -213,10 +214,7 @@ async def _signals_by_posting_id(
     )
     if not keys:
         return {}
-    await session.execute(
-        text("SELECT pg_advisory_xact_lock(hashtextextended('demand_posting_ids:' || :org, 0))"),
-        {"org": str(organization_id)},
-    )
+    await lock_posting_ids(session, organization_id)
     # One array parameter, not one parameter per key: a file holds up to 100,000 rows.
     found = await session.scalars(
         scoped(DemandSignal, principal)

@@ -16,7 +16,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.audit.service import record_event
@@ -113,6 +113,15 @@ async def employer_for_posting(
     return organization
 
 
+async def lock_posting_ids(session: AsyncSession, organization_id: uuid.UUID) -> None:
+    """Wait, until this transaction ends, for any other that writes the employer's
+    posting IDs (``externalId``): a post, an edit or an import."""
+    await session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtextextended('demand_posting_ids:' || :org, 0))"),
+        {"org": str(organization_id)},
+    )
+
+
 async def _external_id_taken(
     session: AsyncSession,
     principal: Principal,
@@ -121,9 +130,13 @@ async def _external_id_taken(
     external_id: str | None,
     signal_id: uuid.UUID | None = None,
 ) -> list[UserError]:
-    """A TAKEN error when another signal of the employer already has ``external_id``."""
+    """A TAKEN error when another signal of the employer already has ``external_id``.
+    Takes the employer's posting-ID lock first (the one imports take), so two posts of
+    one new ID at once (a retried request) make one signal and one TAKEN, not a unique
+    violation."""
     if external_id is None:
         return []
+    await lock_posting_ids(session, organization_id)
     taken = scoped(DemandSignal, principal).where(
         DemandSignal.organization_id == organization_id,
         DemandSignal.external_id == external_id,
