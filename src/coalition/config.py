@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     # 16 us, so 2,000 are at most about 30 ms; a name selected 600 times is 180,000.
     max_field_comparisons: int = 2_000
 
+    # Documents that passed validation, remembered by text so a repeated one is only priced
+    # (api/known_documents.py); 0 validates every request in full.
+    valid_documents: int = 256
+
     db_pool_size: int = 10
     # How often the server looks for partnerships due a demand release (0: never; then
     # releases come from the convener and `coalition demand release` alone).

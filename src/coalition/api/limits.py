@@ -169,6 +169,9 @@ def cost_rule(
     """
 
     class OperationCost(ValidationRule):
+        # Depends on the request (its variables): run even for a known document.
+        per_request = True
+
         def enter_operation_definition(self, node: OperationDefinitionNode, *_: Any) -> None:
             schema = self.context.schema
             root = {

@@ -25,6 +25,7 @@ from strawberry.types.base import get_object_definition
 
 from coalition.api.context import Info
 from coalition.api.errors import ValidationCodes
+from coalition.api.known_documents import KnownDocuments, ValidDocuments
 from coalition.api.limits import OperationLimits
 from coalition.api.relay import Node, NodeId, from_global_id
 from coalition.config import Settings
@@ -131,9 +132,11 @@ def build_schema(settings: Settings, domains: Iterable[str] = DOMAINS) -> Coalit
     queries = [NodeQuery, *(m.Query for m in modules if m.Query is not None)]
     mutations = [m.Mutation for m in modules if m.Mutation is not None]
     # Factories, not instances: each request gets fresh extensions (they hold its state).
+    documents = ValidDocuments(settings.valid_documents)
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
         ParsedDocument,
         ValidationCodes,
+        lambda: KnownDocuments(documents),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
         lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
