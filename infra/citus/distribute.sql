@@ -114,4 +114,26 @@ SELECT create_distributed_table('career_pathway_step_employers', 'tenant_id', co
 SELECT create_distributed_table('career_pathway_step_programs', 'tenant_id', colocate_with => 'organizations')
  WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'career_pathway_step_programs'::regclass);
 
+-- Events (an event before its exhibitors, sessions and registrations)
+SELECT create_distributed_table('events', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'events'::regclass);
+SELECT create_distributed_table('event_occupations', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'event_occupations'::regclass);
+SELECT create_distributed_table('event_programs', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'event_programs'::regclass);
+SELECT create_distributed_table('event_exhibitors', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'event_exhibitors'::regclass);
+SELECT create_distributed_table('event_exhibitor_openings', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'event_exhibitor_openings'::regclass);
+SELECT create_distributed_table('event_exhibitor_outcomes', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'event_exhibitor_outcomes'::regclass);
+SELECT create_distributed_table('event_sessions', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'event_sessions'::regclass);
+SELECT create_distributed_table('event_registrations', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'event_registrations'::regclass);
+SELECT create_distributed_table('event_session_bookings', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'event_session_bookings'::regclass);
+SELECT create_distributed_table('event_registration_attempts', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'event_registration_attempts'::regclass);
+
 COMMIT;

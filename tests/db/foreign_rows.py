@@ -183,6 +183,61 @@ def foreign_inserts(b: World) -> dict[str, tuple[str, dict[str, Any]]]:
             "position) VALUES (:tenant, :id, :id, :id, 1)",
             values,
         ),
+        "events": (
+            "INSERT INTO events (tenant_id, id, organization_id, kind, title, starts_at, "
+            "ends_at, time_zone, attendance_mode, status, visibility) VALUES (:tenant, :id, "
+            ":organization, 'JOB_FAIR', 'Planted', '2027-01-01T10:00Z', '2027-01-01T12:00Z', "
+            "'UTC', 'IN_PERSON', 'DRAFT', 'PUBLIC')",
+            values,
+        ),
+        "event_occupations": (
+            "INSERT INTO event_occupations (tenant_id, id, event_id, occupation_code) "
+            "VALUES (:tenant, :id, :id, '51-4041')",
+            values,
+        ),
+        "event_programs": (
+            "INSERT INTO event_programs (tenant_id, id, event_id, program_id) "
+            "VALUES (:tenant, :id, :id, :id)",
+            values,
+        ),
+        "event_exhibitors": (
+            "INSERT INTO event_exhibitors (tenant_id, id, event_id, organization_id, status) "
+            "VALUES (:tenant, :id, :id, :organization, 'APPROVED')",
+            values,
+        ),
+        "event_exhibitor_openings": (
+            "INSERT INTO event_exhibitor_openings (tenant_id, id, exhibitor_id, "
+            "occupation_code, openings) VALUES (:tenant, :id, :id, '51-4041', 1)",
+            values,
+        ),
+        "event_exhibitor_outcomes": (
+            "INSERT INTO event_exhibitor_outcomes (tenant_id, id, exhibitor_id, "
+            "occupation_code, interviews, offers, hires) "
+            "VALUES (:tenant, :id, :id, '51-4041', 1, 1, 1)",
+            values,
+        ),
+        "event_sessions": (
+            "INSERT INTO event_sessions (tenant_id, id, event_id, kind, title, starts_at, "
+            "ends_at, capacity) VALUES (:tenant, :id, :id, 'GROUP', 'Planted', "
+            "'2027-01-01T10:00Z', '2027-01-01T11:00Z', 5)",
+            values,
+        ),
+        "event_registrations": (
+            "INSERT INTO event_registrations (tenant_id, id, event_id, name, email, "
+            "attendance, status, arrival, code, token_hash) VALUES (:tenant, :id, :id, "
+            "'Planted', 'planted@example.org', 'IN_PERSON', 'CONFIRMED', 1, 'X', 'x')",
+            values,
+        ),
+        "event_session_bookings": (
+            "INSERT INTO event_session_bookings (tenant_id, id, session_id, registration_id) "
+            "VALUES (:tenant, :id, :id, :id)",
+            values,
+        ),
+        "event_registration_attempts": (
+            "INSERT INTO event_registration_attempts (tenant_id, id, event_id, address_hash) "
+            "VALUES (:tenant, :id, :id, 'x')",
+            values,
+        ),
         "audit_events": (
             "INSERT INTO audit_events (tenant_id, id, actor_kind, actor_id, "
             "actor_label, action) VALUES (:tenant, :id, 'USER', :user, 'x', 'x')",

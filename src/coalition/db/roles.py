@@ -68,6 +68,19 @@ APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "career_pathway_steps": ("SELECT", "INSERT", "UPDATE"),
     "career_pathway_step_employers": ("SELECT", "INSERT", "DELETE"),
     "career_pathway_step_programs": ("SELECT", "INSERT", "DELETE"),
+    # Events: events, exhibitors, sessions and registrations are edited (a registration
+    # is cancelled, never deleted); target lists, openings and outcome lines replaced as
+    # a set; bookings cancelled by deleting; rate-limit attempts pruned.
+    "events": ("SELECT", "INSERT", "UPDATE"),
+    "event_occupations": ("SELECT", "INSERT", "DELETE"),
+    "event_programs": ("SELECT", "INSERT", "DELETE"),
+    "event_exhibitors": ("SELECT", "INSERT", "UPDATE"),
+    "event_exhibitor_openings": ("SELECT", "INSERT", "DELETE"),
+    "event_exhibitor_outcomes": ("SELECT", "INSERT", "DELETE"),
+    "event_sessions": ("SELECT", "INSERT", "UPDATE"),
+    "event_registrations": ("SELECT", "INSERT", "UPDATE"),
+    "event_session_bookings": ("SELECT", "INSERT", "DELETE"),
+    "event_registration_attempts": ("SELECT", "INSERT", "DELETE"),
 }
 
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")

@@ -1,0 +1,1 @@
+"""Events: job fairs, hiring halls, information sessions, open houses and site visits."""
