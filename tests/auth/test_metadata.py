@@ -54,5 +54,12 @@ async def test_a_configured_public_url_wins_over_the_request(settings: Settings)
         "jwks_uri": "https://coalition.example.org/.well-known/jwks.json",
         "grant_types_supported": ["client_credentials"],
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-        "scopes_supported": ["demand:read", "funds:read", "programs:read", "read", "write"],
+        "scopes_supported": [
+            "demand:read",
+            "events:read",
+            "funds:read",
+            "programs:read",
+            "read",
+            "write",
+        ],
     }

@@ -7,6 +7,7 @@ WRITE = "write"
 DEMAND_READ = "demand:read"
 FUNDS_READ = "funds:read"
 PROGRAMS_READ = "programs:read"
+EVENTS_READ = "events:read"
 
 SCOPES: dict[str, str] = {
     READ: "Read the partnership's directory and shared data.",
@@ -14,6 +15,8 @@ SCOPES: dict[str, str] = {
     DEMAND_READ: "Read demand signals shared by name and the pooled demand.",
     FUNDS_READ: "Read fund pools, contributions, disbursements, the ledger and funder reports.",
     PROGRAMS_READ: "Read training programs, their cohorts, the skills gap and career pathways.",
+    EVENTS_READ: "Read published events (members-only ones too), their exhibitors and sessions; "
+    "never who registered.",
 }
 
 # What a person's token carries: people act by their roles, not by scopes.
