@@ -42,7 +42,8 @@ PUBLISH = f"""
 mutation($id: ID!) {{ publishEvent(input: {{id: $id}}) {{ event {{ id status sequence }}
   {USER_ERRORS} }} }}"""
 CANCEL = f"""
-mutation($id: ID!) {{ cancelEvent(input: {{id: $id}}) {{ event {{ id status }} {USER_ERRORS} }} }}"""
+mutation($id: ID!) {{ cancelEvent(input: {{id: $id}}) {{ event {{ id status }}
+  {USER_ERRORS} }} }}"""
 COMPLETE = f"""
 mutation($id: ID!) {{ completeEvent(input: {{id: $id}}) {{ event {{ id status }}
   {USER_ERRORS} }} }}"""
