@@ -159,7 +159,7 @@ async def test_events_that_ended_long_ago_drop_out_of_the_feed(
 async def test_one_event_as_its_own_calendar(
     http: httpx.AsyncClient, owner_sessions: SessionFactory, world: World
 ) -> None:
-    fair, other = await add_events(
+    fair, _ = await add_events(
         owner_sessions, world, [EventRow("Spring job fair", sequence=1), EventRow("Other")]
     )
 
