@@ -146,9 +146,6 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         *domain_routes(),
-        # The events domain's public feeds before events is in DOMAINS (which needs its
-        # schema package): this line goes when it is.
-        *(domain_routes(("coalition.events",)) if "coalition.events" not in DOMAINS else []),
     ]
     if not settings.is_production:
         routes.append(Mount(STATIC_PATH, app=static_files(), name="graphiql-assets"))
