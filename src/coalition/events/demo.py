@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.auth.principal import Principal, system_principal
 from coalition.db.engine import SessionFactory
-from coalition.db.scoping import scoped
+from coalition.db.scoping import in_tenant, scoped
 from coalition.db.session import tenant_transaction
 from coalition.events import service
 from coalition.events.models import (
@@ -364,7 +364,7 @@ async def _move_back(session: AsyncSession, event: Event, days: int) -> None:
     shift = timedelta(days=days)
     await session.execute(
         update(Event)
-        .where(Event.tenant_id == event.tenant_id, Event.id == event.id)
+        .where(in_tenant(Event, event.tenant_id), Event.id == event.id)
         .values(starts_at=Event.starts_at - shift, ends_at=Event.ends_at - shift)
     )
 
