@@ -136,4 +136,8 @@ SELECT create_distributed_table('event_session_bookings', 'tenant_id', colocate_
 SELECT create_distributed_table('event_registration_attempts', 'tenant_id', colocate_with => 'organizations')
  WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'event_registration_attempts'::regclass);
 
+-- Outcomes
+SELECT create_distributed_table('participant_records', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'participant_records'::regclass);
+
 COMMIT;

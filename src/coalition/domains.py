@@ -17,4 +17,5 @@ DOMAINS: tuple[str, ...] = (
     "coalition.supply",
     "coalition.pathways",
     "coalition.events",
+    "coalition.outcomes",
 )

@@ -8,6 +8,7 @@ from coalition.db.base import Base
 from coalition.demand import models as demand  # noqa: F401
 from coalition.events import models as events  # noqa: F401
 from coalition.funds import models as funds  # noqa: F401
+from coalition.outcomes import models as outcomes  # noqa: F401
 from coalition.pathways import models as pathways  # noqa: F401
 from coalition.skills import models as skills  # noqa: F401
 from coalition.supply import models as supply  # noqa: F401

@@ -238,6 +238,12 @@ def foreign_inserts(b: World) -> dict[str, tuple[str, dict[str, Any]]]:
             "VALUES (:tenant, :id, :id, 'x')",
             values,
         ),
+        "participant_records": (
+            "INSERT INTO participant_records (tenant_id, id, organization_id, "
+            "participant_identifier, entry_date) "
+            "VALUES (:tenant, :id, :organization, 'P-1', '2027-01-04')",
+            values,
+        ),
         "audit_events": (
             "INSERT INTO audit_events (tenant_id, id, actor_kind, actor_id, "
             "actor_label, action) VALUES (:tenant, :id, 'USER', :user, 'x', 'x')",

@@ -81,6 +81,8 @@ APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "event_registrations": ("SELECT", "INSERT", "UPDATE"),
     "event_session_bookings": ("SELECT", "INSERT", "DELETE"),
     "event_registration_attempts": ("SELECT", "INSERT", "DELETE"),
+    # Outcomes: participant records are edited (a re-import updates them), not deleted.
+    "participant_records": ("SELECT", "INSERT", "UPDATE"),
 }
 
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")

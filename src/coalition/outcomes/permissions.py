@@ -1,0 +1,68 @@
+"""Who may read and change participant records: the outcomes domain's rules.
+
+A participant record is one person's data. It is read and changed only by the
+reporting member's own ORGANIZATION_ADMINs, and by the operator at the command line.
+Nobody else: not the convener (a partnership admin of another organization), not the
+member's own people of MEMBER role, not a funder, never a partner app whatever its
+scopes. Everyone else will see aggregates (with small cells suppressed), never a row.
+
+A record the caller may not see is treated everywhere exactly like a missing ID:
+``visible_participant_records`` is the one query every read starts from, and it holds
+no row of an organization the caller does not administer. Writing to an organization
+the caller does not administer is Forbidden (the organization itself is not secret).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import Select, false
+
+from coalition.auth.principal import Principal
+from coalition.db.scoping import scoped
+from coalition.errors import Forbidden
+from coalition.outcomes.models import ParticipantRecord
+
+
+def reporting_organization_ids(principal: Principal) -> frozenset[uuid.UUID] | None:
+    """The organizations whose records the caller may read and change: those it is an
+    ORGANIZATION_ADMIN of; None for the operator (every organization). A partnership
+    admin's role gives it none: only its own organization admin grants count."""
+    if principal.is_system:
+        return None
+    return principal.administered_organization_ids
+
+
+def may_keep_records_of(principal: Principal, organization_id: uuid.UUID) -> bool:
+    """Whether the caller may read and change this organization's participant records."""
+    allowed = reporting_organization_ids(principal)
+    return allowed is None or organization_id in allowed
+
+
+def require_record_keeper(principal: Principal, organization_id: uuid.UUID) -> None:
+    """The caller may change this organization's participant records, or Forbidden."""
+    if not may_keep_records_of(principal, organization_id):
+        raise Forbidden(
+            "Only the reporting organization's own organization admins may keep its "
+            "participant records."
+        )
+
+
+def visible_participant_records(principal: Principal) -> Select[ParticipantRecord]:
+    """The participant records of the caller's tenant the caller may see: every read
+    starts here."""
+    statement = scoped(ParticipantRecord, principal)
+    allowed = reporting_organization_ids(principal)
+    if allowed is None:
+        return statement
+    if not allowed:
+        return statement.where(false())
+    return statement.where(ParticipantRecord.organization_id.in_(sorted(allowed)))
+
+
+__all__ = [
+    "may_keep_records_of",
+    "reporting_organization_ids",
+    "require_record_keeper",
+    "visible_participant_records",
+]
