@@ -1,0 +1,111 @@
+"""The outcomes domain's commands (as the owner, DATABASE_URL).
+
+``coalition import participants FILE``: a member's participant records from a PIRL-
+aligned file (beside ``coalition import programs``); ``coalition export participants``
+writes them back in the same layout.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from coalition.cli.support import (
+    TenantSlug,
+    fail,
+    import_for_organization,
+    operator_label,
+    organization_id_of,
+    tenant_id_of,
+    with_owner,
+)
+from coalition.config import get_settings
+
+import_app = typer.Typer(help="Bulk entry from CSV files.", no_args_is_help=True)
+export_app = typer.Typer(help="Reports as CSV files.", no_args_is_help=True)
+NAME = "import"
+app = import_app
+GROUPS = [(NAME, import_app), ("export", export_app)]
+Member = Annotated[
+    str, typer.Option(help="The reporting member: its name, global ID or UUID.", metavar="ORG")
+]
+
+
+@import_app.command("participants")
+def import_participants(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV file with the header of docs/examples/participants.csv (PIRL element "
+            "numbers or names).",
+            metavar="FILE",
+            exists=True,
+            dir_okay=False,
+        ),
+    ],
+    tenant: TenantSlug,
+    organization: Member,
+) -> None:
+    """Import one member's participant records: every row, or none when any row is bad.
+
+    A row whose participant_identifier a record of the member has updates that record,
+    so importing the same file again changes nothing. Prints a summary, or a table of
+    every bad cell (and exits 1).
+    """
+    from coalition.outcomes.csv_import import import_participant_records
+
+    import_for_organization(
+        file,
+        tenant=tenant,
+        organization=organization,
+        importer=import_participant_records,
+        noun="participant records",
+    )
+
+
+@export_app.command("participants")
+def export_participants(
+    tenant: TenantSlug,
+    organization: Member,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write the CSV to this file instead of standard output.",
+            metavar="FILE",
+            dir_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """Write one member's participant records in the import's layout.
+
+    The same text as the GraphQL field participantRecordsCsv; importing it back changes
+    nothing.
+    """
+    from coalition.auth.principal import system_principal
+    from coalition.db.engine import create_session_factory
+    from coalition.db.session import tenant_transaction
+    from coalition.outcomes.csv_export import export_participant_records
+
+    async def work(engine: AsyncEngine) -> str:
+        tenant_id = await tenant_id_of(engine, tenant)
+        principal = system_principal(tenant_id, operator_label())
+        async with tenant_transaction(create_session_factory(engine), tenant_id) as session:
+            organization_id = await organization_id_of(
+                session, principal, organization, tenant=tenant
+            )
+            return await export_participant_records(
+                session, principal, organization_id=organization_id
+            )
+
+    text = with_owner(get_settings(), work)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8", newline="")
+    except OSError as error:
+        raise fail(f"cannot write {output}: {error.strerror}") from None
+    typer.echo(f"wrote {output}", err=True)
