@@ -55,7 +55,7 @@ async def names_for_file(
         .where(TrainingProgram.organization_id == organization_id)
         .with_only_columns(TrainingProgram.id, TrainingProgram.external_id, TrainingProgram.name)
     )
-    for program_id, external_id, name in programs.tuples():
+    for program_id, external_id, name in programs:
         if external_id:
             names.program_by_external_id[external_id] = program_id
         names.programs_by_name.setdefault(normalized(name), []).append(program_id)
@@ -67,16 +67,16 @@ async def names_for_file(
         )
         .where(in_tenant(Cohort, principal), TrainingProgram.organization_id == organization_id)
     )
-    for cohort_id, program_id, starts_on in cohorts.tuples():
+    for cohort_id, program_id, starts_on in cohorts:
         names.cohorts.setdefault((program_id, starts_on), []).append(cohort_id)
     initiatives = await session.execute(
         scoped(Initiative, principal).with_only_columns(Initiative.id, Initiative.name)
     )
-    names.initiatives = {normalized(name): key for key, name in initiatives.tuples()}
+    names.initiatives = {normalized(name): key for key, name in initiatives}
     organizations = await session.execute(
         scoped(Organization, principal).with_only_columns(Organization.id, Organization.name)
     )
-    names.organizations = {normalized(name): key for key, name in organizations.tuples()}
+    names.organizations = {normalized(name): key for key, name in organizations}
     return names
 
 

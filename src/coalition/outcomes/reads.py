@@ -121,7 +121,7 @@ async def references_for(
             .where(TrainingProgram.id.in_(chosen))
             .with_only_columns(TrainingProgram.id, TrainingProgram.organization_id)
         )
-        programs = {program_id: owner for program_id, owner in rows.tuples()}
+        programs = {program_id: owner for program_id, owner in rows}
     cohorts: dict[uuid.UUID, uuid.UUID] = {}
     if chosen := wanted(cohort_ids):
         rows = await session.execute(
@@ -136,7 +136,7 @@ async def references_for(
                 TrainingProgram.organization_id == organization_id,
             )
         )
-        cohorts = {cohort_id: program_id for cohort_id, program_id in rows.tuples()}
+        cohorts = {cohort_id: program_id for cohort_id, program_id in rows}
     initiatives: set[uuid.UUID] = set()
     if chosen := wanted(initiative_ids):
         initiatives = set(

@@ -1,0 +1,243 @@
+"""Adding and changing participant records through the API: every field read back, and
+a userError for every bad field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from coalition.db.engine import SessionFactory
+from tests.outcomes.support import (
+    CREATE,
+    UPDATE,
+    CollegeProgram,
+    add_record,
+    errors_of,
+    record_input,
+)
+from tests.support.graphql import GraphQLClient
+from tests.support.world import World, global_id
+
+
+async def test_a_record_is_created_with_every_field_read_back(
+    gql: GraphQLClient, world: World, college_program: CollegeProgram
+) -> None:
+    cohort = global_id("Cohort", college_program.cohort_id)
+    body = await gql(
+        CREATE, {"input": record_input(world, cohortId=cohort)}, token=world.tokens["college_admin"]
+    )
+
+    payload = body["data"]["createParticipantRecord"]
+    assert payload["userErrors"] == []
+    record = payload["participantRecord"]
+    record.pop("id")
+    assert record == {
+        "participantIdentifier": "LC-2026-0001",
+        "organizationId": global_id("Organization", world.organizations["college"]),
+        "programId": global_id("TrainingProgram", college_program.program_id),
+        "cohortId": cohort,
+        "initiativeId": None,
+        "entryDate": "2026-01-12",
+        "exitDate": "2026-06-12",
+        "exitReason": "NONE_OF_THESE",
+        "sex": "FEMALE",
+        "hispanicLatino": True,
+        "americanIndianAlaskaNative": None,
+        "asian": None,
+        "blackAfricanAmerican": None,
+        "nativeHawaiianPacificIslander": None,
+        "white": True,
+        "raceNotSelfIdentified": None,
+        "ageBand": "AGE_25_34",
+        "veteranStatus": "NO",
+        "barriers": ["LOW_INCOME", "SINGLE_PARENT"],
+        "credentials": [{"type": "OCCUPATIONAL_CERTIFICATE", "attainedOn": "2026-06-12"}],
+        "skillGains": [{"type": "TRAINING_MILESTONE", "achievedOn": "2026-03-02"}],
+        "employedQ1": "EMPLOYED",
+        "employedQ2": "EMPLOYED",
+        "employedQ3": None,
+        "employedQ4": None,
+        "employerId": global_id("Organization", world.organizations["employer"]),
+        "employerIsOther": False,
+        "occupationCode": "51-4041",
+        "isRelatedToTraining": True,
+        "hourlyWageCents": 2350,
+        "earningsQ2Cents": 1_050_000,
+        "earningsQ4Cents": None,
+    }
+
+
+async def test_an_update_changes_only_the_given_fields_and_null_clears(
+    gql: GraphQLClient, world: World, owner_sessions: SessionFactory
+) -> None:
+    record_id = await add_record(owner_sessions, world, hourly_wage_cents=2000)
+    body = await gql(
+        UPDATE,
+        {
+            "input": {
+                "id": global_id("ParticipantRecord", record_id),
+                "exitDate": "2026-05-29",
+                "hourlyWageCents": None,
+                "employerIsOther": True,
+                "employedQ4": "UNKNOWN",
+            }
+        },
+        token=world.tokens["college_admin"],
+    )
+
+    payload = body["data"]["updateParticipantRecord"]
+    assert payload["userErrors"] == []
+    record = payload["participantRecord"]
+    assert (record["participantIdentifier"], record["entryDate"], record["exitDate"]) == (
+        "LC-0001",
+        "2026-01-12",
+        "2026-05-29",
+    )
+    assert (record["hourlyWageCents"], record["employerIsOther"], record["employedQ4"]) == (
+        None,
+        True,
+        "UNKNOWN",
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"participantIdentifier": "123-45-6789"}, [("participantIdentifier", "LOOKS_LIKE_SSN")]),
+        ({"participantIdentifier": "123456789"}, [("participantIdentifier", "LOOKS_LIKE_SSN")]),
+        (
+            {"participantIdentifier": "ID 123 45 6789"},
+            [("participantIdentifier", "LOOKS_LIKE_SSN")],
+        ),
+        ({"participantIdentifier": "   "}, [("participantIdentifier", "REQUIRED")]),
+        ({"participantIdentifier": "x" * 41}, [("participantIdentifier", "TOO_LONG")]),
+        ({"entryDate": None}, [("entryDate", "REQUIRED")]),
+        ({"exitDate": "2026-01-11"}, [("exitDate", "OUT_OF_RANGE")]),
+        ({"exitDate": None}, [("exitReason", "INVALID")]),
+        ({"entryDate": "1989-12-31"}, [("entryDate", "OUT_OF_RANGE")]),
+        (
+            {"credentials": [{"type": "ASSOCIATE_DEGREE", "attainedOn": "2025-12-01"}]},
+            [("credentials.0.attainedOn", "OUT_OF_RANGE")],
+        ),
+        (
+            {"credentials": [{"type": "ASSOCIATE_DEGREE", "attainedOn": "2026-06-01"}] * 4},
+            [("credentials", "TOO_MANY")],
+        ),
+        (
+            {"skillGains": [{"type": "TRAINING_MILESTONE", "achievedOn": "2026-01-01"}]},
+            [("skillGains.0.achievedOn", "OUT_OF_RANGE")],
+        ),
+        (
+            {"skillGains": [{"type": "TRAINING_MILESTONE", "achievedOn": "2026-03-01"}] * 2},
+            [("skillGains.1.type", "DUPLICATE")],
+        ),
+        ({"hourlyWageCents": 0}, [("hourlyWageCents", "OUT_OF_RANGE")]),
+        ({"hourlyWageCents": 50_001}, [("hourlyWageCents", "OUT_OF_RANGE")]),
+        ({"earningsQ2Cents": -1}, [("earningsQ2Cents", "OUT_OF_RANGE")]),
+        ({"earningsQ4Cents": 100_000_001}, [("earningsQ4Cents", "OUT_OF_RANGE")]),
+        ({"occupationCode": "99-9999"}, [("occupationCode", "NOT_FOUND")]),
+        ({"employerIsOther": True}, [("employerIsOther", "INVALID")]),
+        ({"raceNotSelfIdentified": True}, [("raceNotSelfIdentified", "INVALID")]),
+        ({"barriers": ["HOMELESS", "HOMELESS"]}, [("barriers", "DUPLICATE")]),
+        ({"programId": "not-an-id"}, [("programId", "NOT_FOUND")]),
+        (
+            {"entryDate": "2026-07-01", "exitDate": "2026-06-30", "hourlyWageCents": 0},
+            [
+                ("exitDate", "OUT_OF_RANGE"),
+                ("hourlyWageCents", "OUT_OF_RANGE"),
+                ("credentials.0.attainedOn", "OUT_OF_RANGE"),
+                ("skillGains.0.achievedOn", "OUT_OF_RANGE"),
+            ],
+        ),
+    ],
+)
+async def test_each_bad_field_is_a_user_error_and_nothing_is_written(
+    gql: GraphQLClient,
+    world: World,
+    overrides: dict[str, Any],
+    expected: list[tuple[str, str]],
+) -> None:
+    token = world.tokens["college_admin"]
+    body = await gql(CREATE, {"input": record_input(world, **overrides)}, token=token)
+
+    assert body["data"]["createParticipantRecord"]["participantRecord"] is None
+    assert sorted(errors_of(body, "createParticipantRecord")) == sorted(expected)
+    listed = await gql(
+        "query($org: ID!) { participantRecords(organizationId: $org) { totalCount } }",
+        {"org": record_input(world)["organizationId"]},
+        token=token,
+    )
+    assert listed == {"data": {"participantRecords": {"totalCount": 0}}}
+
+
+async def test_an_identifier_of_another_record_is_taken(
+    gql: GraphQLClient, world: World, owner_sessions: SessionFactory
+) -> None:
+    await add_record(owner_sessions, world, participant_identifier="LC-2026-0001")
+    second = await add_record(owner_sessions, world, participant_identifier="LC-2026-0002")
+    token = world.tokens["college_admin"]
+
+    created = await gql(CREATE, {"input": record_input(world)}, token=token)
+    changed = await gql(
+        UPDATE,
+        {
+            "input": {
+                "id": global_id("ParticipantRecord", second),
+                "participantIdentifier": "LC-2026-0001",
+            }
+        },
+        token=token,
+    )
+
+    assert errors_of(created, "createParticipantRecord") == [("participantIdentifier", "TAKEN")]
+    assert errors_of(changed, "updateParticipantRecord") == [("participantIdentifier", "TAKEN")]
+
+
+async def test_a_program_of_another_member_or_a_cohort_of_another_program_is_refused(
+    gql: GraphQLClient,
+    world: World,
+    owner_sessions: SessionFactory,
+    college_program: CollegeProgram,
+) -> None:
+    from tests.supply.support import add_program, add_provider
+
+    await add_provider(owner_sessions, world, "union")
+    union_program = await add_program(
+        owner_sessions, world, person="admin", organization="union", name="Union program"
+    )
+    other_program = await add_program(owner_sessions, world, name="Welding")
+    token = world.tokens["college_admin"]
+
+    foreign = await gql(
+        CREATE,
+        {"input": record_input(world, programId=global_id("TrainingProgram", union_program))},
+        token=token,
+    )
+    mismatched = await gql(
+        CREATE,
+        {
+            "input": record_input(
+                world,
+                programId=global_id("TrainingProgram", other_program),
+                cohortId=global_id("Cohort", college_program.cohort_id),
+            )
+        },
+        token=token,
+    )
+
+    assert errors_of(foreign, "createParticipantRecord") == [("programId", "NOT_FOUND")]
+    assert errors_of(mismatched, "createParticipantRecord") == [("cohortId", "INVALID")]
+
+
+async def test_an_update_is_checked_against_the_stored_record(
+    gql: GraphQLClient, world: World, owner_sessions: SessionFactory
+) -> None:
+    record_id = await add_record(owner_sessions, world, exit_date=None)
+    body = await gql(
+        UPDATE,
+        {"input": {"id": global_id("ParticipantRecord", record_id), "exitDate": "2026-01-11"}},
+        token=world.tokens["college_admin"],
+    )
+
+    assert errors_of(body, "updateParticipantRecord") == [("exitDate", "OUT_OF_RANGE")]
