@@ -19,10 +19,14 @@ __all__ = ["college_program", "starter_vocabulary"]
 
 @pytest.fixture
 async def college_program(owner_sessions: SessionFactory, world: World) -> CollegeProgram:
-    """An ACTIVE program of the world's college (program_id CNC-101) with one cohort
+    """An ACTIVE program of the world's college (program_id LCC-CNC-120) with one cohort
     starting 2026-01-12."""
     program_id = await add_program(
-        owner_sessions, world, person="college_admin", name="CNC Operator", external_id="CNC-101"
+        owner_sessions,
+        world,
+        person="college_admin",
+        name="CNC Operator",
+        external_id="LCC-CNC-120",
     )
     cohort_id = await add_cohort(
         owner_sessions,

@@ -251,6 +251,9 @@ class Row:
             self.fields["employer_is_other"] = is_other
 
     def report(self, errors: list[UserError]) -> None:
+        """Name each of the validation's problems by its column; a column whose cell
+        could not be read has its problem already (not a second one, like "required")."""
+        unreadable = {error.column for error in self.errors}
         for error in errors:
             name, *rest = error.field
             if name == "credentials" and rest and rest[0].isdigit():
@@ -269,7 +272,8 @@ class Row:
                 column = self.gain_columns[int(rest[0])]
             else:
                 column = COLUMN_OF_API.get(name, name)
-            self.fail(column, error.message)
+            if self.headers.get(column, column) not in unreadable:
+                self.fail(column, error.message)
 
 
 def read_rows(text: str, names: Names) -> tuple[list[Row], list[RowError]]:

@@ -123,6 +123,10 @@ def looks_like_ssn(text: str) -> bool:
     return SSN.search(text) is not None
 
 
+def _dollars(cents: int) -> str:
+    return f"${cents // 100:,}.{cents % 100:02d}"
+
+
 def _path(name: str, *rest: str) -> tuple[str, ...]:
     return (API_NAMES[name], *rest)
 
@@ -177,7 +181,7 @@ class _Check:
             self.add(_path(name), "Give whole cents, e.g. 2350 for $23.50.", Code.INVALID)
             return None
         if not low <= value <= high:
-            message = f"Give between {low} and {high} cents."
+            message = f"Give between {_dollars(low)} and {_dollars(high)} ({low} to {high} cents)."
             self.add(_path(name), message, Code.OUT_OF_RANGE)
             return None
         return value
@@ -214,7 +218,8 @@ class _Check:
 
 def _reference(check: _Check, name: str, value: Any, known: Container[Any], noun: str) -> Any:
     if value is not None and value not in known:
-        check.add(_path(name), f"No {noun} with this ID.", Code.NOT_FOUND)
+        what = "code" if name == "occupation_code" else "ID"
+        check.add(_path(name), f"No {noun} with this {what}.", Code.NOT_FOUND)
         return None
     return value
 
