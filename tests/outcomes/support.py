@@ -61,6 +61,11 @@ class CollegeProgram:
     cohort_id: uuid.UUID
 
 
+def example(world: World) -> str:
+    """The example file, its member employer named as the world's employer."""
+    return EXAMPLE.read_text().replace("Great Lakes Tool & Die", "alpha employer")
+
+
 def record_input(world: World, **overrides: Any) -> dict[str, Any]:
     """A valid createParticipantRecord input for the world's college."""
     values: dict[str, Any] = {
@@ -121,5 +126,6 @@ __all__ = [
     "CollegeProgram",
     "add_record",
     "errors_of",
+    "example",
     "record_input",
 ]

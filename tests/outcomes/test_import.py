@@ -14,14 +14,9 @@ from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.outcomes.csv_import import import_participant_records
 from coalition.outcomes.layout import COLUMNS
-from tests.outcomes.support import CSV, EXAMPLE, IMPORT, LIST, CollegeProgram
+from tests.outcomes.support import CSV, IMPORT, LIST, CollegeProgram, example
 from tests.support.graphql import GraphQLClient
 from tests.support.world import World, global_id
-
-
-def example(world: World) -> str:
-    """The example file, its member employer named as the world's employer."""
-    return EXAMPLE.read_text().replace("Great Lakes Tool & Die", "alpha employer")
 
 
 async def _import(gql: GraphQLClient, world: World, text: str) -> dict[str, Any]:
