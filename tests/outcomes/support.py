@@ -25,7 +25,8 @@ RECORD = """
   nativeHawaiianPacificIslander white raceNotSelfIdentified ageBand veteranStatus barriers
   credentials { type attainedOn } skillGains { type achievedOn }
   employedQ1 employedQ2 employedQ3 employedQ4 employerId employerIsOther occupationCode
-  isRelatedToTraining hourlyWageCents earningsQ2Cents earningsQ4Cents
+  isRelatedToTraining hourlyWage { amountMinor currency } earningsQ2 { amountMinor currency }
+  earningsQ4 { amountMinor currency }
 """
 CREATE = f"""
 mutation($input: CreateParticipantRecordInput!) {{
@@ -61,6 +62,10 @@ class CollegeProgram:
     cohort_id: uuid.UUID
 
 
+def usd(cents: int) -> dict[str, str]:
+    return {"amountMinor": str(cents), "currency": "USD"}
+
+
 def example(world: World) -> str:
     """The example file, its member employer named as the world's employer."""
     return EXAMPLE.read_text().replace("Great Lakes Tool & Die", "alpha employer")
@@ -87,8 +92,8 @@ def record_input(world: World, **overrides: Any) -> dict[str, Any]:
         "employerId": global_id("Organization", world.organizations["employer"]),
         "occupationCode": "51-4041",
         "isRelatedToTraining": True,
-        "hourlyWageCents": 2350,
-        "earningsQ2Cents": 1_050_000,
+        "hourlyWage": usd(2350),
+        "earningsQ2": usd(1_050_000),
     }
     return values | overrides
 
@@ -128,4 +133,5 @@ __all__ = [
     "errors_of",
     "example",
     "record_input",
+    "usd",
 ]

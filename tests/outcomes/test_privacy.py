@@ -37,7 +37,11 @@ async def test_no_identifier_or_field_value_reaches_the_audit_log_or_the_logs(
     refused = await gql(
         CREATE, {"input": record_input(world, participantIdentifier=SSN_LIKE)}, token=token
     )
-    await gql(UPDATE, {"input": {"id": record, "hourlyWageCents": 3175}}, token=token)
+    await gql(
+        UPDATE,
+        {"input": {"id": record, "hourlyWage": {"amountMinor": "3175", "currency": "USD"}}},
+        token=token,
+    )
     await gql(
         IMPORT,
         {

@@ -15,6 +15,7 @@ from tests.outcomes.support import (
     add_record,
     errors_of,
     record_input,
+    usd,
 )
 from tests.support.graphql import GraphQLClient
 from tests.support.world import World, global_id
@@ -62,9 +63,9 @@ async def test_a_record_is_created_with_every_field_read_back(
         "employerIsOther": False,
         "occupationCode": "51-4041",
         "isRelatedToTraining": True,
-        "hourlyWageCents": 2350,
-        "earningsQ2Cents": 1_050_000,
-        "earningsQ4Cents": None,
+        "hourlyWage": {"amountMinor": "2350", "currency": "USD"},
+        "earningsQ2": {"amountMinor": "1050000", "currency": "USD"},
+        "earningsQ4": None,
     }
 
 
@@ -78,7 +79,7 @@ async def test_an_update_changes_only_the_given_fields_and_null_clears(
             "input": {
                 "id": global_id("ParticipantRecord", record_id),
                 "exitDate": "2026-05-29",
-                "hourlyWageCents": None,
+                "hourlyWage": None,
                 "employerIsOther": True,
                 "employedQ4": "UNKNOWN",
             }
@@ -94,7 +95,7 @@ async def test_an_update_changes_only_the_given_fields_and_null_clears(
         "2026-01-12",
         "2026-05-29",
     )
-    assert (record["hourlyWageCents"], record["employerIsOther"], record["employedQ4"]) == (
+    assert (record["hourlyWage"], record["employerIsOther"], record["employedQ4"]) == (
         None,
         True,
         "UNKNOWN",
@@ -132,20 +133,28 @@ async def test_an_update_changes_only_the_given_fields_and_null_clears(
             {"skillGains": [{"type": "TRAINING_MILESTONE", "achievedOn": "2026-03-01"}] * 2},
             [("skillGains.1.type", "DUPLICATE")],
         ),
-        ({"hourlyWageCents": 0}, [("hourlyWageCents", "OUT_OF_RANGE")]),
-        ({"hourlyWageCents": 50_001}, [("hourlyWageCents", "OUT_OF_RANGE")]),
-        ({"earningsQ2Cents": -1}, [("earningsQ2Cents", "OUT_OF_RANGE")]),
-        ({"earningsQ4Cents": 100_000_001}, [("earningsQ4Cents", "OUT_OF_RANGE")]),
+        ({"hourlyWage": usd(0)}, [("hourlyWage.amountMinor", "OUT_OF_RANGE")]),
+        ({"hourlyWage": usd(50_001)}, [("hourlyWage.amountMinor", "OUT_OF_RANGE")]),
+        ({"earningsQ2": usd(-1)}, [("earningsQ2.amountMinor", "OUT_OF_RANGE")]),
+        ({"earningsQ4": usd(100_000_001)}, [("earningsQ4.amountMinor", "OUT_OF_RANGE")]),
+        (
+            {"earningsQ4": {"amountMinor": "12.50", "currency": "USD"}},
+            [("earningsQ4.amountMinor", "INVALID")],
+        ),
+        (
+            {"hourlyWage": {"amountMinor": "2350", "currency": "CAD"}},
+            [("hourlyWage.currency", "INVALID")],
+        ),
         ({"occupationCode": "99-9999"}, [("occupationCode", "NOT_FOUND")]),
         ({"employerIsOther": True}, [("employerIsOther", "INVALID")]),
         ({"raceNotSelfIdentified": True}, [("raceNotSelfIdentified", "INVALID")]),
         ({"barriers": ["HOMELESS", "HOMELESS"]}, [("barriers", "DUPLICATE")]),
         ({"programId": "not-an-id"}, [("programId", "NOT_FOUND")]),
         (
-            {"entryDate": "2026-07-01", "exitDate": "2026-06-30", "hourlyWageCents": 0},
+            {"entryDate": "2026-07-01", "exitDate": "2026-06-30", "hourlyWage": usd(0)},
             [
                 ("exitDate", "OUT_OF_RANGE"),
-                ("hourlyWageCents", "OUT_OF_RANGE"),
+                ("hourlyWage.amountMinor", "OUT_OF_RANGE"),
                 ("credentials.0.attainedOn", "OUT_OF_RANGE"),
                 ("skillGains.0.achievedOn", "OUT_OF_RANGE"),
             ],

@@ -51,6 +51,7 @@ MAX_QUARTERLY_EARNINGS_CENTS = 100_000_000
 EARLIEST = date(1990, 1, 1)
 SSN = re.compile(r"(?<!\d)\d{3}([- ]?)\d{2}\1\d{4}(?!\d)")
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+AMOUNT = re.compile(r"^-?[0-9]{1,15}$")
 
 API_NAMES: dict[str, str] = {
     "participant_identifier": "participantIdentifier",
@@ -79,9 +80,9 @@ API_NAMES: dict[str, str] = {
     "employer_organization_id": "employerId",
     "employer_is_other": "employerIsOther",
     "occupation_code": "occupationCode",
-    "hourly_wage_cents": "hourlyWageCents",
-    "earnings_q2_cents": "earningsQ2Cents",
-    "earnings_q4_cents": "earningsQ4Cents",
+    "hourly_wage_cents": "hourlyWage",
+    "earnings_q2_cents": "earningsQ2",
+    "earnings_q4_cents": "earningsQ4",
     "is_related_to_training": "isRelatedToTraining",
     "skill_gains": "skillGains",
 }
@@ -175,14 +176,24 @@ class _Check:
         return value
 
     def cents(self, name: str, value: Any, *, low: int, high: int) -> int | None:
+        """Whole cents: an int (a file's cell, read already), or the API's (amount in
+        minor units as text, currency) pair, in USD."""
         if value is None:
             return None
+        path = _path(name)
+        if isinstance(value, tuple):
+            text, currency = value
+            path = (*path, "amountMinor")
+            if str(currency).strip().upper() != "USD":
+                self.add((*path[:-1], "currency"), "Amounts are in USD.", Code.INVALID)
+                return None
+            value = int(text) if AMOUNT.match(str(text).strip()) else None
         if isinstance(value, bool) or not isinstance(value, int):
-            self.add(_path(name), "Give whole cents, e.g. 2350 for $23.50.", Code.INVALID)
+            self.add(path, "Give whole cents as digits, e.g. 2350 for $23.50.", Code.INVALID)
             return None
         if not low <= value <= high:
             message = f"Give between {_dollars(low)} and {_dollars(high)} ({low} to {high} cents)."
-            self.add(_path(name), message, Code.OUT_OF_RANGE)
+            self.add(path, message, Code.OUT_OF_RANGE)
             return None
         return value
 

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import strawberry
 
 from coalition.api.context import Info
+from coalition.api.money import Money, MoneyInput
 from coalition.api.mutations import UserError, decode_id, run_mutation
 from coalition.api.relay import After, Connection, First, Node, to_global_id
 from coalition.auth.principal import Principal
@@ -26,6 +27,8 @@ from coalition.outcomes import models, reads, service
 from coalition.outcomes.schema import enums  # noqa: F401  (describes the enums before use)
 from coalition.outcomes.schema.loaders import OutcomeLoaders
 from coalition.pagination import DEFAULT_PAGE_SIZE, PageRequest
+
+CURRENCY = "USD"
 
 
 def _id(type_name: str, value: uuid.UUID | None) -> strawberry.ID | None:
@@ -125,14 +128,14 @@ class ParticipantRecordType(Node):
     is_related_to_training: bool | None = strawberry.field(
         description="PIRL 1611: entered training-related employment."
     )
-    hourly_wage_cents: int | None = strawberry.field(
-        description="Hourly wage at placement, in cents (USD); no PIRL element."
+    hourly_wage: Money | None = strawberry.field(
+        description="Hourly wage at placement (USD); no PIRL element."
     )
-    earnings_q2_cents: int | None = strawberry.field(
-        description="PIRL 1704: wages in the 2nd quarter after the exit quarter, in cents."
+    earnings_q2: Money | None = strawberry.field(
+        description="PIRL 1704: wages in the 2nd quarter after the exit quarter (USD)."
     )
-    earnings_q4_cents: int | None = strawberry.field(
-        description="PIRL 1706: wages in the 4th quarter after the exit quarter, in cents."
+    earnings_q4: Money | None = strawberry.field(
+        description="PIRL 1706: wages in the 4th quarter after the exit quarter (USD)."
     )
     created_at: datetime = strawberry.field(description="When it was added.")
     updated_at: datetime = strawberry.field(description="When it last changed.")
@@ -178,9 +181,9 @@ class ParticipantRecordType(Node):
             employer_is_other=record.employer_is_other,
             occupation_code=record.occupation_code,
             is_related_to_training=record.is_related_to_training,
-            hourly_wage_cents=record.hourly_wage_cents,
-            earnings_q2_cents=record.earnings_q2_cents,
-            earnings_q4_cents=record.earnings_q4_cents,
+            hourly_wage=Money.of(record.hourly_wage_cents, CURRENCY),
+            earnings_q2=Money.of(record.earnings_q2_cents, CURRENCY),
+            earnings_q4=Money.of(record.earnings_q4_cents, CURRENCY),
             created_at=record.created_at,
             updated_at=record.updated_at,
         )
@@ -288,14 +291,16 @@ class ParticipantRecordFields:
     is_related_to_training: bool | None = strawberry.field(
         default=UNSET, description="PIRL 1611: entered training-related employment."
     )
-    hourly_wage_cents: int | None = strawberry.field(
-        default=UNSET, description="Hourly wage at placement in cents: 1 to 50000."
+    hourly_wage: MoneyInput | None = strawberry.field(
+        default=UNSET, description="Hourly wage at placement in USD: $0.01 to $500.00."
     )
-    earnings_q2_cents: int | None = strawberry.field(
-        default=UNSET, description="PIRL 1704: wages in the 2nd quarter after exit, in cents."
+    earnings_q2: MoneyInput | None = strawberry.field(
+        default=UNSET,
+        description="PIRL 1704: wages in the 2nd quarter after exit in USD: $0 to $1,000,000.",
     )
-    earnings_q4_cents: int | None = strawberry.field(
-        default=UNSET, description="PIRL 1706: wages in the 4th quarter after exit, in cents."
+    earnings_q4: MoneyInput | None = strawberry.field(
+        default=UNSET,
+        description="PIRL 1706: wages in the 4th quarter after exit in USD: $0 to $1,000,000.",
     )
 
 
@@ -317,10 +322,15 @@ IDS = {
     "initiative_id": ("Initiative", "initiativeId"),
     "employer_id": ("Organization", "employerId"),
 }
+AMOUNTS = {
+    "hourly_wage": "hourly_wage_cents",
+    "earnings_q2": "earnings_q2_cents",
+    "earnings_q4": "earnings_q4_cents",
+}
 PLAIN = tuple(
     name
     for name in ParticipantRecordFields.__annotations__
-    if name not in {*IDS, "credentials", "skill_gains"}
+    if name not in {*IDS, *AMOUNTS, "credentials", "skill_gains"}
 )
 
 
@@ -345,6 +355,10 @@ def record_fields(data: ParticipantRecordFields) -> dict[str, Any]:
             errors += error.errors
     if errors:
         raise InvalidInput(errors)
+    for name, key in AMOUNTS.items():
+        amount = getattr(data, name)
+        if amount is not UNSET:
+            found[key] = None if amount is None else (amount.amount_minor, amount.currency)
     if data.credentials is not UNSET:
         found["credentials"] = [(c.type, c.attained_on) for c in data.credentials or []]
     if data.skill_gains is not UNSET:
