@@ -68,6 +68,15 @@ class ImportReport:
         """Rows of the file taken in: created, updated or found unchanged."""
         return self.created_count + self.updated_count + self.unchanged_count
 
+    def audit_changes(self, noun: str) -> dict[str, dict[str, int | None]]:
+        """The ``changes`` of an import's audit event: the counts, under ``noun``
+        (``training_programs``) for those created and ``updated_``/``unchanged_`` + noun."""
+        return {
+            noun: {"from": None, "to": self.created_count},
+            f"updated_{noun}": {"from": None, "to": self.updated_count},
+            f"unchanged_{noun}": {"from": None, "to": self.unchanged_count},
+        }
+
     def nothing_imported(self) -> UserError | None:
         """The file-level error of a refused file (its rows' errors say what is wrong)."""
         if not self.row_errors:

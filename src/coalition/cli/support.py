@@ -227,6 +227,19 @@ def refuse_import(file: Path, row_errors: Sequence[Any]) -> NoReturn:
     raise typer.Exit(code=1)
 
 
+def write_output(text: str, output: Path | None) -> None:
+    """A report's text on standard output, or written to ``output`` (saying so on
+    stderr); fails (exit 1) when the file cannot be written."""
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8", newline="")
+    except OSError as error:
+        raise fail(f"cannot write {output}: {error.strerror}") from None
+    typer.echo(f"wrote {output}", err=True)
+
+
 Importer = Callable[..., Awaitable[Any]]
 
 
@@ -291,4 +304,5 @@ __all__ = [
     "require_set_up",
     "tenant_id_of",
     "with_owner",
+    "write_output",
 ]

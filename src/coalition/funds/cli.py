@@ -16,6 +16,7 @@ from coalition.cli.support import (
     operator_label,
     tenant_id_of,
     with_owner,
+    write_output,
 )
 from coalition.config import get_settings
 
@@ -65,11 +66,4 @@ def funds(
     report = with_owner(get_settings(), work)
     if report is None:
         raise fail(f"no fund pool {pool!r} in {tenant!r}")
-    if output is None:
-        typer.echo(report, nl=False)
-        return
-    try:
-        output.write_text(report, encoding="utf-8", newline="")
-    except OSError as error:
-        raise fail(f"cannot write {output}: {error.strerror}") from None
-    typer.echo(f"wrote {output}", err=True)
+    write_output(report, output)

@@ -15,12 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from coalition.cli.support import (
     TenantSlug,
-    fail,
     import_for_organization,
     operator_label,
     organization_id_of,
     tenant_id_of,
     with_owner,
+    write_output,
 )
 from coalition.config import get_settings
 
@@ -101,11 +101,4 @@ def export_participants(
             )
 
     text = with_owner(get_settings(), work)
-    if output is None:
-        typer.echo(text, nl=False)
-        return
-    try:
-        output.write_text(text, encoding="utf-8", newline="")
-    except OSError as error:
-        raise fail(f"cannot write {output}: {error.strerror}") from None
-    typer.echo(f"wrote {output}", err=True)
+    write_output(text, output)

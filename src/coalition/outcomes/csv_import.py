@@ -129,19 +129,16 @@ async def import_participant_records(
             unchanged += 1
         else:
             updated += 1
+    report = ImportReport(created, updated, unchanged, [])
     await record_event(
         session,
         principal,
         action="participant_record.import",
         object_type="Organization",
         object_id=organization.id,
-        changes={
-            "participant_records": {"from": None, "to": created},
-            "updated_participant_records": {"from": None, "to": updated},
-            "unchanged_participant_records": {"from": None, "to": unchanged},
-        },
+        changes=report.audit_changes("participant_records"),
     )
-    return ImportReport(created, updated, unchanged, [])
+    return report
 
 
 def _today() -> date:

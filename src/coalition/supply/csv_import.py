@@ -117,19 +117,16 @@ async def import_training_programs(
             unchanged += 1
         else:
             updated += 1
+    report = ImportReport(created, updated, unchanged, [])
     await record_event(
         session,
         principal,
         action="training_program.import",
         object_type="Organization",
         object_id=organization.id,
-        changes={
-            "training_programs": {"from": None, "to": created},
-            "updated_training_programs": {"from": None, "to": updated},
-            "unchanged_training_programs": {"from": None, "to": unchanged},
-        },
+        changes=report.audit_changes("training_programs"),
     )
-    return ImportReport(created, updated, unchanged, [])
+    return report
 
 
 def _repeated_program_ids(rows: list[Row]) -> list[RowError]:
