@@ -95,24 +95,6 @@ class CheckedIn:
     already: bool
 
 
-@dataclass(frozen=True)
-class Counts:
-    """People counts of one attendance mode, or of both."""
-
-    registered: int = 0
-    waitlisted: int = 0
-    checked_in: int = 0
-    no_show: int = 0
-
-    def __add__(self, other: Counts) -> Counts:
-        return Counts(
-            self.registered + other.registered,
-            self.waitlisted + other.waitlisted,
-            self.checked_in + other.checked_in,
-            self.no_show + other.no_show,
-        )
-
-
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -539,54 +521,11 @@ async def register_walk_in(
     return CheckedIn(registration, False)
 
 
-async def attendance_counts(
-    session: AsyncSession, events: list[Event], *, now: datetime | None = None
-) -> dict[uuid.UUID, dict[Attendance, Counts]]:
-    """Each event's counts per attendance mode, in one statement: registered (CONFIRMED),
-    waitlisted, checked in, and no-shows (CONFIRMED, not checked in, the event over).
-    The caller decides who may see them."""
-    now = now or datetime.now(UTC)
-    found: dict[uuid.UUID, dict[Attendance, Counts]] = {
-        event.id: dict.fromkeys(Attendance, Counts()) for event in events
-    }
-    if not events:
-        return found
-    ended = {event.id for event in events if event.ends_at <= now}
-    tenant_id = events[0].tenant_id
-    checked = Registration.checked_in_at.is_not(None)
-    rows = await session.execute(
-        select(
-            Registration.event_id,
-            Registration.attendance,
-            Registration.status,
-            checked.label("checked"),
-            func.count(),
-        )
-        .where(
-            in_tenant(Registration, tenant_id),
-            Registration.event_id.in_([event.id for event in events]),
-            Registration.status != RegistrationStatus.CANCELLED,
-        )
-        .group_by(Registration.event_id, Registration.attendance, Registration.status, checked)
-    )
-    for event_id, attendance, status, is_checked, count in rows:
-        if status is RegistrationStatus.WAITLISTED:
-            part = Counts(waitlisted=count)
-        elif is_checked:
-            part = Counts(registered=count, checked_in=count)
-        else:
-            part = Counts(registered=count, no_show=count if event_id in ended else 0)
-        found[event_id][attendance] = found[event_id][attendance] + part
-    return found
-
-
 __all__ = [
     "CODE_ALPHABET",
     "Attendee",
     "CheckedIn",
-    "Counts",
     "Registered",
-    "attendance_counts",
     "cancel_by_id",
     "cancel_by_token",
     "check_attendee",
