@@ -11,6 +11,7 @@ client-chosen header cannot open another partnership.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -29,6 +30,8 @@ from coalition.errors import Unauthenticated
 from coalition.tenancy.models import ApiClient, Membership, Tenant, User, parse_client_id
 
 TENANT_HEADER = "x-coalition-tenant"
+# What a partnership's slug looks like (tenancy.provisioning.SLUG, which imports auth).
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,18 @@ class Authenticator:
                 is_oidc=True,
             )
         raise Unauthenticated("The token's issuer is not trusted.")
+
+    async def named_tenant(self, slug: str | None) -> uuid.UUID | None:
+        """The partnership a request with no token names by its slug (a system read of
+        the directory of partnerships), or None: no slug, not one a partnership could
+        have (checked before any read: a NUL would reach the database), or unknown."""
+        if not slug or not SLUG.match(slug):
+            return None
+        async with self._sessions() as session:
+            tenant_id: uuid.UUID | None = await session.scalar(
+                select(Tenant.id).where(Tenant.slug == slug)  # scoping: system
+            )
+        return tenant_id
 
     async def _tenant_by_slug(self, slug: str) -> uuid.UUID:
         async with self._sessions() as session:

@@ -35,8 +35,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.audit.service import record_event
 from coalition.auth.principal import Principal, PrincipalKind, public_principal
+from coalition.config import Settings
 from coalition.db.scoping import in_tenant, scoped
 from coalition.errors import Forbidden, InvalidInput, UserError
+from coalition.events import rate_limit
 from coalition.events.models import (
     Attendance,
     AttendanceMode,
@@ -59,7 +61,7 @@ MAX_PHONE = 40
 PHONE_CHARACTERS = set("0123456789+-(). ")
 
 NOT_FOUND = "NOT_FOUND"
-NOT_OPEN = "NOT_OPEN"
+NOT_OPEN = "EVENT_CLOSED"  # the events domain's code (errors.EventErrorCode)
 NOT_REGISTERED = "NOT_REGISTERED"
 WAITLISTED = "WAITLISTED"
 ALREADY_CANCELLED = "ALREADY_CANCELLED"
@@ -301,6 +303,32 @@ async def register(
     return Registered(registration, token, False)
 
 
+async def register_for_event(
+    session: AsyncSession,
+    principal: Principal,
+    settings: Settings,
+    *,
+    event_id: uuid.UUID,
+    attendee: Attendee,
+    address: str | None,
+) -> Registered:
+    """``registerForEvent``: lock the event, count the attempt against the rate limits
+    when the caller is the public actor (``rate_limit.admit``: the attempt is kept even
+    when the registration is refused), then ``register`` in a savepoint of its own (on a
+    userError, nothing of the registration is kept). Members are not rate-limited: they
+    are known and audited, and an office registering a room full of people from one
+    address must not be refused."""
+    event = await lock_event(session, principal, event_id)
+    if event is None:
+        raise _problem("eventId", "No event with this ID.", NOT_FOUND)
+    if principal.kind is PrincipalKind.PUBLIC:
+        await rate_limit.admit(
+            session, settings, tenant_id=event.tenant_id, event_id=event.id, address=address
+        )
+    async with session.begin_nested():
+        return await register(session, principal, event_id=event.id, attendee=attendee, event=event)
+
+
 async def fill_from_waitlist(
     session: AsyncSession, event: Event, *, principal: Principal | None = None
 ) -> list[Registration]:
@@ -534,5 +562,6 @@ __all__ = [
     "hash_token",
     "lock_event",
     "register",
+    "register_for_event",
     "register_walk_in",
 ]
