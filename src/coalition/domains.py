@@ -16,4 +16,5 @@ DOMAINS: tuple[str, ...] = (
     "coalition.funds",
     "coalition.supply",
     "coalition.pathways",
+    "coalition.events",
 )

@@ -22,7 +22,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.auth.principal import Principal
-from coalition.db.scoping import in_tenant
+from coalition.db.scoping import in_tenant, scoped
 from coalition.events.models import (
     AttendanceMode,
     Event,
@@ -39,6 +39,7 @@ from coalition.events.permissions import require_events_read, visible_events
 from coalition.pagination import Page, PageRequest, SortKey, fetch_page
 from coalition.supply.models import TrainingProgram
 from coalition.supply.permissions import visible_programs
+from coalition.tenancy.models import Organization
 
 BY_START = SortKey([Event.starts_at, Event.id], [datetime.fromisoformat, uuid.UUID])
 ACCESSIBILITY_COLUMNS = {
@@ -272,6 +273,16 @@ async def programs_of_events(
     return found
 
 
+async def organizations_by_ids(
+    session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Organization]:
+    """Organizers and exhibitors: whoever may read events sees who runs and exhibits at
+    them (a partner app with only ``events:read`` too)."""
+    require_events_read(principal)
+    rows = await session.scalars(scoped(Organization, principal).where(Organization.id.in_(ids)))
+    return {row.id: row for row in rows}
+
+
 __all__ = [
     "ACCESSIBILITY_COLUMNS",
     "BY_START",
@@ -284,6 +295,7 @@ __all__ = [
     "list_events",
     "occupation_codes_of_events",
     "openings_of_exhibitors",
+    "organizations_by_ids",
     "outcome_lines_of_exhibitors",
     "programs_of_events",
     "sessions_by_ids",

@@ -1,0 +1,33 @@
+"""The events domain's GraphQL: events, their exhibitors and sessions, and the outcomes
+traced back to them.
+
+The only place events imports strawberry; every resolver parses its input, calls one
+function of the domain's core (``service``, ``reads``, ``outcomes``) and wraps the
+result. ``coalition.api.schema`` reads the names below.
+"""
+
+from __future__ import annotations
+
+import strawberry
+
+from coalition.events.schema.event import EventMutation, EventQuery, EventType
+from coalition.events.schema.exhibitor import EventSessionType, ExhibitorMutation, ExhibitorType
+from coalition.events.schema.loaders import EventLoaders
+from coalition.events.schema.outcome import OutcomeQuery
+
+
+# The fields appear in the SDL in the order of the bases.
+@strawberry.type
+class Query(EventQuery, OutcomeQuery):
+    pass
+
+
+@strawberry.type
+class Mutation(EventMutation, ExhibitorMutation):
+    pass
+
+
+NODE_TYPES = (EventType, ExhibitorType, EventSessionType)
+TYPES = ()
+
+__all__ = ["NODE_TYPES", "TYPES", "EventLoaders", "EventType", "Mutation", "Query"]
