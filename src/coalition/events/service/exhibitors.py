@@ -64,8 +64,6 @@ async def _own_organization(
     """The organization that asks to exhibit: a member of this partnership (not archived)
     that the caller administers (NOT_MEMBER otherwise: naming a partnership member one
     does not belong to is the same mistake as naming none)."""
-    if not principal.is_user and not principal.is_system:
-        raise Forbidden("Partner apps may not ask to exhibit.")
     organization = await session.scalar(
         scoped(Organization, principal).where(Organization.id == organization_id)
     )
@@ -152,6 +150,8 @@ async def request_to_exhibit(
     event that has not ended, with the openings it brings. A request already pending or
     approved is ALREADY_REQUESTED; a declined or withdrawn one is asked again (REQUESTED,
     with the new openings). Writes ``event_exhibitor.request``."""
+    if not principal.is_user and not principal.is_system:
+        raise Forbidden("Partner apps may not ask to exhibit.")
     event = await _event_for_exhibitors(session, principal, event_id)
     organization = await _own_organization(session, principal, organization_id)
     if event.status is not EventStatus.PUBLISHED or event.ends_at <= datetime.now(UTC):
