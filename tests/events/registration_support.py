@@ -14,6 +14,9 @@ from starlette.applications import Starlette
 
 from coalition.app import create_app
 from coalition.audit.models import AuditEvent
+from coalition.auth.scopes import EVENTS_READ
+from coalition.auth.secrets import hash_client_secret
+from coalition.auth.tokens import issue_access_token
 from coalition.config import Settings
 from coalition.db.engine import SessionFactory
 from coalition.db.scoping import scoped
@@ -29,7 +32,8 @@ from coalition.events.models import (
     RegistrationAttempt,
     Visibility,
 )
-from tests.support.world import World, global_id
+from coalition.tenancy.models import ApiClient, format_client_id
+from tests.support.world import CLIENT_SECRET, World, global_id
 
 USER_ERRORS = "userErrors { field message code }"
 RECEIPT = "receipt { registrationId status attendance confirmation { token code qrCodeSvg } }"
@@ -222,9 +226,36 @@ __all__ = [
     "attempts_of",
     "audit_actions",
     "audit_of",
+    "events_reader_token",
     "person",
     "registrations_of",
     "roomy_app",
     "set_event",
     "tenant_header",
 ]
+
+
+async def events_reader_token(
+    app: Starlette, sessions: SessionFactory, settings: Settings, world: World
+) -> str:
+    """A token of a partner app of ``world`` with the ``events:read`` scope (and write)."""
+    client_id = uuid.uuid4()
+    async with tenant_transaction(sessions, world.id) as session:
+        session.add(
+            ApiClient(
+                tenant_id=world.id,
+                id=client_id,
+                name="events reader",
+                secret_hash=hash_client_secret(CLIENT_SECRET),
+                scopes=[EVENTS_READ, "read", "write"],
+            )
+        )
+    subject = format_client_id(world.id, client_id)
+    return issue_access_token(
+        await app.state.keys.signer(),
+        settings,
+        tenant_id=world.id,
+        subject=subject,
+        client_id=subject,
+        scopes={EVENTS_READ, "read", "write"},
+    )
