@@ -7,6 +7,7 @@ import hashlib
 import hmac
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from pydantic import SecretStr
 
 from coalition.auth.principal import public_principal
@@ -331,3 +332,24 @@ async def test_fill_from_waitlist_seats_the_first_waiting_when_capacity_rises(
         RegistrationStatus.WAITLISTED
     ]
     assert hash_token("x") == hashlib.sha256(b"x").hexdigest()
+
+
+async def test_a_check_in_code_already_taken_at_the_event_is_drawn_again(
+    gql: GraphQLClient,
+    world: World,
+    owner_sessions: SessionFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    event_id = await add_event(owner_sessions, world)
+    drawn = iter(["AAAA2222", "AAAA2222", "BBBB3333"])
+    monkeypatch.setattr(registrations, "_candidate_code", lambda: next(drawn))
+    headers = tenant_header(world)
+
+    first = await gql(REGISTER, {"input": person(event_id, "a@example.org")}, headers=headers)
+    second = await gql(REGISTER, {"input": person(event_id, "b@example.org")}, headers=headers)
+
+    codes = [
+        body["data"]["registerForEvent"]["receipt"]["confirmation"]["code"]
+        for body in (first, second)
+    ]
+    assert codes == ["AAAA2222", "BBBB3333"]

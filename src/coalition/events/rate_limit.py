@@ -77,10 +77,13 @@ async def admit(
     oldest = min(address_since, event_since)
     attempt = RegistrationAttempt
     mine = in_tenant(attempt, tenant_id) & (attempt.event_id == event_id)
-    await session.execute(
+    # One statement: the pruning runs as a data-modifying CTE (PostgreSQL runs it to
+    # completion whether or not its rows are read), the counts over the window.
+    pruned = (
         delete(attempt)
         .where(mine, attempt.attempted_at < oldest)
-        .execution_options(synchronize_session=False)
+        .returning(attempt.id)
+        .cte("pruned")
     )
     counts = (
         await session.execute(
@@ -89,6 +92,7 @@ async def admit(
                 func.count().filter(
                     attempt.address_hash == hashed, attempt.attempted_at >= address_since
                 ),
+                select(func.count()).select_from(pruned).scalar_subquery(),
             ).where(mine, attempt.attempted_at >= oldest)
         )
     ).one()

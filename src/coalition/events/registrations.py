@@ -189,21 +189,36 @@ async def _confirmed(session: AsyncSession, event: Event, attendance: Attendance
     return count or 0
 
 
-async def _new_code(session: AsyncSession, event: Event) -> str:
-    """A check-in code no registration of the event has (the event's row is locked, so
-    no other registration of it can take the same code meanwhile)."""
+def _candidate_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+async def _by_email_or_code(
+    session: AsyncSession, event: Event, email: str
+) -> tuple[Registration | None, str]:
+    """The event's registration with this email (locked), and a check-in code no other
+    registration of the event has: both in one statement (a fresh code is looked up with
+    the email; the event's row is locked, so no other registration of it can take the
+    code meanwhile)."""
     for _ in range(10):
-        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        taken = await session.scalar(
-            select(Registration.id).where(
-                in_tenant(Registration, event.tenant_id),
-                Registration.event_id == event.id,
-                Registration.code == code,
+        code = _candidate_code()
+        rows = list(
+            await session.scalars(
+                scoped(Registration, event.tenant_id)
+                .where(
+                    Registration.event_id == event.id,
+                    (Registration.email == email) | (Registration.code == code),
+                )
+                .with_for_update()
+                .execution_options(populate_existing=True)
             )
         )
-        if taken is None:
-            return code
-    raise RuntimeError("no free check-in code after 10 tries")  # 31^8: never in practice
+        found = next((row for row in rows if row.email == email), None)
+        if all(row.code != code for row in rows) or (
+            len(rows) == 1 and found is not None and found.code == code
+        ):
+            return found, code
+    raise RuntimeError("no free check-in code after 10 tries")  # 31^8 codes: never in practice
 
 
 async def _audit(
@@ -228,6 +243,7 @@ async def _take_place(
     attendance: Attendance,
     existing: Registration | None,
     *,
+    code: str,
     walk_in: bool,
     now: datetime,
 ) -> tuple[Registration, str]:
@@ -235,7 +251,9 @@ async def _take_place(
     status by capacity (a walk-in is CONFIRMED beyond it), a new code and token."""
     event.arrivals += 1
     capacity = _capacity(event, attendance)
-    full = capacity is not None and await _confirmed(session, event, attendance) >= capacity
+    full = capacity is not None and (
+        capacity == 0 or await _confirmed(session, event, attendance) >= capacity
+    )
     status = RegistrationStatus.WAITLISTED if full and not walk_in else RegistrationStatus.CONFIRMED
     token = secrets.token_urlsafe(32)
     registration = existing or Registration(
@@ -249,7 +267,7 @@ async def _take_place(
     registration.attendance = attendance
     registration.status = status
     registration.arrival = event.arrivals
-    registration.code = await _new_code(session, event)
+    registration.code = code
     registration.token_hash = hash_token(token)
     registration.walk_in = walk_in
     registration.checked_in_at = now if walk_in else None
@@ -260,16 +278,6 @@ async def _take_place(
     await session.flush()
     await _audit(session, principal, "registration.created", registration)
     return registration, token
-
-
-async def _by_email(session: AsyncSession, event: Event, email: str) -> Registration | None:
-    found: Registration | None = await session.scalar(
-        scoped(Registration, event.tenant_id)
-        .where(Registration.event_id == event.id, Registration.email == email)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return found
 
 
 async def register(
@@ -294,11 +302,11 @@ async def register(
         raise _problem("eventId", "No event with this ID.", NOT_FOUND)
     _require_open(event, now)
     attendance = _attendance(event, cleaned.attendance)
-    existing = await _by_email(session, event, cleaned.email or "")
+    existing, code = await _by_email_or_code(session, event, cleaned.email or "")
     if existing is not None and existing.status is not RegistrationStatus.CANCELLED:
         return Registered(existing, None, True)
     registration, token = await _take_place(
-        session, principal, event, cleaned, attendance, existing, walk_in=False, now=now
+        session, principal, event, cleaned, attendance, existing, code=code, walk_in=False, now=now
     )
     return Registered(registration, token, False)
 
@@ -436,15 +444,15 @@ async def cancel_by_token(
     return registration, await _cancel(session, principal, event, registration)
 
 
-async def _staff_event(session: AsyncSession, principal: Principal, event_id: uuid.UUID) -> Event:
-    """The event, locked, if the caller may see it (else NOT_FOUND) and is its
-    organizer's staff (else Forbidden)."""
-    event: Event | None = await session.scalar(
-        visible_events(principal)
-        .where(Event.id == event_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
+async def _staff_event(
+    session: AsyncSession, principal: Principal, event_id: uuid.UUID, *, lock: bool = True
+) -> Event:
+    """The event, locked unless ``lock`` is False, if the caller may see it (else
+    NOT_FOUND) and is its organizer's staff (else Forbidden)."""
+    statement = visible_events(principal).where(Event.id == event_id)
+    if lock:
+        statement = statement.with_for_update()
+    event: Event | None = await session.scalar(statement.execution_options(populate_existing=True))
     if event is None:
         raise _problem("eventId", "No event with this ID.", NOT_FOUND)
     require_event_staff(principal, event.organization_id)
@@ -495,7 +503,9 @@ async def check_in(
     if (registration_id is None) == (code is None or not code.strip()):
         field = "code" if registration_id is None else "registrationId"
         raise _problem(field, "Give either the registration's ID or its check-in code.", "REQUIRED")
-    event = await _staff_event(session, principal, event_id)
+    # The registration's row lock is enough: checking in takes no seat (the event's row
+    # stays free, so the door's check-ins do not wait for each other).
+    event = await _staff_event(session, principal, event_id, lock=False)
     _require_door_open(event)
     statement = scoped(Registration, event.tenant_id).where(Registration.event_id == event.id)
     if registration_id is not None:
@@ -531,7 +541,7 @@ async def register_walk_in(
     _require_door_open(event)
     attendance = _attendance(event, cleaned.attendance)
     now = datetime.now(UTC)
-    existing = await _by_email(session, event, cleaned.email or "")
+    existing, code = await _by_email_or_code(session, event, cleaned.email or "")
     if existing is not None and existing.status is not RegistrationStatus.CANCELLED:
         if existing.checked_in_at is not None:
             return CheckedIn(existing, True)
@@ -544,7 +554,7 @@ async def register_walk_in(
         await _audit(session, principal, "registration.checked_in", existing)
         return CheckedIn(existing, False)
     registration, _token = await _take_place(
-        session, principal, event, cleaned, attendance, existing, walk_in=True, now=now
+        session, principal, event, cleaned, attendance, existing, code=code, walk_in=True, now=now
     )
     return CheckedIn(registration, False)
 
