@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.demand.demo import Employer, release_demand, seed_demand
+from coalition.events.demo import seed_events
 from coalition.funds.demo import seed_funds
 from coalition.pathways.demo import seed_pathways
 from coalition.skills.loader import load_reference
@@ -243,7 +244,8 @@ def employers(partnership: DemoPartnership) -> dict[str, Employer]:
 
 
 async def seed_demo(sessions: SessionFactory) -> DemoResult:
-    """Create the demo partnerships if missing, with their demand, funds and training.
+    """Create the demo partnerships if missing, with their demand, funds, training and
+    events.
 
     Loads the full reference vocabulary first when the publishers' files are at
     hand (``COALITION_REFERENCE_DIR`` or ``../shared/data``), else the starter set.
@@ -293,6 +295,13 @@ async def seed_demo(sessions: SessionFactory) -> DemoResult:
             sessions,
             tenant_id=_id(partnership.slug),
             slug=partnership.slug,
+            organizations=organization_ids(partnership),
+        )
+        await seed_events(
+            sessions,
+            tenant_id=_id(partnership.slug),
+            slug=partnership.slug,
+            zone=partnership.time_zone,
             organizations=organization_ids(partnership),
         )
         await release_demand(sessions, tenant_id=_id(partnership.slug), slug=partnership.slug)

@@ -165,6 +165,15 @@ FINDERS: dict[str, tuple[str, list[str]]] = {
         ["demandSummary", "release"],
     ),
     "FundPool": ("{ fundPools(first: 1) { edges { node { id } } } }", ["fundPools"]),
+    "Event": ("{ events(first: 1) { edges { node { id } } } }", ["events"]),
+    "Exhibitor": (
+        "{ events(first: 1) { edges { node { exhibitors { id } } } } }",
+        ["events", "exhibitors"],
+    ),
+    "EventSession": (
+        "{ events(first: 1, filter: {kinds: [JOB_FAIR]}) { edges { node { sessions { id } } } } }",
+        ["events", "sessions"],
+    ),
     "CareerPathway": (
         "{ careerPathways(first: 1) { edges { node { id } } } }",
         ["careerPathways"],

@@ -32,6 +32,7 @@ from coalition.funds.service.disbursements import DisbursementInput, schedule_di
 from coalition.funds.service.verifications import verify_contribution
 from coalition.pagination import PageRequest, after_clause, decode_cursor
 from coalition.pathways.service import create_pathway
+from tests.events.support import add_event
 from tests.funds.support.world import contribution_input, create_funds_world, key
 from tests.supply.support import add_cohort, add_program
 from tests.support.graphql import GraphQLClient
@@ -110,7 +111,9 @@ async def ids(
         )
     program_id = await add_program(owner_sessions, world)
     await add_cohort(owner_sessions, world, program_id)
+    event_id = await add_event(owner_sessions, world)
     return {
+        "Event": global_id("Event", event_id),
         # The college: it has members and a training program (with a cohort).
         "Organization": global_id("Organization", world.organizations["college"]),
         "TrainingProgram": global_id("TrainingProgram", program_id),

@@ -268,3 +268,26 @@ async def test_the_filter_narrows_by_time_kind_occupation_mode_and_access(
     assert await titles(language="es") == ["Webinar"]
     assert await titles(**{"from": "2027-05-01T00:00:00Z"}) == ["Webinar"]
     assert await titles(to="2027-05-01T00:00:00Z") == ["Fair"]
+
+
+async def test_json_ld_is_the_public_listing_s_schema_org_event(
+    gql: GraphQLClient, world: World, owner_sessions: SessionFactory
+) -> None:
+    event_id = await add_event(owner_sessions, world)
+
+    body = await gql(
+        "query($id: ID!) { event(id: $id) { jsonLd } }",
+        {"id": global_id("Event", event_id)},
+        token=world.tokens["member"],
+    )
+
+    document = body["data"]["event"]["jsonLd"]
+    assert document["@context"] == "https://schema.org"
+    assert document["@type"] == "Event"
+    assert document["name"] == "Spring Manufacturing Job Fair"
+    assert document["startDate"] == "2027-04-15T10:00:00-05:00"
+    assert document["eventStatus"] == "https://schema.org/EventScheduled"
+    assert document["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
+    assert document["location"]["@type"] == "Place"
+    assert document["maximumAttendeeCapacity"] == 100
+    assert document["url"].endswith(f"/public/{world.slug}/events/{event_id}")

@@ -14,7 +14,7 @@ from coalition.events import public
 from coalition.events.models import AttendanceMode, EventStatus, Visibility
 from tests.events.feed_support import EventRow, add_events, change_event, names, parsed
 from tests.support.statements import StatementCounter, without_tenant_filter
-from tests.support.world import World
+from tests.support.world import World, global_id
 
 ISSUER = "http://127.0.0.1:8000"
 SCHEMA = "https://schema.org/"
@@ -54,6 +54,7 @@ async def test_an_event_as_schema_org_json_ld_field_by_field(
         "@type": "Event",
         "@id": url,
         "url": url,
+        "identifier": global_id("Event", fair),
         "name": "Spring job fair",
         "description": "About Spring job fair.",
         "keywords": "JOB_FAIR",

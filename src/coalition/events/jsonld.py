@@ -34,6 +34,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from coalition.events.models import AttendanceMode, Event, EventStatus
+from coalition.ids import global_id
 
 CONTEXT = "https://schema.org"
 SCHEMA = "https://schema.org/"
@@ -150,6 +151,8 @@ def event_jsonld(
         "@type": "Event",
         "@id": url,
         "url": url,
+        # The API's ID of the event: what registerForEvent takes.
+        "identifier": global_id("Event", event.id),
         "name": event.title,
         "description": event.description,
         "keywords": str(event.kind),

@@ -39,7 +39,7 @@ from coalition.events.permissions import require_events_read, visible_events
 from coalition.pagination import Page, PageRequest, SortKey, fetch_page
 from coalition.supply.models import TrainingProgram
 from coalition.supply.permissions import visible_programs
-from coalition.tenancy.models import Organization
+from coalition.tenancy.models import Organization, Tenant
 
 BY_START = SortKey([Event.starts_at, Event.id], [datetime.fromisoformat, uuid.UUID])
 ACCESSIBILITY_COLUMNS = {
@@ -283,6 +283,14 @@ async def organizations_by_ids(
     return {row.id: row for row in rows}
 
 
+async def tenant_slugs(
+    session: AsyncSession, principal: Principal, ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """The caller's own partnership's slug (for the public URLs of its events)."""
+    slug = await session.scalar(select(Tenant.slug).where(Tenant.id == principal.tenant_id))
+    return {principal.tenant_id: slug} if slug is not None and principal.tenant_id in ids else {}
+
+
 __all__ = [
     "ACCESSIBILITY_COLUMNS",
     "BY_START",
@@ -300,5 +308,6 @@ __all__ = [
     "programs_of_events",
     "sessions_by_ids",
     "sessions_of_events",
+    "tenant_slugs",
     "visible_exhibitors",
 ]

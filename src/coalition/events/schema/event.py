@@ -8,12 +8,14 @@ TrainingProgram, annotated lazily and built from the rows the events loaders rea
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 from zoneinfo import ZoneInfo
 
 import strawberry
+from strawberry.scalars import JSON
 
 from coalition.api.context import Info
 from coalition.api.mutations import UserError, decode_id, run_mutation
@@ -23,6 +25,8 @@ from coalition.auth.principal import Principal
 from coalition.errors import InvalidInput
 from coalition.errors import UserError as DomainUserError
 from coalition.events import models, reads, service
+from coalition.events.jsonld import event_jsonld
+from coalition.events.public import event_url
 from coalition.events.schema import enums  # noqa: F401  (describes the enums before use)
 from coalition.events.schema.event_inputs import (
     CreateEventInput,
@@ -187,6 +191,26 @@ class EventType(Node):
     async def sessions(self, info: Info) -> list[EventSessionType]:
         found = await info.context.loaders.of(EventLoaders).sessions.load(self.model.id)
         return [EventSessionType.from_model(row) for row in found]
+
+    @strawberry.field(
+        description="The event as linked data: a schema.org Event JSON-LD document "
+        "(eventAttendanceMode, eventStatus, location as Place and/or VirtualLocation, "
+        "maximumAttendeeCapacity, organizer), the same as the public listing's for a PUBLIC one."
+    )
+    async def json_ld(self, info: Info) -> JSON:
+        loaders = info.context.loaders.of(EventLoaders)
+        organizer, slug = await asyncio.gather(
+            loaders.organization.load(self.model.organization_id),
+            loaders.tenant_slug.load(self.model.tenant_id),
+        )
+        base = str(info.context.settings.issuer).rstrip("/")
+        document = event_jsonld(
+            self.model,
+            organizer_name=organizer.name if organizer else "",
+            url=event_url(base, slug or "", self.model.id),
+            with_context=True,
+        )
+        return cast(JSON, document)
 
     @strawberry.field(
         description="Interviews, offers and hires its exhibitors reported (see EventOutcomes "

@@ -63,6 +63,7 @@ class EventLoaders(LoaderSet):
         self.organization: DataLoader[uuid.UUID, Organization | None] = by_key(
             context, reads.organizations_by_ids
         )
+        self.tenant_slug: DataLoader[uuid.UUID, str | None] = by_key(context, reads.tenant_slugs)
 
 
 __all__ = ["EventLoaders"]
