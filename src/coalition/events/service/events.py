@@ -31,6 +31,7 @@ from coalition.events.permissions import (
     require_event_manager,
     visible_events,
 )
+from coalition.events.registrations import fill_from_waitlist
 from coalition.skills.models import Occupation
 from coalition.supply.models import TrainingProgram
 from coalition.supply.permissions import visible_programs
@@ -351,6 +352,8 @@ async def update_event(
     await _write_targets(
         session, principal, event.id, codes=new_codes, program_ids=new_programs, replace=True
     )
+    if {"capacity_in_person", "capacity_online"} & changes.keys():
+        await fill_from_waitlist(session, event, principal=principal)
     await record_event(
         session,
         principal,
