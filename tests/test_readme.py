@@ -372,3 +372,7 @@ async def test_a_curl_example_runs_without_errors(
             continue
         assert "errors" not in answer, json.dumps(answer)[:500]
         assert all(value is not None for value in answer["data"].values()), answer
+        for payload in answer["data"].values():
+            # A mutation's example must work, not show a userError.
+            if isinstance(payload, dict) and "userErrors" in payload:
+                assert payload["userErrors"] == [], payload
