@@ -30,7 +30,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.audit.service import record_event
@@ -46,6 +46,7 @@ from coalition.events.models import (
     EventStatus,
     Registration,
     RegistrationStatus,
+    SessionBooking,
 )
 from coalition.events.permissions import (
     public_event_condition,
@@ -391,6 +392,13 @@ async def _cancel(
     registration.cancelled_at = now
     registration.updated_at = now
     await session.flush()
+    # A cancelled registration's places in sessions become free.
+    await session.execute(
+        delete(SessionBooking).where(
+            in_tenant(SessionBooking, event.tenant_id),
+            SessionBooking.registration_id == registration.id,
+        )
+    )
     await _audit(session, principal, "registration.cancelled", registration)
     return await fill_from_waitlist(session, event, principal=principal)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import strawberry
 
+from coalition.events.schema.booking import BookingMutation
 from coalition.events.schema.event import EventMutation, EventQuery, EventType
 from coalition.events.schema.exhibitor import EventSessionType, ExhibitorMutation, ExhibitorType
 from coalition.events.schema.loaders import EventLoaders
@@ -28,7 +29,7 @@ class Query(EventQuery, OutcomeQuery):
 
 
 @strawberry.type
-class Mutation(EventMutation, ExhibitorMutation, RegistrationMutation):
+class Mutation(EventMutation, ExhibitorMutation, RegistrationMutation, BookingMutation):
     pass
 
 

@@ -344,7 +344,7 @@ def _user_errors(error: InvalidInput) -> list[UserError]:
     return [UserError(field=list(e.field), message=e.message, code=e.code) for e in error.errors]
 
 
-async def _run_public(
+async def run_public(
     info: Info, action: Callable[[Any, Principal], Awaitable[R]]
 ) -> tuple[R | None, list[UserError]]:
     """Run ``action`` as the caller or, with no token, as the public actor of the
@@ -396,7 +396,7 @@ class RegistrationMutation:
                 address=info.context.client_address,
             )
 
-        found, errors = await _run_public(info, action)
+        found, errors = await run_public(info, action)
         return RegisterForEventPayload(
             receipt=RegistrationReceipt.of(found.registration, found.token) if found else None,
             already_registered=found.existed if found else False,
@@ -443,7 +443,7 @@ class RegistrationMutation:
                     found, _ = await registrations.cancel_by_token(session, actor, token=token)
                 return found
 
-            cancelled, errors = await _run_public(info, by_token)
+            cancelled, errors = await run_public(info, by_token)
         return CancelRegistrationPayload(
             receipt=RegistrationReceipt.of(cancelled, None) if cancelled else None,
             user_errors=errors,
