@@ -291,6 +291,8 @@ async def _run_script(http: httpx.AsyncClient, script: str, env: dict[str, str])
             output = await _python_filter(stage[2], output)
         if assignment:
             env[assignment.group(1)] = output.strip()
+        elif response.headers.get("content-type", "").startswith("text/calendar"):
+            answers.append(response.text)
         else:
             answers.append(response.json())
     return answers
@@ -365,5 +367,12 @@ async def test_a_curl_example_runs_without_errors(
 
     assert answers, "the example prints nothing"
     for answer in answers:
+        if isinstance(answer, str):  # a calendar feed: it must hold events
+            assert answer.startswith("BEGIN:VCALENDAR") and "BEGIN:VEVENT" in answer, answer[:200]
+            continue
         assert "errors" not in answer, json.dumps(answer)[:500]
         assert all(value is not None for value in answer["data"].values()), answer
+        for payload in answer["data"].values():
+            # A mutation's example must work, not show a userError.
+            if isinstance(payload, dict) and "userErrors" in payload:
+                assert payload["userErrors"] == [], payload

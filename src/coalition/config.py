@@ -7,7 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -70,6 +70,19 @@ class Settings(BaseSettings):
     # How long a query may keep retrying on fresh connections while the database drops
     # them (backoff from 50 ms, doubling, jittered); then the answer is a 503.
     db_retry_seconds: float = 5.0
+
+    # Anonymous event registration (``events/rate_limit.py``): at most this many attempts
+    # from one client address for one event in the window, and this many for one event
+    # from all addresses together in its window. Over either, the attempt is refused with
+    # RATE_LIMITED and nothing is written.
+    registration_attempts_per_address: int = 10
+    registration_address_window_seconds: int = 600
+    registration_attempts_per_event: int = 500
+    registration_event_window_seconds: int = 60
+    # The key of the HMAC-SHA256 that hides client addresses in the attempts table. Unset:
+    # derived from the API's database URL, password included (so it differs per database
+    # and is as secret as that password); set it to keep the hashes across a password change.
+    registration_address_secret: SecretStr | None = None
 
     @field_validator("access_token_seconds")
     @classmethod

@@ -170,6 +170,11 @@ FINDERS: dict[str, tuple[str, list[str]]] = {
         "{ events(first: 1) { edges { node { exhibitors { id } } } } }",
         ["events", "exhibitors"],
     ),
+    "Registration": (
+        "{ events(first: 1, filter: {kinds: [INFORMATION_SESSION]}) { edges { node { "
+        "registrations(first: 1) { edges { node { id } } } } } } }",
+        ["events", "registrations"],
+    ),
     "EventSession": (
         "{ events(first: 1, filter: {kinds: [JOB_FAIR]}) { edges { node { sessions { id } } } } }",
         ["events", "sessions"],

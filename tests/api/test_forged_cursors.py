@@ -27,6 +27,7 @@ from coalition.db.session import tenant_transaction
 from coalition.demand import service as demand
 from coalition.demand.models import OpeningsKind
 from coalition.errors import InvalidInput
+from coalition.events import registrations
 from coalition.funds.service.contributions import record_contribution
 from coalition.funds.service.disbursements import DisbursementInput, schedule_disbursement
 from coalition.funds.service.verifications import verify_contribution
@@ -117,7 +118,15 @@ async def ids(
         )
     program_id = await add_program(owner_sessions, world)
     await add_cohort(owner_sessions, world, program_id)
-    event_id = await add_event(owner_sessions, world)
+    # The convener organizes it, so its people (the admin) see who registered.
+    event_id = await add_event(owner_sessions, world, person="admin", organization="convener")
+    async with tenant_transaction(owner_sessions, world.id) as session:
+        await registrations.register(
+            session,
+            admin,
+            event_id=event_id,
+            attendee=registrations.Attendee(name="Ada Lovelace", email="ada@example.org"),
+        )
     await add_record(owner_sessions, world)
     return {
         "Event": global_id("Event", event_id),

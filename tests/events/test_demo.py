@@ -17,11 +17,20 @@ from coalition.events.models import (
     EventStatus,
     Exhibitor,
     ExhibitorStatus,
+    Registration,
+    RegistrationStatus,
     Visibility,
 )
 from coalition.events.outcomes import outcomes_of_events
 
 SLUGS = ("lakeshore-manufacturing", "metro-healthcare")
+
+
+async def _registrations(sessions: SessionFactory, tenant_id: uuid.UUID) -> list[Registration]:
+    async with tenant_transaction(sessions, tenant_id) as session:
+        return list(
+            await session.scalars(select(Registration).where(Registration.tenant_id == tenant_id))
+        )
 
 
 async def test_each_partnership_has_its_demo_events_seeded_once(
@@ -52,5 +61,14 @@ async def test_each_partnership_has_its_demo_events_seeded_once(
         }
         assert len(sessions) == 3
         [hall] = past
+        people = list(await _registrations(owner_sessions, tenant_id))
+        statuses = {(r.event_id, r.status) for r in people}
+        assert any(status is RegistrationStatus.WAITLISTED for _, status in statuses), (
+            len(people),
+            statuses,
+            [(e.title, e.capacity_in_person) for e in events],
+        )
+        assert sum(1 for r in people if r.checked_in_at is not None) == 16
+        assert sum(1 for r in people if r.walk_in) == 2
         assert found[hall.id].hires is not None and found[hall.id].hires > 0
         assert found[hall.id].final

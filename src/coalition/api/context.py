@@ -1,4 +1,10 @@
-"""The per-request GraphQL context: caller, transaction, DataLoaders."""
+"""The per-request GraphQL context: caller, transaction, DataLoaders.
+
+A request with no token has no principal. If it names its partnership
+(``X-Coalition-Tenant: <slug>``) it still gets a transaction bound to that tenant, which
+only ``anonymous_session`` hands out: the two public registration mutations use it, and
+every other resolver's ``session()`` keeps requiring a principal.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info as StrawberryInfo
 
 from coalition.api.loaders import Loaders
-from coalition.auth.principal import Principal
+from coalition.auth.principal import Principal, public_principal
 from coalition.config import Settings
 from coalition.db.session import RequestTransaction
 from coalition.errors import Unauthenticated
@@ -26,6 +32,8 @@ class Context:
     auth_error: Unauthenticated | None = None
     # The request's document, parsed once by the endpoint (``schema.ParsedDocument``).
     document: DocumentNode | None = None
+    # The client's address (the peer of the connection), for the registration limits.
+    client_address: str | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
@@ -40,6 +48,28 @@ class Context:
     async def session(self) -> AsyncIterator[AsyncSession]:
         """The request's session, held exclusively; do not await a DataLoader inside."""
         self.require_principal()
+        assert self.transaction is not None
+        async with self.transaction.session() as session:
+            yield session
+
+    def actor(self) -> Principal:
+        """The caller, or for a request with no token that named its partnership the
+        public actor of that partnership (``public_principal``); else Unauthenticated.
+        Only for the public registration mutations."""
+        if self.principal is not None:
+            return self.principal
+        if self.transaction is None:
+            raise self.auth_error or Unauthenticated(
+                "Log in, or name the partnership with the X-Coalition-Tenant header (its slug)."
+            )
+        return public_principal(self.transaction.tenant_id)
+
+    @asynccontextmanager
+    async def anonymous_session(self) -> AsyncIterator[AsyncSession]:
+        """The request's session for a caller who may be anonymous (``actor``): ONLY for
+        ``registerForEvent`` and ``cancelRegistration``; held exclusively, like
+        ``session``."""
+        self.actor()
         assert self.transaction is not None
         async with self.transaction.session() as session:
             yield session

@@ -9,6 +9,9 @@ instead of an error. A mutation is never run again once it started: its
 client gets a 503 ``RETRYABLE`` and sends it again with the same idempotency
 key. A connection lost while authenticating, before the operation ran, is
 retried for either.
+A request with no token may name its partnership (``X-Coalition-Tenant``): it then has
+a transaction bound to that tenant and no principal, which only the public registration
+mutations use (``Context.anonymous_session``).
 Authorization denials are written to the audit log afterwards, in their
 own transaction, so they survive the rollback of the refused change.
 """
@@ -156,13 +159,18 @@ async def _context(request: Request, request_id: str, document: DocumentNode | N
         token = bearer_token(request.headers.get("authorization"))
     except Unauthenticated as error:
         raise _Rejected(_unauthenticated(error)) from None
+    address = request.client.host if request.client is not None else None
     if token is None:
+        tenant_id = await _named_tenant(request)
         return Context(
             settings=settings,
             request_id=request_id,
             principal=None,
-            transaction=None,
+            transaction=None
+            if tenant_id is None
+            else RequestTransaction(state.sessions, tenant_id),
             document=document,
+            client_address=address,
         )
     try:
         identity = await state.authenticator.identify(
@@ -186,7 +194,19 @@ async def _context(request: Request, request_id: str, document: DocumentNode | N
         principal=principal,
         transaction=transaction,
         document=document,
+        client_address=address,
     )
+
+
+async def _named_tenant(request: Request) -> uuid.UUID | None:
+    """The partnership a request with no token names (``X-Coalition-Tenant``), by slug
+    in the directory of partnerships (a system read, like the public listing's); None
+    for no header or an unknown slug (the request is then anonymous with no tenant, as
+    before: only the public registration mutations look, and ask for one)."""
+    tenant_id: uuid.UUID | None = await request.app.state.authenticator.named_tenant(
+        request.headers.get(TENANT_HEADER)
+    )
+    return tenant_id
 
 
 def _unauthenticated(error: Unauthenticated) -> Response:

@@ -11,6 +11,8 @@ client-chosen header cannot open another partnership.
 
 from __future__ import annotations
 
+import re
+import time
 import uuid
 from dataclasses import dataclass
 
@@ -29,6 +31,10 @@ from coalition.errors import Unauthenticated
 from coalition.tenancy.models import ApiClient, Membership, Tenant, User, parse_client_id
 
 TENANT_HEADER = "x-coalition-tenant"
+# What a partnership's slug looks like (tenancy.provisioning.SLUG, which imports auth).
+SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+NAMED_TENANT_SECONDS = 60.0
+NAMED_TENANTS = 1024
 
 
 @dataclass(frozen=True)
@@ -64,6 +70,7 @@ class Authenticator:
         self._keys = keys
         self._sessions = sessions
         self._oidc = oidc
+        self._named: dict[str, tuple[uuid.UUID, float]] = {}
 
     async def identify(self, token: str, *, tenant_slug: str | None) -> Identity:
         header, claims = unverified_parts(token)
@@ -100,6 +107,30 @@ class Authenticator:
                 is_oidc=True,
             )
         raise Unauthenticated("The token's issuer is not trusted.")
+
+    async def named_tenant(self, slug: str | None) -> uuid.UUID | None:
+        """The partnership a request with no token names by its slug (a system read of
+        the directory of partnerships), or None: no slug, not one a partnership could
+        have (checked before any read: a NUL would reach the database), or unknown.
+
+        A slug found is remembered for ``NAMED_TENANT_SECONDS`` (anonymous registration
+        asks on every request; slugs do not change); unknown ones are not (random slugs
+        must not fill the memory), and the memory holds ``NAMED_TENANTS`` at most."""
+        if not slug or not SLUG.match(slug):
+            return None
+        now = time.monotonic()
+        known = self._named.get(slug)
+        if known is not None and known[1] > now:
+            return known[0]
+        async with self._sessions() as session:
+            tenant_id: uuid.UUID | None = await session.scalar(
+                select(Tenant.id).where(Tenant.slug == slug)  # scoping: system
+            )
+        if tenant_id is not None:
+            if len(self._named) >= NAMED_TENANTS:
+                self._named.clear()
+            self._named[slug] = (tenant_id, now + NAMED_TENANT_SECONDS)
+        return tenant_id
 
     async def _tenant_by_slug(self, slug: str) -> uuid.UUID:
         async with self._sessions() as session:

@@ -13,6 +13,7 @@ class PrincipalKind(enum.StrEnum):
     USER = "user"
     CLIENT = "client"
     SYSTEM = "system"
+    PUBLIC = "public"
 
 
 @dataclass(frozen=True)
@@ -102,4 +103,23 @@ def system_principal(tenant_id: uuid.UUID, label: str) -> Principal:
         tenant_id=tenant_id,
         label=label,
         scopes=frozenset({"read", "write"}),
+    )
+
+
+PUBLIC_ACTOR_ID = uuid.UUID(int=1)
+
+
+def public_principal(tenant_id: uuid.UUID, label: str = "public registration") -> Principal:
+    """An anonymous visitor of one tenant: the audit log's actor for what a person does
+    with no login (registering for a PUBLIC event, cancelling with a confirmation token).
+
+    It has no grants and no scopes, so every permission check refuses it; only the
+    public registration services accept it.
+    """
+    return Principal(
+        kind=PrincipalKind.PUBLIC,
+        id=PUBLIC_ACTOR_ID,
+        tenant_id=tenant_id,
+        label=label,
+        scopes=frozenset(),
     )

@@ -5,9 +5,11 @@ with approved exhibitors and their openings, one request still pending, a worksh
 and interview slots; a PUBLIC hiring hall the community organization held 40 days
 ago, whose exhibitors reported interviews, offers and hires (their reports are final,
 so members see the published figures); and a MEMBERS-only online information session
-the convener runs. Everything goes through the events services as the operator; the
-past hiring hall is run as if it were under way now and then moved 40 days back (the
-services refuse exhibitors and reports for an event in the wrong time, rightly).
+the convener runs, each with people registered (the job fair has a waitlist; the hiring
+hall's people were checked in, walk-ins too). Everything goes through the events
+services as the operator; the past hiring hall is run as if it were under way now and
+then moved 40 days back (the services refuse exhibitors and reports for an event in the
+wrong time, rightly).
 An event whose title the partnership already has is left alone.
 """
 
@@ -27,7 +29,7 @@ from coalition.auth.principal import Principal, system_principal
 from coalition.db.engine import SessionFactory
 from coalition.db.scoping import in_tenant, scoped
 from coalition.db.session import tenant_transaction
-from coalition.events import service
+from coalition.events import registrations, service
 from coalition.events.models import (
     AttendanceMode,
     Event,
@@ -66,6 +68,9 @@ class DemoEvent:
     exhibitors: tuple[DemoExhibitor, ...] = ()
     workshop: bool = False
     accessibility: dict[str, Any] = field(default_factory=dict)
+    registrations: int = 0  # people who register (beyond the capacity: waitlisted)
+    checked_in: int = 0  # of them, checked in at the door
+    walk_ins: int = 0
 
 
 def _lakeshore() -> tuple[DemoEvent, ...]:
@@ -95,6 +100,7 @@ def _lakeshore() -> tuple[DemoEvent, ...]:
                 "transit_nearby": True,
                 "languages": ["en", "es"],
             },
+            registrations=43,
         ),
         DemoEvent(
             title="Welding Hiring Hall",
@@ -123,6 +129,9 @@ def _lakeshore() -> tuple[DemoEvent, ...]:
                     "Precision Tool & Die", (("51-4121", 2, 2500, 3000),), report=(6, 3, 3)
                 ),
             ),
+            registrations=18,
+            checked_in=14,
+            walk_ins=2,
         ),
         DemoEvent(
             title="Registered Apprenticeship Briefing for Members",
@@ -136,6 +145,7 @@ def _lakeshore() -> tuple[DemoEvent, ...]:
             mode=AttendanceMode.ONLINE,
             capacity=100,
             accessibility={"captioning": True, "languages": ["en"]},
+            registrations=12,
         ),
     )
 
@@ -166,6 +176,7 @@ def _metro() -> tuple[DemoEvent, ...]:
                 "asl_interpretation": True,
                 "languages": ["en", "es", "pl"],
             },
+            registrations=43,
         ),
         DemoEvent(
             title="Home Care Hiring Hall",
@@ -194,6 +205,9 @@ def _metro() -> tuple[DemoEvent, ...]:
                     "Northside Family Clinic", (("31-9092", 2, 1900, 2300),), report=(4, 2, 2)
                 ),
             ),
+            registrations=18,
+            checked_in=14,
+            walk_ins=2,
         ),
         DemoEvent(
             title="Nursing Apprenticeship Briefing for Members",
@@ -206,6 +220,7 @@ def _metro() -> tuple[DemoEvent, ...]:
             mode=AttendanceMode.ONLINE,
             capacity=100,
             accessibility={"captioning": True, "languages": ["en"]},
+            registrations=12,
         ),
     )
 
@@ -333,6 +348,7 @@ async def _seed_event(
                     "capacity": capacity,
                 },
             )
+    await _seed_people(session, principal, demo, event)
     for shown in demo.exhibitors:
         if shown.report is not None:
             interviews, offers, hires = shown.report
@@ -351,6 +367,43 @@ async def _seed_event(
                 },
             )
     return event
+
+
+FIRST_NAMES = ("Ana", "Ben", "Chen", "Dana", "Eli", "Fatima", "Gus", "Hana", "Ivan", "Jo")
+LAST_NAMES = ("Ruiz", "Okafor", "Nguyen", "Kowalski", "Haddad", "Smith", "Tran", "Brown")
+
+
+def _attendee(demo: DemoEvent, index: int, *, walk_in: bool = False) -> registrations.Attendee:
+    first = FIRST_NAMES[index % len(FIRST_NAMES)]
+    last = LAST_NAMES[(index // len(FIRST_NAMES)) % len(LAST_NAMES)]
+    kind = "walkin" if walk_in else "guest"
+    return registrations.Attendee(
+        name=f"{first} {last}",
+        # example.org: reserved for examples (RFC 2606), never a real inbox.
+        email=f"{kind}{index + 1}.{demo.title.split()[0].lower()}@example.org",
+        consent_to_contact=index % 3 != 0,
+        accessibility_needs="Step-free entrance" if index % 7 == 0 else None,
+    )
+
+
+async def _seed_people(
+    session: AsyncSession, principal: Principal, demo: DemoEvent, event: Event
+) -> None:
+    """Registrations (the last ones beyond the capacity wait), check-ins and walk-ins."""
+    made = [
+        await registrations.register(
+            session, principal, event_id=event.id, attendee=_attendee(demo, index)
+        )
+        for index in range(demo.registrations)
+    ]
+    for registered in made[: demo.checked_in]:
+        await registrations.check_in(
+            session, principal, event_id=event.id, registration_id=registered.registration.id
+        )
+    for index in range(demo.walk_ins):
+        await registrations.register_walk_in(
+            session, principal, event_id=event.id, attendee=_attendee(demo, index, walk_in=True)
+        )
 
 
 async def _move_back(session: AsyncSession, event: Event, days: int) -> None:

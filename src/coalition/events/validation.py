@@ -32,12 +32,12 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
 
-from coalition.errors import UserError
+from coalition.errors import InvalidInput, UserError
 from coalition.events.errors import EventErrorCode as Code
 from coalition.events.models import AttendanceMode, EventKind, EventStatus, SessionKind, Visibility
 from coalition.supply.validation.shared import Fields, status_of, with_required
@@ -117,6 +117,18 @@ def _instant(check: Checker, path: str, value: Any) -> datetime | None:
         check.add((path,), f"{path} must be between the years 2000 and 2100.", Code.OUT_OF_RANGE)
         return None
     return instant
+
+
+def read_instant(path: tuple[str, ...], value: datetime | None) -> datetime | None:
+    """A read's ``from``/``to`` bound in UTC (one without an offset is read as UTC), or
+    InvalidInput: year 1 east of UTC or 9999 west of it has no UTC instant Python holds."""
+    if value is None:
+        return None
+    try:
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+    except OverflowError:
+        message = f"{path[-1]} must be an instant between the years 1 and 9999 in UTC."
+        raise InvalidInput([UserError(path, message, Code.OUT_OF_RANGE)]) from None
 
 
 def _time_zone(check: Checker, value: Any) -> str | None:
@@ -463,6 +475,7 @@ __all__ = [
     "event_fields",
     "opening_lines",
     "outcome_report",
+    "read_instant",
     "session_fields",
     "time_zones",
 ]

@@ -10,10 +10,16 @@ from __future__ import annotations
 
 import strawberry
 
+from coalition.events.schema.booking import BookingMutation
 from coalition.events.schema.event import EventMutation, EventQuery, EventType
 from coalition.events.schema.exhibitor import EventSessionType, ExhibitorMutation, ExhibitorType
 from coalition.events.schema.loaders import EventLoaders
 from coalition.events.schema.outcome import OutcomeQuery
+from coalition.events.schema.registration import (
+    EventRegistrationFields,
+    RegistrationMutation,
+    RegistrationType,
+)
 
 
 # The fields appear in the SDL in the order of the bases.
@@ -23,11 +29,13 @@ class Query(EventQuery, OutcomeQuery):
 
 
 @strawberry.type
-class Mutation(EventMutation, ExhibitorMutation):
+class Mutation(EventMutation, ExhibitorMutation, RegistrationMutation, BookingMutation):
     pass
 
 
-NODE_TYPES = (EventType, ExhibitorType, EventSessionType)
+NODE_TYPES = (EventType, ExhibitorType, EventSessionType, RegistrationType)
 TYPES = ()
+# The Event type's registrations and attendance (registration.py).
+FIELDS = ((EventType, EventRegistrationFields),)
 
-__all__ = ["NODE_TYPES", "TYPES", "EventLoaders", "EventType", "Mutation", "Query"]
+__all__ = ["FIELDS", "NODE_TYPES", "TYPES", "EventLoaders", "EventType", "Mutation", "Query"]

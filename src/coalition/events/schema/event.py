@@ -24,7 +24,7 @@ from coalition.api.schema import node_types_of
 from coalition.auth.principal import Principal
 from coalition.errors import InvalidInput
 from coalition.errors import UserError as DomainUserError
-from coalition.events import models, reads, service
+from coalition.events import models, reads, service, validation
 from coalition.events.jsonld import event_jsonld
 from coalition.events.public import event_url
 from coalition.events.schema import enums  # noqa: F401  (describes the enums before use)
@@ -231,13 +231,6 @@ def _payload(event: models.Event | None, errors: list[UserError]) -> EventPayloa
     return EventPayload(event=EventType.from_model(event) if event else None, user_errors=errors)
 
 
-def _aware(value: datetime | None) -> datetime | None:
-    """An instant; one given without an offset is read as UTC."""
-    if value is None or value.tzinfo is not None:
-        return value
-    return value.replace(tzinfo=UTC)
-
-
 def _filter(chosen: EventFilter) -> reads.EventFilter:
     organizer_id = None
     if chosen.organizer_id is not None:
@@ -248,8 +241,8 @@ def _filter(chosen: EventFilter) -> reads.EventFilter:
             )
         organizer_id = decoded[1]
     return reads.EventFilter(
-        starts_from=_aware(chosen.from_),
-        starts_to=_aware(chosen.to),
+        starts_from=validation.read_instant(("filter", "from"), chosen.from_),
+        starts_to=validation.read_instant(("filter", "to"), chosen.to),
         kinds=tuple(chosen.kinds or ()),
         occupation_code=chosen.occupation_code,
         attendance_mode=chosen.attendance_mode,

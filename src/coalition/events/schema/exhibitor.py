@@ -174,6 +174,11 @@ class EventSessionType(Node):
         row = await info.context.loaders.of(EventLoaders).session.load(object_id)
         return cls.from_model(row) if row else None
 
+    @strawberry.field(description="Places not yet booked.")
+    async def places_left(self, info: Info) -> int:
+        found = await info.context.loaders.of(EventLoaders).places_left.load(self.model.id)
+        return self.model.capacity if found is None else found
+
     @strawberry.field(description="The exhibitor holding it (an interview slot's), if any.")
     async def exhibitor(self, info: Info) -> ExhibitorType | None:
         if self.model.exhibitor_id is None:

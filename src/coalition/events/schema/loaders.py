@@ -14,7 +14,7 @@ from strawberry.dataloader import DataLoader
 
 from coalition.api.loaders import LoaderSet, by_key, lists_by_key
 from coalition.auth.principal import Principal
-from coalition.events import models, outcomes, reads
+from coalition.events import bookings, models, outcomes, reads
 from coalition.supply.models import TrainingProgram
 from coalition.tenancy.models import Organization
 
@@ -63,6 +63,7 @@ class EventLoaders(LoaderSet):
         self.organization: DataLoader[uuid.UUID, Organization | None] = by_key(
             context, reads.organizations_by_ids
         )
+        self.places_left: DataLoader[uuid.UUID, int | None] = by_key(context, bookings.places_left)
         self.tenant_slug: DataLoader[uuid.UUID, str | None] = by_key(context, reads.tenant_slugs)
 
 

@@ -10,7 +10,7 @@ from typing import Annotated
 import strawberry
 
 from coalition.api.context import Info
-from coalition.events import outcomes
+from coalition.events import outcomes, validation
 
 
 @strawberry.type(name="OutcomeLine", description="One occupation's interviews, offers and hires.")
@@ -92,9 +92,11 @@ class OutcomeQuery:
         ] = None,
     ) -> EventOutcomesType:
         principal = info.context.require_principal()
+        starts_from = validation.read_instant(("from",), from_)
+        starts_to = validation.read_instant(("to",), to)
         async with info.context.session() as session:
             found = await outcomes.pooled_outcomes(
-                session, principal, starts_from=from_, starts_to=to
+                session, principal, starts_from=starts_from, starts_to=starts_to
             )
         return EventOutcomesType.of(found)
 

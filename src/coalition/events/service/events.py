@@ -31,6 +31,7 @@ from coalition.events.permissions import (
     require_event_manager,
     visible_events,
 )
+from coalition.events.registrations import fill_from_waitlist
 from coalition.skills.models import Occupation
 from coalition.supply.models import TrainingProgram
 from coalition.supply.permissions import visible_programs
@@ -302,6 +303,18 @@ async def _capacity_problems(
     return errors
 
 
+def _ended_times(event: Event, cleaned: dict[str, Any]) -> list[UserError]:
+    """Moving an event that has ended: refused, or the organizer could reopen its
+    exhibitors and reports and change figures already published (``outcomes``)."""
+    if event.ends_at > datetime.now(UTC):
+        return []
+    return [
+        UserError((path,), "The event has ended: its times are settled.", Code.EVENT_CLOSED)
+        for column, path in (("starts_at", "startsAt"), ("ends_at", "endsAt"))
+        if column in cleaned and cleaned[column] != getattr(event, column)
+    ]
+
+
 async def update_event(
     session: AsyncSession,
     principal: Principal,
@@ -322,6 +335,7 @@ async def update_event(
     before = columns_of(event)
     cleaned, errors = validation.event_fields(fields, current=before)
     errors += await _missing_targets(session, principal, cleaned)
+    errors += _ended_times(event, cleaned)
     if cleaned.get("status") is EventStatus.COMPLETED:
         starts = cleaned.get("starts_at", event.starts_at)
         if starts > datetime.now(UTC):
@@ -351,6 +365,8 @@ async def update_event(
     await _write_targets(
         session, principal, event.id, codes=new_codes, program_ids=new_programs, replace=True
     )
+    if {"capacity_in_person", "capacity_online"} & changes.keys():
+        await fill_from_waitlist(session, event, principal=principal)
     await record_event(
         session,
         principal,

@@ -256,10 +256,14 @@ async def decide_exhibitor(
     if event.status is not EventStatus.PUBLISHED:
         message = f"This event is {event.status.value}: its exhibitors are settled."
         raise _problem("id", message, Code.EVENT_CLOSED)
+    now = datetime.now(UTC)
+    if event.ends_at <= now:
+        # Its reports count only while approved: a decision after the event would move
+        # the published figures by one exhibitor's report.
+        raise _problem("id", "The event has ended: its exhibitors are settled.", Code.EVENT_CLOSED)
     if exhibitor.status is status:
         return exhibitor
     before = {"status": exhibitor.status}
-    now = datetime.now(UTC)
     exhibitor.status = status
     exhibitor.decided_at = now
     exhibitor.updated_at = now

@@ -55,6 +55,8 @@ expose_enum(
         PrincipalKind.USER: "A person, with a token from the identity provider or the CLI.",
         PrincipalKind.CLIENT: "A partner application, with an OAuth2 client-credentials token.",
         PrincipalKind.SYSTEM: "The operator at the command line (never seen through the API).",
+        PrincipalKind.PUBLIC: "An anonymous visitor registering for a public event (never "
+        "seen through the API: the audit log's actor for it).",
     },
 )
 
