@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.audit.service import diff, record_event
@@ -165,6 +165,26 @@ async def _missing_targets(
     return errors
 
 
+async def _unknown_to_the_database(
+    session: AsyncSession, cleaned: dict[str, Any]
+) -> list[UserError]:
+    """A time zone Python's zone database knows but the database server's does not (their
+    tzdata releases differ): refused, since the public list filters by local dates in
+    the server (``timezone(time_zone, ...)``) and would fail on it."""
+    zone = cleaned.get("time_zone")
+    if zone is None:
+        return []
+    known = await session.scalar(
+        select(func.count()).select_from(text("pg_timezone_names")).where(text("name = :zone")),
+        {"zone": zone},
+    )
+    if known:
+        return []
+    cleaned.pop("time_zone")
+    message = "timeZone must be an IANA time zone name, e.g. America/Chicago."
+    return [UserError(("timeZone",), message, Code.INVALID)]
+
+
 async def _write_targets(
     session: AsyncSession,
     principal: Principal,
@@ -228,6 +248,7 @@ async def create_event(
     anything is written."""
     organization = await organizer_for_events(session, principal, organization_id)
     cleaned, errors = validation.event_fields(fields, current=None)
+    errors += await _unknown_to_the_database(session, cleaned)
     errors += await _missing_targets(session, principal, cleaned)
     if errors:
         raise InvalidInput(errors)
@@ -334,6 +355,7 @@ async def update_event(
     codes, programs = await targets_of(session, principal, event.id)
     before = columns_of(event)
     cleaned, errors = validation.event_fields(fields, current=before)
+    errors += await _unknown_to_the_database(session, cleaned)
     errors += await _missing_targets(session, principal, cleaned)
     errors += _ended_times(event, cleaned)
     if cleaned.get("status") is EventStatus.COMPLETED:
