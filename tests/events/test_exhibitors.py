@@ -58,6 +58,10 @@ async def test_an_employer_asks_to_exhibit_and_the_organizer_approves(
     [shown] = after["data"]["event"]["exhibitors"]
     assert shown["status"] == "APPROVED"
     assert shown["note"] is None  # the note is for the organizer
+    organizer = await gql(
+        EXHIBITORS, {"id": global_id("Event", event_id)}, token=world.tokens["org_admin"]
+    )
+    assert [x["note"] for x in organizer["data"]["event"]["exhibitors"]] == ["Four CNC openings"]
     assert shown["openings"] == [{"occupationCode": "51-4041", "openings": 4}]
 
 

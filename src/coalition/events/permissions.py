@@ -99,6 +99,24 @@ def require_event_staff(principal: Principal, organization_id: uuid.UUID) -> Non
         raise Forbidden("Only the organizing organization's people may do this.")
 
 
+def may_see_exhibitor_report(principal: Principal, exhibitor_organization_id: uuid.UUID) -> bool:
+    """Whether the caller sees one exhibitor's own report of outcomes: its organization's
+    people and the convener (partnership admins, the operator); nobody else."""
+    return principal.is_partnership_admin or exhibitor_organization_id in (
+        principal.organization_ids
+    )
+
+
+def may_see_exhibitor_note(
+    principal: Principal, exhibitor_organization_id: uuid.UUID, organizer_id: uuid.UUID
+) -> bool:
+    """Whether the caller sees an exhibitor's note to the organizer: the exhibitor's own
+    people, the convener, and those who manage the event."""
+    return may_see_exhibitor_report(principal, exhibitor_organization_id) or may_manage_event(
+        principal, organizer_id
+    )
+
+
 NOT_DRAFT = Event.status != EventStatus.DRAFT
 
 
@@ -128,6 +146,8 @@ __all__ = [
     "may_manage_event",
     "may_read_events",
     "may_see_attendees",
+    "may_see_exhibitor_note",
+    "may_see_exhibitor_report",
     "public_event_condition",
     "require_event_author",
     "require_event_manager",

@@ -16,7 +16,7 @@ from coalition.api.mutations import UserError, decode_id, run_mutation
 from coalition.api.relay import Node, from_global_id, to_global_id
 from coalition.auth.principal import Principal
 from coalition.events import models, service
-from coalition.events.outcomes import sees_exact
+from coalition.events.permissions import may_see_exhibitor_note, may_see_exhibitor_report
 from coalition.events.schema import enums  # noqa: F401  (describes the enums before use)
 from coalition.events.schema.loaders import EventLoaders
 from coalition.events.schema.outcome import OutcomeLineType
@@ -107,10 +107,11 @@ class ExhibitorType(Node):
     @strawberry.field(
         description="Its note to the organizer (the event's managers and its own people only)."
     )
-    def note(self, info: Info) -> str | None:
+    async def note(self, info: Info) -> str | None:
         principal = info.context.require_principal()
-        if _own_or_convener(principal, self.model) or principal.administers(
-            self.model.organization_id
+        event = await info.context.loaders.of(EventLoaders).event.load(self.model.event_id)
+        if event is not None and may_see_exhibitor_note(
+            principal, self.model.organization_id, event.organization_id
         ):
             return self.model.note
         return None
@@ -122,7 +123,9 @@ class ExhibitorType(Node):
     async def report(self, info: Info) -> ExhibitorReportType | None:
         principal = info.context.require_principal()
         exhibitor = self.model
-        if exhibitor.reported_at is None or not _own_or_convener(principal, exhibitor):
+        if exhibitor.reported_at is None or not may_see_exhibitor_report(
+            principal, exhibitor.organization_id
+        ):
             return None
         lines = await info.context.loaders.of(EventLoaders).outcome_lines.load(exhibitor.id)
         return ExhibitorReportType(
@@ -140,10 +143,6 @@ class ExhibitorType(Node):
             ],
             reported_at=exhibitor.reported_at,
         )
-
-
-def _own_or_convener(principal: Principal, exhibitor: models.Exhibitor) -> bool:
-    return sees_exact(principal) or exhibitor.organization_id in principal.organization_ids
 
 
 @strawberry.type(
