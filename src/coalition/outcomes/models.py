@@ -17,6 +17,7 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import (
     ARRAY,
@@ -29,6 +30,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -124,6 +126,28 @@ class SkillGainType(enum.StrEnum):
     SECONDARY_TRANSCRIPT = "SECONDARY_TRANSCRIPT"
     TRAINING_MILESTONE = "TRAINING_MILESTONE"
     SKILLS_PROGRESSION = "SKILLS_PROGRESSION"
+
+
+class TrainingServiceType(enum.StrEnum):
+    """PIRL 1303 (type of training service #1): 01 occupational skills training, 02 on-the-
+    job training (OJT), 03 skill upgrading and retraining, 04 entrepreneurial training, 05
+    adult basic education or English combined with training, 06 customized training, 07
+    other occupational skills training, 08 prerequisite training, 09 registered
+    apprenticeship, 10 youth occupational skills training, 11 other non-occupational
+    skills training. OJT and customized training leave the credential rate's
+    denominator (TEGL 10-16)."""
+
+    OCCUPATIONAL_SKILLS = "OCCUPATIONAL_SKILLS"
+    ON_THE_JOB = "ON_THE_JOB"
+    SKILL_UPGRADING = "SKILL_UPGRADING"
+    ENTREPRENEURIAL = "ENTREPRENEURIAL"
+    ADULT_EDUCATION_COMBINED = "ADULT_EDUCATION_COMBINED"
+    CUSTOMIZED = "CUSTOMIZED"
+    OTHER_OCCUPATIONAL_SKILLS = "OTHER_OCCUPATIONAL_SKILLS"
+    PREREQUISITE = "PREREQUISITE"
+    REGISTERED_APPRENTICESHIP = "REGISTERED_APPRENTICESHIP"
+    YOUTH_OCCUPATIONAL_SKILLS = "YOUTH_OCCUPATIONAL_SKILLS"
+    OTHER_NON_OCCUPATIONAL = "OTHER_NON_OCCUPATIONAL"
 
 
 class EmploymentStatus(enum.StrEnum):
@@ -237,6 +261,10 @@ class ParticipantRecord(TenantScoped, Base):
         _enum(VeteranStatus, "veteran_status")
     )
     barriers: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    training_service_type: Mapped[TrainingServiceType | None] = mapped_column(
+        _enum(TrainingServiceType, "training_service_type")
+    )
+    training_completed: Mapped[bool | None] = mapped_column(Boolean)
     credential_1_type: Mapped[CredentialType | None] = mapped_column(
         _enum(CredentialType, "credential_type")
     )
@@ -268,6 +296,7 @@ class ParticipantRecord(TenantScoped, Base):
     earnings_q2_cents: Mapped[int | None] = mapped_column(BigInteger)
     earnings_q4_cents: Mapped[int | None] = mapped_column(BigInteger)
     is_related_to_training: Mapped[bool | None] = mapped_column(Boolean)
+    same_employer_q2_q4: Mapped[bool | None] = mapped_column(Boolean)
     skill_gain_educational_functioning_level_on: Mapped[date | None] = mapped_column(Date)
     skill_gain_postsecondary_transcript_on: Mapped[date | None] = mapped_column(Date)
     skill_gain_secondary_transcript_on: Mapped[date | None] = mapped_column(Date)
@@ -277,7 +306,121 @@ class ParticipantRecord(TenantScoped, Base):
     updated_at: Mapped[Timestamp]
 
 
+class OutcomeTarget(TenantScoped, Base):
+    """What an initiative sets out to reach on one metric in one period.
+
+    ``metric`` is a metric definition's name (``definitions.MetricName``); ``period`` its
+    label (``periods``: ``2026Q1``, ``PY2025``, ``2026``), ``starts_on``/``ends_on`` the
+    dates it spans (inclusive). ``target``: a count of people, a rate as a fraction from 0
+    to 1, or whole cents (a median wage or earnings, a cost), by the metric's kind.
+    """
+
+    __tablename__ = "outcome_targets"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "initiative_id"],
+            ["initiatives.tenant_id", "initiatives.id"],
+        ),
+        UniqueConstraint("tenant_id", "initiative_id", "metric", "period"),
+        CheckConstraint("ends_on >= starts_on", name="ends_after_start"),
+        CheckConstraint("target >= 0", name="target_not_negative"),
+        Index(None, "tenant_id", "initiative_id", "starts_on", "id"),
+    )
+
+    initiative_id: Mapped[uuid.UUID]
+    metric: Mapped[str] = mapped_column(String(40))
+    period: Mapped[str] = mapped_column(String(20))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    target: Mapped[Decimal] = mapped_column(Numeric(16, 4))
+    created_at: Mapped[Timestamp]
+    updated_at: Mapped[Timestamp]
+
+
+class CountDimension(enum.StrEnum):
+    """Which breakdown an aggregate count's row belongs to: TOTAL (no breakdown,
+    ``dimension_value`` empty) or one of the equity dimensions."""
+
+    TOTAL = "TOTAL"
+    SEX = "SEX"
+    RACE_ETHNICITY = "RACE_ETHNICITY"
+    AGE_BAND = "AGE_BAND"
+    VETERAN = "VETERAN"
+    BARRIER = "BARRIER"
+
+
+class AggregateCount(TenantScoped, Base):
+    """A reporting member's counts of people for one quarter, for members that keep no
+    person-level records: one row per breakdown cell (``dimension``, ``dimension_value``),
+    the TOTAL row carrying the whole. Optional ``program_id`` and ``initiative_id``
+    narrow what the counts are of. The same key reported again replaces the counts.
+
+    ``served``: participants served during the quarter; ``exited``: of them, those who
+    exited in it; ``completed``, ``credentialed``, ``placed``: of those who exited, how
+    many completed training, earned a recognized credential, and entered employment.
+    """
+
+    __tablename__ = "aggregate_counts"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "organization_id"],
+            ["organizations.tenant_id", "organizations.id"],
+        ),
+        ForeignKeyConstraint(
+            ["tenant_id", "program_id"],
+            ["training_programs.tenant_id", "training_programs.id"],
+        ),
+        ForeignKeyConstraint(
+            ["tenant_id", "initiative_id"],
+            ["initiatives.tenant_id", "initiatives.id"],
+        ),
+        UniqueConstraint(
+            "tenant_id",
+            "organization_id",
+            "program_id",
+            "initiative_id",
+            "quarter_starts_on",
+            "dimension",
+            "dimension_value",
+            name="uq_aggregate_counts_cell",
+            postgresql_nulls_not_distinct=True,
+        ),
+        CheckConstraint(
+            "extract(day FROM quarter_starts_on) = 1 "
+            "AND extract(month FROM quarter_starts_on) IN (1, 4, 7, 10)",
+            name="quarter_start",
+        ),
+        CheckConstraint("served >= 0 AND exited >= 0", name="counts_not_negative"),
+        CheckConstraint("exited <= served", name="exited_of_served"),
+        CheckConstraint(
+            "completed >= 0 AND completed <= exited AND credentialed >= 0 "
+            "AND credentialed <= exited AND placed >= 0 AND placed <= exited",
+            name="outcomes_of_exited",
+        ),
+        Index(None, "tenant_id", "organization_id", "quarter_starts_on", "id"),
+        Index(None, "tenant_id", "initiative_id", "quarter_starts_on"),
+    )
+
+    organization_id: Mapped[uuid.UUID]
+    program_id: Mapped[uuid.UUID | None]
+    initiative_id: Mapped[uuid.UUID | None]
+    quarter_starts_on: Mapped[date] = mapped_column(Date)
+    dimension: Mapped[CountDimension] = mapped_column(_enum(CountDimension, "count_dimension"))
+    dimension_value: Mapped[str] = mapped_column(String(40), server_default="")
+    served: Mapped[int] = mapped_column(Integer)
+    exited: Mapped[int] = mapped_column(Integer)
+    completed: Mapped[int] = mapped_column(Integer)
+    credentialed: Mapped[int] = mapped_column(Integer)
+    placed: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[Timestamp]
+    updated_at: Mapped[Timestamp]
+
+
 __all__ = [
+    "AggregateCount",
+    "CountDimension",
+    "OutcomeTarget",
+    "TrainingServiceType",
     "MAX_CREDENTIALS",
     "RACES",
     "SKILL_GAIN_COLUMNS",
