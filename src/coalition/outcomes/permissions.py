@@ -19,6 +19,7 @@ import uuid
 from sqlalchemy import Select, false
 
 from coalition.auth.principal import Principal
+from coalition.auth.scopes import OUTCOMES_READ
 from coalition.db.scoping import scoped
 from coalition.errors import Forbidden
 from coalition.outcomes.models import ParticipantRecord
@@ -60,9 +61,30 @@ def visible_participant_records(principal: Principal) -> Select[ParticipantRecor
     return statement.where(ParticipantRecord.organization_id.in_(sorted(allowed)))
 
 
+def may_read_outcomes(principal: Principal) -> bool:
+    """Whether the caller may read outcome metrics, scorecards and reports (suppressed
+    aggregates): the partnership's people, the operator, partner apps with
+    ``outcomes:read``."""
+    if principal.is_system:
+        return True
+    if principal.is_user:
+        return bool(principal.grants)
+    return principal.has_scope(OUTCOMES_READ)
+
+
+def require_outcomes_read(principal: Principal) -> None:
+    """The caller may read outcomes (``may_read_outcomes``), or Forbidden saying why not."""
+    if not may_read_outcomes(principal):
+        if principal.is_user:
+            raise Forbidden("You are not a member of this partnership.")
+        raise Forbidden("This client lacks the 'outcomes:read' scope.")
+
+
 __all__ = [
     "may_keep_records_of",
+    "may_read_outcomes",
     "reporting_organization_ids",
+    "require_outcomes_read",
     "require_record_keeper",
     "visible_participant_records",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,8 +14,10 @@ from coalition.auth.principal import Principal
 from coalition.db.scoping import in_tenant
 from coalition.funds import permissions
 from coalition.funds.models.contributions import Contribution, ContributionStatus
+from coalition.funds.models.ledger import LedgerEntry, LedgerTransaction
 from coalition.funds.models.pools import FundPool
 from coalition.funds.report.ledger_sums import (
+    DISBURSED_ACCOUNTS,
     recipient_entries,
     stage_sums,
     with_contribution,
@@ -84,3 +87,32 @@ async def initiative_funding(
                 InitiativeFunding(pool_id, currency, int(amount), matched, disbursed, paid)
             )
     return funding
+
+
+async def disbursed_to_initiative(
+    session: AsyncSession,
+    principal: Principal,
+    initiative_id: uuid.UUID,
+    *,
+    occurred_from: date,
+    occurred_to: date,
+) -> dict[str, int]:
+    """What the ledger disbursed (approved or paid, less reversals) for the initiative's
+    contributions in [from, to] (inclusive, by the transactions' dates), per currency, in
+    minor units: what a cost per outcome divides. Read like ``initiative_funding``: by
+    whoever may read funds. One statement."""
+    permissions.require_funds_read(principal)
+    amount = LedgerEntry.amount_minor
+    rows = await session.execute(
+        with_contribution(recipient_entries(principal), principal)
+        .add_columns(LedgerEntry.currency, func.sum(amount))
+        .where(
+            Contribution.initiative_id == initiative_id,
+            LedgerEntry.account.in_(DISBURSED_ACCOUNTS),
+            LedgerTransaction.occurred_on >= occurred_from,
+            LedgerTransaction.occurred_on <= occurred_to,
+        )
+        .group_by(LedgerEntry.currency)
+        .order_by(LedgerEntry.currency)
+    )
+    return {currency: int(total) for currency, total in rows if total}

@@ -1,0 +1,338 @@
+"""One metric's figures for one period, broken down or not, as the caller may see them.
+
+- **Exact** when the caller asks for an organization whose records it keeps (its own
+  admins): every number, no suppression.
+- **Suppressed** for everyone else (the convener, funders, other members, partner
+  apps, the operator's reports). The disclosure engine (``coalition.disclosure``, with
+  the people rule: fewer than n people, the partnership's ``outcomes.min_people``,
+  default 10) decides each cell over the rows of the members *other than the caller's
+  own organizations*: nothing a member does with its own records moves what it is
+  shown, and what a shown cell adds beyond the member's own people is itself at least
+  n people. Decided over every quarter of the partnership (the quarter is a checked
+  breakdown), with the filters (initiative, program, organization) as conditions the
+  engine relaxes, and the breakdown's dimensions checked: so no hidden cell follows by
+  subtraction from the total, from another breakdown, from another period or from a
+  wider filter. A rate shows only when its denominator and its numerator both do (a
+  rate and its denominator give the count); a rate above 95% or below 5% shows only
+  as that bound, with no count. A median shows when the people measured do; a cost per
+  outcome when the outcomes' count does.
+
+Shown numbers include everyone's people (the caller's own too).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from coalition.auth.principal import Principal
+from coalition.disclosure.cells import Breakdown, Columns, Condition, Dimension, median
+from coalition.disclosure.engine import disclose
+from coalition.disclosure.people import PeopleRule
+from coalition.outcomes.definitions import DEFINITIONS, Definition
+from coalition.outcomes.metric_names import MetricKind, MetricName
+from coalition.outcomes.metric_rows import KEYS, BreakdownBy, MetricRows, Scope, Source, load_rows
+from coalition.outcomes.periods import Period
+
+TOP_CODE = Decimal("0.95")
+BOTTOM_CODE = Decimal("0.05")
+MAX_BREAKDOWNS = 2
+
+
+class Basis:
+    """Which kind of data stands behind a figure."""
+
+    PARTICIPANT_RECORDS = "PARTICIPANT_RECORDS"
+    AGGREGATE_COUNTS = "AGGREGATE_COUNTS"
+    BOTH = "BOTH"
+    NONE = "NONE"
+
+
+class Bound:
+    ABOVE_95_PERCENT = "ABOVE_95_PERCENT"
+    BELOW_5_PERCENT = "BELOW_5_PERCENT"
+
+
+@dataclass(frozen=True)
+class MetricQuery:
+    metric: MetricName
+    period: Period
+    initiative_id: uuid.UUID | None = None
+    program_id: uuid.UUID | None = None
+    organization_id: uuid.UUID | None = None
+    breakdown_by: tuple[BreakdownBy, ...] = ()
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(self.initiative_id, self.program_id, self.organization_id, self.breakdown_by)
+
+
+@dataclass(frozen=True)
+class MetricCell:
+    """A cell (``key``: one value per breakdown dimension) or the total (``key`` empty).
+
+    ``people``: how many people stand behind the figure (a rate's denominator, a
+    count's count, a median's people measured). ``count``: a rate's numerator.
+    ``value``: a COUNT's people, a RATE's share (0 to 1), a MONEY figure's whole cents.
+    ``bound``: a rate shown only as above 95% or below 5%. Suppressed: all None."""
+
+    key: tuple[str, ...]
+    suppressed: bool
+    people: int | None = None
+    count: int | None = None
+    value: int | Decimal | None = None
+    bound: str | None = None
+    basis: str = Basis.NONE
+
+
+@dataclass(frozen=True)
+class MetricFigures:
+    definition: Definition
+    query: MetricQuery
+    exact: bool
+    min_people: int
+    total: MetricCell
+    cells: list[MetricCell] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Cost:
+    """Funds disbursed to an initiative in a period, in whole cents of one currency."""
+
+    amount: int
+    currency: str
+
+
+def grid(breakdown_by: Sequence[BreakdownBy]) -> list[tuple[str, ...]]:
+    """Every cell key of the breakdown, in report order."""
+    keys: list[tuple[str, ...]] = [()]
+    for dimension in breakdown_by:
+        keys = [(*key, value) for key in keys for value in KEYS[dimension]]
+    return keys if breakdown_by else []
+
+
+def compute(
+    definition: Definition,
+    query: MetricQuery,
+    rows: MetricRows,
+    rule: PeopleRule,
+    *,
+    own: frozenset[uuid.UUID],
+    exact: bool,
+    cost: Cost | None = None,
+) -> MetricFigures:
+    """The figures from the rows (module docstring); pure."""
+    selected = [i for i in range(len(rows)) if _selected(rows, i, query)]
+    members = _cell_members(rows, selected, query.breakdown_by)
+    shown: dict[tuple[str, ...], bool] = {}
+    if not exact:
+        shown = _decisions(definition, query, rows, rule, own)
+    cells = [
+        _cell(definition, key, members.get(key, []), rows, shown, exact, cost)
+        for key in grid(query.breakdown_by)
+    ]
+    total = _cell(definition, (), selected, rows, shown, exact, cost)
+    return MetricFigures(definition, query, exact, rule.min_people, total, cells)
+
+
+def _selected(rows: MetricRows, i: int, query: MetricQuery) -> bool:
+    return (
+        rows.quarter[i] in query.period.quarters
+        and (query.initiative_id is None or rows.initiative[i] == query.initiative_id)
+        and (query.program_id is None or rows.program[i] == query.program_id)
+        and (query.organization_id is None or rows.organization[i] == query.organization_id)
+    )
+
+
+def _cell_members(
+    rows: MetricRows, selected: list[int], breakdown_by: Sequence[BreakdownBy]
+) -> dict[tuple[str, ...], list[int]]:
+    members: dict[tuple[str, ...], list[int]] = {}
+    if not breakdown_by:
+        return members
+    for i in selected:
+        keys: list[tuple[str, ...]] = [()]
+        for d in range(len(breakdown_by)):
+            keys = [(*key, value) for key in keys for value in rows.keys[d][i]]
+        for key in keys:
+            members.setdefault(key, []).append(i)
+    return members
+
+
+# --- deciding ------------------------------------------------------------------------
+
+
+def _decisions(
+    definition: Definition,
+    query: MetricQuery,
+    rows: MetricRows,
+    rule: PeopleRule,
+    own: frozenset[uuid.UUID],
+) -> dict[tuple[str, ...], bool]:
+    """Whether each cell (and the total, key ``()``) may be shown: every amount the
+    figure publishes passes the engine, decided over other members' rows only."""
+    others = [i for i in range(len(rows)) if rows.organization[i] not in own]
+    amounts: list[list[int]] = []
+    kind = definition.kind
+    if kind == MetricKind.RATE:
+        amounts = [rows.people, rows.hits]
+    elif definition.measurement is not None:
+        amounts = [[len(values) for values in rows.measurements]]
+    else:
+        amounts = [rows.hits]
+    shown: dict[tuple[str, ...], bool] = {}
+    for amount in amounts:
+        for key, verdict in _disclose(query, rows, others, amount, rule).items():
+            shown[key] = shown.get(key, True) and verdict
+    return shown
+
+
+def _disclose(
+    query: MetricQuery,
+    rows: MetricRows,
+    others: list[int],
+    amount: list[int],
+    rule: PeopleRule,
+) -> dict[tuple[str, ...], bool]:
+    kept = [i for i in others if amount[i] > 0]
+    if not kept:
+        return {}
+    values: dict[str, list[Hashable]] = {
+        "quarter": [rows.quarter[i] for i in kept],
+        "initiative": [rows.initiative[i] for i in kept],
+        "program": [rows.program[i] for i in kept],
+        "organization": [rows.organization[i] for i in kept],
+    }
+    dimensions = []
+    for d, dimension in enumerate(query.breakdown_by):
+        values[dimension] = [rows.keys[d][i] for i in kept]
+        dimensions.append(Dimension(dimension, dimension, keys_of=_keys_of))
+    conditions = [_condition("quarter", frozenset(query.period.quarters))]
+    for attribute, wanted in (
+        ("initiative", query.initiative_id),
+        ("program", query.program_id),
+        ("organization", query.organization_id),
+    ):
+        if wanted is not None:
+            conditions.append(_condition(attribute, frozenset({wanted})))
+    columns = Columns(
+        contributors=[rows.organization[i] for i in kept],
+        amounts=[amount[i] for i in kept],
+        values=values,
+        measurements=[None] * len(kept),
+        units=[None] * len(kept),
+    )
+    breakdown = Breakdown(
+        dimensions=tuple(dimensions),
+        conditions=tuple(conditions),
+        split_checked=frozenset({"quarter", *query.breakdown_by}),
+    )
+    disclosure = disclose(columns, rule, breakdown)
+    verdicts = {
+        tuple(str(k) for k in figure.key): not figure.suppressed for figure in disclosure.cells
+    }
+    verdicts[()] = not disclosure.total.suppressed
+    return verdicts
+
+
+def _keys_of(value: tuple[str, ...]) -> tuple[str, ...]:
+    return value
+
+
+def _condition(attribute: str, accepted: frozenset[object]) -> Condition:
+    return Condition(attribute, accepted.__contains__)
+
+
+# --- the numbers ---------------------------------------------------------------------
+
+
+def _cell(
+    definition: Definition,
+    key: tuple[str, ...],
+    members: list[int],
+    rows: MetricRows,
+    shown: dict[tuple[str, ...], bool],
+    exact: bool,
+    cost: Cost | None,
+) -> MetricCell:
+    if not exact and not shown.get(key, False):
+        return MetricCell(key=key, suppressed=True)
+    people = sum(rows.people[i] for i in members)
+    hits = sum(rows.hits[i] for i in members)
+    basis = _basis({rows.source[i] for i in members if rows.people[i]})
+    kind = definition.kind
+    if definition.cost_of is not None:
+        if cost is None or not hits:
+            return MetricCell(key=key, suppressed=False, people=hits, basis=basis)
+        return MetricCell(
+            key=key, suppressed=False, people=hits, value=_divide(cost.amount, hits), basis=basis
+        )
+    if definition.measurement is not None:
+        measured = [value for i in members for value in rows.measurements[i]]
+        middle = median(measured)
+        return MetricCell(
+            key=key, suppressed=False, people=len(measured), value=middle, basis=basis
+        )
+    if kind == MetricKind.COUNT:
+        return MetricCell(key=key, suppressed=False, people=hits, value=hits, basis=basis)
+    if not people:
+        return MetricCell(key=key, suppressed=False, people=0, count=0, basis=basis)
+    rate = (Decimal(hits) / Decimal(people)).quantize(Decimal("0.0001"))
+    if not exact and rate > TOP_CODE:
+        return MetricCell(
+            key=key, suppressed=False, people=people, bound=Bound.ABOVE_95_PERCENT, basis=basis
+        )
+    if not exact and rate < BOTTOM_CODE:
+        return MetricCell(
+            key=key, suppressed=False, people=people, bound=Bound.BELOW_5_PERCENT, basis=basis
+        )
+    return MetricCell(key=key, suppressed=False, people=people, count=hits, value=rate, basis=basis)
+
+
+def _divide(amount: int, count: int) -> int:
+    quotient, remainder = divmod(amount, count)
+    return quotient + (1 if 2 * remainder >= count else 0)
+
+
+def _basis(sources: set[Source]) -> str:
+    if sources == {Source.RECORDS}:
+        return Basis.PARTICIPANT_RECORDS
+    if sources == {Source.COUNTS}:
+        return Basis.AGGREGATE_COUNTS
+    if sources:
+        return Basis.BOTH
+    return Basis.NONE
+
+
+async def metric_figures(
+    session: AsyncSession,
+    principal: Principal,
+    query: MetricQuery,
+    *,
+    rule: PeopleRule,
+    exact: bool,
+    cost: Cost | None = None,
+) -> MetricFigures:
+    """Load the rows and compute (the service checks the caller and the query first)."""
+    definition = DEFINITIONS[query.metric]
+    rows = await load_rows(session, principal, definition, query.period, query.scope)
+    own = frozenset() if principal.is_system else principal.administered_organization_ids
+    return compute(definition, query, rows, rule, own=own, exact=exact, cost=cost)
+
+
+__all__ = [
+    "MAX_BREAKDOWNS",
+    "Basis",
+    "Bound",
+    "Cost",
+    "MetricCell",
+    "MetricFigures",
+    "MetricQuery",
+    "compute",
+    "grid",
+    "metric_figures",
+]
