@@ -6,6 +6,14 @@ value), with a header on the first line naming its columns in any order. Each do
 importer says which columns there are and which are required, and reads the cells of
 each row into its own fields; this module checks the file's shape and reads amounts and
 yes/no answers the same way for every importer.
+
+Exports write user text through ``text_cell``: a cell a spreadsheet would read as a
+formula (spreadsheet formula injection: it starts with ``=``, ``+``, ``-``, ``@``, a tab
+or a carriage return, possibly after spaces) gets a leading apostrophe, which
+spreadsheets show as text and do not evaluate. So does text that already starts with
+apostrophes before such a character (``'=1`` is written ``''=1``), so that
+``read_text_cell``, with which an importer reads its own exports back, gives every text
+back exactly as it was.
 """
 
 from __future__ import annotations
@@ -20,6 +28,7 @@ from decimal import Decimal, InvalidOperation
 from coalition.errors import UserError
 
 DEFAULT_MAX_ROWS = 100_000
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 YES = frozenset({"yes", "y", "true", "1"})
 NO = frozenset({"no", "n", "false", "0"})
 
@@ -202,8 +211,28 @@ def read_yes_no(text: str) -> bool | None:
     return None
 
 
+def text_cell(value: str | None) -> str:
+    """User text made safe for spreadsheets: an apostrophe before a cell that would start
+    a formula (see the module's docstring); None is the empty cell."""
+    if not value:
+        return ""
+    if value.lstrip("'").lstrip(" ").startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def read_text_cell(text: str) -> str:
+    """The text ``text_cell`` made ``text`` from (for any text, reading what
+    ``text_cell`` wrote gives it back): the apostrophe ``text_cell`` adds taken off,
+    any other text as it is."""
+    if text.startswith("'") and text_cell(text[1:]) == text:
+        return text[1:]
+    return text
+
+
 __all__ = [
     "DEFAULT_MAX_ROWS",
+    "FORMULA_STARTS",
     "NO",
     "YES",
     "ImportReport",
@@ -211,5 +240,7 @@ __all__ = [
     "RowError",
     "read_cents",
     "read_records",
+    "read_text_cell",
     "read_yes_no",
+    "text_cell",
 ]

@@ -23,10 +23,11 @@ RECORD = """
   id participantIdentifier organizationId programId cohortId initiativeId entryDate exitDate
   exitReason sex hispanicLatino americanIndianAlaskaNative asian blackAfricanAmerican
   nativeHawaiianPacificIslander white raceNotSelfIdentified ageBand veteranStatus barriers
+  trainingServiceType trainingCompleted
   credentials { type attainedOn } skillGains { type achievedOn }
   employedQ1 employedQ2 employedQ3 employedQ4 employerId employerIsOther occupationCode
-  isRelatedToTraining hourlyWage { amountMinor currency } earningsQ2 { amountMinor currency }
-  earningsQ4 { amountMinor currency }
+  isRelatedToTraining sameEmployerQ2Q4 hourlyWage { amountMinor currency }
+  earningsQ2 { amountMinor currency } earningsQ4 { amountMinor currency }
 """
 CREATE = f"""
 mutation($input: CreateParticipantRecordInput!) {{
@@ -85,6 +86,8 @@ def record_input(world: World, **overrides: Any) -> dict[str, Any]:
         "ageBand": "AGE_25_34",
         "veteranStatus": "NO",
         "barriers": ["LOW_INCOME", "SINGLE_PARENT"],
+        "trainingServiceType": "OCCUPATIONAL_SKILLS",
+        "trainingCompleted": True,
         "credentials": [{"type": "OCCUPATIONAL_CERTIFICATE", "attainedOn": "2026-06-12"}],
         "skillGains": [{"type": "TRAINING_MILESTONE", "achievedOn": "2026-03-02"}],
         "employedQ1": "EMPLOYED",
@@ -92,6 +95,7 @@ def record_input(world: World, **overrides: Any) -> dict[str, Any]:
         "employerId": global_id("Organization", world.organizations["employer"]),
         "occupationCode": "51-4041",
         "isRelatedToTraining": True,
+        "sameEmployerQ2Q4": True,
         "hourlyWage": usd(2350),
         "earningsQ2": usd(1_050_000),
     }

@@ -9,12 +9,15 @@ import csv
 import io
 from typing import Any
 
+import pytest
+
 from coalition.auth.principal import system_principal
+from coalition.csv_files import read_text_cell, text_cell
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.outcomes.csv_import import import_participant_records
 from coalition.outcomes.layout import COLUMNS
-from tests.outcomes.support import CSV, IMPORT, LIST, CollegeProgram, example
+from tests.outcomes.support import CSV, IMPORT, LIST, CollegeProgram, add_record, example
 from tests.support.graphql import GraphQLClient
 from tests.support.world import World, global_id
 
@@ -85,6 +88,8 @@ async def test_an_export_imports_back_unchanged_and_exports_the_same(
         "age_band": "AGE_35_44",
         "eligible_veteran_status": "NO",
         "barriers": "BASIC_SKILLS_DEFICIENT;LOW_INCOME",
+        "type_of_training_service_1": "OCCUPATIONAL_SKILLS",
+        "training_completed": "yes",
         "type_of_recognized_credential_1": "OCCUPATIONAL_CERTIFICATE",
         "date_attained_recognized_credential_1": "2026-03-17",
         "date_msg_educational_functioning_level": "2025-12-01",
@@ -195,3 +200,125 @@ async def test_two_imports_of_one_new_file_at_once_make_each_record_once(
     results = sorted(await asyncio.gather(run(), run()))
 
     assert results == [(0, 20), (20, 0)]
+
+
+def _by_identifier(text: str, *columns: str) -> dict[str, tuple[str, ...]]:
+    rows = csv.DictReader(io.StringIO(text))
+    return {row["participant_identifier"]: tuple(row[c] for c in columns) for row in rows}
+
+
+TRAINING_COLUMNS = (
+    "type_of_training_service_1",
+    "training_completed",
+    "retention_with_same_employer_2nd_and_4th_quarter",
+)
+
+
+async def test_the_training_and_retention_columns_import_by_code_or_name_and_round_trip(
+    gql: GraphQLClient, world: World
+) -> None:
+    text = (
+        "100,900,901,1602,1303,training_completed,1618\n"
+        "T-1,2026-02-02,2026-06-01,1,01,yes,yes\n"
+        "T-2,2026-02-02,2026-06-01,1,2,no,no\n"
+        "T-3,2026-02-02,2026-06-01,0,11,1,0\n"
+        "T-4,2026-02-02,,,on the job,,\n"
+        "T-5,2026-02-02,,,00,,\n"
+        "T-6,2026-02-02,,,REGISTERED_APPRENTICESHIP,0,\n"
+        "T-7,2026-02-02,,,9,,\n"
+    )
+
+    first = await _import(gql, world, text)
+    exported = await _export(gql, world)
+    back = await _import(gql, world, exported)
+    cleared = await _import(gql, world, "100,900,1303,1618\nT-1,2026-02-02,00,\n")
+
+    assert (first["rowErrors"], _counts(first)) == ([], (7, 7, 0, 0))
+    assert _by_identifier(exported, *TRAINING_COLUMNS) == {
+        "T-1": ("OCCUPATIONAL_SKILLS", "yes", "yes"),
+        "T-2": ("ON_THE_JOB", "no", "no"),
+        "T-3": ("OTHER_NON_OCCUPATIONAL", "yes", "no"),
+        "T-4": ("ON_THE_JOB", "", ""),
+        "T-5": ("", "", ""),
+        "T-6": ("REGISTERED_APPRENTICESHIP", "no", ""),
+        "T-7": ("REGISTERED_APPRENTICESHIP", "", ""),
+    }
+    assert _counts(back) == (7, 0, 0, 7)
+    assert _counts(cleared) == (1, 0, 1, 0)
+    after = _by_identifier(await _export(gql, world), *TRAINING_COLUMNS)
+    assert after["T-1"] == ("", "yes", "")
+
+
+async def test_bad_training_and_retention_cells_are_reported_by_row_and_column(
+    gql: GraphQLClient, world: World
+) -> None:
+    text = (
+        "100,900,1602,type_of_training_service_1,training_completed,1618\n"
+        "B-1,2026-02-02,1,01,yes,yes\n"
+        "B-2,2026-02-02,1,12,maybe,2\n"
+        "B-3,2026-02-02,0,AB,,yes\n"
+    )
+
+    result = await _import(gql, world, text)
+
+    assert _counts(result) == (0, 0, 0, 0)
+    types = (
+        "Use a PIRL code 01 to 11 (00 for none) or one of OCCUPATIONAL_SKILLS, ON_THE_JOB, "
+        "SKILL_UPGRADING, ENTREPRENEURIAL, ADULT_EDUCATION_COMBINED, CUSTOMIZED, "
+        "OTHER_OCCUPATIONAL_SKILLS, PREREQUISITE, REGISTERED_APPRENTICESHIP, "
+        "YOUTH_OCCUPATIONAL_SKILLS, OTHER_NON_OCCUPATIONAL."
+    )
+    yes_no = "Write yes or no (or 1 or 0), or leave it empty."
+    assert result["rowErrors"] == [
+        {"line": 3, "column": "type_of_training_service_1", "message": types},
+        {"line": 3, "column": "training_completed", "message": yes_no},
+        {"line": 3, "column": "1618", "message": yes_no},
+        {"line": 4, "column": "type_of_training_service_1", "message": types},
+        {
+            "line": 4,
+            "column": "1618",
+            "message": "Retention with the same employer in the 2nd and 4th quarters after "
+            "exit needs employment in both.",
+        },
+    ]
+    listed = await gql(LIST, {"org": _college(world)}, token=world.tokens["college_admin"])
+    assert listed["data"]["participantRecords"]["totalCount"] == 0
+
+
+FORMULAS = ("=1+2", "-0042", "@SUM(A1)", "+44 7700", "'=3")
+
+
+async def test_an_export_guards_cells_a_spreadsheet_would_run_and_still_round_trips(
+    gql: GraphQLClient, world: World, owner_sessions: SessionFactory
+) -> None:
+    for identifier in (*FORMULAS, "A-1"):
+        await add_record(owner_sessions, world, participant_identifier=identifier)
+
+    exported = await _export(gql, world)
+    back = await _import(gql, world, exported)
+
+    identifiers = {row["participant_identifier"] for row in csv.DictReader(io.StringIO(exported))}
+    assert identifiers == {"'=1+2", "'-0042", "'@SUM(A1)", "'+44 7700", "''=3", "A-1"}
+    cells = [cell for row in csv.reader(io.StringIO(exported)) for cell in row]
+    assert [cell for cell in cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))] == []
+    assert (back["rowErrors"], _counts(back)) == ([], (6, 0, 0, 6))
+    assert await _export(gql, world) == exported
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("=1+2", "'=1+2"),
+        ("\t=1", "'\t=1"),
+        ("  -1", "'  -1"),
+        ("'=1", "''=1"),
+        ("'' @x", "''' @x"),
+        ("'plain", "'plain"),
+        ("'", "'"),
+        ("a=b", "a=b"),
+        ("", ""),
+    ],
+)
+def test_a_guarded_cell_reads_back_as_the_text_it_was(value: str, written: str) -> None:
+    assert text_cell(value) == written
+    assert read_text_cell(written) == value

@@ -3,11 +3,14 @@ a userError for every bad field."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 
 from coalition.db.engine import SessionFactory
+from coalition.errors import InvalidInput
+from coalition.outcomes.models import TrainingServiceType
 from tests.outcomes.support import (
     CREATE,
     UPDATE,
@@ -53,6 +56,8 @@ async def test_a_record_is_created_with_every_field_read_back(
         "ageBand": "AGE_25_34",
         "veteranStatus": "NO",
         "barriers": ["LOW_INCOME", "SINGLE_PARENT"],
+        "trainingServiceType": "OCCUPATIONAL_SKILLS",
+        "trainingCompleted": True,
         "credentials": [{"type": "OCCUPATIONAL_CERTIFICATE", "attainedOn": "2026-06-12"}],
         "skillGains": [{"type": "TRAINING_MILESTONE", "achievedOn": "2026-03-02"}],
         "employedQ1": "EMPLOYED",
@@ -63,6 +68,7 @@ async def test_a_record_is_created_with_every_field_read_back(
         "employerIsOther": False,
         "occupationCode": "51-4041",
         "isRelatedToTraining": True,
+        "sameEmployerQ2Q4": True,
         "hourlyWage": {"amountMinor": "2350", "currency": "USD"},
         "earningsQ2": {"amountMinor": "1050000", "currency": "USD"},
         "earningsQ4": None,
@@ -150,6 +156,8 @@ async def test_an_update_changes_only_the_given_fields_and_null_clears(
         ({"raceNotSelfIdentified": True}, [("raceNotSelfIdentified", "INVALID")]),
         ({"barriers": ["HOMELESS", "HOMELESS"]}, [("barriers", "DUPLICATE")]),
         ({"programId": "not-an-id"}, [("programId", "NOT_FOUND")]),
+        ({"employedQ2": "NOT_EMPLOYED"}, [("sameEmployerQ2Q4", "INVALID")]),
+        ({"employedQ4": "NOT_EMPLOYED"}, [("sameEmployerQ2Q4", "INVALID")]),
         (
             {"entryDate": "2026-07-01", "exitDate": "2026-06-30", "hourlyWage": usd(0)},
             [
@@ -250,3 +258,142 @@ async def test_an_update_is_checked_against_the_stored_record(
     )
 
     assert errors_of(body, "updateParticipantRecord") == [("exitDate", "OUT_OF_RANGE")]
+
+
+TRAINING_FIELDS = "trainingServiceType trainingCompleted sameEmployerQ2Q4"
+READ = f"""
+query($id: ID!) {{ node(id: $id) {{ ... on ParticipantRecord {{ {TRAINING_FIELDS} }} }} }}"""
+
+
+async def test_the_training_and_retention_fields_are_created_changed_cleared_and_read(
+    gql: GraphQLClient, world: World
+) -> None:
+    token = world.tokens["college_admin"]
+    created = await gql(
+        CREATE,
+        {
+            "input": record_input(
+                world,
+                trainingServiceType="REGISTERED_APPRENTICESHIP",
+                trainingCompleted=False,
+                sameEmployerQ2Q4=False,
+            )
+        },
+        token=token,
+    )
+    record_id = created["data"]["createParticipantRecord"]["participantRecord"]["id"]
+    read_created = await gql(READ, {"id": record_id}, token=token)
+
+    changed = await gql(
+        UPDATE,
+        {
+            "input": {
+                "id": record_id,
+                "trainingServiceType": "ON_THE_JOB",
+                "trainingCompleted": True,
+                "sameEmployerQ2Q4": True,
+            }
+        },
+        token=token,
+    )
+    read_changed = await gql(READ, {"id": record_id}, token=token)
+    cleared = await gql(
+        UPDATE,
+        {"input": {"id": record_id, "trainingServiceType": None, "sameEmployerQ2Q4": None}},
+        token=token,
+    )
+    read_cleared = await gql(READ, {"id": record_id}, token=token)
+
+    assert read_created["data"]["node"] == {
+        "trainingServiceType": "REGISTERED_APPRENTICESHIP",
+        "trainingCompleted": False,
+        "sameEmployerQ2Q4": False,
+    }
+    assert changed["data"]["updateParticipantRecord"]["userErrors"] == []
+    assert read_changed["data"]["node"] == {
+        "trainingServiceType": "ON_THE_JOB",
+        "trainingCompleted": True,
+        "sameEmployerQ2Q4": True,
+    }
+    assert cleared["data"]["updateParticipantRecord"]["userErrors"] == []
+    assert read_cleared["data"]["node"] == {
+        "trainingServiceType": None,
+        "trainingCompleted": True,
+        "sameEmployerQ2Q4": None,
+    }
+
+
+async def test_an_update_to_not_employed_is_refused_while_retention_is_yes(
+    gql: GraphQLClient, world: World, owner_sessions: SessionFactory
+) -> None:
+    record_id = await add_record(
+        owner_sessions, world, exit_date=date(2026, 6, 12), same_employer_q2_q4=True
+    )
+    token = world.tokens["college_admin"]
+
+    refused = await gql(
+        UPDATE,
+        {"input": {"id": global_id("ParticipantRecord", record_id), "employedQ4": "NOT_EMPLOYED"}},
+        token=token,
+    )
+    both = await gql(
+        UPDATE,
+        {
+            "input": {
+                "id": global_id("ParticipantRecord", record_id),
+                "employedQ4": "NOT_EMPLOYED",
+                "sameEmployerQ2Q4": False,
+            }
+        },
+        token=token,
+    )
+
+    assert errors_of(refused, "updateParticipantRecord") == [("employedQ4", "INVALID")]
+    assert refused["data"]["updateParticipantRecord"]["userErrors"][0]["message"] == (
+        "Retention with the same employer in the 2nd and 4th quarters after exit needs "
+        "employment in both."
+    )
+    assert errors_of(both, "updateParticipantRecord") == []
+
+
+async def test_a_training_service_type_the_enum_lacks_lists_the_valid_ones(
+    gql: GraphQLClient, world: World
+) -> None:
+    body = await gql(
+        CREATE,
+        {"input": record_input(world, trainingServiceType="APPRENTICESHIP")},
+        token=world.tokens["college_admin"],
+    )
+
+    assert body["data"] is None
+    [error] = body["errors"]
+    assert error["message"].startswith(
+        "Variable '$input' has invalid value at .trainingServiceType: Value 'APPRENTICESHIP' "
+        "does not exist in 'TrainingServiceType' enum. Valid values: OCCUPATIONAL_SKILLS, "
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        (
+            {"training_service_type": "01"},
+            ("trainingServiceType", "INVALID", ", ".join(TrainingServiceType)),
+        ),
+        ({"training_completed": "yes"}, ("trainingCompleted", "INVALID", "true or false")),
+        ({"same_employer_q2_q4": 1}, ("sameEmployerQ2Q4", "INVALID", "true or false")),
+    ],
+)
+async def test_the_service_refuses_a_training_or_retention_value_of_the_wrong_type(
+    owner_sessions: SessionFactory,
+    world: World,
+    fields: dict[str, Any],
+    expected: tuple[str, str, str],
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        await add_record(owner_sessions, world, **fields)
+
+    [error] = refused.value.errors
+    path, code, said = expected
+    assert (".".join(error.field), error.code) == (path, code)
+    assert said in error.message

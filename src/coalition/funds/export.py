@@ -21,10 +21,11 @@ COMMITMENTS and AVAILABLE accounts), ``amount`` signed (debit > 0).
 Spreadsheet formula injection: a cell of user text (the pool's and organizations'
 names, reasons) that a spreadsheet would read as a formula (it starts with ``=``,
 ``+``, ``-``, ``@``, a tab or a carriage return, possibly after spaces) gets a
-leading apostrophe, which spreadsheets show as text and do not evaluate. Amounts
-are left alone on purpose: they are produced here from integers and can only be
-``-?[0-9]+(\\.[0-9]+)?``, which every spreadsheet reads as a number; an apostrophe
-in front of a negative amount would turn a credit into text and drop it from sums.
+leading apostrophe (``csv_files.text_cell``), which spreadsheets show as text and do
+not evaluate. Amounts are left alone on purpose: they are produced here from
+integers and can only be ``-?[0-9]+(\\.[0-9]+)?``, which every spreadsheet reads as
+a number; an apostrophe in front of a negative amount would turn a credit into text
+and drop it from sums.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from sqlalchemy import Text, and_, cast, func, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.auth.principal import Principal
+from coalition.csv_files import text_cell
 from coalition.db.scoping import in_tenant
 from coalition.funds.ledger import Balances, balances_of
 from coalition.funds.models.ledger import LedgerEntry, LedgerTransaction
@@ -66,22 +68,12 @@ ACCOUNT, ORGANIZATION, AMOUNT, CURRENCY, REASON = (  # positions in ENTRY_HEADER
     ENTRY_HEADER.index(column)
     for column in ("account", "organization", "amount", "currency", "reason")
 )
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Reads of one export; see ``pool_report_csv``.
 MAX_READS = 5
 
 
 class LedgerOutOfStep(RuntimeError):
     """The pool's running totals and the sum of its entries disagree, read after read."""
-
-
-def text_cell(value: str | None) -> str:
-    """User text made safe for spreadsheets (see the module's docstring)."""
-    if not value:
-        return ""
-    if value.startswith(FORMULA_STARTS) or value.lstrip(" ").startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def plain_amounts(currency: str) -> Callable[[int], str]:

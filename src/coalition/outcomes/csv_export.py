@@ -4,8 +4,14 @@ The header names every column of ``layout.COLUMNS`` by name; cells are what the 
 reads back to the same record (dates ``2027-09-01``, enum names, ``yes``/``no``,
 amounts ``23.50``, the program's program_id or else its name, the cohort's start date,
 the initiative's and employer's names or ``other``), so importing an export changes
-nothing. Only what the caller may see is exported: a caller who does not keep the
-member's records gets the header alone, exactly as for a member with none.
+nothing. Every cell goes through ``csv_files.text_cell``: one a spreadsheet would read
+as a formula (an identifier or a name starting with ``=``, ``+``, ``-``, ``@``, a tab
+or a carriage return) gets a leading apostrophe, which the import takes off again.
+The other cells (dates, enum names, yes/no, amounts that are never negative) never
+start so and are written as they are.
+
+Only what the caller may see is exported: a caller who does not keep the member's
+records gets the header alone, exactly as for a member with none.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.auth.principal import Principal
+from coalition.csv_files import text_cell
 from coalition.db.scoping import scoped
 from coalition.funds.models.initiatives import Initiative
 from coalition.outcomes.csv_rows import OTHER
@@ -99,7 +106,7 @@ def _row(record: ParticipantRecord, labels: dict[str, dict[uuid.UUID, str]]) -> 
             cells.append(labels[column.field].get(key, "") if key else "")
         else:
             cells.append(_cell(getattr(record, column.field), money=column.field in MONEY))
-    return cells
+    return [text_cell(cell) for cell in cells]
 
 
 async def export_participant_records(

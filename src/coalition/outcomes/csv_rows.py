@@ -5,7 +5,8 @@ this module turns each cell into a typed value (dates as ``2027-09-01`` or the P
 ``20270901``, codes or names, yes/no, amounts like ``23.50``), the member's program,
 cohort, initiative and employer from their names, and names each of the validation's
 problems by the column it came from. A column left out of the file leaves the field of
-a record it updates as it is; an empty cell clears it.
+a record it updates as it is; an empty cell clears it. A cell the export guarded against
+spreadsheet formulas (``'=...``) is read without its apostrophe (``read_text_cell``).
 """
 
 from __future__ import annotations
@@ -16,14 +17,23 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from coalition.csv_files import Record, RowError, read_cents, read_records, read_yes_no
+from coalition.csv_files import (
+    Record,
+    RowError,
+    read_cents,
+    read_records,
+    read_text_cell,
+    read_yes_no,
+)
 from coalition.errors import UserError
 from coalition.outcomes.layout import (
     BY_FIELD,
     BY_HEADER,
+    CODE_HINTS,
     CODES,
     ENUM_OF_FIELD,
     GAIN_COLUMNS,
+    NONE_CODES,
     REQUIRED,
 )
 from coalition.outcomes.models import MAX_CREDENTIALS, RACES, Barrier, SkillGainType
@@ -80,7 +90,9 @@ class Row:
     def __init__(self, record: Record, headers: dict[str, str]) -> None:
         self.line = record.line
         # By column name, whether the header gave the name or the element number.
-        self.cells = {BY_HEADER[header].name: value for header, value in record.cells.items()}
+        self.cells = {
+            BY_HEADER[header].name: read_text_cell(value) for header, value in record.cells.items()
+        }
         self.headers = headers
         self.errors: list[RowError] = []
         self.fields: dict[str, Any] = {}
@@ -103,12 +115,21 @@ class Row:
                 continue
             column = BY_FIELD[name].name
             if column in cells:
-                value = read_code(cells[column], CODES[codes], kind) if cells[column] else None
-                if cells[column] and value is None:
-                    self.fail(column, f"Use a PIRL code or one of {', '.join(kind)}.")
+                text = cells[column]
+                if text.strip() in NONE_CODES.get(codes, ()):
+                    text = ""
+                value = read_code(text, CODES[codes], kind) if text else None
+                if text and value is None:
+                    hint = f" {CODE_HINTS[codes]}" if codes in CODE_HINTS else ""
+                    self.fail(column, f"Use a PIRL code{hint} or one of {', '.join(kind)}.")
                 else:
                     self.fields[name] = value
-        for name in (*RACES, "is_related_to_training"):
+        for name in (
+            *RACES,
+            "training_completed",
+            "is_related_to_training",
+            "same_employer_q2_q4",
+        ):
             self._yes_no(BY_FIELD[name].name, name)
         if "barriers" in cells:
             self._barriers(cells["barriers"])

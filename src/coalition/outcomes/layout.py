@@ -4,7 +4,9 @@ a cell is written and read.
 A header may name a column by its name (``date_of_program_entry``) or its PIRL element
 number (``900``), in any case: state systems export either. Columns without a PIRL
 element (the member's program, cohort and initiative, the age band, the employer, the
-hourly wage) go by name only. Cells take the PIRL's codes or the API's enum names.
+hourly wage, whether training was completed) go by name only. Cells take the PIRL's
+codes or the API's enum names; the type of training service's code 00 (none) is an
+empty cell.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from coalition.outcomes.models import (
     ExitReason,
     Sex,
     SkillGainType,
+    TrainingServiceType,
     VeteranStatus,
 )
 
@@ -55,6 +58,8 @@ COLUMNS: tuple[Column, ...] = (
     Column("age_band", None, "age_band"),
     Column("eligible_veteran_status", "301", "veteran_status"),
     Column("barriers", None, "barriers"),
+    Column("type_of_training_service_1", "1303", "training_service_type"),
+    Column("training_completed", None, "training_completed"),
     *_credential(1),
     *_credential(2),
     *_credential(3),
@@ -74,6 +79,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("employer", None, "employer"),
     Column("occupational_code", "1610", "occupation_code"),
     Column("entered_training_related_employment", "1611", "is_related_to_training"),
+    Column("retention_with_same_employer_2nd_and_4th_quarter", "1618", "same_employer_q2_q4"),
     Column("hourly_wage_at_placement", None, "hourly_wage_cents"),
     Column("wages_2nd_quarter_after_exit", "1704", "earnings_q2_cents"),
     Column("wages_4th_quarter_after_exit", "1706", "earnings_q4_cents"),
@@ -91,6 +97,20 @@ GAIN_COLUMNS = {
     SkillGainType.SKILLS_PROGRESSION: "date_msg_skills_progression",
 }
 
+TRAINING_SERVICE_CODES = {
+    "01": TrainingServiceType.OCCUPATIONAL_SKILLS,
+    "02": TrainingServiceType.ON_THE_JOB,
+    "03": TrainingServiceType.SKILL_UPGRADING,
+    "04": TrainingServiceType.ENTREPRENEURIAL,
+    "05": TrainingServiceType.ADULT_EDUCATION_COMBINED,
+    "06": TrainingServiceType.CUSTOMIZED,
+    "07": TrainingServiceType.OTHER_OCCUPATIONAL_SKILLS,
+    "08": TrainingServiceType.PREREQUISITE,
+    "09": TrainingServiceType.REGISTERED_APPRENTICESHIP,
+    "10": TrainingServiceType.YOUTH_OCCUPATIONAL_SKILLS,
+    "11": TrainingServiceType.OTHER_NON_OCCUPATIONAL,
+}
+"""PIRL 1303's codes (written 01 to 11, or 1 to 11 as spreadsheets drop the zero)."""
 # The PIRL's codes of each coded column (the enum names are accepted too).
 CODES: dict[str, dict[str, object]] = {
     "exit_reason": {
@@ -138,6 +158,10 @@ CODES: dict[str, dict[str, object]] = {
         "no": EmploymentStatus.NOT_EMPLOYED,
         "unknown": EmploymentStatus.UNKNOWN,
     },
+    "training_service": {
+        **TRAINING_SERVICE_CODES,
+        **{code.lstrip("0"): kind for code, kind in TRAINING_SERVICE_CODES.items()},
+    },
     "age_band": {
         "under_18": AgeBand.UNDER_18,
         "18_24": AgeBand.AGE_18_24,
@@ -149,8 +173,13 @@ CODES: dict[str, dict[str, object]] = {
         "65+": AgeBand.AGE_65_PLUS,
     },
 }
+# Codes that mean "none" and read as an empty cell: PIRL 1303's 00, no training service.
+NONE_CODES: dict[str, frozenset[str]] = {"training_service": frozenset({"00", "0"})}
+# What a bad cell's message lists as the column's PIRL codes.
+CODE_HINTS = {"training_service": "01 to 11 (00 for none)"}
 ENUM_OF_FIELD = {
     "exit_reason": ("exit_reason", ExitReason),
+    "training_service_type": ("training_service", TrainingServiceType),
     "sex": ("sex", Sex),
     "veteran_status": ("veteran_status", VeteranStatus),
     "age_band": ("age_band", AgeBand),
@@ -168,9 +197,12 @@ __all__ = [
     "BY_FIELD",
     "BY_HEADER",
     "CODES",
+    "CODE_HINTS",
     "COLUMNS",
     "ENUM_OF_FIELD",
     "GAIN_COLUMNS",
+    "NONE_CODES",
     "REQUIRED",
+    "TRAINING_SERVICE_CODES",
     "Column",
 ]

@@ -21,6 +21,11 @@ Decisions:
   $1,000,000.00 (in cents): anything outside is a typing mistake far more often than
   a fact.
 - "Did not self-identify" (PIRL 216) excludes any race answered yes.
+- The type of training service (PIRL 1303) is one of its eleven types or none; whether
+  training was completed (no PIRL element: to verify) and retention with the same
+  employer in the 2nd and 4th quarters after exit (PIRL 1618) are yes, no or not
+  recorded. Retention with the same employer is not yes while the 2nd or 4th quarter
+  after exit is recorded as not employed.
 - A cohort is of the member's own program, and of the program given if both are.
 """
 
@@ -41,7 +46,9 @@ from coalition.outcomes.models import (
     SKILL_GAIN_COLUMNS,
     Barrier,
     CredentialType,
+    EmploymentStatus,
     SkillGainType,
+    TrainingServiceType,
 )
 from coalition.validation import Checker
 
@@ -72,6 +79,8 @@ API_NAMES: dict[str, str] = {
     "age_band": "ageBand",
     "veteran_status": "veteranStatus",
     "barriers": "barriers",
+    "training_service_type": "trainingServiceType",
+    "training_completed": "trainingCompleted",
     "credentials": "credentials",
     "employed_q1": "employedQ1",
     "employed_q2": "employedQ2",
@@ -84,6 +93,7 @@ API_NAMES: dict[str, str] = {
     "earnings_q2_cents": "earningsQ2",
     "earnings_q4_cents": "earningsQ4",
     "is_related_to_training": "isRelatedToTraining",
+    "same_employer_q2_q4": "sameEmployerQ2Q4",
     "skill_gains": "skillGains",
 }
 """The fields ``record_fields`` takes, and the API input name each problem is put on."""
@@ -104,6 +114,9 @@ PLAIN = (
     "employed_q4",
     "is_related_to_training",
 )
+# Answers checked for their type here: the API's parser and the file's reader give
+# these, but a service caller could hand anything.
+YES_NO = ("training_completed", "same_employer_q2_q4")
 
 
 @dataclass(frozen=True)
@@ -275,6 +288,19 @@ def record_fields(
     for name in PLAIN:
         if name in values:
             cleaned[name] = values[name]
+    if "training_service_type" in values:
+        kind = values["training_service_type"]
+        if kind is None or isinstance(kind, TrainingServiceType):
+            cleaned["training_service_type"] = kind
+        else:
+            message = f"Give one of {', '.join(TrainingServiceType)}, or null for none."
+            check.add(_path("training_service_type"), message, Code.INVALID)
+    for name in YES_NO:
+        if name in values:
+            if values[name] is None or isinstance(values[name], bool):
+                cleaned[name] = values[name]
+            else:
+                check.add(_path(name), "Give true or false, or null.", Code.INVALID)
     if "participant_identifier" in values:
         before = len(check.check.errors)
         identifier = check.identifier(values["participant_identifier"])
@@ -393,6 +419,19 @@ def _spanning(
             "A person who did not self-identify a race has no race answered yes.",
             Code.INVALID,
         )
+    if merged.get("same_employer_q2_q4"):
+        not_employed = EmploymentStatus.NOT_EMPLOYED
+        quarters = [q for q in ("employed_q2", "employed_q4") if merged.get(q) == not_employed]
+        if quarters:
+            # On the field the caller gave: the retention, else the quarter it changed.
+            changed = [q for q in quarters if q in cleaned] or quarters
+            name = "same_employer_q2_q4" if "same_employer_q2_q4" in cleaned else changed[0]
+            check.add(
+                _path(name),
+                "Retention with the same employer in the 2nd and 4th quarters after exit "
+                "needs employment in both.",
+                Code.INVALID,
+            )
     cohort = merged.get("cohort_id")
     program = merged.get("program_id")
     if cohort is not None and cohort in references.cohorts and program is not None:

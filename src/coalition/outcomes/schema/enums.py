@@ -106,6 +106,25 @@ expose_enum(
     },
 )
 expose_enum(
+    m.TrainingServiceType,
+    name="TrainingServiceType",
+    description="PIRL 1303: type of training service #1 (code 00, none, is null).",
+    values={
+        m.TrainingServiceType.OCCUPATIONAL_SKILLS: "01: occupational skills training.",
+        m.TrainingServiceType.ON_THE_JOB: "02: on-the-job training (OJT).",
+        m.TrainingServiceType.SKILL_UPGRADING: "03: skill upgrading and retraining.",
+        m.TrainingServiceType.ENTREPRENEURIAL: "04: entrepreneurial training.",
+        m.TrainingServiceType.ADULT_EDUCATION_COMBINED: "05: adult basic education or English "
+        "language acquisition combined with training.",
+        m.TrainingServiceType.CUSTOMIZED: "06: customized training.",
+        m.TrainingServiceType.OTHER_OCCUPATIONAL_SKILLS: "07: other occupational skills training.",
+        m.TrainingServiceType.PREREQUISITE: "08: prerequisite training.",
+        m.TrainingServiceType.REGISTERED_APPRENTICESHIP: "09: registered apprenticeship.",
+        m.TrainingServiceType.YOUTH_OCCUPATIONAL_SKILLS: "10: youth occupational skills training.",
+        m.TrainingServiceType.OTHER_NON_OCCUPATIONAL: "11: other non-occupational skills training.",
+    },
+)
+expose_enum(
     m.EmploymentStatus,
     name="QuarterEmployment",
     description="Employment in a quarter after the exit quarter (PIRL 1600, 1602, 1604, 1606).",

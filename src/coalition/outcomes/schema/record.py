@@ -98,6 +98,12 @@ class ParticipantRecordType(Node):
     barriers: list[models.Barrier] = strawberry.field(
         description="Barriers to employment of the WIOA list (PIRL 700-800 series)."
     )
+    training_service_type: models.TrainingServiceType | None = strawberry.field(
+        description="PIRL 1303: type of training service #1; null for none (code 00)."
+    )
+    training_completed: bool | None = strawberry.field(
+        description="Whether the participant completed the training (no PIRL element yet)."
+    )
     credentials: list[RecognizedCredentialType] = strawberry.field(
         description="Recognized credentials attained, at most three (PIRL 1800-1805)."
     )
@@ -127,6 +133,10 @@ class ParticipantRecordType(Node):
     )
     is_related_to_training: bool | None = strawberry.field(
         description="PIRL 1611: entered training-related employment."
+    )
+    same_employer_q2_q4: bool | None = strawberry.field(
+        description="PIRL 1618: retention with the same employer in the 2nd and 4th quarters "
+        "after the exit quarter."
     )
     hourly_wage: Money | None = strawberry.field(
         description="Hourly wage at placement (USD); no PIRL element."
@@ -171,6 +181,8 @@ class ParticipantRecordType(Node):
             age_band=record.age_band,
             veteran_status=record.veteran_status,
             barriers=[models.Barrier(barrier) for barrier in record.barriers],
+            training_service_type=record.training_service_type,
+            training_completed=record.training_completed,
             credentials=credentials,
             skill_gains=gains,
             employed_q1=record.employed_q1,
@@ -181,6 +193,7 @@ class ParticipantRecordType(Node):
             employer_is_other=record.employer_is_other,
             occupation_code=record.occupation_code,
             is_related_to_training=record.is_related_to_training,
+            same_employer_q2_q4=record.same_employer_q2_q4,
             hourly_wage=Money.of(record.hourly_wage_cents, CURRENCY),
             earnings_q2=Money.of(record.earnings_q2_cents, CURRENCY),
             earnings_q4=Money.of(record.earnings_q4_cents, CURRENCY),
@@ -261,6 +274,13 @@ class ParticipantRecordFields:
     barriers: list[models.Barrier] | None = strawberry.field(
         default=UNSET, description="Barriers to employment, each once (replaces the set)."
     )
+    training_service_type: models.TrainingServiceType | None = strawberry.field(
+        default=UNSET, description="PIRL 1303: type of training service #1; null for none."
+    )
+    training_completed: bool | None = strawberry.field(
+        default=UNSET,
+        description="Whether the participant completed the training (no PIRL element yet).",
+    )
     credentials: list[RecognizedCredentialInput] | None = strawberry.field(
         default=UNSET, description="Credentials attained, at most three (PIRL 1800-1805)."
     )
@@ -290,6 +310,11 @@ class ParticipantRecordFields:
     )
     is_related_to_training: bool | None = strawberry.field(
         default=UNSET, description="PIRL 1611: entered training-related employment."
+    )
+    same_employer_q2_q4: bool | None = strawberry.field(
+        default=UNSET,
+        description="PIRL 1618: retained by the same employer in the 2nd and 4th quarters "
+        "after exit (not true while employedQ2 or employedQ4 is NOT_EMPLOYED).",
     )
     hourly_wage: MoneyInput | None = strawberry.field(
         default=UNSET, description="Hourly wage at placement in USD: $0.01 to $500.00."
