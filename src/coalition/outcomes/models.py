@@ -417,20 +417,20 @@ class AggregateCount(TenantScoped, Base):
 
 
 __all__ = [
-    "AggregateCount",
-    "CountDimension",
-    "OutcomeTarget",
-    "TrainingServiceType",
     "MAX_CREDENTIALS",
     "RACES",
     "SKILL_GAIN_COLUMNS",
     "AgeBand",
+    "AggregateCount",
     "Barrier",
+    "CountDimension",
     "CredentialType",
     "EmploymentStatus",
     "ExitReason",
+    "OutcomeTarget",
     "ParticipantRecord",
     "Sex",
     "SkillGainType",
+    "TrainingServiceType",
     "VeteranStatus",
 ]
