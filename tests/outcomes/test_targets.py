@@ -257,9 +257,7 @@ async def test_a_target_is_removed_and_the_removal_audited(
     events = await _events(owner_sessions, world)
     assert [action for action, _ in events] == ["outcome_target.create", "outcome_target.remove"]
     assert events[1][1]["target"] == {"from": "0.6", "to": None}
-    assert (await gql(NODE, {"id": target}, token=world.tokens["admin"]))["data"] == {
-        "node": None
-    }
+    assert (await gql(NODE, {"id": target}, token=world.tokens["admin"]))["data"] == {"node": None}
 
 
 async def test_targets_page_by_period_start_and_filter_by_period(
@@ -335,11 +333,11 @@ async def test_whoever_reads_the_initiative_reads_its_targets(
     node = await gql(NODE, {"id": target}, token=token)
 
     if actor is None:
-        assert (error_codes(listed), error_codes(node)) == (["UNAUTHENTICATED"], ["UNAUTHENTICATED"])
+        assert error_codes(listed) == error_codes(node) == ["UNAUTHENTICATED"]
         return
     if actor in {"reader", "writer"}:
         # Apps read initiatives with funds:read only, which these lack.
-        assert (error_codes(listed), error_codes(node)) == (["FORBIDDEN"], ["FORBIDDEN"])
+        assert error_codes(listed) == error_codes(node) == ["FORBIDDEN"]
         return
     assert listed["data"]["initiative"]["outcomeTargets"]["edges"] == [
         {"node": {"metric": "ENROLLMENTS", "period": "2026Q1", "target": "120"}}

@@ -8,6 +8,7 @@ DEMAND_READ = "demand:read"
 FUNDS_READ = "funds:read"
 PROGRAMS_READ = "programs:read"
 EVENTS_READ = "events:read"
+OUTCOMES_READ = "outcomes:read"
 
 SCOPES: dict[str, str] = {
     READ: "Read the partnership's directory and shared data.",
@@ -17,6 +18,8 @@ SCOPES: dict[str, str] = {
     PROGRAMS_READ: "Read training programs, their cohorts, the skills gap and career pathways.",
     EVENTS_READ: "Read published events (members-only ones too), their exhibitors and sessions; "
     "never who registered.",
+    OUTCOMES_READ: "Read outcome metrics, provider scorecards and outcome reports, with small "
+    "cells suppressed; never a participant's record.",
 }
 
 # What a person's token carries: people act by their roles, not by scopes.

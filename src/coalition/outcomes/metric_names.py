@@ -1,9 +1,7 @@
-"""The names of the outcome metrics, each with its kind and a one-line description.
+"""The names of the outcome metrics and what kind of number each is.
 
-``definitions`` gives each name its versioned rule (numerator, denominator, cohort,
-exclusions); targets and reports name a metric by these. The kind says what a value
-is: a COUNT of people, a RATE (a fraction from 0 to 1) or MONEY (US dollars, kept in
-cents).
+``definitions`` says how each is computed (numerator, denominator, cohort,
+exclusions, version); targets and reports name metrics by these.
 """
 
 from __future__ import annotations
@@ -12,6 +10,9 @@ import enum
 
 
 class MetricKind(enum.StrEnum):
+    """COUNT: people. RATE: a share of a cohort, from 0 to 1. MONEY: whole cents (a
+    median wage or earnings, a cost per outcome)."""
+
     COUNT = "COUNT"
     RATE = "RATE"
     MONEY = "MONEY"
@@ -36,7 +37,7 @@ class MetricName(enum.StrEnum):
     COST_PER_PLACEMENT = "COST_PER_PLACEMENT"
 
 
-KINDS: dict[MetricName, MetricKind] = {
+KIND: dict[MetricName, MetricKind] = {
     MetricName.ENROLLMENTS: MetricKind.COUNT,
     MetricName.COMPLETIONS: MetricKind.COUNT,
     MetricName.CREDENTIALS: MetricKind.COUNT,
@@ -80,10 +81,6 @@ DESCRIPTIONS: dict[MetricName, str] = {
     MetricName.COST_PER_CREDENTIAL: "Funds disbursed for the initiative per credential earned.",
     MetricName.COST_PER_PLACEMENT: "Funds disbursed for the initiative per placement.",
 }
+"""One line per metric, for people (the GraphQL enum's value descriptions)."""
 
-
-def kind_of(metric: MetricName) -> MetricKind:
-    return KINDS[metric]
-
-
-__all__ = ["DESCRIPTIONS", "KINDS", "MetricKind", "MetricName", "kind_of"]
+__all__ = ["DESCRIPTIONS", "KIND", "MetricKind", "MetricName"]

@@ -29,7 +29,7 @@ from coalition.db.scoping import scoped
 from coalition.errors import InvalidInput, UserError
 from coalition.funds.models.initiatives import Initiative
 from coalition.outcomes.errors import OutcomeErrorCode as Code
-from coalition.outcomes.metric_names import MetricKind, MetricName, kind_of
+from coalition.outcomes.metric_names import KIND, MetricKind, MetricName
 from coalition.outcomes.models import OutcomeTarget
 from coalition.outcomes.periods import Period, parse_period
 from coalition.outcomes.permissions import require_target_manager, visible_outcome_targets
@@ -97,7 +97,7 @@ def parse_target(check: Checker, kind: MetricKind, value: str | None) -> Decimal
 
 def target_text(metric: str, stored: Decimal) -> str:
     """A stored target in its metric's unit, as text: ``120``, ``0.75``, ``23.50``."""
-    kind = kind_of(MetricName(metric))
+    kind = KIND[MetricName(metric)]
     if kind is MetricKind.COUNT:
         return str(int(stored))
     if kind is MetricKind.RATE:
@@ -107,7 +107,7 @@ def target_text(metric: str, stored: Decimal) -> str:
 
 def target_cents(target: OutcomeTarget) -> int | None:
     """A MONEY target's whole cents; None for a count or a rate."""
-    if kind_of(MetricName(target.metric)) is not MetricKind.MONEY:
+    if KIND[MetricName(target.metric)] is not MetricKind.MONEY:
         return None
     return int(target.target)
 
@@ -176,7 +176,7 @@ async def set_outcome_target(
     initiative = await _initiative(session, principal, initiative_id, check)
     name = check.choice(("metric",), metric, MetricName)
     chosen = _period(check, period)
-    value = parse_target(check, kind_of(name), target) if name is not None else None
+    value = parse_target(check, KIND[name], target) if name is not None else None
     if initiative is not None and chosen is not None:
         _within_initiative(check, chosen, initiative)
     check.done()

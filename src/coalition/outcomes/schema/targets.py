@@ -22,7 +22,7 @@ from coalition.api.relay import After, Connection, First, Node, from_global_id, 
 from coalition.api.schema import node_types_of
 from coalition.auth.principal import Principal
 from coalition.outcomes import models, targets
-from coalition.outcomes.metric_names import MetricKind, MetricName, kind_of
+from coalition.outcomes.metric_names import KIND, MetricKind, MetricName
 from coalition.outcomes.periods import parse_period
 from coalition.outcomes.schema import enums  # noqa: F401  (describes the enums before use)
 from coalition.outcomes.schema.loaders import OutcomeLoaders
@@ -65,7 +65,7 @@ class OutcomeTargetType(Node):
         return cls(
             id=to_global_id("OutcomeTarget", target.id),
             metric=MetricName(target.metric),
-            kind=kind_of(MetricName(target.metric)),
+            kind=KIND[MetricName(target.metric)],
             period=target.period,
             starts_on=target.starts_on,
             ends_on=target.ends_on,
