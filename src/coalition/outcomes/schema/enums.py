@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from coalition.api.enums import expose_enum
 from coalition.outcomes import models as m
+from coalition.outcomes.metric_names import DESCRIPTIONS, MetricKind, MetricName
 
 expose_enum(
     m.Sex,
@@ -133,5 +134,38 @@ expose_enum(
         "employment, or supplemental data).",
         m.EmploymentStatus.NOT_EMPLOYED: "0: not employed.",
         m.EmploymentStatus.UNKNOWN: "9: not known yet.",
+    },
+)
+expose_enum(
+    MetricName,
+    name="OutcomeMetric",
+    description="An outcome metric, named by its standard definition.",
+    values=DESCRIPTIONS,
+)
+expose_enum(
+    MetricKind,
+    name="OutcomeMetricKind",
+    description="What a metric's value is, and so the unit of its targets.",
+    values={
+        MetricKind.COUNT: "A number of people (a whole number).",
+        MetricKind.RATE: "A share of people, as a fraction from 0 to 1.",
+        MetricKind.MONEY: "An amount of money in US dollars (kept in cents).",
+    },
+)
+expose_enum(
+    m.CountDimension,
+    name="CountDimension",
+    description="Which breakdown a row of aggregate counts belongs to.",
+    values={
+        m.CountDimension.TOTAL: "Everyone (no breakdown): the row's value is empty.",
+        m.CountDimension.SEX: "By sex (a ParticipantSex value).",
+        m.CountDimension.RACE_ETHNICITY: "By race and ethnicity (PIRL 210-216: HISPANIC_LATINO, "
+        "AMERICAN_INDIAN_ALASKA_NATIVE, ASIAN, BLACK_AFRICAN_AMERICAN, "
+        "NATIVE_HAWAIIAN_PACIFIC_ISLANDER, WHITE or NOT_SELF_IDENTIFIED); a person may count "
+        "in several.",
+        m.CountDimension.AGE_BAND: "By age at entry (an AgeBand value).",
+        m.CountDimension.VETERAN: "By veteran status (a VeteranStatus value).",
+        m.CountDimension.BARRIER: "By barrier to employment (a BarrierToEmployment value); a "
+        "person may count in several.",
     },
 )
