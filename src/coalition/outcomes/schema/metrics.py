@@ -160,8 +160,8 @@ class OutcomeFigure:
     ) -> OutcomeFigure:
         keys = [
             BreakdownKey(dimension=dimension, value=value)
-            for dimension, value in zip(breakdown_by, cell.key, strict=True)
-        ]
+            for dimension, value in zip(breakdown_by, cell.key, strict=False)
+        ]  # the total's key is empty
         rate = float(cell.value) if kind == MetricKind.RATE and cell.value is not None else None
         amount = None
         if kind == MetricKind.MONEY and cell.value is not None:
