@@ -4,7 +4,7 @@ initiatives' outcome targets, members' aggregate counts, and the outcome metrics
 The only place outcomes imports strawberry; every resolver parses its input, calls one
 function of the domain's core (``service``, ``reads``, ``targets``, ``counts``, ``metrics``,
 ``csv_import``, ``csv_export``) and wraps the result. ``coalition.api.schema`` reads the
-names below; ``FIELDS`` gives funds' ``Initiative`` its ``outcomeTargets``.
+names below; ``FIELDS`` gives funds' ``Initiative`` its ``outcomeTargets`` and ``progress``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from coalition.outcomes.schema.counts import AggregateCountType, CountMutation, 
 from coalition.outcomes.schema.imports import RecordFileQuery, RecordImportMutation
 from coalition.outcomes.schema.loaders import OutcomeLoaders
 from coalition.outcomes.schema.metrics import MetricQuery
+from coalition.outcomes.schema.progress import InitiativeProgressFields
 from coalition.outcomes.schema.record import ParticipantRecordType, RecordMutation, RecordQuery
 from coalition.outcomes.schema.targets import (
     InitiativeOutcomeFields,
@@ -37,7 +38,10 @@ class Mutation(RecordMutation, RecordImportMutation, TargetMutation, CountMutati
 
 NODE_TYPES = (ParticipantRecordType, OutcomeTargetType, AggregateCountType)
 TYPES = ()
-FIELDS = ((InitiativeType, InitiativeOutcomeFields),)
+FIELDS = (
+    (InitiativeType, InitiativeOutcomeFields),
+    (InitiativeType, InitiativeProgressFields),
+)
 
 __all__ = [
     "FIELDS",
