@@ -27,15 +27,29 @@ async def test_a_rate_over_enough_people_is_shown_to_the_convener(
     owner_sessions: SessionFactory, world: World
 ) -> None:
     await add_records(owner_sessions, world, "college", 12, employed_q2=EMPLOYED)
-    await add_records(owner_sessions, world, "college", 8, employed_q2=NOT_EMPLOYED)
+    await add_records(owner_sessions, world, "college", 10, employed_q2=NOT_EMPLOYED)
 
     figures = await metric(owner_sessions, world, "admin", Q2, "2026Q1")
 
     assert figures.exact is False
-    assert (figures.total.people, figures.total.count) == (20, 12)
-    assert figures.total.value == Decimal("0.6")
+    assert (figures.total.people, figures.total.count) == (22, 12)
+    assert figures.total.value == Decimal("0.5455")
     assert figures.total.basis == Basis.PARTICIPANT_RECORDS
     assert figures.definition.version == 1
+
+
+async def test_a_rate_shows_only_when_ten_people_had_each_outcome(
+    owner_sessions: SessionFactory, world: World
+) -> None:
+    await add_records(owner_sessions, world, "college", 12, employed_q2=EMPLOYED)
+    await add_records(owner_sessions, world, "college", 8, employed_q2=NOT_EMPLOYED)
+
+    figures = await metric(owner_sessions, world, "admin", Q2, "2026Q1")
+
+    # 12 of 20 would say that 8 were not employed: the people show, the rate does not.
+    assert figures.total.suppressed
+    assert figures.total.people == 20
+    assert (figures.total.count, figures.total.value, figures.total.bound) == (None, None, None)
 
 
 async def test_fewer_than_ten_people_show_no_numbers(
@@ -70,12 +84,13 @@ async def test_the_member_reads_its_own_figures_exactly(
 async def test_a_rate_near_the_ends_shows_as_a_bound(
     owner_sessions: SessionFactory, world: World
 ) -> None:
-    await add_records(owner_sessions, world, "college", 40, employed_q2=EMPLOYED)
-    await add_records(owner_sessions, world, "college", 1, employed_q2=NOT_EMPLOYED)
+    await add_records(owner_sessions, world, "college", 200, employed_q2=EMPLOYED)
+    await add_records(owner_sessions, world, "college", 10, employed_q2=NOT_EMPLOYED)
 
     figures = await metric(owner_sessions, world, "admin", Q2, "2026Q1")
 
     assert figures.total.bound == Bound.ABOVE_95_PERCENT
+    assert figures.total.people == 210
     assert (figures.total.count, figures.total.value) == (None, None)
 
 

@@ -8,14 +8,25 @@
   default 10) decides each cell over the rows of the members *other than the caller's
   own organizations*: nothing a member does with its own records moves what it is
   shown, and what a shown cell adds beyond the member's own people is itself at least
-  n people. Decided over every quarter of the partnership (the quarter is a checked
-  breakdown), with the filters (initiative, program, organization) as conditions the
-  engine relaxes, and the breakdown's dimensions checked: so no hidden cell follows by
-  subtraction from the total, from another breakdown, from another period or from a
-  wider filter. A rate shows only when its denominator and its numerator both do (a
-  rate and its denominator give the count); a rate above 95% or below 5% shows only
-  as that bound, with no count. A median shows when the people measured do; a cost per
-  outcome when the outcomes' count does.
+  n people. Decided over every quarter of the partnership, with the filters
+  (initiative, program, organization) as conditions the engine relaxes, and the
+  quarter, the initiative, the program, the member and the breakdown's dimensions all
+  checked breakdowns: so no hidden cell follows by subtraction from the total, from
+  another breakdown, from another period or from a wider or a sibling filter (the
+  partnership less two of three initiatives).
+- A rate's people show when they pass; its count and share only when the people with
+  the outcome *and* those without it each pass (among other members' people), each
+  with its own complementary suppression: a share and its people give both counts, so
+  neither may be a hidden cell's. A shown rate above 95% or below 5% shows only as that
+  bound, with no count. (So a bound shows only for 200 people or more: below, the
+  small side is under n and the rate shows no share at all; a bound there would pin
+  the small side, and the hidden partner's, to a few people. Deciding on other
+  members' people also means a member cannot lift the coding, or reveal a count, by
+  adding people of its own to a cell.) A median shows when the people measured do; a
+  cost per outcome when the outcomes' count does.
+
+Tested as attacks (``tests/outcomes/test_suppression_attacks.py``): an attacker
+solving for a hidden cell from every linear combination of what it was shown.
 
 Shown numbers include everyone's people (the caller's own too).
 """
@@ -78,7 +89,9 @@ class MetricCell:
     ``people``: how many people stand behind the figure (a rate's denominator, a
     count's count, a median's people measured). ``count``: a rate's numerator.
     ``value``: a COUNT's people, a RATE's share (0 to 1), a MONEY figure's whole cents.
-    ``bound``: a rate shown only as above 95% or below 5%. Suppressed: all None."""
+    ``bound``: a rate shown only as above 95% or below 5%. Suppressed: the figure (a
+    rate's count and share, a count, a median) is not shown, and nothing else is,
+    except a rate's ``people`` when they pass on their own."""
 
     key: tuple[str, ...]
     suppressed: bool
@@ -128,7 +141,7 @@ def compute(
     """The figures from the rows (module docstring); pure."""
     selected = [i for i in range(len(rows)) if _selected(rows, i, query)]
     members = _cell_members(rows, selected, query.breakdown_by)
-    shown: dict[tuple[str, ...], bool] = {}
+    shown = Decisions({}, {})
     if not exact:
         shown = _decisions(definition, query, rows, rule, own)
     cells = [
@@ -172,23 +185,42 @@ def _decisions(
     rows: MetricRows,
     rule: PeopleRule,
     own: frozenset[uuid.UUID],
-) -> dict[tuple[str, ...], bool]:
-    """Whether each cell (and the total, key ``()``) may be shown: every amount the
-    figure publishes passes the engine, decided over other members' rows only."""
+) -> Decisions:
+    """Which numbers of each cell (and of the total, key ``()``) may be shown: each
+    amount the figure publishes passes the engine, decided over other members' rows
+    only. A key missing from an amount's verdicts has none of it from other members."""
     others = [i for i in range(len(rows)) if rows.organization[i] not in own]
-    amounts: list[list[int]] = []
-    kind = definition.kind
-    if kind == MetricKind.RATE:
-        amounts = [rows.people, rows.hits]
-    elif definition.measurement is not None:
-        amounts = [[len(values) for values in rows.measurements]]
+    if definition.kind == MetricKind.RATE:
+        misses = [people - hits for people, hits in zip(rows.people, rows.hits, strict=True)]
+        people = _disclose(query, rows, others, rows.people, rule)
+        hits = _disclose(query, rows, others, rows.hits, rule)
+        missed = _disclose(query, rows, others, misses, rule)
+        counted = {
+            key: verdict and hits.get(key, False) and missed.get(key, False)
+            for key, verdict in people.items()
+        }
+        return Decisions(people, counted)
+    if definition.measurement is not None:
+        amount = [len(values) for values in rows.measurements]
     else:
-        amounts = [rows.hits]
-    shown: dict[tuple[str, ...], bool] = {}
-    for amount in amounts:
-        for key, verdict in _disclose(query, rows, others, amount, rule).items():
-            shown[key] = shown.get(key, True) and verdict
-    return shown
+        amount = rows.hits
+    verdicts = _disclose(query, rows, others, amount, rule)
+    return Decisions(verdicts, verdicts)
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """Per key: whether its people may be shown, and whether its figure (a rate's count
+    and share, a count, a median, a cost) may."""
+
+    people: dict[tuple[str, ...], bool]
+    figure: dict[tuple[str, ...], bool]
+
+
+# The filters and the reporting member are checked breakdowns too (a value for rows
+# without one, so the values sort).
+_NONE = ""
+FILTERS = ("initiative", "program", "organization")
 
 
 def _disclose(
@@ -203,9 +235,9 @@ def _disclose(
         return {}
     values: dict[str, list[Hashable]] = {
         "quarter": [rows.quarter[i] for i in kept],
-        "initiative": [rows.initiative[i] for i in kept],
-        "program": [rows.program[i] for i in kept],
-        "organization": [rows.organization[i] for i in kept],
+        "initiative": [_text(rows.initiative[i]) for i in kept],
+        "program": [_text(rows.program[i]) for i in kept],
+        "organization": [_text(rows.organization[i]) for i in kept],
     }
     dimensions = []
     for d, dimension in enumerate(query.breakdown_by):
@@ -218,7 +250,7 @@ def _disclose(
         ("organization", query.organization_id),
     ):
         if wanted is not None:
-            conditions.append(_condition(attribute, frozenset({wanted})))
+            conditions.append(_condition(attribute, frozenset({_text(wanted)})))
     columns = Columns(
         contributors=[rows.organization[i] for i in kept],
         amounts=[amount[i] for i in kept],
@@ -229,7 +261,7 @@ def _disclose(
     breakdown = Breakdown(
         dimensions=tuple(dimensions),
         conditions=tuple(conditions),
-        split_checked=frozenset({"quarter", *query.breakdown_by}),
+        split_checked=frozenset({"quarter", *FILTERS, *query.breakdown_by}),
     )
     disclosure = disclose(columns, rule, breakdown)
     verdicts = {
@@ -237,6 +269,10 @@ def _disclose(
     }
     verdicts[()] = not disclosure.total.suppressed
     return verdicts
+
+
+def _text(value: uuid.UUID | None) -> str:
+    return _NONE if value is None else str(value)
 
 
 def _keys_of(value: tuple[str, ...]) -> tuple[str, ...]:
@@ -255,16 +291,18 @@ def _cell(
     key: tuple[str, ...],
     members: list[int],
     rows: MetricRows,
-    shown: dict[tuple[str, ...], bool],
+    shown: Decisions,
     exact: bool,
     cost: Cost | None,
 ) -> MetricCell:
-    if not exact and not shown.get(key, False):
-        return MetricCell(key=key, suppressed=True)
     people = sum(rows.people[i] for i in members)
     hits = sum(rows.hits[i] for i in members)
     basis = _basis({rows.source[i] for i in members if rows.people[i]})
     kind = definition.kind
+    if not exact and not shown.figure.get(key, False):
+        if kind == MetricKind.RATE and shown.people.get(key, False):
+            return MetricCell(key=key, suppressed=True, people=people, basis=basis)
+        return MetricCell(key=key, suppressed=True)
     if definition.cost_of is not None:
         if cost is None or not hits:
             return MetricCell(key=key, suppressed=False, people=hits, basis=basis)

@@ -4,7 +4,10 @@ Two grouped statements (participant records, aggregate counts) turn any number o
 records into rows of (reporting member, quarter, the attributes a breakdown or filter
 reads, people in the denominator, people in the numerator, the measurements of the
 numerator's people). Grouping loses nothing the disclosure rule needs: it counts
-people per reporting member, never per person.
+people per reporting member, never per person. Rows always carry their initiative and
+program, whatever the filter: the rule checks the breakdowns by initiative, program and
+member as it checks the quarter's, so that no filter's figure is the partnership's less
+the others'.
 
 These rows cover *every* record of the partnership in the metric's cohort, whatever
 the caller may read: they leave this package only through ``figures``, which shows
@@ -157,8 +160,8 @@ async def _record_rows(
     grouped: list[Any] = [
         R.organization_id,
         quarter.label("quarter"),
-        R.initiative_id if scope.initiative_id else literal(None, R.initiative_id.type),
-        R.program_id if scope.program_id else literal(None, R.program_id.type),
+        R.initiative_id,
+        R.program_id,
     ]
     for dimension in scope.breakdown_by:
         grouped.extend(_record_columns(dimension))
@@ -245,8 +248,8 @@ async def _count_rows(
         select(
             A.organization_id,
             A.quarter_starts_on,
-            A.initiative_id if scope.initiative_id else literal(None, A.initiative_id.type),
-            A.program_id if scope.program_id else literal(None, A.program_id.type),
+            A.initiative_id,
+            A.program_id,
             A.dimension_value,
             func.sum(denominator),
             func.sum(numerator),
