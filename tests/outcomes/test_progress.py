@@ -82,7 +82,7 @@ async def test_targets_of_a_past_period_are_judged_against_the_actual(
     await add_records(
         owner_sessions, world, "college", 15, initiative_id=initiative, employed_q2=employed
     )
-    await add_records(owner_sessions, world, "college", 5, initiative_id=initiative)
+    await add_records(owner_sessions, world, "college", 10, initiative_id=initiative)
     await add_records(owner_sessions, world, "college", 30, employed_q2=employed)  # another
     await _target(owner_sessions, world, initiative, "WIOA_EMPLOYMENT_Q2", "2026Q1", "0.7")
     await _target(owner_sessions, world, initiative, "PLACEMENTS", "2026Q1", "40")
@@ -93,24 +93,24 @@ async def test_targets_of_a_past_period_are_judged_against_the_actual(
     by_metric = {item["target"]["metric"]: item for item in progress}
     assert [item["target"]["period"] for item in progress] == ["2025Q3", "2026Q1", "2026Q1"]
     rate = by_metric["WIOA_EMPLOYMENT_Q2"]
-    # 15 of the initiative's 20 exiters employed: 0.75 of a 0.7 target.
+    # 15 of the initiative's 25 exiters employed: 0.6 against a 0.7 target.
     assert rate["actual"] == {
         "suppressed": False,
-        "people": 20,
+        "people": 25,
         "count": 15,
-        "rate": 0.75,
-        "display": "75.0%",
+        "rate": 0.6,
+        "display": "60.0%",
     }
-    assert (rate["shareReached"], rate["elapsedShare"], rate["onTrack"]) == (1.0714, 1.0, True)
+    assert (rate["shareReached"], rate["elapsedShare"], rate["onTrack"]) == (0.8571, 1.0, False)
     assert rate["definitionCode"] == "WIOA_EMPLOYMENT_Q2 v1"
     # 15 placed (employed in Q1 after exit or with an employer: here employed in Q2 only,
     # so nobody is placed): the count of placements stays below 10, suppressed.
     placements = by_metric["PLACEMENTS"]
     assert placements["actual"]["suppressed"] is True
     assert (placements["shareReached"], placements["onTrack"]) == (None, None)
-    # 20 enrolled on 2025-09-01, in 2025Q3: twice the target of 10.
+    # 25 enrolled on 2025-09-01, in 2025Q3: two and a half times the target of 10.
     enrollments = by_metric["ENROLLMENTS"]
-    assert (enrollments["actual"]["people"], enrollments["shareReached"]) == (20, 2.0)
+    assert (enrollments["actual"]["people"], enrollments["shareReached"]) == (25, 2.5)
     assert enrollments["onTrack"] is True
 
 
