@@ -11,7 +11,9 @@ They follow 20 CFR 677.155 and TEGL 10-16 as far as a member's records allow:
   (institutionalized, health, deceased, reserve forces called up, and the youth
   reasons) leave every exit-based denominator (the indicators' exclusions).
 - **Not found is not employed.** A quarter's employment UNKNOWN (PIRL 1600-series code
-  9) counts as not employed, as wage-record matching does.
+  9) counts as not employed, as wage-record matching does: retention with the same
+  employer (PIRL 1618) counts only with employment recorded in both the 2nd and the 4th
+  quarters.
 - **Credential attainment.** Of the exiters in education or training (a type of
   training service, PIRL 1303, other than on-the-job or customized training), those
   with a recognized credential (PIRL 1800-1805) attained during participation or within
@@ -144,6 +146,13 @@ EMPLOYED_WITHIN_A_YEAR = or_(
     R.employed_q2 == EMPLOYED,
     R.employed_q3 == EMPLOYED,
     R.employed_q4 == EMPLOYED,
+)
+# PIRL 1618 says "the same employer"; employment in both quarters is checked too, since a
+# quarter not found in wage records (UNKNOWN) counts as not employed.
+RETAINED_SAME_EMPLOYER = and_(
+    R.employed_q2 == EMPLOYED,
+    R.employed_q4 == EMPLOYED,
+    R.same_employer_q2_q4.is_(True),
 )
 PLACED = or_(
     R.employed_q1 == EMPLOYED,
@@ -350,18 +359,21 @@ _DEFINITIONS: tuple[Definition, ...] = (
     ),
     Definition(
         name=MetricName.WIOA_RETENTION_SAME_EMPLOYER,
-        version=1,
+        # v2: the 4th quarter must be employed too (v1 took PIRL 1618 alone, so a 4th
+        # quarter UNKNOWN counted as retained).
+        version=2,
         title="Retention with the same employer (2nd and 4th quarters after exit)",
         cohort=EXIT_COHORT_TEXT,
         denominator="The cohort (exclusions applied) employed in the 2nd quarter after exit.",
         numerator=(
             "Those employed by the same employer in the 2nd and the 4th quarters after "
-            "exit (PIRL 1618)."
+            "exit (PIRL 1618), employed in both (PIRL 1602, 1606): a 4th quarter not found "
+            "in wage records counts as not employed."
         ),
         exclusions=EXCLUSIONS,
         cohort_by=CohortBy.EXIT,
         in_denominator=and_(EXIT_COHORT, R.employed_q2 == EMPLOYED),
-        in_numerator=R.same_employer_q2_q4.is_(True),
+        in_numerator=RETAINED_SAME_EMPLOYER,
     ),
     Definition(
         name=MetricName.COMPLETION_RATE,
@@ -419,12 +431,7 @@ _DEFINITIONS: tuple[Definition, ...] = (
         exclusions=EXCLUSIONS,
         cohort_by=CohortBy.EXIT,
         in_denominator=EXIT_COHORT,
-        in_numerator=and_(
-            R.employer_organization_id.is_not(None),
-            R.employed_q2 == EMPLOYED,
-            R.employed_q4 == EMPLOYED,
-            R.same_employer_q2_q4.is_(True),
-        ),
+        in_numerator=and_(R.employer_organization_id.is_not(None), RETAINED_SAME_EMPLOYER),
     ),
     Definition(
         name=MetricName.COST_PER_CREDENTIAL,
