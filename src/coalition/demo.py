@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
@@ -20,6 +21,7 @@ from coalition.db.session import tenant_transaction
 from coalition.demand.demo import Employer, release_demand, seed_demand
 from coalition.events.demo import seed_events
 from coalition.funds.demo import seed_funds
+from coalition.outcomes.demo import seed_outcomes
 from coalition.pathways.demo import seed_pathways
 from coalition.skills.loader import load_reference
 from coalition.skills.models import Occupation
@@ -244,8 +246,8 @@ def employers(partnership: DemoPartnership) -> dict[str, Employer]:
 
 
 async def seed_demo(sessions: SessionFactory) -> DemoResult:
-    """Create the demo partnerships if missing, with their demand, funds, training and
-    events.
+    """Create the demo partnerships if missing, with their demand, funds, training,
+    events and outcomes.
 
     Loads the full reference vocabulary first when the publishers' files are at
     hand (``COALITION_REFERENCE_DIR`` or ``../shared/data``), else the starter set.
@@ -303,6 +305,13 @@ async def seed_demo(sessions: SessionFactory) -> DemoResult:
             slug=partnership.slug,
             zone=partnership.time_zone,
             organizations=organization_ids(partnership),
+        )
+        await seed_outcomes(
+            sessions,
+            tenant_id=_id(partnership.slug),
+            slug=partnership.slug,
+            organizations=organization_ids(partnership),
+            today=date.today(),
         )
         await release_demand(sessions, tenant_id=_id(partnership.slug), slug=partnership.slug)
     return DemoResult(PARTNERSHIPS, occupations > len(OCCUPATIONS), occupations)

@@ -245,9 +245,10 @@ def count_rows(rng: random.Random) -> list[counts.CountRow]:
     credentialed = rng.randrange(0, completed + 1)
     placed = rng.randrange(completed // 2, exited + 1)
     women = rng.randrange(served // 3, served // 2 + 1)
-    women_exited = min(exited, rng.randrange(exited // 3, exited // 2 + 2))
-    share = women_exited / exited if exited else 0
-    by_women = [round(value * share) for value in (completed, credentialed, placed)]
+    # Each of the women's counts is at most her share of the total's (floor), so the men's
+    # (the rest) never exceed their own served or exited.
+    women_exited = exited * women // served
+    by_women = [value * women_exited // exited for value in (completed, credentialed, placed)]
     return [
         counts.CountRow("TOTAL", "", served, exited, completed, credentialed, placed),
         counts.CountRow("SEX", "FEMALE", women, women_exited, *by_women),
@@ -286,7 +287,7 @@ async def seed_outcomes(
             )
         if report.row_errors:
             raise RuntimeError(f"demo participants of {reporter.organization}: {report.row_errors}")
-        changed += report.created + report.updated
+        changed += report.created_count + report.updated_count
     async with tenant_transaction(sessions, tenant_id) as session:
         initiative = await session.scalar(
             select(Initiative.id).where(

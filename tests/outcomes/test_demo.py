@@ -1,0 +1,85 @@
+"""The demo outcomes: each partnership's participant records, aggregate counts and
+targets, seeded once, with a funder-facing picture that has some cells suppressed."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select
+
+from coalition.audit.models import AuditEvent
+from coalition.auth.principal import system_principal
+from coalition.db.engine import SessionFactory
+from coalition.db.session import tenant_transaction
+from coalition.demo import NAMESPACE, seed_demo
+from coalition.funds.models.initiatives import Initiative
+from coalition.outcomes.demo import OUTCOMES, TARGETS
+from coalition.outcomes.metric_names import MetricName
+from coalition.outcomes.metric_rows import BreakdownBy
+from coalition.outcomes.metrics import outcome_metric
+from coalition.outcomes.models import AggregateCount, OutcomeTarget, ParticipantRecord
+
+SLUGS = ("lakeshore-manufacturing", "metro-healthcare")
+
+
+async def _count(sessions: SessionFactory, tenant_id: uuid.UUID, model: type) -> int:
+    async with tenant_transaction(sessions, tenant_id) as session:
+        found = await session.scalar(
+            select(func.count()).select_from(model).where(model.tenant_id == tenant_id)
+        )
+    return int(found or 0)
+
+
+async def test_each_partnership_has_its_outcomes_seeded_once(
+    owner_sessions: SessionFactory,
+) -> None:
+    await seed_demo(owner_sessions)
+    before = {
+        slug: await _count(owner_sessions, uuid.uuid5(NAMESPACE, slug), AuditEvent)
+        for slug in SLUGS
+    }
+    await seed_demo(owner_sessions)
+
+    for slug in SLUGS:
+        tenant_id = uuid.uuid5(NAMESPACE, slug)
+        people = sum(reporter.people for reporter in OUTCOMES[slug].reporters)
+        assert await _count(owner_sessions, tenant_id, ParticipantRecord) == people
+        assert await _count(owner_sessions, tenant_id, OutcomeTarget) == len(TARGETS)
+        assert await _count(owner_sessions, tenant_id, AggregateCount) == 4 * 3
+        # Seeding again changed nothing, so it audited nothing either.
+        assert await _count(owner_sessions, tenant_id, AuditEvent) == before[slug], slug
+
+
+async def test_the_demo_shows_figures_and_hides_small_groups(
+    owner_sessions: SessionFactory,
+) -> None:
+    await seed_demo(owner_sessions)
+
+    for slug in SLUGS:
+        tenant_id = uuid.uuid5(NAMESPACE, slug)
+        principal = system_principal(tenant_id, "test")
+        async with tenant_transaction(owner_sessions, tenant_id) as session:
+            initiative = await session.scalar(
+                select(Initiative.id).where(
+                    Initiative.tenant_id == tenant_id, Initiative.name == OUTCOMES[slug].initiative
+                )
+            )
+            completions = await outcome_metric(
+                session,
+                principal,
+                metric=MetricName.COMPLETION_RATE,
+                period="PY2025",
+                breakdown_by=[BreakdownBy.SEX],
+            )
+            by_race = await outcome_metric(
+                session,
+                principal,
+                metric=MetricName.WIOA_EMPLOYMENT_Q2,
+                period="PY2025",
+                initiative_id=initiative,
+                breakdown_by=[BreakdownBy.RACE_ETHNICITY],
+            )
+        assert not completions.total.suppressed, slug
+        assert completions.total.basis == "BOTH", slug
+        assert any(cell.suppressed for cell in by_race.cells), slug
+        assert not all(cell.suppressed for cell in by_race.cells) or not by_race.total.suppressed
