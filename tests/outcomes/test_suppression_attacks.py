@@ -14,9 +14,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from coalition.auth.principal import Principal
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
+from coalition.errors import InvalidInput
 from coalition.funds.models.initiatives import Initiative
 from coalition.outcomes.figures import MetricFigures
 from coalition.outcomes.metric_names import MetricName
@@ -225,9 +228,13 @@ async def test_a_hidden_quarter_is_not_a_year_minus_its_other_quarters(
     await insert(owner_sessions, world, groups)
     attacker = Attacker()
 
-    for period in (*exits, "2025", "2026", "PY2025", "PY2026"):
+    for period in (*exits, "PY2025", "PY2026"):
         for breakdown in ((), (SEX,)):
             await ask(owner_sessions, world, attacker, "admin", groups, period, *breakdown)
+    # Calendar years overlap program years: they are refused, not answered.
+    for year in ("2025", "2026"):
+        with pytest.raises(InvalidInput):
+            await ask(owner_sessions, world, attacker, "admin", groups, year)
 
     assert_attack_fails(attacker)
 

@@ -265,7 +265,7 @@ async def test_targets_page_by_period_start_and_filter_by_period(
 ) -> None:
     for period, metric in [
         ("2026Q2", "ENROLLMENTS"),
-        ("2026", "PLACEMENTS"),
+        ("2026Q1", "PLACEMENTS"),
         ("2027Q1", "ENROLLMENTS"),
         ("PY2026", "COMPLETIONS"),
     ]:
@@ -288,9 +288,9 @@ async def test_targets_page_by_period_start_and_filter_by_period(
         return [edge["node"]["period"] for edge in found["edges"]]
 
     assert (connection["totalCount"], connection["pageInfo"]["hasNextPage"]) == (4, True)
-    assert periods(connection) == ["2026", "2026Q2"]
+    assert periods(connection) == ["2026Q1", "2026Q2"]
     assert (rest["pageInfo"]["hasNextPage"], periods(rest)) == (False, ["PY2026", "2027Q1"])
-    assert periods(year["initiative"]["outcomeTargets"]) == ["2026", "2026Q2"]
+    assert periods(year["initiative"]["outcomeTargets"]) == ["2026Q1", "2026Q2"]
     assert periods(quarter["initiative"]["outcomeTargets"]) == ["2026Q2"]
     assert error_codes(bad) == ["BAD_USER_INPUT"]
 
@@ -405,3 +405,12 @@ async def test_targets_of_many_initiatives_take_the_same_statements_as_of_one(
     five = await count()
 
     assert five == one
+
+
+async def test_a_target_for_a_calendar_year_is_refused(
+    gql: GraphQLClient, world: World, initiative: str
+) -> None:
+    payload = await _set(gql, world, initiative, period="2026")
+
+    assert payload["outcomeTarget"] is None
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(["period"], "INVALID")]

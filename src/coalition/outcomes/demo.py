@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from coalition.auth.principal import system_principal
 from coalition.db.engine import SessionFactory
@@ -28,6 +29,7 @@ from coalition.db.session import tenant_transaction
 from coalition.funds.models.initiatives import Initiative
 from coalition.outcomes import counts, csv_import, targets
 from coalition.outcomes.layout import COLUMNS
+from coalition.outcomes.models import AggregateCount, ParticipantRecord
 from coalition.outcomes.periods import add_quarters, quarter_label, quarter_start
 
 
@@ -60,7 +62,7 @@ OUTCOMES: dict[str, DemoOutcomes] = {
             DemoReporter(
                 "Lakeshore Community College",
                 "LCC",
-                90,
+                230,
                 ("LCC-CNC-101", "LCC-TD-201"),
                 "01",
                 "51-4041",
@@ -70,7 +72,7 @@ OUTCOMES: dict[str, DemoOutcomes] = {
             DemoReporter(
                 "West Shore Apprenticeship Center",
                 "WSAC",
-                48,
+                110,
                 ("WSAC-MACH-RA",),
                 "09",
                 "51-4041",
@@ -87,7 +89,7 @@ OUTCOMES: dict[str, DemoOutcomes] = {
             DemoReporter(
                 "Metro Community College",
                 "MCC",
-                80,
+                210,
                 ("MCC-PN", "MCC-ADN"),
                 "01",
                 "29-2061",
@@ -97,7 +99,7 @@ OUTCOMES: dict[str, DemoOutcomes] = {
             DemoReporter(
                 "CareerPath Nursing Academy",
                 "CPNA",
-                60,
+                140,
                 ("CPNA-CNA", "CPNA-MA"),
                 "01",
                 "31-1131",
@@ -282,6 +284,10 @@ async def seed_outcomes(
     for reporter in demo.reporters:
         text = participants_csv(slug, reporter, demo, today)
         async with tenant_transaction(sessions, tenant_id) as session:
+            if await _has(
+                session, tenant_id, ParticipantRecord, organizations[reporter.organization]
+            ):
+                continue
             report = await csv_import.import_participant_records(
                 session, principal, organization_id=organizations[reporter.organization], text=text
             )
@@ -297,7 +303,10 @@ async def seed_outcomes(
         assert initiative is not None, "the funds demo makes the initiative first"
         rng = random.Random(f"{slug}/counts")
         quarter = date(2025, 7, 1)
-        while add_quarters(quarter, 1) <= today and quarter < date(2026, 7, 1):
+        counted = await _has(
+            session, tenant_id, AggregateCount, organizations[demo.counts_organization]
+        )
+        while not counted and add_quarters(quarter, 1) <= today and quarter < date(2026, 7, 1):
             await counts.report_aggregate_counts(
                 session,
                 principal,
@@ -318,6 +327,21 @@ async def seed_outcomes(
                 target=value,
             )
     return changed
+
+
+async def _has(
+    session: AsyncSession,
+    tenant_id: uuid.UUID,
+    model: type[ParticipantRecord] | type[AggregateCount],
+    organization_id: uuid.UUID,
+) -> bool:
+    """Whether the member already has demo data of this kind (seeded before)."""
+    found = await session.scalar(
+        select(model.id)
+        .where(in_tenant(model, tenant_id), model.organization_id == organization_id)
+        .limit(1)
+    )
+    return found is not None
 
 
 __all__ = ["OUTCOMES", "TARGETS", "participants_csv", "seed_outcomes"]

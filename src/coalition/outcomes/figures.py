@@ -220,7 +220,6 @@ class Decisions:
 # The filters and the reporting member are checked breakdowns too (a value for rows
 # without one, so the values sort).
 _NONE = ""
-FILTERS = ("initiative", "program", "organization")
 
 
 def _disclose(
@@ -244,6 +243,7 @@ def _disclose(
         values[dimension] = [rows.keys[d][i] for i in kept]
         dimensions.append(Dimension(dimension, dimension, keys_of=_keys_of))
     conditions = [_condition("quarter", frozenset(query.period.quarters))]
+    checked: set[str] = {"quarter"}
     for attribute, wanted in (
         ("initiative", query.initiative_id),
         ("program", query.program_id),
@@ -251,6 +251,11 @@ def _disclose(
     ):
         if wanted is not None:
             conditions.append(_condition(attribute, frozenset({_text(wanted)})))
+            checked.add(attribute)
+    # The breakdown's own dimensions, those where a person falls in several cells (race,
+    # barriers) too: their canonical line is by combination of values, strict (its small
+    # combinations hide many cells), but without it two breakdowns could be subtracted.
+    checked.update(query.breakdown_by)
     columns = Columns(
         contributors=[rows.organization[i] for i in kept],
         amounts=[amount[i] for i in kept],
@@ -261,7 +266,7 @@ def _disclose(
     breakdown = Breakdown(
         dimensions=tuple(dimensions),
         conditions=tuple(conditions),
-        split_checked=frozenset({"quarter", *FILTERS, *query.breakdown_by}),
+        split_checked=frozenset(checked),
     )
     disclosure = disclose(columns, rule, breakdown)
     verdicts = {

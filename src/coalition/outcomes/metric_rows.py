@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Date, cast, func, literal, literal_column, select
+from sqlalchemy import Date, and_, cast, func, literal, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -40,7 +40,7 @@ from coalition.outcomes.models import (
     Sex,
     VeteranStatus,
 )
-from coalition.outcomes.periods import Period, quarter_start
+from coalition.outcomes.periods import Period, program_years_span, quarter_start
 
 R = ParticipantRecord
 A = AggregateCount
@@ -129,9 +129,10 @@ async def load_rows(
     period: Period,
     scope: Scope,
 ) -> MetricRows:
-    """Every row of the metric's cohort in the partnership, in any period (the quarter
-    is a breakdown the rule checks, so two periods cannot be subtracted), and the
-    aggregate counts standing in for it where the definition allows."""
+    """Every row of the metric's cohort in the partnership in the program years the
+    period lies in (``periods.program_years_span``: the quarter is a breakdown the rule
+    checks within them, so a quarter cannot be subtracted from its program year), and
+    the aggregate counts standing in for it where the definition allows."""
     rows = MetricRows.empty(len(scope.breakdown_by))
     await _record_rows(session, principal, definition, period, scope, rows)
     if definition.counts is not None and len(scope.breakdown_by) <= 1:
@@ -156,7 +157,8 @@ async def _record_rows(
         day = definition.cohort_date()
         assert day is not None
         quarter = cast(func.date_trunc("quarter", day), Date)
-        cohort = definition.in_denominator
+        span = program_years_span(period)
+        cohort = and_(definition.in_denominator, day >= span.starts_on, day <= span.ends_on)
     grouped: list[Any] = [
         R.organization_id,
         quarter.label("quarter"),
@@ -260,10 +262,10 @@ async def _count_rows(
         )
         .group_by(*_positions(5))
     )
-    if definition.cohort_by == CohortBy.PROGRAM_YEAR:
-        statement = statement.where(
-            A.quarter_starts_on >= period.starts_on, A.quarter_starts_on <= period.ends_on
-        )
+    span = program_years_span(period)
+    statement = statement.where(
+        A.quarter_starts_on >= span.starts_on, A.quarter_starts_on <= span.ends_on
+    )
     for organization, quarter, initiative, program, value, people, hits in await session.execute(
         statement
     ):

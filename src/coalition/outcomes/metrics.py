@@ -30,7 +30,7 @@ from coalition.outcomes.figures import (
 )
 from coalition.outcomes.metric_names import MetricName
 from coalition.outcomes.metric_rows import BreakdownBy
-from coalition.outcomes.periods import Period, parse_period
+from coalition.outcomes.periods import Period, is_calendar_year, parse_period
 from coalition.outcomes.permissions import may_keep_records_of, require_outcomes_read
 from coalition.supply.models import TrainingProgram
 from coalition.tenancy.models import Organization, Tenant
@@ -51,6 +51,11 @@ async def outcome_metric(
     initiative, a program or an organization, broken down by up to two equity
     dimensions. Raises ``InvalidInput`` (every problem) before reading any record."""
     require_outcomes_read(principal)
+    exact = (
+        organization_id is not None
+        and not principal.is_system
+        and may_keep_records_of(principal, organization_id)
+    )
     query = await _query(
         session,
         principal,
@@ -60,11 +65,7 @@ async def outcome_metric(
         program_id=program_id,
         organization_id=organization_id,
         breakdown_by=breakdown_by,
-    )
-    exact = (
-        organization_id is not None
-        and not principal.is_system
-        and may_keep_records_of(principal, organization_id)
+        exact=exact,
     )
     rule = await people_rule(session, principal)
     cost = await _cost(session, principal, query)
@@ -86,6 +87,7 @@ async def _query(
     program_id: uuid.UUID | None,
     organization_id: uuid.UUID | None,
     breakdown_by: Sequence[BreakdownBy],
+    exact: bool,
 ) -> MetricQuery:
     errors: list[UserError] = []
     parsed: Period | None = period if isinstance(period, Period) else None
@@ -104,6 +106,17 @@ async def _query(
             UserError(
                 ("period",),
                 f"{metric} is read by program year only: give one like PY2025 (July to June).",
+                "INVALID",
+            )
+        )
+    if parsed is not None and is_calendar_year(parsed) and not exact:
+        errors.append(
+            UserError(
+                ("period",),
+                "Suppressed outcome figures are read by quarter (2026Q1) or program year "
+                "(PY2025): a calendar year overlaps two program years, and the two could be "
+                "subtracted to reveal small groups. A member reads its own figures for any "
+                "period.",
                 "INVALID",
             )
         )

@@ -72,6 +72,25 @@ class Period:
         return ((today - self.starts_on).days + 1) / days
 
 
+def program_year_of(day: date) -> Period:
+    """The program year (July to June) ``day`` falls in."""
+    year = day.year if day.month >= 7 else day.year - 1
+    return Period(f"PY{year}", date(year, 7, 1), date(year + 1, 6, 30))
+
+
+def program_years_span(period: Period) -> Period:
+    """The program years the period lies in, from the first's July to the last's June:
+    the rows a suppressed figure is decided over (a quarter and its program year are
+    nested, so one can only be subtracted from the other within that year)."""
+    first, last = program_year_of(period.starts_on), program_year_of(period.ends_on)
+    label = first.label if first == last else f"{first.label}-{last.label}"
+    return Period(label, first.starts_on, last.ends_on)
+
+
+def is_calendar_year(period: Period) -> bool:
+    return period.label.isdigit()
+
+
 def parse_period(label: str) -> Period:
     """The period a label names (``2026Q1``, ``PY2025``, ``2026``), or InvalidInput."""
     text = label.strip().upper() if isinstance(label, str) else ""
@@ -111,7 +130,10 @@ def _invalid(message: str) -> InvalidInput:
 __all__ = [
     "Period",
     "add_quarters",
+    "is_calendar_year",
     "parse_period",
+    "program_year_of",
+    "program_years_span",
     "quarter_label",
     "quarter_period",
     "quarter_start",

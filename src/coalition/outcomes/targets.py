@@ -31,7 +31,7 @@ from coalition.funds.models.initiatives import Initiative
 from coalition.outcomes.errors import OutcomeErrorCode as Code
 from coalition.outcomes.metric_names import KIND, MetricKind, MetricName
 from coalition.outcomes.models import OutcomeTarget
-from coalition.outcomes.periods import Period, parse_period
+from coalition.outcomes.periods import Period, is_calendar_year, parse_period
 from coalition.outcomes.permissions import require_target_manager, visible_outcome_targets
 from coalition.pagination import Page, PageRequest, SortKey, fetch_pages_by_parent
 from coalition.validation import Checker
@@ -132,11 +132,22 @@ async def _initiative(
 
 
 def _period(check: Checker, label: str) -> Period | None:
+    """A target's period: a quarter or a program year, the periods the partnership's
+    suppressed figures are read by (a calendar year's could not be shown to it)."""
     try:
-        return parse_period(label)
+        period = parse_period(label)
     except InvalidInput as error:
         check.errors.extend(error.errors)
         return None
+    if is_calendar_year(period):
+        check.add(
+            ("period",),
+            "A target's period is a quarter (2026Q1) or a program year (PY2025, July to June): "
+            "the periods the partnership's outcome figures are read by.",
+            "INVALID",
+        )
+        return None
+    return period
 
 
 def _within_initiative(check: Checker, period: Period, initiative: Initiative) -> None:
