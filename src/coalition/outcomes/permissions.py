@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Select, false
+from sqlalchemy import ColumnElement, Select, exists, false, select
 
 from coalition.auth.principal import Principal
 from coalition.auth.scopes import OUTCOMES_READ
-from coalition.db.scoping import scoped
+from coalition.db.scoping import in_tenant, scoped
 from coalition.errors import Forbidden
+from coalition.funds.models.contributions import Contribution
+from coalition.funds.models.pools import FundPool
 from coalition.outcomes.models import ParticipantRecord
 
 
@@ -80,11 +82,50 @@ def require_outcomes_read(principal: Principal) -> None:
         raise Forbidden("This client lacks the 'outcomes:read' scope.")
 
 
+def may_read_every_report(principal: Principal) -> bool:
+    """The convener (partnership admins) and the operator read the outcome report of
+    every initiative."""
+    return principal.is_partnership_admin
+
+
+def require_report_reader(principal: Principal) -> None:
+    """The caller may read some initiative's outcome report (the convener, the operator,
+    or a person of a funder organization), or Forbidden. Which initiatives a funder may
+    read: ``funded_initiative_clause``."""
+    if may_read_every_report(principal):
+        return
+    if not principal.is_user or not principal.organization_ids:
+        raise Forbidden(
+            "Only the convener and the funders of an initiative may read its outcome report."
+        )
+
+
+def funded_initiative_clause(principal: Principal, initiative_id: uuid.UUID) -> ColumnElement[bool]:
+    """The initiative has a contribution in a pool whose funder organization the caller
+    belongs to (the pools the funder oversees, funds' ``overseen_pool_clause``)."""
+    own = sorted(principal.organization_ids)
+    if not own:
+        return false()
+    pools = select(FundPool.id).where(
+        in_tenant(FundPool, principal), FundPool.funder_organization_id.in_(own)
+    )
+    return exists(
+        select(Contribution.id).where(
+            in_tenant(Contribution, principal),
+            Contribution.initiative_id == initiative_id,
+            Contribution.pool_id.in_(pools.scalar_subquery()),
+        )
+    )
+
+
 __all__ = [
+    "funded_initiative_clause",
     "may_keep_records_of",
+    "may_read_every_report",
     "may_read_outcomes",
     "reporting_organization_ids",
     "require_outcomes_read",
     "require_record_keeper",
+    "require_report_reader",
     "visible_participant_records",
 ]
