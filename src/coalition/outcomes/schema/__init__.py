@@ -1,4 +1,5 @@
-"""The outcomes domain's GraphQL: participant records, their file in and out.
+"""The outcomes domain's GraphQL: participant records, their file in and out, and the
+outcome report.
 
 The only place outcomes imports strawberry; every resolver parses its input, calls one
 function of the domain's core (``service``, ``reads``, ``csv_import``, ``csv_export``)
@@ -12,11 +13,12 @@ import strawberry
 from coalition.outcomes.schema.imports import RecordFileQuery, RecordImportMutation
 from coalition.outcomes.schema.loaders import OutcomeLoaders
 from coalition.outcomes.schema.record import ParticipantRecordType, RecordMutation, RecordQuery
+from coalition.outcomes.schema.report import ReportQuery
 
 
 # The fields appear in the SDL in the order of the bases.
 @strawberry.type
-class Query(RecordQuery, RecordFileQuery):
+class Query(RecordQuery, RecordFileQuery, ReportQuery):
     pass
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from coalition.api.enums import expose_enum
 from coalition.outcomes import models as m
+from coalition.outcomes.definitions import DEFINITIONS
+from coalition.outcomes.metric_names import MetricKind, MetricName
+from coalition.outcomes.metric_rows import BreakdownBy
 
 expose_enum(
     m.Sex,
@@ -133,5 +136,34 @@ expose_enum(
         "employment, or supplemental data).",
         m.EmploymentStatus.NOT_EMPLOYED: "0: not employed.",
         m.EmploymentStatus.UNKNOWN: "9: not known yet.",
+    },
+)
+expose_enum(
+    MetricName,
+    name="OutcomeMetric",
+    description="An outcome metric, named by its standard definition.",
+    values={name: definition.title + "." for name, definition in DEFINITIONS.items()},
+)
+expose_enum(
+    MetricKind,
+    name="OutcomeMetricKind",
+    description="What a metric's value is, and so the unit of its targets.",
+    values={
+        MetricKind.COUNT: "A number of people (a whole number).",
+        MetricKind.RATE: "A share of people, as a fraction from 0 to 1.",
+        MetricKind.MONEY: "An amount of money in US dollars (kept in cents).",
+    },
+)
+expose_enum(
+    BreakdownBy,
+    name="OutcomeBreakdownBy",
+    description="An equity dimension an outcome figure is broken down by.",
+    values={
+        BreakdownBy.SEX: "By sex (a ParticipantSex value).",
+        BreakdownBy.RACE_ETHNICITY: "By race and ethnicity (PIRL 210-216); a person may count "
+        "in several.",
+        BreakdownBy.AGE_BAND: "By age at entry (an AgeBand value, or NOT_RECORDED).",
+        BreakdownBy.VETERAN: "By veteran status (a VeteranStatus value).",
+        BreakdownBy.BARRIER: "By barrier to employment; a person may count in several, or none.",
     },
 )
