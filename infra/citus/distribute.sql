@@ -139,5 +139,9 @@ SELECT create_distributed_table('event_registration_attempts', 'tenant_id', colo
 -- Outcomes
 SELECT create_distributed_table('participant_records', 'tenant_id', colocate_with => 'organizations')
  WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'participant_records'::regclass);
+SELECT create_distributed_table('outcome_targets', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'outcome_targets'::regclass);
+SELECT create_distributed_table('aggregate_counts', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'aggregate_counts'::regclass);
 
 COMMIT;

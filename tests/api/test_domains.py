@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import textwrap
 import uuid
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -216,10 +217,12 @@ FINDERS: dict[str, tuple[str, list[str]]] = {
         "{ edges { node { id } } } } } } }",
         ["trainingPrograms", "cohorts"],
     ),
+    "OutcomeTarget": (
+        "{ initiatives(first: 1) { edges { node { outcomeTargets(first: 1) "
+        "{ edges { node { id } } } } } } }",
+        ["initiatives", "outcomeTargets"],
+    ),
 }
-# Types only their keeper ever sees (never the convener): found with the demo college's
-# own organization admin's token, after adding one through the API.
-KEEPER_TYPES = ("ParticipantRecord",)
 ADD_RECORD = """mutation($id: ID!) { createParticipantRecord(input: {organizationId: $id,
   participantIdentifier: "RT-1", entryDate: "2026-01-05"}) {
   participantRecord { id } userErrors { code } } }"""
@@ -289,6 +292,39 @@ async def demo_admin_token(
     return await _demo_token(app, owner_sessions, settings, "admin")
 
 
+SET_TARGET = """mutation($id: ID!, $period: String!) { setOutcomeTarget(input: {
+  initiativeId: $id, metric: ENROLLMENTS, period: $period, target: "10"}) {
+  userErrors { code } } }"""
+REPORT_COUNTS = """mutation($id: ID!) { reportAggregateCounts(input: {organizationId: $id,
+  quarter: "2026Q1", rows: [{dimension: TOTAL, served: 3, exited: 1, completed: 1,
+  credentialed: 0, placed: 0}]}) { aggregateCounts { id } userErrors { code } } }"""
+
+
+async def _a_target(gql: GraphQLClient, token: str) -> None:
+    """An outcome target on the first initiative, set through the API while the demo
+    seeds none."""
+    found = await gql(
+        "{ initiatives(first: 1) { edges { node { id startsOn "
+        "outcomeTargets(first: 1) { totalCount } } } } }",
+        token=token,
+    )
+    initiative = found["data"]["initiatives"]["edges"][0]["node"]
+    if initiative["outcomeTargets"]["totalCount"]:
+        return
+    starts_on = date.fromisoformat(initiative["startsOn"])
+    period = f"{starts_on.year}Q{(starts_on.month - 1) // 3 + 1}"
+    made = await gql(SET_TARGET, {"id": initiative["id"], "period": period}, token=token)
+    assert made == {"data": {"setOutcomeTarget": {"userErrors": []}}}, made
+
+
+async def _keeper_counts(gql: GraphQLClient, token: str) -> str:
+    """Aggregate counts of the demo college, reported by its own admin; a row's global ID."""
+    college = _dig((await gql(PROVIDER, token=token))["data"], ["organizations"])
+    made = await gql(REPORT_COUNTS, {"id": college}, token=token)
+    assert made["data"]["reportAggregateCounts"]["userErrors"] == [], made
+    return str(made["data"]["reportAggregateCounts"]["aggregateCounts"][0]["id"])
+
+
 async def _keeper_record(gql: GraphQLClient, token: str) -> str:
     """A participant record of the demo college, made by its own admin; its global ID."""
     college = _dig((await gql(PROVIDER, token=token))["data"], ["organizations"])
@@ -314,6 +350,7 @@ async def test_every_node_type_round_trips_through_node(
     )
     assert created == {"data": {"createApiClient": {"userErrors": []}}}
     await _a_program_with_a_cohort(gql, demo_admin_token)
+    await _a_target(gql, demo_admin_token)
     for type_name, (query, path) in FINDERS.items():
         found = await gql(query, token=demo_admin_token)
         assert "errors" not in found, (type_name, found)
@@ -330,8 +367,8 @@ async def test_every_node_type_round_trips_through_node(
         expected = {"__typename": type_name, "id": global_id}
         assert body == {"data": {"node": expected, "nodes": [expected]}}, type_name
     keeper = await _demo_token(app, owner_sessions, settings, "college-admin")
-    for type_name in KEEPER_TYPES:
-        global_id = await _keeper_record(gql, keeper)
+    for type_name, make in KEEPER_TYPES.items():
+        global_id = await make(gql, keeper)
         assert from_global_id(global_id, type_name) is not None, (type_name, global_id)
         body = await gql(
             "query ($id: ID!) { node(id: $id) { __typename id } "
@@ -342,6 +379,10 @@ async def test_every_node_type_round_trips_through_node(
         expected = {"__typename": type_name, "id": global_id}
         assert body == {"data": {"node": expected, "nodes": [expected]}}, type_name
 
+
+# Types only their keeper ever sees (never the convener): found with the demo college's
+# own organization admin's token, after adding one through the API.
+KEEPER_TYPES = {"ParticipantRecord": _keeper_record, "AggregateCount": _keeper_counts}
 
 # Objects the audit log names that are not Node types: their IDs stay plain UUIDs.
 NOT_NODES = {"EssentialSkillOverride"}

@@ -31,10 +31,14 @@ from coalition.events import registrations
 from coalition.funds.service.contributions import record_contribution
 from coalition.funds.service.disbursements import DisbursementInput, schedule_disbursement
 from coalition.funds.service.verifications import verify_contribution
+from coalition.outcomes.counts import CountRow, report_aggregate_counts
+from coalition.outcomes.periods import quarter_label, quarter_start
+from coalition.outcomes.targets import set_outcome_target
 from coalition.pagination import PageRequest, after_clause, decode_cursor
 from coalition.pathways.service import create_pathway
+from tests.demand.support import principal_of
 from tests.events.support import add_event
-from tests.funds.support.world import contribution_input, create_funds_world, key
+from tests.funds.support.world import TERM, contribution_input, create_funds_world, key
 from tests.outcomes.support import add_record
 from tests.supply.support import add_cohort, add_program
 from tests.support.graphql import GraphQLClient
@@ -48,7 +52,7 @@ NOT_VALID = "The cursor is not valid."
 LISTS = [i for i in string_inputs(build_schema(Settings())._schema) if i.argument == "after"]
 # Lists only the member's own organization admin reads (the convener never): read as the
 # college's admin, of the college.
-KEEPER_LISTS = {"participantRecords"}
+KEEPER_LISTS = {"participantRecords", "aggregateCounts"}
 
 
 def encode(values: list[str]) -> str:
@@ -128,6 +132,24 @@ async def ids(
             attendee=registrations.Attendee(name="Ada Lovelace", email="ada@example.org"),
         )
     await add_record(owner_sessions, world)
+    async with tenant_transaction(owner_sessions, world.id) as session:
+        await set_outcome_target(
+            session,
+            admin,
+            initiative_id=fw.initiative,
+            metric="ENROLLMENTS",
+            period=quarter_label(quarter_start(TERM[0])),
+            target="10",
+        )
+        await report_aggregate_counts(
+            session,
+            principal_of(world, "college_admin"),
+            organization_id=world.organizations["college"],
+            quarter="2026Q1",
+            program_id=None,
+            initiative_id=None,
+            rows=[CountRow("TOTAL", None, 1, 0, 0, 0, 0)],
+        )
     return {
         "Event": global_id("Event", event_id),
         # The college: it has members and a training program (with a cohort).

@@ -195,7 +195,16 @@ def test_tenant_configure_sets_the_disclosure_rule_through_the_service(
     made = new_tenant(slug)
 
     # when
-    result = run("tenant", "configure", "--tenant", slug, "--min-employers", "4")
+    result = run(
+        "tenant",
+        "configure",
+        "--tenant",
+        slug,
+        "--min-employers",
+        "4",
+        "--outcomes-min-people",
+        "12",
+    )
 
     # then
     assert result.exit_code == 0, result.output
@@ -209,6 +218,7 @@ def test_tenant_configure_sets_the_disclosure_rule_through_the_service(
         },
         "releases": {"every_hours": 24, "min_interval_hours": 6},
         "public_programs": True,
+        "outcomes": {"min_people": 12},
     }
     assert audit_trail(cli_env, made)[-1] == (
         "tenant.update_settings",

@@ -244,6 +244,18 @@ def foreign_inserts(b: World) -> dict[str, tuple[str, dict[str, Any]]]:
             "VALUES (:tenant, :id, :organization, 'P-1', '2027-01-04')",
             values,
         ),
+        "outcome_targets": (
+            "INSERT INTO outcome_targets (tenant_id, id, initiative_id, metric, period, "
+            "starts_on, ends_on, target) "
+            "VALUES (:tenant, :id, :id, 'ENROLLMENTS', '2027Q1', '2027-01-01', '2027-03-31', 1)",
+            values,
+        ),
+        "aggregate_counts": (
+            "INSERT INTO aggregate_counts (tenant_id, id, organization_id, quarter_starts_on, "
+            "dimension, served, exited, completed, credentialed, placed) "
+            "VALUES (:tenant, :id, :organization, '2027-01-01', 'TOTAL', 1, 0, 0, 0, 0)",
+            values,
+        ),
         "audit_events": (
             "INSERT INTO audit_events (tenant_id, id, actor_kind, actor_id, "
             "actor_label, action) VALUES (:tenant, :id, 'USER', :user, 'x', 'x')",

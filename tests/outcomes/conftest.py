@@ -7,14 +7,17 @@ import uuid
 from datetime import date
 
 import pytest
+from starlette.applications import Starlette
 
+from coalition.auth.scopes import OUTCOMES_READ
+from coalition.config import Settings
 from coalition.db.engine import SessionFactory
 from tests.outcomes.support import CollegeProgram
-from tests.supply.conftest import starter_vocabulary
+from tests.supply.conftest import _client_token, starter_vocabulary
 from tests.supply.support import add_cohort, add_program
 from tests.support.world import World
 
-__all__ = ["college_program", "starter_vocabulary"]
+__all__ = ["college_program", "outcomes_reader", "starter_vocabulary"]
 
 
 @pytest.fixture
@@ -41,3 +44,11 @@ async def college_program(owner_sessions: SessionFactory, world: World) -> Colle
 @pytest.fixture
 def unused_id() -> uuid.UUID:
     return uuid.uuid4()
+
+
+@pytest.fixture
+async def outcomes_reader(
+    app: Starlette, owner_sessions: SessionFactory, settings: Settings, world: World
+) -> str:
+    """A token of a partner app of ``world`` whose only scope is outcomes:read."""
+    return await _client_token(app, owner_sessions, settings, world, [OUTCOMES_READ])

@@ -7,12 +7,15 @@ from decimal import Decimal
 import pytest
 
 from coalition.db.engine import SessionFactory
+from coalition.db.session import tenant_transaction
 from coalition.errors import InvalidInput
 from coalition.outcomes.figures import Basis, Bound
 from coalition.outcomes.metric_names import MetricName
 from coalition.outcomes.metric_rows import BreakdownBy
 from coalition.outcomes.models import EmploymentStatus, Sex
 from coalition.tenancy.models import OrganizationKind
+from coalition.tenancy.settings import update_tenant_settings
+from tests.demand.support import principal_of
 from tests.outcomes.metric_support import add_records, add_reporter, metric, shown
 from tests.support.world import World
 
@@ -146,3 +149,16 @@ async def test_bad_questions_are_refused_with_every_problem(
         )
     fields = sorted(error.field for error in refused.value.errors)
     assert fields == [("breakdownBy",), ("breakdownBy",), ("period",)]
+
+
+async def test_the_partnership_chooses_how_few_people_a_figure_may_show(
+    owner_sessions: SessionFactory, world: World
+) -> None:
+    await add_records(owner_sessions, world, "college", 12, employed_q2=EMPLOYED)
+    async with tenant_transaction(owner_sessions, world.id) as session:
+        await update_tenant_settings(session, principal_of(world, "admin"), outcomes_min_people=15)
+
+    figures = await metric(owner_sessions, world, "admin", Q2, "2026Q1")
+
+    assert figures.min_people == 15
+    assert figures.total.suppressed

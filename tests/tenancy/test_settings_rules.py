@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from coalition.disclosure.people import PeopleRule
 from coalition.disclosure.rule import DisclosureRule, InvalidDisclosureSettings
 from coalition.disclosure.schedule import InvalidReleaseSettings, ReleaseSchedule
 from coalition.tenancy.validation import _PARTNER_ALONE, SETTING_FIELDS, tenant_settings
@@ -14,6 +15,7 @@ from coalition.validation import Checker
 def test_every_setting_of_the_rules_has_an_input_field() -> None:
     assert set(SETTING_FIELDS["disclosure"]) == set(DisclosureRule().as_settings())
     assert set(SETTING_FIELDS["releases"]) == set(ReleaseSchedule().as_settings())
+    assert set(SETTING_FIELDS["outcomes"]) == set(PeopleRule().as_settings())
 
 
 @pytest.mark.parametrize(

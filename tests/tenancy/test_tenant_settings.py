@@ -457,3 +457,42 @@ async def test_a_setting_the_rule_no_longer_knows_is_dropped_on_the_next_change(
             "disclosure_max_share_percent": {"from": 80, "to": None},
         }
     ]
+
+
+OUTCOMES = """
+mutation($input: UpdateTenantSettingsInput!) {
+  updateTenantSettings(input: $input) {
+    tenant { settings { outcomesMinPeople } } userErrors { field message code }
+  }
+}"""
+
+
+async def test_an_admin_sets_the_fewest_people_an_outcome_figure_shows(
+    gql: GraphQLClient, world: World
+) -> None:
+    read = "{ tenant { settings { outcomesMinPeople } } }"
+    before = await gql(read, token=world.tokens["member"])
+    assert before["data"]["tenant"]["settings"] == {"outcomesMinPeople": 10}
+
+    body = await gql(OUTCOMES, {"input": {"outcomesMinPeople": 20}}, token=world.tokens["admin"])
+
+    payload = body["data"]["updateTenantSettings"]
+    assert payload == {"tenant": {"settings": {"outcomesMinPeople": 20}}, "userErrors": []}
+    assert [event["changes"] for event in await _events(gql, world)] == [
+        {"outcomes_min_people": {"from": 10, "to": 20}}
+    ]
+
+
+@pytest.mark.parametrize("value", [2, 101, -1])
+async def test_an_outcome_threshold_out_of_range_is_refused(
+    gql: GraphQLClient, world: World, value: int
+) -> None:
+    body = await gql(OUTCOMES, {"input": {"outcomesMinPeople": value}}, token=world.tokens["admin"])
+
+    payload = body["data"]["updateTenantSettings"]
+    assert payload["tenant"] is None
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [
+        (["outcomesMinPeople"], "OUT_OF_RANGE")
+    ]
+    message = payload["userErrors"][0]["message"]
+    assert "outcomesMinPeople must be an integer from 3 to 100" in message

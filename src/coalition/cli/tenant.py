@@ -41,6 +41,7 @@ CONFIGURE_FLAGS = {
     "releaseMinIntervalHours": "--release-min-interval-hours",
     "timeZone": "--time-zone",
     "publicPrograms": "--public-programs",
+    "outcomesMinPeople": "--outcomes-min-people",
 }
 KINDS = ", ".join(kind.value for kind in OrganizationKind)
 
@@ -148,6 +149,7 @@ def configure(
             show_default=False,
         ),
     ] = None,
+    outcomes_min_people: Annotated[int | None, _setting("min_people", "N")] = None,
 ) -> None:
     """Change a partnership's settings (audited, as updateTenantSettings); prints them.
 
@@ -173,6 +175,7 @@ def configure(
                 release_min_interval_hours=release_min_interval_hours,
                 time_zone=time_zone,
                 public_programs=public_programs,
+                outcomes_min_people=outcomes_min_people,
             )
             return settings_in_effect(changed.settings)
 

@@ -83,6 +83,10 @@ APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
     "event_registration_attempts": ("SELECT", "INSERT", "DELETE"),
     # Outcomes: participant records are edited (a re-import updates them), not deleted.
     "participant_records": ("SELECT", "INSERT", "UPDATE"),
+    # An initiative's targets are set again (updated) and removed; a member's aggregate
+    # counts of a quarter are replaced as a set (deleted and inserted), never updated.
+    "outcome_targets": ("SELECT", "INSERT", "UPDATE", "DELETE"),
+    "aggregate_counts": ("SELECT", "INSERT", "DELETE"),
 }
 
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")

@@ -3,7 +3,8 @@
 ``coalition import participants FILE``: a member's participant records from a PIRL-
 aligned file (beside ``coalition import programs``); ``coalition export participants``
 writes them back in the same layout; ``coalition export outcomes`` writes an initiative's
-outcome report (CSV or an Excel workbook).
+outcome report (CSV or an Excel workbook). ``coalition import counts FILE``: the aggregate
+counts of a member that keeps no person-level records.
 """
 
 from __future__ import annotations
@@ -72,6 +73,39 @@ def import_participants(
         organization=organization,
         importer=import_participant_records,
         noun="participant records",
+    )
+
+
+@import_app.command("counts")
+def import_counts(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV file with the header quarter, program, initiative, dimension, value, "
+            "served, exited, completed, credentialed, placed (program, initiative and value "
+            "optional).",
+            metavar="FILE",
+            exists=True,
+            dir_okay=False,
+        ),
+    ],
+    tenant: TenantSlug,
+    organization: Member,
+) -> None:
+    """Import one member's aggregate counts: every row, or none when any row is bad.
+
+    The rows of one quarter, program (external ID) and initiative (name) replace the
+    counts reported before for them, so importing the same file again changes nothing.
+    Prints a summary, or a table of every bad cell (and exits 1).
+    """
+    from coalition.outcomes.counts_csv import import_aggregate_counts
+
+    import_for_organization(
+        file,
+        tenant=tenant,
+        organization=organization,
+        importer=import_aggregate_counts,
+        noun="aggregate counts",
     )
 
 

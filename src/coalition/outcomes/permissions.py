@@ -1,4 +1,6 @@
-"""Who may read and change participant records: the outcomes domain's rules.
+"""Who may read and change outcomes data: the outcomes domain's rules.
+
+Participant records and aggregate counts.
 
 A participant record is one person's data. It is read and changed only by the
 reporting member's own ORGANIZATION_ADMINs, and by the operator at the command line.
@@ -10,6 +12,13 @@ A record the caller may not see is treated everywhere exactly like a missing ID:
 ``visible_participant_records`` is the one query every read starts from, and it holds
 no row of an organization the caller does not administer. Writing to an organization
 the caller does not administer is Forbidden (the organization itself is not secret).
+A member's aggregate counts (for members that keep no person-level records) follow
+exactly the same rule: unsuppressed, they can single out a few people.
+
+Outcome targets. An initiative's targets are set and removed by partnership admins (the
+convener), as initiatives are managed (``funds.permissions``); partner apps never
+change them. They are read by whoever may read the initiative: every member of the
+partnership and apps with ``funds:read``.
 """
 
 from __future__ import annotations
@@ -24,7 +33,8 @@ from coalition.db.scoping import in_tenant, scoped
 from coalition.errors import Forbidden
 from coalition.funds.models.contributions import Contribution
 from coalition.funds.models.pools import FundPool
-from coalition.outcomes.models import ParticipantRecord
+from coalition.funds.permissions import require_funds_read
+from coalition.outcomes.models import AggregateCount, OutcomeTarget, ParticipantRecord
 
 
 def reporting_organization_ids(principal: Principal) -> frozenset[uuid.UUID] | None:
@@ -118,6 +128,34 @@ def funded_initiative_clause(principal: Principal, initiative_id: uuid.UUID) -> 
     )
 
 
+def visible_aggregate_counts(principal: Principal) -> Select[AggregateCount]:
+    """The aggregate counts of the caller's tenant the caller may see (those of the
+    organizations it keeps records of): every read of counts starts here."""
+    statement = scoped(AggregateCount, principal)
+    allowed = reporting_organization_ids(principal)
+    if allowed is None:
+        return statement
+    if not allowed:
+        return statement.where(false())
+    return statement.where(AggregateCount.organization_id.in_(sorted(allowed)))
+
+
+def require_target_manager(principal: Principal) -> None:
+    """The caller may set and remove initiatives' targets (a partnership admin, or the
+    operator), or Forbidden."""
+    if not (principal.is_user or principal.is_system):
+        raise Forbidden("Partner apps may not set outcome targets.")
+    if not principal.is_partnership_admin:
+        raise Forbidden("Only a partnership admin may set an initiative's outcome targets.")
+
+
+def visible_outcome_targets(principal: Principal) -> Select[OutcomeTarget]:
+    """The targets of the caller's tenant, for a caller who may read initiatives (else
+    Forbidden, as for the initiatives themselves): every read of targets starts here."""
+    require_funds_read(principal)
+    return scoped(OutcomeTarget, principal)
+
+
 __all__ = [
     "funded_initiative_clause",
     "may_keep_records_of",
@@ -127,5 +165,8 @@ __all__ = [
     "require_outcomes_read",
     "require_record_keeper",
     "require_report_reader",
+    "require_target_manager",
+    "visible_aggregate_counts",
+    "visible_outcome_targets",
     "visible_participant_records",
 ]

@@ -12,6 +12,7 @@ from coalition.audit.service import diff, record_event
 from coalition.auth.permissions import require_partnership_admin
 from coalition.auth.principal import Principal
 from coalition.demand.reads import fixed_noise
+from coalition.disclosure.people import PeopleRule
 from coalition.disclosure.rule import DisclosureRule
 from coalition.disclosure.schedule import ReleaseSchedule
 from coalition.tenancy import validation
@@ -57,6 +58,12 @@ MEANING = {
         "a number bound the true one more narrowly. Fixed by the first release, as the "
         "least."
     ),
+    "min_people": (
+        "Outcomes: the fewest people a figure shown outside the reporting member may stand "
+        "for (3 to 100; default 10, the most common state rule). A smaller cell of an "
+        "equity breakdown shows no numbers, and other cells are hidden with it so it cannot "
+        "be worked out from totals. Raising it hides more small groups."
+    ),
     "every_hours": (
         "Pooled demand: how often a new release of the pooled figures is made on "
         "schedule, in hours (1 to 744, i.e. up to 31 days; default 24). Members read "
@@ -85,6 +92,7 @@ async def update_tenant_settings(
     release_min_interval_hours: int | None = None,
     time_zone: str | None = None,
     public_programs: bool | None = None,
+    outcomes_min_people: int | None = None,
 ) -> Tenant:
     """Change the partnership's settings (partnership admins); omitted ones stay.
 
@@ -112,6 +120,7 @@ async def update_tenant_settings(
         },
         time_zone=time_zone,
         public_programs=public_programs,
+        outcomes={"min_people": outcomes_min_people},
     )
     await _keep_fixed_noise(
         session,
@@ -147,6 +156,7 @@ def settings_in_effect(settings: Mapping[str, Any]) -> dict[str, Any]:
         "disclosure": DisclosureRule.from_settings(settings).as_settings(),
         "releases": ReleaseSchedule.from_settings(settings).as_settings(),
         "public_programs": public_programs_on(settings),
+        "outcomes": PeopleRule.from_settings(settings).as_settings(),
     }
 
 
@@ -192,6 +202,7 @@ def _flat(settings: Mapping[str, Any]) -> dict[str, Any]:
     for group, defaults in (
         ("disclosure", DisclosureRule().as_settings()),
         ("releases", ReleaseSchedule().as_settings()),
+        ("outcomes", PeopleRule().as_settings()),
     ):
         stored = settings.get(group)
         values = {**defaults, **(stored if isinstance(stored, Mapping) else {})}

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from coalition.auth.scopes import SCOPES, unknown_scopes
+from coalition.disclosure.people import PeopleRule
 from coalition.disclosure.rule import DisclosureRule, InvalidDisclosureSettings
 from coalition.disclosure.schedule import InvalidReleaseSettings, ReleaseSchedule
 from coalition.errors import InvalidInput, UserError
@@ -116,6 +117,7 @@ def tenant_settings(
     releases: Mapping[str, int | None],
     time_zone: str | None,
     public_programs: bool | None = None,
+    outcomes: Mapping[str, int | None] | None = None,
 ) -> dict[str, Any]:
     """The partnership's settings with the given changes (None: the setting stays).
 
@@ -126,7 +128,8 @@ def tenant_settings(
     at once, on the field the caller gave. A group is stored as the values chosen so
     far plus the changes; settings never chosen keep following the defaults."""
     settings = dict(current)
-    for group, changes in (("disclosure", disclosure), ("releases", releases)):
+    groups = (("disclosure", disclosure), ("releases", releases), ("outcomes", outcomes or {}))
+    for group, changes in groups:
         chosen = _changed_group(check, group, current.get(group), changes)
         if chosen is not None:
             settings[group] = chosen
@@ -156,6 +159,7 @@ SETTING_FIELDS = {
         "every_hours": "releaseEveryHours",
         "min_interval_hours": "releaseMinIntervalHours",
     },
+    "outcomes": {"min_people": "outcomesMinPeople"},
 }
 # The pair each group's rule judges together: (the setting its message is about, the
 # other). A value is judged alone with its partner at the end of the partner's range
@@ -201,7 +205,7 @@ def _changed_group(
         return chosen
     effective = {**_defaults(group), **chosen}
     problem = _rule_problem(group, effective)
-    if problem is not None:
+    if problem is not None and group in _PAIRS:
         named, other = _PAIRS[group]
         # On the field the caller changed: the one the rule names, unless only the other.
         if other in requested and named not in requested:
@@ -220,17 +224,22 @@ def _in_fields(group: str, message: str) -> str:
     return message
 
 
+_RULES: dict[str, Any] = {
+    "disclosure": DisclosureRule,
+    "releases": ReleaseSchedule,
+    "outcomes": PeopleRule,
+}
+
+
 def _defaults(group: str) -> dict[str, int]:
-    return (DisclosureRule() if group == "disclosure" else ReleaseSchedule()).as_settings()
+    defaults: dict[str, int] = _RULES[group]().as_settings()
+    return defaults
 
 
 def _rule_problem(group: str, values: Mapping[str, Any]) -> str | None:
     """What the group's rule says is wrong with these values (defaults for the rest)."""
     try:
-        if group == "disclosure":
-            DisclosureRule(**values)
-        else:
-            ReleaseSchedule(**values)
+        _RULES[group](**values)
     except (InvalidDisclosureSettings, InvalidReleaseSettings) as error:
         return str(error)
     return None

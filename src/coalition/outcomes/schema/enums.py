@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from coalition.api.enums import expose_enum
 from coalition.outcomes import models as m
-from coalition.outcomes.definitions import DEFINITIONS
-from coalition.outcomes.metric_names import MetricKind, MetricName
-from coalition.outcomes.metric_rows import BreakdownBy
+from coalition.outcomes.metric_names import DESCRIPTIONS, MetricKind, MetricName
 
 expose_enum(
     m.Sex,
@@ -142,7 +140,7 @@ expose_enum(
     MetricName,
     name="OutcomeMetric",
     description="An outcome metric, named by its standard definition.",
-    values={name: definition.title + "." for name, definition in DEFINITIONS.items()},
+    values=DESCRIPTIONS,
 )
 expose_enum(
     MetricKind,
@@ -155,15 +153,19 @@ expose_enum(
     },
 )
 expose_enum(
-    BreakdownBy,
-    name="OutcomeBreakdownBy",
-    description="An equity dimension an outcome figure is broken down by.",
+    m.CountDimension,
+    name="CountDimension",
+    description="Which breakdown a row of aggregate counts belongs to.",
     values={
-        BreakdownBy.SEX: "By sex (a ParticipantSex value).",
-        BreakdownBy.RACE_ETHNICITY: "By race and ethnicity (PIRL 210-216); a person may count "
+        m.CountDimension.TOTAL: "Everyone (no breakdown): the row's value is empty.",
+        m.CountDimension.SEX: "By sex (a ParticipantSex value).",
+        m.CountDimension.RACE_ETHNICITY: "By race and ethnicity (PIRL 210-216: HISPANIC_LATINO, "
+        "AMERICAN_INDIAN_ALASKA_NATIVE, ASIAN, BLACK_AFRICAN_AMERICAN, "
+        "NATIVE_HAWAIIAN_PACIFIC_ISLANDER, WHITE or NOT_SELF_IDENTIFIED); a person may count "
         "in several.",
-        BreakdownBy.AGE_BAND: "By age at entry (an AgeBand value, or NOT_RECORDED).",
-        BreakdownBy.VETERAN: "By veteran status (a VeteranStatus value).",
-        BreakdownBy.BARRIER: "By barrier to employment; a person may count in several, or none.",
+        m.CountDimension.AGE_BAND: "By age at entry (an AgeBand value).",
+        m.CountDimension.VETERAN: "By veteran status (a VeteranStatus value).",
+        m.CountDimension.BARRIER: "By barrier to employment (a BarrierToEmployment value); a "
+        "person may count in several.",
     },
 )

@@ -8,9 +8,12 @@ from typing import TYPE_CHECKING
 
 from strawberry.dataloader import DataLoader
 
-from coalition.api.loaders import LoaderSet, by_key
-from coalition.outcomes import reads
-from coalition.outcomes.models import ParticipantRecord
+from coalition.api.loaders import LoaderSet, by_key, pages_by_parent
+from coalition.funds import reads as funds_reads
+from coalition.funds.models.initiatives import Initiative
+from coalition.outcomes import counts, reads, targets
+from coalition.outcomes.models import AggregateCount, OutcomeTarget, ParticipantRecord
+from coalition.pagination import Page
 
 if TYPE_CHECKING:
     from coalition.api.context import Context
@@ -21,6 +24,18 @@ class OutcomeLoaders(LoaderSet):
         super().__init__(context)
         self.participant_record: DataLoader[uuid.UUID, ParticipantRecord | None] = by_key(
             context, reads.participant_records_by_ids
+        )
+        self.outcome_target: DataLoader[uuid.UUID, OutcomeTarget | None] = by_key(
+            context, targets.outcome_targets_by_ids
+        )
+        self.targets_of_initiative: DataLoader[
+            tuple[uuid.UUID, targets.TargetPage], Page[OutcomeTarget]
+        ] = pages_by_parent(context, targets.target_pages_of_initiatives)
+        self.initiative: DataLoader[uuid.UUID, Initiative | None] = by_key(
+            context, funds_reads.initiatives_by_ids
+        )
+        self.aggregate_count: DataLoader[uuid.UUID, AggregateCount | None] = by_key(
+            context, counts.aggregate_counts_by_ids
         )
 
 

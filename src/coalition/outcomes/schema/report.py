@@ -6,7 +6,7 @@ funds hands out its funder report (``fundReportCsv``): files are fields, not rou
 from __future__ import annotations
 
 import base64
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated
 
 import strawberry
@@ -15,7 +15,6 @@ from coalition.api.context import Info
 from coalition.api.money import Money
 from coalition.api.mutations import decode_id
 from coalition.api.relay import to_global_id
-from coalition.outcomes.figures import MetricCell
 from coalition.outcomes.metric_names import MetricKind, MetricName
 from coalition.outcomes.metric_rows import BreakdownBy
 from coalition.outcomes.report import (
@@ -29,95 +28,51 @@ from coalition.outcomes.report import (
 )
 from coalition.outcomes.report_files import report_csv, report_xlsx
 from coalition.outcomes.schema import enums  # noqa: F401  (describes the enums before use)
-
-USD = "USD"
-
-
-@strawberry.type(
-    name="OutcomeFigure",
-    description="One outcome figure as the reader may see it. Suppressed: every number "
-    "null (fewer than the partnership's minimum people, or derivable from other figures).",
+from coalition.outcomes.schema.metrics import (
+    MetricDefinitionType,
+    OutcomeFigure,
+    ReportingPeriod,
 )
-class OutcomeFigureType:
-    suppressed: bool = strawberry.field(description="Whether the figure is withheld.")
-    people: int | None = strawberry.field(
-        description="People behind the figure: a rate's denominator, a count's count, a "
-        "median's people measured, a cost's outcomes."
-    )
-    count: int | None = strawberry.field(
-        description="A rate's numerator (null when the rate shows only as a bound)."
-    )
-    rate: str | None = strawberry.field(
-        description='A RATE\'s value, a fraction from 0 to 1 to 4 places ("0.7714").'
-    )
-    amount: Money | None = strawberry.field(
-        description="A MONEY figure's value: a median wage or earnings (USD), a cost."
-    )
-    bound: str | None = strawberry.field(
-        description="ABOVE_95_PERCENT or BELOW_5_PERCENT: a rate shown only as that bound."
-    )
-    basis: str = strawberry.field(
-        description="What stands behind it: PARTICIPANT_RECORDS, AGGREGATE_COUNTS, BOTH or NONE."
-    )
-
-    @classmethod
-    def of(cls, cell: MetricCell, kind: MetricKind, currency: str = USD) -> OutcomeFigureType:
-        is_rate = kind == MetricKind.RATE
-        return cls(
-            suppressed=cell.suppressed,
-            people=cell.people,
-            count=cell.count if is_rate else None,
-            rate=f"{cell.value:.4f}" if is_rate and cell.value is not None else None,
-            amount=Money.of(int(cell.value), currency)
-            if kind == MetricKind.MONEY and cell.value is not None
-            else None,
-            bound=cell.bound,
-            basis=cell.basis,
-        )
 
 
 @strawberry.type(description="Participants served or exited in the report's period.")
 class OutcomeReportCount:
     code: str = strawberry.field(description="What is counted and its version.")
     title: str = strawberry.field(description="For people.")
-    figure: OutcomeFigureType = strawberry.field(description="The number of people.")
+    figure: OutcomeFigure = strawberry.field(description="The number of people.")
 
     @classmethod
     def of(cls, count: ParticipantCount) -> OutcomeReportCount:
         return cls(
             code=count.code,
             title=count.title,
-            figure=OutcomeFigureType.of(count.figure, MetricKind.COUNT),
+            figure=OutcomeFigure.of(count.figure, MetricKind.COUNT, ()),
         )
 
 
 @strawberry.type(description="One indicator of the report: its target and its actual.")
 class OutcomeReportIndicator:
     metric: MetricName = strawberry.field(description="The metric.")
-    code: str = strawberry.field(description="The definition's name and version.")
-    title: str = strawberry.field(description="For people.")
-    kind: MetricKind = strawberry.field(description="What its value is.")
+    definition: MetricDefinitionType = strawberry.field(
+        description="How it is computed (code: its name and version)."
+    )
     target: str | None = strawberry.field(
         description="The initiative's target for the period, if set: people, a fraction "
         "from 0 to 1, or cents, by kind."
     )
-    actual: OutcomeFigureType | None = strawberry.field(
+    actual: OutcomeFigure | None = strawberry.field(
         description="The figure; null when the metric is not read for this period (note)."
     )
     note: str | None = strawberry.field(description="Why there is no actual.")
 
     @classmethod
-    def of(cls, row: IndicatorRow, currency: str) -> OutcomeReportIndicator:
+    def of(cls, row: IndicatorRow) -> OutcomeReportIndicator:
         definition = row.definition
-        kind = definition.kind
-        money = currency if definition.cost_of is not None else USD
         return cls(
             metric=row.metric,
-            code=definition.code,
-            title=definition.title,
-            kind=kind,
+            definition=MetricDefinitionType.of(definition),
             target=None if row.target is None else str(row.target),
-            actual=OutcomeFigureType.of(row.actual, kind, money) if row.actual else None,
+            actual=OutcomeFigure.of(row.actual, definition.kind, ()) if row.actual else None,
             note=row.note,
         )
 
@@ -131,7 +86,7 @@ class OutcomeReportBreakdown:
     group: str = strawberry.field(
         description="The dimension's value (FEMALE, AGE_25_34, LOW_INCOME, ...)."
     )
-    figure: OutcomeFigureType = strawberry.field(description="The cell's figure.")
+    figure: OutcomeFigure = strawberry.field(description="The cell's figure.")
 
     @classmethod
     def of(cls, row: BreakdownRow) -> OutcomeReportBreakdown:
@@ -141,7 +96,7 @@ class OutcomeReportBreakdown:
             kind=row.kind,
             breakdown_by=row.breakdown_by,
             group=str(row.value),
-            figure=OutcomeFigureType.of(row.cell, row.kind),
+            figure=OutcomeFigure.of(row.cell, row.kind, (row.breakdown_by,)),
         )
 
 
@@ -209,17 +164,12 @@ class OutcomeReportType:
     def initiative_name(self) -> str:
         return self.report.header.initiative
 
-    @strawberry.field(description="The period's label (2026Q1, PY2025, 2026).")
-    def period(self) -> str:
-        return self.report.header.period.label
-
-    @strawberry.field(description="The period's first day.")
-    def starts_on(self) -> date:
-        return self.report.header.period.starts_on
-
-    @strawberry.field(description="The period's last day.")
-    def ends_on(self) -> date:
-        return self.report.header.period.ends_on
+    @strawberry.field(description="The period.")
+    def period(self) -> ReportingPeriod:
+        period = self.report.header.period
+        return ReportingPeriod(
+            label=period.label, starts_on=period.starts_on, ends_on=period.ends_on
+        )
 
     @strawberry.field(description="When the report was computed (UTC).")
     def generated_at(self) -> datetime:
@@ -245,8 +195,7 @@ class OutcomeReportType:
 
     @strawberry.field(description="Every metric, in OutcomeMetric order, target and actual.")
     def indicators(self) -> list[OutcomeReportIndicator]:
-        currency = self._currency()
-        return [OutcomeReportIndicator.of(row, currency) for row in self.report.indicators]
+        return [OutcomeReportIndicator.of(row) for row in self.report.indicators]
 
     @strawberry.field(
         description="Every indicator but the costs (and the participant counts) by each "
@@ -284,10 +233,6 @@ class OutcomeReportType:
     def xlsx_base64(self) -> str:
         return base64.b64encode(report_xlsx(self.report)).decode()
 
-    def _currency(self) -> str:
-        expended = self.report.funds_expended
-        return expended[0].currency if len(expended) == 1 else USD
-
 
 @strawberry.type
 class ReportQuery:
@@ -317,4 +262,4 @@ class ReportQuery:
         return OutcomeReportType(report=report)
 
 
-__all__ = ["OutcomeFigureType", "OutcomeReportType", "ReportQuery"]
+__all__ = ["OutcomeReportType", "ReportQuery"]

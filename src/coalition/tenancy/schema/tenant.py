@@ -27,6 +27,7 @@ class TenantSettings:
     release_every_hours: int = strawberry.field(description=MEANING["every_hours"])
     release_min_interval_hours: int = strawberry.field(description=MEANING["min_interval_hours"])
     public_programs: bool = strawberry.field(description=MEANING["public_programs"])
+    outcomes_min_people: int = strawberry.field(description=MEANING["min_people"])
 
     @classmethod
     def from_model(cls, tenant: models.Tenant) -> TenantSettings:
@@ -41,6 +42,7 @@ class TenantSettings:
             release_every_hours=schedule["every_hours"],
             release_min_interval_hours=schedule["min_interval_hours"],
             public_programs=settings["public_programs"],
+            outcomes_min_people=settings["outcomes"]["min_people"],
         )
 
 
@@ -92,6 +94,9 @@ class UpdateTenantSettingsInput:
     public_programs: bool | None = strawberry.field(
         default=None, description=MEANING["public_programs"]
     )
+    outcomes_min_people: int | None = strawberry.field(
+        default=None, description=MEANING["min_people"]
+    )
 
 
 @strawberry.type(description="Result of changing the partnership's settings.")
@@ -133,6 +138,7 @@ class TenantMutation:
                 release_min_interval_hours=input.release_min_interval_hours,
                 time_zone=input.time_zone,
                 public_programs=input.public_programs,
+                outcomes_min_people=input.outcomes_min_people,
             ),
         )
         return TenantPayload(
