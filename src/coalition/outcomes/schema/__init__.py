@@ -6,7 +6,7 @@ The only place outcomes imports strawberry; every resolver parses its input, cal
 function of the domain's core (``service``, ``reads``, ``targets``, ``counts``,
 ``metrics``, ``report``, ``csv_import``, ``csv_export``) and wraps the result.
 ``coalition.api.schema`` reads the names below; ``FIELDS`` gives funds' ``Initiative``
-its ``outcomeTargets``.
+its ``outcomeTargets`` and ``progress``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from coalition.outcomes.schema.counts import AggregateCountType, CountMutation, 
 from coalition.outcomes.schema.imports import RecordFileQuery, RecordImportMutation
 from coalition.outcomes.schema.loaders import OutcomeLoaders
 from coalition.outcomes.schema.metrics import MetricQuery
+from coalition.outcomes.schema.progress import InitiativeProgressFields
 from coalition.outcomes.schema.record import ParticipantRecordType, RecordMutation, RecordQuery
 from coalition.outcomes.schema.report import ReportQuery
 from coalition.outcomes.schema.targets import (
@@ -40,7 +41,10 @@ class Mutation(RecordMutation, RecordImportMutation, TargetMutation, CountMutati
 
 NODE_TYPES = (ParticipantRecordType, OutcomeTargetType, AggregateCountType)
 TYPES = ()
-FIELDS = ((InitiativeType, InitiativeOutcomeFields),)
+FIELDS = (
+    (InitiativeType, InitiativeOutcomeFields),
+    (InitiativeType, InitiativeProgressFields),
+)
 
 __all__ = [
     "FIELDS",
