@@ -361,12 +361,12 @@ async def test_the_operator_reads_it_suppressed(
 # --- GraphQL ---------------------------------------------------------------------
 
 REPORT = """query($id: ID!, $period: String!) { outcomeReport(initiativeId: $id, period: $period) {
-  partnership initiativeName period startsOn minPeople definitions
+  partnership initiativeName period { label startsOn } minPeople definitions
   served { code figure { suppressed people } }
   exited { figure { people } }
-  indicators { metric code kind target note
-    actual { suppressed people count rate amount { amountMinor currency } bound basis } }
-  breakdowns { code breakdownBy group figure { suppressed people rate bound } }
+  indicators { metric definition { code kind } target note
+    actual { suppressed people count rate amount { amountMinor currency } bound basis display } }
+  breakdowns { code breakdownBy group figure { keys { dimension value } suppressed people rate bound display } }
   fundsExpended { amountMinor currency }
   funding { poolName disbursed { amountMinor } }
   costs { title per amount { amountMinor } people suppressed }
@@ -385,7 +385,26 @@ async def test_graphql_gives_the_report_and_its_files(gql: GraphQLClient, rw: Re
     assert report["served"]["figure"] == {"suppressed": False, "people": 44}
     indicators = {row["metric"]: row for row in report["indicators"]}
     assert indicators["COMPLETION_RATE"]["target"] == "0.8000"
-    assert indicators["COMPLETION_RATE"]["actual"]["rate"] == "0.7714"
+    assert indicators["COMPLETION_RATE"]["actual"]["rate"] == 0.7714
+    assert indicators["COMPLETION_RATE"]["definition"] == {
+        "code": "COMPLETION_RATE v1",
+        "kind": "RATE",
+    }
+    female = [
+        row["figure"]
+        for row in report["breakdowns"]
+        if row["code"] == "COMPLETION_RATE v1" and row["group"] == "FEMALE"
+    ]
+    assert female == [
+        {
+            "keys": [{"dimension": "SEX", "value": "FEMALE"}],
+            "suppressed": False,
+            "people": 12,
+            "rate": None,
+            "bound": "ABOVE_95_PERCENT",
+            "display": ">95%",
+        }
+    ]
     assert indicators["MEDIAN_WAGE_AT_PLACEMENT"]["actual"]["amount"] == {
         "amountMinor": "3000",
         "currency": "USD",
@@ -452,9 +471,10 @@ async def test_the_report_takes_the_same_statements_for_more_records(
     after = await count()
 
     assert before == after
-    # 6 groupings (whole, 5 breakdowns) x (exit, entry, period records + counts), the
-    # initiative, the tenant, the disbursements, the funding (2) and pools' names, targets.
-    assert before == 6 * 4 + 7 + 2
+    # The request's tenant, user and memberships; 6 groupings (whole, 5 breakdowns) x
+    # (records by exit, by entry, over the period, and counts); the initiative, the tenant,
+    # the disbursements, the targets, the funding (2) and the pools' names.
+    assert before == 3 + 6 * 4 + 7
 
 
 # --- the CLI ---------------------------------------------------------------------
