@@ -6,7 +6,8 @@ The only place outcomes imports strawberry; every resolver parses its input, cal
 function of the domain's core (``service``, ``reads``, ``targets``, ``counts``,
 ``metrics``, ``report``, ``csv_import``, ``csv_export``) and wraps the result.
 ``coalition.api.schema`` reads the names below; ``FIELDS`` gives funds' ``Initiative``
-its ``outcomeTargets`` and ``progress``.
+its ``outcomeTargets`` and ``progress``, tenancy's ``Organization`` and supply's
+``TrainingProgram`` their ``scorecard``.
 """
 
 from __future__ import annotations
@@ -21,16 +22,23 @@ from coalition.outcomes.schema.metrics import MetricQuery
 from coalition.outcomes.schema.progress import InitiativeProgressFields
 from coalition.outcomes.schema.record import ParticipantRecordType, RecordMutation, RecordQuery
 from coalition.outcomes.schema.report import ReportQuery
+from coalition.outcomes.schema.scorecards import (
+    OrganizationScorecardFields,
+    ProgramScorecardFields,
+    ScorecardQuery,
+)
 from coalition.outcomes.schema.targets import (
     InitiativeOutcomeFields,
     OutcomeTargetType,
     TargetMutation,
 )
+from coalition.supply.schema import TrainingProgramType
+from coalition.tenancy.schema import OrganizationType
 
 
 # The fields appear in the SDL in the order of the bases.
 @strawberry.type
-class Query(RecordQuery, RecordFileQuery, CountQuery, MetricQuery, ReportQuery):
+class Query(RecordQuery, RecordFileQuery, CountQuery, MetricQuery, ReportQuery, ScorecardQuery):
     pass
 
 
@@ -44,6 +52,8 @@ TYPES = ()
 FIELDS = (
     (InitiativeType, InitiativeOutcomeFields),
     (InitiativeType, InitiativeProgressFields),
+    (OrganizationType, OrganizationScorecardFields),
+    (TrainingProgramType, ProgramScorecardFields),
 )
 
 __all__ = [
