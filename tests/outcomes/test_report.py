@@ -366,7 +366,8 @@ REPORT = """query($id: ID!, $period: String!) { outcomeReport(initiativeId: $id,
   exited { figure { people } }
   indicators { metric definition { code kind } target note
     actual { suppressed people count rate amount { amountMinor currency } bound basis display } }
-  breakdowns { code breakdownBy group figure { keys { dimension value } suppressed people rate bound display } }
+  breakdowns { code breakdownBy group
+    figure { keys { dimension value } suppressed people rate bound display } }
   fundsExpended { amountMinor currency }
   funding { poolName disbursed { amountMinor } }
   costs { title per amount { amountMinor } people suppressed }

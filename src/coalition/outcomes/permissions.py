@@ -8,6 +8,10 @@ Nobody else: not the convener (a partnership admin of another organization), not
 member's own people of MEMBER role, not a funder, never a partner app whatever its
 scopes. Everyone else will see aggregates (with small cells suppressed), never a row.
 
+The outcome report of an initiative (``report``) is read by the convener (partnership
+admins) and the operator for every initiative, and by the people of a funder
+organization for the initiatives its pools fund; nobody else.
+
 A record the caller may not see is treated everywhere exactly like a missing ID:
 ``visible_participant_records`` is the one query every read starts from, and it holds
 no row of an organization the caller does not administer. Writing to an organization
