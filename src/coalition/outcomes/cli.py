@@ -2,21 +2,30 @@
 
 ``coalition import participants FILE``: a member's participant records from a PIRL-
 aligned file (beside ``coalition import programs``); ``coalition export participants``
-writes them back in the same layout. ``coalition import counts FILE``: the aggregate
+writes them back in the same layout; ``coalition export outcomes`` writes an initiative's
+outcome report (CSV or an Excel workbook). ``coalition import counts FILE``: the aggregate
 counts of a member that keeps no person-level records.
 """
 
 from __future__ import annotations
 
+import enum
+import sys
+import uuid
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from coalition.auth.principal import Principal
 from coalition.cli.support import (
     TenantSlug,
+    fail,
+    fail_with,
     import_for_organization,
+    object_id,
     operator_label,
     organization_id_of,
     tenant_id_of,
@@ -136,3 +145,114 @@ def export_participants(
 
     text = with_owner(get_settings(), work)
     write_output(text, output)
+
+
+class ReportFormat(enum.StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+@export_app.command("outcomes")
+def export_outcomes(
+    tenant: TenantSlug,
+    initiative: Annotated[
+        str,
+        typer.Option(
+            help="The initiative the report is of: its name, global ID or UUID.",
+            metavar="INITIATIVE",
+        ),
+    ],
+    period: Annotated[
+        str,
+        typer.Option(
+            help="The reporting period: a quarter (2026Q1), a program year (PY2025, July to "
+            "June) or a calendar year (2026).",
+            metavar="PERIOD",
+        ),
+    ],
+    file_format: Annotated[
+        ReportFormat,
+        typer.Option(
+            "--format",
+            help="csv: one table with a section per row group; xlsx: an Excel workbook "
+            "(sheets Report, Breakdowns, Definitions).",
+            case_sensitive=False,
+        ),
+    ] = ReportFormat.CSV,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            help="Write the report to this file instead of standard output.",
+            metavar="FILE",
+            dir_okay=False,
+        ),
+    ] = None,
+) -> None:
+    """Write an initiative's outcome report for a period (modelled on the DOL ETA-9169).
+
+    The same report a funder reads through the API (outcomeReport), with small cells
+    suppressed exactly as for funders: the operator sees no person's outcome either.
+    """
+    from coalition.auth.principal import system_principal
+    from coalition.db.engine import create_session_factory
+    from coalition.db.session import tenant_transaction
+    from coalition.errors import Forbidden, InvalidInput
+    from coalition.outcomes.report import outcome_report
+    from coalition.outcomes.report_files import report_csv, report_xlsx
+
+    async def work(engine: AsyncEngine) -> str | bytes:
+        tenant_id = await tenant_id_of(engine, tenant)
+        principal = system_principal(tenant_id, operator_label())
+        async with tenant_transaction(create_session_factory(engine), tenant_id) as session:
+            initiative_id = await _initiative_id_of(session, principal, initiative, tenant=tenant)
+            try:
+                report = await outcome_report(
+                    session, principal, initiative_id=initiative_id, period=period
+                )
+            except (InvalidInput, Forbidden) as error:
+                fail_with(error, {"period": "--period", "initiativeId": "--initiative"})
+        return report_csv(report) if file_format == ReportFormat.CSV else report_xlsx(report)
+
+    written = with_owner(get_settings(), work)
+    if isinstance(written, str):
+        write_output(written, output)
+    else:
+        _write_bytes(written, output)
+
+
+async def _initiative_id_of(
+    session: AsyncSession, principal: Principal, value: str, *, tenant: str
+) -> uuid.UUID:
+    """The initiative ``value`` names: its global ID, its UUID, or its name (any case);
+    ends the command when it names none, or several."""
+    from coalition.db.scoping import in_tenant
+    from coalition.funds.models.initiatives import Initiative
+
+    found = object_id(value, "Initiative")
+    if found is not None:
+        return found
+    named = list(
+        await session.scalars(
+            select(Initiative.id).where(
+                in_tenant(Initiative, principal),
+                func.lower(Initiative.name) == " ".join(value.split()).lower(),
+            )
+        )
+    )
+    if len(named) == 1:
+        return named[0]
+    if named:
+        raise fail(f"{len(named)} initiatives are named {value!r} in {tenant!r}: give its ID")
+    raise fail(f"no initiative {value!r} in {tenant!r}")
+
+
+def _write_bytes(data: bytes, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as error:
+        raise fail(f"cannot write {output}: {error.strerror}") from None
+    typer.echo(f"wrote {output}", err=True)

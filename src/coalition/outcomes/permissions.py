@@ -8,6 +8,10 @@ Nobody else: not the convener (a partnership admin of another organization), not
 member's own people of MEMBER role, not a funder, never a partner app whatever its
 scopes. Everyone else will see aggregates (with small cells suppressed), never a row.
 
+The outcome report of an initiative (``report``) is read by the convener (partnership
+admins) and the operator for every initiative, and by the people of a funder
+organization for the initiatives its pools fund; nobody else.
+
 A record the caller may not see is treated everywhere exactly like a missing ID:
 ``visible_participant_records`` is the one query every read starts from, and it holds
 no row of an organization the caller does not administer. Writing to an organization
@@ -25,12 +29,14 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Select, false
+from sqlalchemy import ColumnElement, Select, exists, false, select
 
 from coalition.auth.principal import Principal
 from coalition.auth.scopes import OUTCOMES_READ
-from coalition.db.scoping import scoped
+from coalition.db.scoping import in_tenant, scoped
 from coalition.errors import Forbidden
+from coalition.funds.models.contributions import Contribution
+from coalition.funds.models.pools import FundPool
 from coalition.funds.permissions import require_funds_read
 from coalition.outcomes.models import AggregateCount, OutcomeTarget, ParticipantRecord
 
@@ -90,6 +96,42 @@ def require_outcomes_read(principal: Principal) -> None:
         raise Forbidden("This client lacks the 'outcomes:read' scope.")
 
 
+def may_read_every_report(principal: Principal) -> bool:
+    """The convener (partnership admins) and the operator read the outcome report of
+    every initiative."""
+    return principal.is_partnership_admin
+
+
+def require_report_reader(principal: Principal) -> None:
+    """The caller may read some initiative's outcome report (the convener, the operator,
+    or a person of a funder organization), or Forbidden. Which initiatives a funder may
+    read: ``funded_initiative_clause``."""
+    if may_read_every_report(principal):
+        return
+    if not principal.is_user or not principal.organization_ids:
+        raise Forbidden(
+            "Only the convener and the funders of an initiative may read its outcome report."
+        )
+
+
+def funded_initiative_clause(principal: Principal, initiative_id: uuid.UUID) -> ColumnElement[bool]:
+    """The initiative has a contribution in a pool whose funder organization the caller
+    belongs to (the pools the funder oversees, funds' ``overseen_pool_clause``)."""
+    own = sorted(principal.organization_ids)
+    if not own:
+        return false()
+    pools = select(FundPool.id).where(
+        in_tenant(FundPool, principal), FundPool.funder_organization_id.in_(own)
+    )
+    return exists(
+        select(Contribution.id).where(
+            in_tenant(Contribution, principal),
+            Contribution.initiative_id == initiative_id,
+            Contribution.pool_id.in_(pools.scalar_subquery()),
+        )
+    )
+
+
 def visible_aggregate_counts(principal: Principal) -> Select[AggregateCount]:
     """The aggregate counts of the caller's tenant the caller may see (those of the
     organizations it keeps records of): every read of counts starts here."""
@@ -119,11 +161,14 @@ def visible_outcome_targets(principal: Principal) -> Select[OutcomeTarget]:
 
 
 __all__ = [
+    "funded_initiative_clause",
     "may_keep_records_of",
+    "may_read_every_report",
     "may_read_outcomes",
     "reporting_organization_ids",
     "require_outcomes_read",
     "require_record_keeper",
+    "require_report_reader",
     "require_target_manager",
     "visible_aggregate_counts",
     "visible_outcome_targets",

@@ -1,10 +1,13 @@
 """The outcomes domain's GraphQL: participant records and their file in and out,
-initiatives' outcome targets, members' aggregate counts, and the outcome metrics.
+initiatives' outcome targets, members' aggregate counts, the outcome metrics and the
+funder report.
 
 The only place outcomes imports strawberry; every resolver parses its input, calls one
-function of the domain's core (``service``, ``reads``, ``targets``, ``counts``, ``metrics``,
-``csv_import``, ``csv_export``) and wraps the result. ``coalition.api.schema`` reads the
-names below; ``FIELDS`` gives funds' ``Initiative`` its ``outcomeTargets`` and ``progress``.
+function of the domain's core (``service``, ``reads``, ``targets``, ``counts``,
+``metrics``, ``report``, ``csv_import``, ``csv_export``) and wraps the result.
+``coalition.api.schema`` reads the names below; ``FIELDS`` gives funds' ``Initiative``
+its ``outcomeTargets`` and ``progress``, tenancy's ``Organization`` and supply's
+``TrainingProgram`` their ``scorecard``.
 """
 
 from __future__ import annotations
@@ -18,16 +21,24 @@ from coalition.outcomes.schema.loaders import OutcomeLoaders
 from coalition.outcomes.schema.metrics import MetricQuery
 from coalition.outcomes.schema.progress import InitiativeProgressFields
 from coalition.outcomes.schema.record import ParticipantRecordType, RecordMutation, RecordQuery
+from coalition.outcomes.schema.report import ReportQuery
+from coalition.outcomes.schema.scorecards import (
+    OrganizationScorecardFields,
+    ProgramScorecardFields,
+    ScorecardQuery,
+)
 from coalition.outcomes.schema.targets import (
     InitiativeOutcomeFields,
     OutcomeTargetType,
     TargetMutation,
 )
+from coalition.supply.schema import TrainingProgramType
+from coalition.tenancy.schema import OrganizationType
 
 
 # The fields appear in the SDL in the order of the bases.
 @strawberry.type
-class Query(RecordQuery, RecordFileQuery, CountQuery, MetricQuery):
+class Query(RecordQuery, RecordFileQuery, CountQuery, MetricQuery, ReportQuery, ScorecardQuery):
     pass
 
 
@@ -41,6 +52,8 @@ TYPES = ()
 FIELDS = (
     (InitiativeType, InitiativeOutcomeFields),
     (InitiativeType, InitiativeProgressFields),
+    (OrganizationType, OrganizationScorecardFields),
+    (TrainingProgramType, ProgramScorecardFields),
 )
 
 __all__ = [

@@ -11,8 +11,9 @@ from strawberry.dataloader import DataLoader
 from coalition.api.loaders import LoaderSet, by_key, pages_by_parent
 from coalition.funds import reads as funds_reads
 from coalition.funds.models.initiatives import Initiative
-from coalition.outcomes import counts, reads, targets
+from coalition.outcomes import counts, reads, scorecards, targets
 from coalition.outcomes.models import AggregateCount, OutcomeTarget, ParticipantRecord
+from coalition.outcomes.periods import Period
 from coalition.pagination import Page
 
 if TYPE_CHECKING:
@@ -37,6 +38,12 @@ class OutcomeLoaders(LoaderSet):
         self.aggregate_count: DataLoader[uuid.UUID, AggregateCount | None] = by_key(
             context, counts.aggregate_counts_by_ids
         )
+        self.organization_scorecard: DataLoader[
+            tuple[uuid.UUID, Period], scorecards.Scorecard | None
+        ] = pages_by_parent(context, scorecards.organization_scorecards)
+        self.program_scorecard: DataLoader[
+            tuple[uuid.UUID, Period], scorecards.Scorecard | None
+        ] = pages_by_parent(context, scorecards.program_scorecards)
 
 
 __all__ = ["OutcomeLoaders"]
