@@ -204,7 +204,8 @@ SELECT
     CASE WHEN exit IS NOT NULL THEN employment(r_job, 0.70) END,
     CASE WHEN exit IS NOT NULL THEN employment(r_job, 0.71) END,
     CASE WHEN exit IS NOT NULL THEN employment(r_job, 0.72) END,
-    CASE WHEN exit IS NOT NULL AND r_job < 0.25 THEN (CAST(:employers AS uuid[]))[1 + g % :employer_count] END,
+    CASE WHEN exit IS NOT NULL AND r_job < 0.25
+         THEN (CAST(:employers AS uuid[]))[1 + g % :employer_count] END,
     exit IS NOT NULL AND r_job >= 0.25 AND r_job < 0.66,
     CASE WHEN exit IS NOT NULL AND r_job < 0.66 THEN 1450 + floor(random() * 3600)::int END,
     CASE WHEN exit IS NOT NULL AND r_job < 0.70 AND random() < 0.93
@@ -417,9 +418,7 @@ def recomputed(figures: MetricFigures, rows: MetricRows, rule: PeopleRule) -> li
     for cell in [figures.total, *figures.cells]:
         if cell.suppressed or cell.people is None:
             continue
-        members = [
-            i for i in selected if all(v in rows.keys[d][i] for d, v in enumerate(cell.key))
-        ]
+        members = [i for i in selected if all(v in rows.keys[d][i] for d, v in enumerate(cell.key))]
         if figures.definition.measurement is not None:
             people = sum(len(rows.measurements[i]) for i in members)
         else:
@@ -488,8 +487,9 @@ async def measure(
         shown = sum(not cell.suppressed for cell in figures.cells)
         print(
             f"{case.label:42s} median {median * 1000:7.1f} ms  p99 {p99(answered) * 1000:7.1f} ms"
-            f"  ({median / baseline:6.1f} x SELECT 1)  grouped statement {statement_median * 1000:6.1f}"
-            f" ms ({statement_median / median:4.0%})  {len(rows):5d} rows"
+            f"  ({median / baseline:6.1f} x SELECT 1)"
+            f"  grouped statement {statement_median * 1000:6.1f} ms"
+            f" ({statement_median / median:4.0%})  {len(rows):5d} rows"
             f"  cells {shown}/{len(figures.cells)} shown  digest {digest(figures)}"
             f"  {'PASS' if passed else 'FAIL'} (< {TARGET_SECONDS * 1000:.0f} ms)"
         )
