@@ -128,6 +128,15 @@ class Table:
                     keys = zip(*(column for column in firsts if column is not None), strict=True)
                     for row, key in enumerate(keys):
                         rows_by_key.setdefault(key, []).append(row)
+                elif len(fixed) == 1:
+                    # One dimension of several keys per row (barriers, skills): no product.
+                    for row, row_keys in enumerate(several[fixed[0]]):
+                        for one in row_keys:
+                            found = rows_by_key.get((one,))
+                            if found is None:
+                                rows_by_key[(one,)] = [row]
+                            else:
+                                found.append(row)
                 else:
                     for row in range(self.count):
                         for key in itertools.product(*(several[d][row] for d in fixed)):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 from coalition.errors import InvalidInput, UserError
 
@@ -50,9 +51,10 @@ class Period:
     starts_on: date
     ends_on: date
 
-    @property
+    @cached_property
     def quarters(self) -> tuple[date, ...]:
-        """The first day of each calendar quarter the period spans, in order."""
+        """The first day of each calendar quarter the period spans, in order (computed
+        once: the metrics test every row's quarter against it)."""
         found, start = [], self.starts_on
         while start <= self.ends_on:
             found.append(start)
