@@ -249,7 +249,7 @@ class ReportQuery:
         period: Annotated[
             str,
             strawberry.argument(
-                description="A quarter (2026Q1), a program year (PY2025) or a year (2026)."
+                description="A quarter (2026Q1) or a program year (PY2025, July to June)."
             ),
         ],
     ) -> OutcomeReportType:

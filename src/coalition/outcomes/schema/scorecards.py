@@ -49,8 +49,8 @@ expose_enum(
 PeriodArgument = Annotated[
     str,
     strawberry.argument(
-        description="A quarter (2026Q1), a program year (PY2025, July to June) or a year "
-        "(2026): exits in it."
+        description="A quarter (2026Q1) or a program year (PY2025, July to June): exits in "
+        "it. A calendar year (2026) only for a provider's own admins reading its own."
     ),
 ]
 

@@ -125,7 +125,9 @@ class SetOutcomeTargetInput:
     initiative_id: strawberry.ID = strawberry.field(description="The initiative.")
     metric: MetricName = strawberry.field(description="The metric.")
     period: str = strawberry.field(
-        description=PERIOD + " It must overlap the initiative's dates; setting a target of the "
+        description="A calendar quarter (2026Q1) or a program year (PY2025, July to June): the "
+        "periods outcome figures are read by. It must overlap the initiative's dates; setting "
+        "a target of the "
         "same initiative, metric and period again changes it."
     )
     target: str = strawberry.field(
