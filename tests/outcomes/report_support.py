@@ -10,20 +10,30 @@ Hand-computed for the initiative in the quarter (``PERIOD``):
 
 - college A: 12 women, completed, employed in Q1 and Q2 after exit, a credential at
   exit, hourly wage $25.00, Q2 earnings $9,000;
-- college B: 8 men, not completed, not employed;
+- college B: 10 men, not completed, not employed;
 - provider C1: 10 men, completed, hired by the world's employer and kept (Q1, Q2, Q4,
-  same employer), a credential, $30.00 an hour, Q2 earnings $11,000; C2: 5 men, the same
-  without a credential;
-- provider D: 5 women who exited for another reason (deceased): out of every rate;
+  same employer), a credential, $30.00 an hour, Q2 earnings $11,000; C2: 10 men, the
+  same without a credential;
+- provider D: 4 women who exited for another reason (deceased): out of every rate;
 - college E: 4 women who entered this quarter and have not exited;
 - college F: 10 men like B outside the initiative (not in its report).
 
-So: served 44, exited 40, enrollments 4 (suppressed), completions 27, credentials 22,
-placements 27; of the 35 in the rates' cohort: Q2 employment 27, Q4 15, credential 22,
-completion 27, placement 27, capture 15; retention 15 of the 27 employed in Q2; median
-wage $30.00 and Q2 earnings $11,000 (27 people: 12 below, 15 at the top). $4,400.00
-disbursed: $100.00 per participant served, $110.00 per exiter, $200.00 per credential,
-$162.96 per placement.
+Suppressed reads show a rate's count and share only when the people with the outcome
+and those without it are each at least 10: so every group "without" a rate shown below
+is at least 10 (B 10 for completion, placement and Q2 employment; B 10 + C2 10 for the
+credential rate; A 12 for retention).
+
+So: served 12 + 10 + 10 + 10 + 4 + 4 = 50, exited 50 - 4 = 46, enrollments 4
+(suppressed: 4 < 10), completions 12 + 20 = 32, credentials 12 + 10 = 22, placements
+32; of the 42 (12 + 10 + 20) in the rates' cohort: Q2 employment 32 (32/42 = 76.19%),
+Q4 20 (47.62%), credential 22 (52.38%), completion 32, placement 32, capture 20;
+retention 20 of the 32 employed in Q2 (62.50%); median wage $30.00 and Q2 earnings
+$11,000 (32 people: 12 below, 20 at the top). $4,400.00 disbursed: 440,000 / 50 =
+$88.00 per participant served, 440,000 / 46 = 9,565.2 -> $95.65 per exiter, / 22 =
+$200.00 per credential, / 32 = $137.50 per placement.
+
+By sex, the completion rate: men 30 (B 10, C 20), 20 completed, 10 not: 66.67%; women
+12, all completed: none without the outcome (0 < 10), so hidden (its 12 people show).
 """
 
 from __future__ import annotations
@@ -119,14 +129,14 @@ async def build_report_world(
         earnings_q2_cents=900_000,
     )
     not_placed = {"sex": Sex.MALE, "training_completed": False, "employed_q2": NOT_EMPLOYED}
-    await add_records(sessions, world, "college", 8, **common, **not_placed)
+    await add_records(sessions, world, "college", 10, **common, **not_placed)
     await add_records(sessions, world, "provider", 10, **common, **credential, **kept, sex=Sex.MALE)
-    await add_records(sessions, world, "provider", 5, **common, **kept, sex=Sex.MALE)
+    await add_records(sessions, world, "provider", 10, **common, **kept, sex=Sex.MALE)
     await add_records(
         sessions,
         world,
         "provider",
-        5,
+        4,
         **common,
         sex=Sex.FEMALE,
         exit_reason=ExitReason.DECEASED,

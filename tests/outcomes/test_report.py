@@ -25,7 +25,7 @@ from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.errors import Forbidden, InvalidInput
 from coalition.funds.models.initiatives import Initiative
-from coalition.outcomes.figures import Basis, Bound, MetricCell
+from coalition.outcomes.figures import Basis, MetricCell
 from coalition.outcomes.metric_names import MetricName
 from coalition.outcomes.metric_rows import BreakdownBy
 from coalition.outcomes.metrics import outcome_metric
@@ -86,7 +86,8 @@ async def test_the_report_has_the_hand_computed_figures(
         "PARTICIPANTS_EXITED v1",
         "ENROLLMENTS v1",
     )
-    assert (report.served.figure.people, report.exited.figure.people) == (44, 40)
+    # Served 12 + 10 + 10 + 10 + 4 + 4 = 50; exited 50 - 4 still enrolled = 46.
+    assert (report.served.figure.people, report.exited.figure.people) == (50, 46)
     assert actual(report, M.ENROLLMENTS).suppressed
     assert {
         metric: shown(actual(report, metric))
@@ -107,20 +108,22 @@ async def test_the_report_has_the_hand_computed_figures(
             M.COST_PER_PLACEMENT,
         )
     } == {
-        M.COMPLETIONS: (27, None, 27, None),
-        M.CREDENTIALS: (22, None, 22, None),
-        M.PLACEMENTS: (27, None, 27, None),
-        M.WIOA_EMPLOYMENT_Q2: (35, 27, Decimal("0.7714"), None),
-        M.WIOA_EMPLOYMENT_Q4: (35, 15, Decimal("0.4286"), None),
-        M.WIOA_MEDIAN_EARNINGS_Q2: (27, None, 1_100_000, None),
-        M.WIOA_CREDENTIAL_RATE: (35, 22, Decimal("0.6286"), None),
-        M.WIOA_RETENTION_SAME_EMPLOYER: (27, 15, Decimal("0.5556"), None),
-        M.COMPLETION_RATE: (35, 27, Decimal("0.7714"), None),
-        M.PLACEMENT_RATE: (35, 27, Decimal("0.7714"), None),
-        M.MEDIAN_WAGE_AT_PLACEMENT: (27, None, 3000, None),
-        M.TPM_CAPTURE_RATE: (35, 15, Decimal("0.4286"), None),
-        M.COST_PER_CREDENTIAL: (22, None, 20_000, None),
-        M.COST_PER_PLACEMENT: (27, None, 16_296, None),
+        # Cohort 42 = A 12 + B 10 + C1 10 + C2 10. Each rate shown has at least 10
+        # people with the outcome and 10 without (in brackets).
+        M.COMPLETIONS: (32, None, 32, None),  # A 12 + C 20
+        M.CREDENTIALS: (22, None, 22, None),  # A 12 + C1 10
+        M.PLACEMENTS: (32, None, 32, None),  # A 12 + C 20
+        M.WIOA_EMPLOYMENT_Q2: (42, 32, Decimal("0.7619"), None),  # 32/42 = .76190 [B 10]
+        M.WIOA_EMPLOYMENT_Q4: (42, 20, Decimal("0.4762"), None),  # 20/42 = .47619 [22]
+        M.WIOA_MEDIAN_EARNINGS_Q2: (32, None, 1_100_000, None),  # 12 at 9,000, 20 at 11,000
+        M.WIOA_CREDENTIAL_RATE: (42, 22, Decimal("0.5238"), None),  # 22/42 = .52381 [20]
+        M.WIOA_RETENTION_SAME_EMPLOYER: (32, 20, Decimal("0.6250"), None),  # 20/32 [A 12]
+        M.COMPLETION_RATE: (42, 32, Decimal("0.7619"), None),  # [B 10]
+        M.PLACEMENT_RATE: (42, 32, Decimal("0.7619"), None),  # [B 10]
+        M.MEDIAN_WAGE_AT_PLACEMENT: (32, None, 3000, None),  # 12 at 25.00, 20 at 30.00
+        M.TPM_CAPTURE_RATE: (42, 20, Decimal("0.4762"), None),  # C 20 [22]
+        M.COST_PER_CREDENTIAL: (22, None, 20_000, None),  # 440,000 / 22
+        M.COST_PER_PLACEMENT: (32, None, 13_750, None),  # 440,000 / 32
     }
     (msg,) = [row for row in report.indicators if row.metric == M.WIOA_MSG]
     assert msg.actual is None and msg.note is not None
@@ -139,10 +142,10 @@ async def test_the_report_has_the_hand_computed_figures(
         0,
     )
     assert [(c.title, c.amount, c.people) for c in report.costs] == [
-        ("Cost per participant served", 10_000, 44),
-        ("Cost per exiter", 11_000, 40),
+        ("Cost per participant served", 8_800, 50),  # 440,000 / 50
+        ("Cost per exiter", 9_565, 46),  # 440,000 / 46 = 9,565.2
         ("Cost per credential", 20_000, 22),
-        ("Cost per placement", 16_296, 27),
+        ("Cost per placement", 13_750, 32),
     ]
 
 
@@ -156,16 +159,17 @@ async def test_breakdowns_hide_small_cells_and_bound_the_extreme_rates(
         for row in report.breakdowns
         if row.breakdown_by == BreakdownBy.SEX
     }
-    assert shown(by_sex[("COMPLETION_RATE v1", "MALE")]) == (23, 15, Decimal("0.6522"), None)
-    # All 12 women in the rate's cohort completed: shown only as a bound, no count.
-    assert shown(by_sex[("COMPLETION_RATE v1", "FEMALE")]) == (
-        12,
-        None,
-        None,
-        Bound.ABOVE_95_PERCENT,
-    )
+    # Men: B 10 + C1 10 + C2 10 = 30, 20 completed (C), 10 did not (B): 20/30 = .66667.
+    assert shown(by_sex[("COMPLETION_RATE v1", "MALE")]) == (30, 20, Decimal("0.6667"), None)
+    # All 12 women in the rate's cohort completed: nobody without the outcome (0 < 10),
+    # so the count and share are hidden; the 12 people pass and show. (The strict rule
+    # shows a >95% bound only from 200 people: a bound here would pin the small side.)
+    women = by_sex[("COMPLETION_RATE v1", "FEMALE")]
+    assert women.suppressed and shown(women) == (12, None, None, None)
     assert by_sex[("COMPLETION_RATE v1", "NOT_DISCLOSED")].suppressed
-    assert shown(by_sex[("PARTICIPANTS_SERVED v1", "FEMALE")]) == (21, None, 21, None)
+    # Women served: A 12 + D 4 + E 4 = 20.
+    assert shown(by_sex[("PARTICIPANTS_SERVED v1", "FEMALE")]) == (20, None, 20, None)
+    # The 4 women of E enrolled this quarter: 4 < 10.
     assert by_sex[("ENROLLMENTS v1", "FEMALE")].suppressed
     codes = {row.code for row in report.breakdowns}
     assert "COST_PER_CREDENTIAL v1" not in codes
@@ -237,16 +241,17 @@ async def test_the_csv_writes_suppressed_cells_as_s_with_a_note(
     assert (rate["unit"], rate["target"], rate["actual"], rate["people"], rate["numerator"]) == (
         "percent",
         "80.00%",
-        "77.14%",
-        "35",
-        "27",
+        "76.19%",
+        "42",
+        "32",
     )
     wage = line(rows, "Indicators", "MEDIAN_WAGE_AT_PLACEMENT v1")
     assert (wage["unit"], wage["target"], wage["actual"]) == ("USD", "28.00", "30.00")
     female = line(rows, "Breakdowns", "COMPLETION_RATE v1", breakdown="SEX", group="FEMALE")
-    assert (female["actual"], female["numerator"]) == (">95%", "")
-    assert line(rows, "Costs", "PLACEMENTS v1")["actual"] == "162.96"
-    assert line(rows, "Participants", "PARTICIPANTS_SERVED v1")["actual"] == "44"
+    # Hidden (no woman without the outcome), its 12 people shown.
+    assert (female["actual"], female["people"], female["numerator"]) == ("(S)", "12", "")
+    assert line(rows, "Costs", "PLACEMENTS v1")["actual"] == "137.50"
+    assert line(rows, "Participants", "PARTICIPANTS_SERVED v1")["actual"] == "50"
     notes = [row["note"] for row in rows if row["section"] == "Notes"]
     assert notes[0].startswith("(S): suppressed. The figure stands for fewer than 10 people")
     assert notes[1].startswith(">95% / <5%")
@@ -264,11 +269,11 @@ async def test_the_workbook_opens_with_numbers_as_numbers(
     rows = {(r[0].value, r[1].value): r for r in sheet.iter_rows(min_row=2)}
     rate = rows[("Indicators", "COMPLETION_RATE v1")]
     at = header.index("actual")
-    assert rate[at].value == pytest.approx(0.7714)
+    assert rate[at].value == pytest.approx(0.7619)
     assert rate[at].number_format == "0.00%"
     assert rows[("Indicators", "ENROLLMENTS v1")][at].value == "(S)"
-    assert rows[("Costs", "PLACEMENTS v1")][at].value == pytest.approx(162.96)
-    assert rows[("Participants", "PARTICIPANTS_SERVED v1")][at].value == 44
+    assert rows[("Costs", "PLACEMENTS v1")][at].value == pytest.approx(137.50)
+    assert rows[("Participants", "PARTICIPANTS_SERVED v1")][at].value == 50
     assert sheet.column_dimensions["C"].width > 10
     definitions = book["Definitions"]
     assert definitions.max_row == 1 + 2 + len(MetricName)
@@ -314,7 +319,7 @@ async def test_a_funder_reads_the_initiatives_its_pools_fund_only(
 ) -> None:
     funded = await report_as(owner_sessions, rw, "funder_admin")
 
-    assert funded.served.figure.people == 44
+    assert funded.served.figure.people == 50
     with pytest.raises(Forbidden):
         await report_as(owner_sessions, rw, "funder_admin", initiative_id=rw.unfunded_initiative)
     convener = await report_as(owner_sessions, rw, "admin", initiative_id=rw.unfunded_initiative)
@@ -383,10 +388,10 @@ async def test_graphql_gives_the_report_and_its_files(gql: GraphQLClient, rw: Re
 
     assert "errors" not in body, body
     report = body["data"]["outcomeReport"]
-    assert report["served"]["figure"] == {"suppressed": False, "people": 44}
+    assert report["served"]["figure"] == {"suppressed": False, "people": 50}
     indicators = {row["metric"]: row for row in report["indicators"]}
     assert indicators["COMPLETION_RATE"]["target"] == "0.8000"
-    assert indicators["COMPLETION_RATE"]["actual"]["rate"] == 0.7714
+    assert indicators["COMPLETION_RATE"]["actual"]["rate"] == 0.7619
     assert indicators["COMPLETION_RATE"]["definition"] == {
         "code": "COMPLETION_RATE v1",
         "kind": "RATE",
@@ -399,11 +404,11 @@ async def test_graphql_gives_the_report_and_its_files(gql: GraphQLClient, rw: Re
     assert female == [
         {
             "keys": [{"dimension": "SEX", "value": "FEMALE"}],
-            "suppressed": False,
+            "suppressed": True,
             "people": 12,
             "rate": None,
-            "bound": "ABOVE_95_PERCENT",
-            "display": ">95%",
+            "bound": None,
+            "display": "(S)",
         }
     ]
     assert indicators["MEDIAN_WAGE_AT_PLACEMENT"]["actual"]["amount"] == {
@@ -523,7 +528,7 @@ def test_the_cli_exports_csv_and_xlsx_to_files(
     assert by_name.exit_code == 0, by_name.output
     rows = parse(as_csv.read_text())
     assert line(rows, "Indicators", "ENROLLMENTS v1")["actual"] == "(S)"
-    assert line(rows, "Participants", "PARTICIPANTS_EXITED v1")["actual"] == "40"
+    assert line(rows, "Participants", "PARTICIPANTS_EXITED v1")["actual"] == "46"
     assert by_id.exit_code == 0, by_id.output
     sheet = load_workbook(as_xlsx)["Report"]
     assert sheet["A1"].value == "section"

@@ -4,13 +4,18 @@ statement counts.
 
 Beyond the report world's college and provider, two small providers:
 - big academy: 20 exiters, 10 completed (50%), none placed;
-- small school: 4 exiters who all completed (hidden: 100%);
-- aaa tiny: 4 exiters, 1 completed (hidden: 25%).
+- small school: 10 exiters, 6 completed, 4 not (hidden: 60%);
+- aaa tiny: 10 exiters, 4 completed, 6 not (hidden: 40%).
+
+The two small ones' completers (6 and 4) and non-completers (4 and 6) are each under
+10, so their rates are hidden; together they are 10 and 10, so each hides the other
+and no third provider need be hidden to protect them (their 10 people each show).
 
 For the quarter, over every initiative (the college's 10 outside the initiative count):
-college 30 in the rates' cohort, 12 completed, credentialed and placed (40%), median
-wage $25.00 (12 people), none captured; provider 15, all completed, placed and captured
-(>95%), 10 credentialed (66.67%), median wage $30.00.
+college 12 + 10 + 10 = 32 in the rates' cohort, 12 completed, credentialed and placed
+(12/32 = 37.5%, 20 without), median wage $25.00 (12 people), none captured; provider
+10 + 10 = 20, all completed, placed and captured (nobody without: hidden), 10
+credentialed (10/20 = 50%, 10 without), median wage $30.00 (20 people).
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ from coalition.config import Settings
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.errors import Forbidden, InvalidInput
-from coalition.outcomes.figures import Bound, MetricCell
+from coalition.outcomes.figures import MetricCell
 from coalition.outcomes.metric_names import MetricName
 from coalition.outcomes.models import TrainingServiceType
 from coalition.outcomes.scorecards import (
@@ -61,8 +66,8 @@ async def rw(
     }
     for name, completed, not_completed in (
         ("big academy", 10, 10),
-        ("small school", 4, 0),
-        ("aaa tiny", 1, 3),
+        ("small school", 6, 4),
+        ("aaa tiny", 4, 6),
     ):
         await add_reporter(owner_sessions, world, name, OrganizationKind.TRAINING_PROVIDER)
         await add_records(owner_sessions, world, name, completed, training_completed=True, **exited)
@@ -97,18 +102,24 @@ async def test_the_convener_sees_each_providers_figures_suppressed(
     cards = {card.organization.name: card for card in page.items}
 
     college = cards["alpha college"].figures
-    assert seen(college[M.COMPLETION_RATE]) == (30, 12, Decimal("0.4"), None)
-    assert seen(college[M.WIOA_CREDENTIAL_RATE]) == (30, 12, Decimal("0.4"), None)
-    assert seen(college[M.PLACEMENT_RATE]) == (30, 12, Decimal("0.4"), None)
+    assert seen(college[M.COMPLETION_RATE]) == (32, 12, Decimal("0.375"), None)
+    assert seen(college[M.WIOA_CREDENTIAL_RATE]) == (32, 12, Decimal("0.375"), None)
+    assert seen(college[M.PLACEMENT_RATE]) == (32, 12, Decimal("0.375"), None)
     assert seen(college[M.MEDIAN_WAGE_AT_PLACEMENT]) == (12, None, 2500, None)
-    # Nobody captured: a numerator of 0 people is fewer than 10, so the rate is hidden.
+    # Nobody captured: a numerator of 0 people is fewer than 10, so the rate is hidden
+    # (its 32 people show).
     assert college[M.TPM_CAPTURE_RATE].suppressed
+    assert seen(college[M.TPM_CAPTURE_RATE]) == (32, None, None, None)
     provider = cards[f"{rw.world.slug} tech college"].figures
-    assert seen(provider[M.COMPLETION_RATE]) == (15, None, None, Bound.ABOVE_95_PERCENT)
-    assert seen(provider[M.WIOA_CREDENTIAL_RATE]) == (15, 10, Decimal("0.6667"), None)
-    assert seen(provider[M.MEDIAN_WAGE_AT_PLACEMENT]) == (15, None, 3000, None)
-    assert cards["small school"].figures[M.COMPLETION_RATE].suppressed
-    assert cards["aaa tiny"].figures[M.COMPLETION_RATE].suppressed
+    # All 20 completed: nobody without the outcome (0 < 10), hidden; not a >95% bound,
+    # which the strict rule shows only from 200 people.
+    assert provider[M.COMPLETION_RATE].suppressed
+    assert seen(provider[M.COMPLETION_RATE]) == (20, None, None, None)
+    assert seen(provider[M.WIOA_CREDENTIAL_RATE]) == (20, 10, Decimal("0.5"), None)
+    assert seen(provider[M.MEDIAN_WAGE_AT_PLACEMENT]) == (20, None, 3000, None)
+    assert seen(cards["big academy"].figures[M.COMPLETION_RATE]) == (20, 10, Decimal("0.5"), None)
+    assert seen(cards["small school"].figures[M.COMPLETION_RATE]) == (10, None, None, None)
+    assert seen(cards["aaa tiny"].figures[M.COMPLETION_RATE]) == (10, None, None, None)
     assert not any(card.exact for card in page.items)
     assert page.total_count == 5
 
@@ -121,7 +132,7 @@ async def test_a_providers_own_admins_read_it_exactly(
 
     own = cards["alpha college"]
     assert own.exact
-    assert seen(own.figures[M.TPM_CAPTURE_RATE]) == (30, 0, Decimal("0"), None)
+    assert seen(own.figures[M.TPM_CAPTURE_RATE]) == (32, 0, Decimal("0"), None)
     assert not cards["big academy"].exact
     assert cards["small school"].figures[M.COMPLETION_RATE].suppressed
 
@@ -132,22 +143,36 @@ async def test_sorting_puts_suppressed_last_by_name_and_ties_bounds(
     provider = f"{rw.world.slug} tech college"
 
     by_completion = await page_as(owner_sessions, rw, "admin", ScorecardSort.COMPLETION_RATE)
+    by_credential = await page_as(owner_sessions, rw, "admin", ScorecardSort.CREDENTIAL_RATE)
     by_capture = await page_as(owner_sessions, rw, "admin", ScorecardSort.CAPTURE_RATE)
     by_name = await page_as(owner_sessions, rw, "admin", ScorecardSort.NAME)
 
-    # small school's hidden 100% and aaa tiny's hidden 25% sort by name, after all shown.
+    # big academy 50% > alpha college 37.5%; then the hidden ones by name: aaa tiny's
+    # 40%, the provider's 100% and small school's 60% (a sort by hidden values would
+    # put the provider first).
     assert names(by_completion) == [
-        provider,
         "big academy",
         "alpha college",
         "aaa tiny",
+        provider,
         "small school",
     ]
-    # Only the provider's capture rate shows (as >95%); the rest by name.
-    assert names(by_capture) == [
+    # The provider's 50% > alpha college's 37.5%; big academy (no credentials, 0 < 10)
+    # and the small ones hidden, by name.
+    assert names(by_credential) == [
         provider,
+        "alpha college",
+        "aaa tiny",
+        "big academy",
+        "small school",
+    ]
+    # No capture rate shows (the provider's is all 20, the others' none): all by name.
+    # Bounds (which would tie here) need 200 people under the strict rule: not in this
+    # fixture.
+    assert names(by_capture) == [
         "aaa tiny",
         "alpha college",
+        provider,
         "big academy",
         "small school",
     ]
@@ -235,10 +260,14 @@ async def test_organization_and_program_scorecards(
     assert own[rw.initiative] is None
     shown = convener[program]
     assert shown is not None and not shown.exact
-    assert seen(shown.figures[M.COMPLETION_RATE]) == (13, 10, Decimal("0.7692"), None)
+    # Only 3 of the program's 13 did not complete (3 < 10): the convener sees the 13
+    # people, not the rate its own admins read exactly.
+    assert shown.figures[M.COMPLETION_RATE].suppressed
+    assert seen(shown.figures[M.COMPLETION_RATE]) == (13, None, None, None)
     college = organizations[rw.world.organizations["college"]]
     assert college is not None
-    assert seen(college.figures[M.COMPLETION_RATE]) == (43, 22, Decimal("0.5116"), None)
+    # 32 + 13 = 45 people, 12 + 10 = 22 completed (22/45 = .48889), 20 + 3 = 23 not.
+    assert seen(college.figures[M.COMPLETION_RATE]) == (45, 22, Decimal("0.4889"), None)
 
 
 async def test_apps_without_outcomes_read_are_forbidden(

@@ -208,7 +208,9 @@ def _actual(kind: MetricKind, cell: MetricCell | None, currency: str | None) -> 
     if cell is None:
         return {}
     if cell.suppressed:
-        return {"actual": Figure(text=SUPPRESSED), "people": Figure(text=SUPPRESSED)}
+        # A hidden rate's people still show when they pass on their own (``MetricCell``).
+        people: Cell = Figure(text=SUPPRESSED) if cell.people is None else cell.people
+        return {"actual": Figure(text=SUPPRESSED), "people": people}
     fields: dict[str, Cell] = {"people": cell.people, "basis": cell.basis}
     if cell.bound is not None:
         fields["actual"] = Figure(text=BOUNDS[cell.bound])
