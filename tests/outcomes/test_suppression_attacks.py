@@ -488,3 +488,35 @@ async def test_the_convener_still_sees_the_total_and_the_large_cells(
     assert (await read(program_id=program)).total.people == 112
     members = [(await read(organization_id=member)).total.people for member in (college, provider)]
     assert members == [112, 50]
+
+
+# --- a side with nobody in it --------------------------------------------------------
+
+
+async def test_a_cell_where_everyone_had_the_outcome_is_not_the_total_minus_the_rest(
+    owner_sessions: SessionFactory, world: World
+) -> None:
+    # All 12 women employed: their "not employed" is 0, fewer than 10. The total's and
+    # the men's counts, shown, would give the women's 12 of 12.
+    college = world.organizations["college"]
+    groups = [
+        *both(Group(college, 0, sex=MALE), 20, 10),
+        Group(college, 12, sex=FEMALE, employed=True),
+        *both(Group(college, 0, sex=UNDISCLOSED), 10, 10),
+    ]
+    await insert(owner_sessions, world, groups)
+    attacker = Attacker()
+
+    total = await ask(owner_sessions, world, attacker, "admin", groups, "2026Q1")
+    cells = await ask(owner_sessions, world, attacker, "admin", groups, "2026Q1", SEX)
+
+    by_sex = {cell.key[0]: cell for cell in cells.cells}
+    women = by_sex["FEMALE"]
+    assert women.count is None
+    # Whatever else shows, the women's employed count cannot be worked out and set
+    # beside their people (the naive answer: 42 - 20 - 10 = 12 of 12).
+    others = [by_sex["MALE"].count, by_sex["NOT_DISCLOSED"].count]
+    for whole in (total.total.count, cells.total.count):
+        derivable = whole is not None and None not in others and women.people is not None
+        assert not derivable, (whole, others, women.people)
+    assert attacker.leaks() == []

@@ -49,8 +49,10 @@ class Table:
         ids: dict[Hashable, int] = {}
         self.contributor = [ids.setdefault(who, len(ids)) for who in rows.contributors]
         self.amounts = list(rows.amounts)
-        if any(amount <= 0 for amount in self.amounts):
-            raise ValueError("a record's amount must be positive")
+        # Zero is allowed: a row that is there with nothing of the amount (people none of
+        # whom had the outcome) makes its cell a cell of 0, which the rule hides.
+        if any(amount < 0 for amount in self.amounts):
+            raise ValueError("a record's amount must not be negative")
         self.measurements = rows.measurements
         self.units = rows.units
         attributes = (

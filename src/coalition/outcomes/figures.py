@@ -229,7 +229,10 @@ def _disclose(
     amount: list[int],
     rule: PeopleRule,
 ) -> dict[tuple[str, ...], bool]:
-    kept = [i for i in others if amount[i] > 0]
+    # Rows of people with none of this amount stay: a cell where nobody lacks the outcome
+    # (or nobody has it) is then a cell of 0, fewer than n, hidden and given a partner,
+    # rather than a cell the engine never sees beside a total that gives it away.
+    kept = [i for i in others if rows.people[i] > 0]
     if not kept:
         return {}
     values: dict[str, list[Hashable]] = {
