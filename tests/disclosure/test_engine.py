@@ -299,8 +299,11 @@ def test_fractional_amounts_are_tested_and_summed_as_they_are() -> None:
     # 1.0 is less than 10% of 10.5; 1.25 is not.
     assert table(hidden) == {("A",): HIDDEN, "total": HIDDEN}
     assert table(shown) == {("A",): (13.0, 3), "total": (13.0, 3)}
-    with pytest.raises(ValueError, match="positive"):
-        disclose([*spread, record("c", 0.0)], RULE, Breakdown((OCCUPATION,)))
+    # A contributor there with nothing adds no contributor with something.
+    none = disclose([*spread, record("c", 0.0)], RULE, Breakdown((OCCUPATION,)))
+    assert table(none) == {("A",): HIDDEN, "total": HIDDEN}
+    with pytest.raises(ValueError, match="negative"):
+        disclose([*spread, record("c", -1.0)], RULE, Breakdown((OCCUPATION,)))
 
 
 def test_overlapping_cells_count_a_signal_in_each_and_the_total_once() -> None:
