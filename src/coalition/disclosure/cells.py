@@ -39,8 +39,9 @@ def median(values: Iterable[int], measure: Callable[[int], int] = _same) -> int 
 class Record:
     """What one contributor adds to the items that agree on every attribute read.
 
-    ``amount``: the items' sum (openings, people), not negative (0: there with none). ``measurements``: a value
-    per item that has one (a wage), all in ``unit`` (a currency); the breakdown's
+    ``amount``: the items' sum (openings, people), not negative (0: there with none).
+    ``measurements``: a value per item that has one (a wage), all in ``unit`` (a
+    currency); the breakdown's
     ``measure`` turns one into the value whose median is reported."""
 
     contributor: Hashable
