@@ -36,7 +36,7 @@ from coalition.db.session import tenant_transaction
 from coalition.errors import Forbidden, InvalidInput
 from coalition.outcomes.figures import MetricCell
 from coalition.outcomes.metric_names import MetricName
-from coalition.outcomes.models import TrainingServiceType
+from coalition.outcomes.models import CredentialType, EmploymentStatus, TrainingServiceType
 from coalition.outcomes.scorecards import (
     Scorecard,
     ScorecardSort,
@@ -73,7 +73,22 @@ async def rw(
         ("aaa tiny", 4, 6),
     ):
         await add_reporter(owner_sessions, world, name, OrganizationKind.TRAINING_PROVIDER)
-        await add_records(owner_sessions, world, name, completed, training_completed=True, **exited)
+        # The small ones' completers are credentialed and hired by the world's employer:
+        # hidden (6 and 4 < 10) but together 10, so the cells hidden beside a shown
+        # credential or capture rate are not all 0.
+        placed = (
+            {
+                "credential_1_type": CredentialType.OCCUPATIONAL_CERTIFICATE,
+                "credential_1_on": exited["exit_date"],
+                "employed_q2": EmploymentStatus.EMPLOYED,
+                "employer_organization_id": world.organizations["employer"],
+            }
+            if name != "big academy"
+            else {}
+        )
+        await add_records(
+            owner_sessions, world, name, completed, training_completed=True, **exited, **placed
+        )
         if not_completed:
             await add_records(
                 owner_sessions, world, name, not_completed, training_completed=False, **exited
