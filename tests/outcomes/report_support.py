@@ -154,6 +154,21 @@ async def build_report_world(
     )
     outside = common | {"initiative_id": None}
     await add_records(sessions, world, "college", 10, **outside, **not_placed)
+    await add_records(sessions, world, "college", 10, **outside, **credential, **kept, sex=Sex.MALE)
+    await add_records(
+        sessions,
+        world,
+        "college",
+        10,
+        **outside,
+        sex=Sex.MALE,
+        training_completed=True,
+        employed_q1=EMPLOYED,
+        employed_q2=EMPLOYED,
+        employer_is_other=True,
+        hourly_wage_cents=2500,
+        earnings_q2_cents=900_000,
+    )
     contribution = await verified(sessions, fw, amount_minor=1_000_000)
     tranche = await schedule(sessions, fw, contribution, DISBURSED)
     await approve(sessions, fw, tranche)

@@ -11,11 +11,14 @@ The two small ones' completers (6 and 4) and non-completers (4 and 6) are each u
 10, so their rates are hidden; together they are 10 and 10, so each hides the other
 and no third provider need be hidden to protect them (their 10 people each show).
 
-For the quarter, over every initiative (the college's 10 outside the initiative count):
-college 12 + 10 + 10 = 32 in the rates' cohort, 12 completed, credentialed and placed
-(12/32 = 37.5%, 20 without), median wage $25.00 (12 people), none captured; provider
-10 + 10 = 20, all completed, placed and captured (nobody without: hidden), 10
-credentialed (10/20 = 50%, 10 without), median wage $30.00 (20 people).
+For the quarter, over every initiative (the college's 30 outside the initiative count:
+F 10 like B, G 10 like C1, H 10 like A without a credential): college A 12 + B 10 + F 10
++ G 10 + H 10 = 52 in the rates' cohort; completed and placed A 12 + G 10 + H 10 = 32
+(32/52 = .61538, B + F = 20 without); credentialed A 12 + G 10 = 22 (22/52 = .42308, 30
+without); median wage $25.00 (32 people: A 12 + H 10 = 22 at $25.00, G 10 at $30.00);
+captured G 10 (10/52 = .19231, 42 without); provider 10 + 10 = 20, all completed,
+placed and captured (nobody without: hidden), 10 credentialed (10/20 = 50%, 10
+without), median wage $30.00 (20 people).
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from coalition.db.session import tenant_transaction
 from coalition.errors import Forbidden, InvalidInput
 from coalition.outcomes.figures import MetricCell
 from coalition.outcomes.metric_names import MetricName
-from coalition.outcomes.models import TrainingServiceType
+from coalition.outcomes.models import CredentialType, EmploymentStatus, TrainingServiceType
 from coalition.outcomes.scorecards import (
     Scorecard,
     ScorecardSort,
@@ -70,7 +73,22 @@ async def rw(
         ("aaa tiny", 4, 6),
     ):
         await add_reporter(owner_sessions, world, name, OrganizationKind.TRAINING_PROVIDER)
-        await add_records(owner_sessions, world, name, completed, training_completed=True, **exited)
+        # The small ones' completers are credentialed and hired by the world's employer:
+        # hidden (6 and 4 < 10) but together 10, so the cells hidden beside a shown
+        # credential or capture rate are not all 0.
+        placed = (
+            {
+                "credential_1_type": CredentialType.OCCUPATIONAL_CERTIFICATE,
+                "credential_1_on": exited["exit_date"],
+                "employed_q2": EmploymentStatus.EMPLOYED,
+                "employer_organization_id": world.organizations["employer"],
+            }
+            if name != "big academy"
+            else {}
+        )
+        await add_records(
+            owner_sessions, world, name, completed, training_completed=True, **exited, **placed
+        )
         if not_completed:
             await add_records(
                 owner_sessions, world, name, not_completed, training_completed=False, **exited
@@ -102,14 +120,11 @@ async def test_the_convener_sees_each_providers_figures_suppressed(
     cards = {card.organization.name: card for card in page.items}
 
     college = cards["alpha college"].figures
-    assert seen(college[M.COMPLETION_RATE]) == (32, 12, Decimal("0.375"), None)
-    assert seen(college[M.WIOA_CREDENTIAL_RATE]) == (32, 12, Decimal("0.375"), None)
-    assert seen(college[M.PLACEMENT_RATE]) == (32, 12, Decimal("0.375"), None)
-    assert seen(college[M.MEDIAN_WAGE_AT_PLACEMENT]) == (12, None, 2500, None)
-    # Nobody captured: a numerator of 0 people is fewer than 10, so the rate is hidden
-    # (its 32 people show).
-    assert college[M.TPM_CAPTURE_RATE].suppressed
-    assert seen(college[M.TPM_CAPTURE_RATE]) == (32, None, None, None)
+    assert seen(college[M.COMPLETION_RATE]) == (52, 32, Decimal("0.6154"), None)  # 32/52
+    assert seen(college[M.WIOA_CREDENTIAL_RATE]) == (52, 22, Decimal("0.4231"), None)  # 22/52
+    assert seen(college[M.PLACEMENT_RATE]) == (52, 32, Decimal("0.6154"), None)
+    assert seen(college[M.MEDIAN_WAGE_AT_PLACEMENT]) == (32, None, 2500, None)  # 22 at 25.00
+    assert seen(college[M.TPM_CAPTURE_RATE]) == (52, 10, Decimal("0.1923"), None)  # 10/52
     provider = cards[f"{rw.world.slug} tech college"].figures
     # All 20 completed: nobody without the outcome (0 < 10), hidden; not a >95% bound,
     # which the strict rule shows only from 200 people.
@@ -132,7 +147,7 @@ async def test_a_providers_own_admins_read_it_exactly(
 
     own = cards["alpha college"]
     assert own.exact
-    assert seen(own.figures[M.TPM_CAPTURE_RATE]) == (32, 0, Decimal("0"), None)
+    assert seen(own.figures[M.TPM_CAPTURE_RATE]) == (52, 10, Decimal("0.1923"), None)
     assert not cards["big academy"].exact
     assert cards["small school"].figures[M.COMPLETION_RATE].suppressed
 
@@ -147,17 +162,17 @@ async def test_sorting_puts_suppressed_last_by_name_and_ties_bounds(
     by_capture = await page_as(owner_sessions, rw, "admin", ScorecardSort.CAPTURE_RATE)
     by_name = await page_as(owner_sessions, rw, "admin", ScorecardSort.NAME)
 
-    # big academy 50% > alpha college 37.5%; then the hidden ones by name: aaa tiny's
+    # alpha college 61.54% > big academy 50%; then the hidden ones by name: aaa tiny's
     # 40%, the provider's 100% and small school's 60% (a sort by hidden values would
     # put the provider first).
     assert names(by_completion) == [
-        "big academy",
         "alpha college",
+        "big academy",
         "aaa tiny",
         provider,
         "small school",
     ]
-    # The provider's 50% > alpha college's 37.5%; big academy (no credentials, 0 < 10)
+    # The provider's 50% > alpha college's 42.31%; big academy (no credentials, 0 < 10)
     # and the small ones hidden, by name.
     assert names(by_credential) == [
         provider,
@@ -166,12 +181,12 @@ async def test_sorting_puts_suppressed_last_by_name_and_ties_bounds(
         "big academy",
         "small school",
     ]
-    # No capture rate shows (the provider's is all 20, the others' none): all by name.
-    # Bounds (which would tie here) need 200 people under the strict rule: not in this
-    # fixture.
+    # Only alpha college's 19.23% shows (the provider's is all 20, the others' none):
+    # then the hidden ones by name. Bounds (which would tie) need 200 people under the
+    # strict rule: not in this fixture.
     assert names(by_capture) == [
-        "aaa tiny",
         "alpha college",
+        "aaa tiny",
         provider,
         "big academy",
         "small school",
@@ -266,8 +281,8 @@ async def test_organization_and_program_scorecards(
     assert seen(shown.figures[M.COMPLETION_RATE]) == (13, None, None, None)
     college = organizations[rw.world.organizations["college"]]
     assert college is not None
-    # 32 + 13 = 45 people, 12 + 10 = 22 completed (22/45 = .48889), 20 + 3 = 23 not.
-    assert seen(college.figures[M.COMPLETION_RATE]) == (45, 22, Decimal("0.4889"), None)
+    # 52 + 13 = 65 people, 32 + 10 = 42 completed (42/65 = .64615), 20 + 3 = 23 not.
+    assert seen(college.figures[M.COMPLETION_RATE]) == (65, 42, Decimal("0.6462"), None)
 
 
 async def test_apps_without_outcomes_read_are_forbidden(
