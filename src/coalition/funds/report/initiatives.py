@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, func, select
@@ -32,6 +32,9 @@ class InitiativeFunding:
     matched: int
     disbursed: int
     paid: int
+    # Which initiative the row is of (the list is already keyed by it): for the fields
+    # other domains add to a pool's funding of an initiative; not part of its value.
+    initiative_id: uuid.UUID | None = field(default=None, compare=False)
 
 
 async def initiative_funding(
@@ -84,7 +87,9 @@ async def initiative_funding(
         matched, disbursed, paid = staged.get((initiative_id, pool_id), (0, 0, 0))
         if amount or matched or disbursed or paid:
             funding[initiative_id].append(
-                InitiativeFunding(pool_id, currency, int(amount), matched, disbursed, paid)
+                InitiativeFunding(
+                    pool_id, currency, int(amount), matched, disbursed, paid, initiative_id
+                )
             )
     return funding
 
@@ -96,14 +101,15 @@ async def disbursed_to_initiative(
     *,
     occurred_from: date,
     occurred_to: date,
+    pool_id: uuid.UUID | None = None,
 ) -> dict[str, int]:
     """What the ledger disbursed (approved or paid, less reversals) for the initiative's
     contributions in [from, to] (inclusive, by the transactions' dates), per currency, in
     minor units: what a cost per outcome divides. Read like ``initiative_funding``: by
-    whoever may read funds. One statement."""
+    whoever may read funds. One statement; with ``pool_id``, that pool's only."""
     permissions.require_funds_read(principal)
     amount = LedgerEntry.amount_minor
-    rows = await session.execute(
+    statement = (
         with_contribution(recipient_entries(principal), principal)
         .add_columns(LedgerEntry.currency, func.sum(amount))
         .where(
@@ -115,4 +121,32 @@ async def disbursed_to_initiative(
         .group_by(LedgerEntry.currency)
         .order_by(LedgerEntry.currency)
     )
+    if pool_id is not None:
+        statement = statement.where(LedgerEntry.pool_id == pool_id)
+    rows = await session.execute(statement)
     return {currency: int(total) for currency, total in rows if total}
+
+
+async def pool_disbursed_by_initiative(
+    session: AsyncSession,
+    principal: Principal,
+    pool_id: uuid.UUID,
+    *,
+    occurred_from: date,
+    occurred_to: date,
+) -> dict[uuid.UUID, int]:
+    """What the pool disbursed in [from, to] (approved or paid, less reversals), per
+    initiative, in the pool's minor units. One statement."""
+    permissions.require_funds_read(principal)
+    rows = await session.execute(
+        with_contribution(recipient_entries(principal), principal)
+        .add_columns(Contribution.initiative_id, func.sum(LedgerEntry.amount_minor))
+        .where(
+            LedgerEntry.pool_id == pool_id,
+            LedgerEntry.account.in_(DISBURSED_ACCOUNTS),
+            LedgerTransaction.occurred_on >= occurred_from,
+            LedgerTransaction.occurred_on <= occurred_to,
+        )
+        .group_by(Contribution.initiative_id)
+    )
+    return {initiative: int(total) for initiative, total in rows if total}

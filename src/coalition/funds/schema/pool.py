@@ -205,7 +205,7 @@ class FundPoolType(Node):
     )
     async def summary(self, info: Info) -> FundPoolSummary:
         found = await info.context.loaders.of(FundsLoaders).summary.load(self.model.id)
-        return FundPoolSummary.from_summary(exists(found, self.model.id))
+        return FundPoolSummary.from_summary(exists(found, self.model.id), self.model.id)
 
     @strawberry.field(
         description="The pool's money split by recipient, initiative, purpose or month; the "

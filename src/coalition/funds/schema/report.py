@@ -56,9 +56,13 @@ class FundPoolSummary:
         description="Share of matched dollars that went to recipients with fewer than 500 "
         "employees when verified, 0 to 1 to 4 places; null while nothing is matched."
     )
+    pool_id: strawberry.Private[uuid.UUID | None] = None
+    currency: strawberry.Private[str] = "USD"
 
     @classmethod
-    def from_summary(cls, summary: PoolSummary) -> FundPoolSummary:
+    def from_summary(
+        cls, summary: PoolSummary, pool_id: uuid.UUID | None = None
+    ) -> FundPoolSummary:
         currency = summary.currency
         return cls(
             committed=Money.amount(summary.committed, currency),
@@ -70,6 +74,8 @@ class FundPoolSummary:
             leverage=decimal_text(summary.leverage),
             small_employer_share_under_50=decimal_text(summary.small_employer_share_under_50),
             small_employer_share_under_500=decimal_text(summary.small_employer_share_under_500),
+            pool_id=pool_id,
+            currency=currency,
         )
 
 
@@ -114,6 +120,8 @@ class InitiativePoolFunding:
     disbursed: Money = strawberry.field(description="Approved for payment (paid included).")
     paid: Money = strawberry.field(description="Paid out.")
     pool_id: strawberry.Private[uuid.UUID]
+    initiative_id: strawberry.Private[uuid.UUID | None] = None
+    currency: strawberry.Private[str] = "USD"
 
     @classmethod
     def from_report(cls, row: InitiativeFunding) -> InitiativePoolFunding:
@@ -123,6 +131,8 @@ class InitiativePoolFunding:
             disbursed=Money.amount(row.disbursed, row.currency),
             paid=Money.amount(row.paid, row.currency),
             pool_id=row.pool_id,
+            initiative_id=row.initiative_id,
+            currency=row.currency,
         )
 
     @strawberry.field(description="The pool.")

@@ -15,6 +15,8 @@ from __future__ import annotations
 import strawberry
 
 from coalition.funds.schema.initiative import InitiativeType
+from coalition.funds.schema.report import FundPoolSummary, InitiativePoolFunding
+from coalition.outcomes.schema.costs import InitiativePoolCostFields, PoolCostFields
 from coalition.outcomes.schema.counts import AggregateCountType, CountMutation, CountQuery
 from coalition.outcomes.schema.imports import RecordFileQuery, RecordImportMutation
 from coalition.outcomes.schema.loaders import OutcomeLoaders
@@ -54,6 +56,8 @@ FIELDS = (
     (InitiativeType, InitiativeProgressFields),
     (OrganizationType, OrganizationScorecardFields),
     (TrainingProgramType, ProgramScorecardFields),
+    (FundPoolSummary, PoolCostFields),
+    (InitiativePoolFunding, InitiativePoolCostFields),
 )
 
 __all__ = [

@@ -16,6 +16,7 @@ from coalition.api.context import Info
 from coalition.api.enums import expose_enum
 from coalition.api.money import Money
 from coalition.api.mutations import decode_id
+from coalition.money import format_money
 from coalition.outcomes import figures as f
 from coalition.outcomes.definitions import Definition
 from coalition.outcomes.metric_names import MetricKind, MetricName
@@ -156,7 +157,11 @@ class OutcomeFigure:
 
     @classmethod
     def of(
-        cls, cell: f.MetricCell, kind: MetricKind, breakdown_by: tuple[BreakdownBy, ...]
+        cls,
+        cell: f.MetricCell,
+        kind: MetricKind,
+        breakdown_by: tuple[BreakdownBy, ...],
+        currency: str = CURRENCY,
     ) -> OutcomeFigure:
         keys = [
             BreakdownKey(dimension=dimension, value=value)
@@ -165,8 +170,8 @@ class OutcomeFigure:
         rate = float(cell.value) if kind == MetricKind.RATE and cell.value is not None else None
         amount = None
         if kind == MetricKind.MONEY and cell.value is not None:
-            amount = Money.amount(int(cell.value), CURRENCY)
-        count = cell.count if kind == MetricKind.RATE else cell.value
+            amount = Money.amount(int(cell.value), currency)
+        count = {MetricKind.RATE: cell.count, MetricKind.COUNT: cell.value}.get(kind)
         return cls(
             keys=keys,
             suppressed=cell.suppressed,
@@ -176,11 +181,11 @@ class OutcomeFigure:
             bound=RateBound(cell.bound) if cell.bound else None,
             amount=amount,
             basis=FigureBasis(cell.basis if not cell.suppressed else f.Basis.NONE),
-            display=display(cell, kind),
+            display=display(cell, kind, currency),
         )
 
 
-def display(cell: f.MetricCell, kind: MetricKind) -> str:
+def display(cell: f.MetricCell, kind: MetricKind, currency: str = CURRENCY) -> str:
     """The figure as a person reads it."""
     if cell.suppressed:
         return "(S)"
@@ -193,8 +198,7 @@ def display(cell: f.MetricCell, kind: MetricKind) -> str:
     if kind == MetricKind.RATE:
         return f"{Decimal(cell.value) * 100:.1f}%"
     if kind == MetricKind.MONEY:
-        cents = int(cell.value)
-        return f"${cents // 100:,}.{cents % 100:02d}"
+        return format_money(int(cell.value), currency)
     return f"{int(cell.value):,}"
 
 
