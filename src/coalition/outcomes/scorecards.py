@@ -149,7 +149,7 @@ async def program_scorecards(
         select(TrainingProgram, Organization)
         .join(
             Organization,
-            (Organization.tenant_id == TrainingProgram.tenant_id)
+            in_tenant(Organization, principal)
             & (Organization.id == TrainingProgram.organization_id),
         )
         .where(in_tenant(TrainingProgram, principal), TrainingProgram.id.in_(wanted))
