@@ -143,5 +143,7 @@ SELECT create_distributed_table('outcome_targets', 'tenant_id', colocate_with =>
  WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'outcome_targets'::regclass);
 SELECT create_distributed_table('aggregate_counts', 'tenant_id', colocate_with => 'organizations')
  WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'aggregate_counts'::regclass);
+SELECT create_distributed_table('outcome_data_versions', 'tenant_id', colocate_with => 'organizations')
+ WHERE NOT EXISTS (SELECT 1 FROM pg_dist_partition WHERE logicalrelid = 'outcome_data_versions'::regclass);
 
 COMMIT;

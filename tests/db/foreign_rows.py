@@ -256,6 +256,11 @@ def foreign_inserts(b: World) -> dict[str, tuple[str, dict[str, Any]]]:
             "VALUES (:tenant, :id, :organization, '2027-01-01', 'TOTAL', 1, 0, 0, 0, 0)",
             values,
         ),
+        "outcome_data_versions": (
+            "INSERT INTO outcome_data_versions (tenant_id, id, version) "
+            "VALUES (:tenant, :id, 1)",
+            values,
+        ),
         "audit_events": (
             "INSERT INTO audit_events (tenant_id, id, actor_kind, actor_id, "
             "actor_label, action) VALUES (:tenant, :id, 'USER', :user, 'x', 'x')",

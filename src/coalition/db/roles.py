@@ -87,7 +87,11 @@ APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
     # counts of a quarter are replaced as a set (deleted and inserted), never updated.
     "outcome_targets": ("SELECT", "INSERT", "UPDATE", "DELETE"),
     "aggregate_counts": ("SELECT", "INSERT", "DELETE"),
+    # Bumped by the trigger of those two tables, as the role that changed them.
+    "outcome_data_versions": ("SELECT", "INSERT", "UPDATE"),
 }
+# Sequences the app role draws from (through triggers).
+APP_SEQUENCES = ("outcome_data_version_seq",)
 
 _ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -142,3 +146,13 @@ async def ensure_app_role(conn: AsyncConnection, *, role: str, password: str | N
         # upgrade to an earlier revision, as tests of a migration do, has no such table).
         if table in existing:
             await conn.execute(text(f'GRANT {", ".join(privileges)} ON "{table}" TO "{role}"'))
+    sequences = set(
+        (
+            await conn.execute(
+                text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")
+            )
+        ).scalars()
+    )
+    for sequence in APP_SEQUENCES:
+        if sequence in sequences:
+            await conn.execute(text(f'GRANT USAGE ON SEQUENCE "{sequence}" TO "{role}"'))

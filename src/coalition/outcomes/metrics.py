@@ -1,6 +1,8 @@
 """Reading an outcome metric: check the caller and the question, then ``figures``.
 
-Who may read: the partnership's people, the operator, and partner apps with
+Figures are remembered per partnership data version (``figure_cache``): asking the same
+again before any record or count changes reads no record. Who may read: the
+partnership's people, the operator, and partner apps with
 ``outcomes:read``. What they read is suppressed (``figures``) unless they ask for an
 organization whose participant records they keep. Costs per outcome also need the
 right to read funds (they divide the ledger's disbursements).
@@ -21,6 +23,7 @@ from coalition.errors import InvalidInput, UserError
 from coalition.funds.models.initiatives import Initiative
 from coalition.funds.report.initiatives import disbursed_to_initiative
 from coalition.outcomes.definitions import DEFINITIONS, CohortBy, is_program_year
+from coalition.outcomes.figure_cache import FIGURES, cache_key, data_version
 from coalition.outcomes.figures import (
     MAX_BREAKDOWNS,
     Cost,
@@ -68,8 +71,18 @@ async def outcome_metric(
         exact=exact,
     )
     rule = await people_rule(session, principal)
-    cost = await _cost(session, principal, query)
-    return await metric_figures(session, principal, query, rule=rule, exact=exact, cost=cost)
+    if DEFINITIONS[metric].cost_of is not None:
+        cost = await _cost(session, principal, query)
+        return await metric_figures(session, principal, query, rule=rule, exact=exact, cost=cost)
+    # Read before the rows (figure_cache): what is remembered is never older than it.
+    version = await data_version(session, principal)
+    own = frozenset() if principal.is_system else principal.administered_organization_ids
+    key = cache_key(principal.tenant_id, version, query, own, exact, rule.min_people)
+    found = FIGURES.get(key)
+    if found is None:
+        found = await metric_figures(session, principal, query, rule=rule, exact=exact)
+        FIGURES.put(key, found)
+    return found
 
 
 async def people_rule(session: AsyncSession, principal: Principal) -> PeopleRule:

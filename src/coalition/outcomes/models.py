@@ -416,6 +416,17 @@ class AggregateCount(TenantScoped, Base):
     updated_at: Mapped[Timestamp]
 
 
+class OutcomeDataVersion(TenantScoped, Base):
+    """A number that grows whenever a participant record or an aggregate count of the
+    partnership changes (a trigger of migration 0014 sets it from a sequence): the key
+    under which computed outcome figures may be remembered. One row per partnership."""
+
+    __tablename__ = "outcome_data_versions"
+    __table_args__ = (UniqueConstraint("tenant_id"),)
+
+    version: Mapped[int] = mapped_column(BigInteger)
+
+
 __all__ = [
     "MAX_CREDENTIALS",
     "RACES",
@@ -427,6 +438,7 @@ __all__ = [
     "CredentialType",
     "EmploymentStatus",
     "ExitReason",
+    "OutcomeDataVersion",
     "OutcomeTarget",
     "ParticipantRecord",
     "Sex",
