@@ -18,6 +18,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 WATCHED = ("participant_records", "aggregate_counts")
+EVENTS = (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD"))
 
 
 def upgrade() -> None:
@@ -37,17 +38,17 @@ def upgrade() -> None:
     for statement in enable_tenant_isolation("outcome_data_versions"):
         op.execute(statement)
     op.execute("CREATE SEQUENCE outcome_data_version_seq")
-    # Row-level: the changed row names its partnership. A sequence, so a rolled-back
-    # change never hands its number to a later one.
+    # Once per statement (an import of thousands of rows bumps each partnership once),
+    # from the statement's rows (``changed``: its transition table). A sequence, so a
+    # rolled-back change never hands its number to a later one.
     op.execute(
         """
         CREATE FUNCTION bump_outcome_data_version() RETURNS trigger
         LANGUAGE plpgsql AS $$
-        DECLARE
-            changed uuid := CASE WHEN TG_OP = 'DELETE' THEN OLD.tenant_id ELSE NEW.tenant_id END;
         BEGIN
             INSERT INTO outcome_data_versions (tenant_id, id, version)
-            VALUES (changed, gen_random_uuid(), nextval('outcome_data_version_seq'))
+            SELECT tenant_id, gen_random_uuid(), nextval('outcome_data_version_seq')
+            FROM (SELECT DISTINCT tenant_id FROM changed) AS touched
             ON CONFLICT (tenant_id)
             DO UPDATE SET version = nextval('outcome_data_version_seq');
             RETURN NULL;
@@ -56,15 +57,20 @@ def upgrade() -> None:
         """
     )
     for table in WATCHED:
-        op.execute(
-            f"CREATE TRIGGER bump_outcome_data_version AFTER INSERT OR UPDATE OR DELETE "
-            f"ON {table} FOR EACH ROW EXECUTE FUNCTION bump_outcome_data_version()"
-        )
+        for event, rows in EVENTS:
+            op.execute(
+                f"CREATE TRIGGER bump_outcome_data_version_{event.lower()} AFTER {event} "
+                f"ON {table} REFERENCING {rows} TABLE AS changed "
+                "FOR EACH STATEMENT EXECUTE FUNCTION bump_outcome_data_version()"
+            )
 
 
 def downgrade() -> None:
     for table in WATCHED:
-        op.execute(f"DROP TRIGGER IF EXISTS bump_outcome_data_version ON {table}")
+        for event, _ in EVENTS:
+            op.execute(
+                f"DROP TRIGGER IF EXISTS bump_outcome_data_version_{event.lower()} ON {table}"
+            )
     op.execute("DROP FUNCTION IF EXISTS bump_outcome_data_version()")
     op.execute("DROP SEQUENCE IF EXISTS outcome_data_version_seq")
     for statement in disable_tenant_isolation("outcome_data_versions"):

@@ -479,11 +479,16 @@ async def test_the_report_takes_the_same_statements_for_more_records(
     )
     after = await count()
 
+    again = await count()
+
     assert before == after
     # The request's tenant, user and memberships; 6 groupings (whole, 5 breakdowns) x
     # (records by exit, by entry, over the period, and counts); the initiative, the tenant,
-    # the disbursements, the targets, the funding (2) and the pools' names.
-    assert before == 3 + 6 * 4 + 7
+    # the disbursements, the data version, the targets, the funding (2) and the pools'
+    # names.
+    assert before == 3 + 6 * 4 + 8
+    # Asked again with nothing changed: the figures are remembered at this data version.
+    assert again == before - 6 * 4
 
 
 # --- the CLI ---------------------------------------------------------------------

@@ -19,6 +19,7 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Hashable
 from threading import Lock
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,18 +40,21 @@ async def data_version(session: AsyncSession, principal: Principal) -> int:
     return int(found or 0)
 
 
-class FigureCache:
+T = TypeVar("T")
+
+
+class FigureCache(Generic[T]):
     """A bounded map from (partnership, version, question) to figures, least recently
     used first out."""
 
     def __init__(self, capacity: int = CAPACITY) -> None:
         self.capacity = capacity
-        self._items: OrderedDict[Hashable, MetricFigures] = OrderedDict()
+        self._items: OrderedDict[Hashable, T] = OrderedDict()
         self._lock = Lock()
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: Hashable) -> MetricFigures | None:
+    def get(self, key: Hashable) -> T | None:
         with self._lock:
             found = self._items.get(key)
             if found is None:
@@ -60,7 +64,7 @@ class FigureCache:
             self.hits += 1
             return found
 
-    def put(self, key: Hashable, figures: MetricFigures) -> None:
+    def put(self, key: Hashable, figures: T) -> None:
         with self._lock:
             self._items[key] = figures
             self._items.move_to_end(key)
@@ -72,7 +76,9 @@ class FigureCache:
             self._items.clear()
 
 
-FIGURES = FigureCache()
+FIGURES: FigureCache[MetricFigures] = FigureCache()
+# An outcome report's totals and breakdown rows (``report``), per question.
+REPORTS: FigureCache[Any] = FigureCache(capacity=32)
 
 
 def cache_key(
@@ -86,4 +92,4 @@ def cache_key(
     return (tenant_id, version, question, own, exact, min_people)
 
 
-__all__ = ["CAPACITY", "FIGURES", "FigureCache", "cache_key", "data_version"]
+__all__ = ["CAPACITY", "FIGURES", "REPORTS", "FigureCache", "cache_key", "data_version"]

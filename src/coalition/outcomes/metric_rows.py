@@ -162,8 +162,10 @@ async def _record_rows(
     grouped: list[Any] = [
         R.organization_id,
         quarter.label("quarter"),
-        R.initiative_id,
-        R.program_id,
+        # Grouped by initiative and program only when the question filters by them (the
+        # engine checks a filter's breakdown only then): fewer rows for the rest.
+        R.initiative_id if scope.initiative_id else literal(None, R.initiative_id.type),
+        R.program_id if scope.program_id else literal(None, R.program_id.type),
     ]
     for dimension in scope.breakdown_by:
         grouped.extend(_record_columns(dimension))
@@ -250,8 +252,8 @@ async def _count_rows(
         select(
             A.organization_id,
             A.quarter_starts_on,
-            A.initiative_id,
-            A.program_id,
+            A.initiative_id if scope.initiative_id else literal(None, A.initiative_id.type),
+            A.program_id if scope.program_id else literal(None, A.program_id.type),
             A.dimension_value,
             func.sum(denominator),
             func.sum(numerator),

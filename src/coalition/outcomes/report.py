@@ -31,6 +31,7 @@ from coalition.funds.models.initiatives import Initiative
 from coalition.funds.models.pools import FundPool
 from coalition.funds.report.initiatives import disbursed_to_initiative, initiative_funding
 from coalition.outcomes.definitions import DEFINITIONS, CohortBy, Definition, is_program_year
+from coalition.outcomes.figure_cache import REPORTS, data_version
 from coalition.outcomes.figures import Cost, MetricCell, MetricQuery, compute
 from coalition.outcomes.metric_names import MetricKind, MetricName
 from coalition.outcomes.metric_rows import KEYS, BreakdownBy, MetricRows
@@ -209,35 +210,56 @@ async def outcome_report(
         figures = compute(measure.definition, query, rows, rule, own=own, exact=False, cost=cost)
         return [figures.total] if breakdown is None else figures.cells
 
-    whole = await load_measures(
-        session,
-        principal,
-        measures,
-        parsed,
-        Grouping(initiative=True, program=False, breakdown=None),
-    )
-    totals = {m.code: figure(m, whole[m.code], None)[0] for m in measures}
-    breakdowns: list[BreakdownRow] = []
-    broken = [m for m in measures if m.definition.cost_of is None]
-    for dimension in BreakdownBy:
-        loaded = await load_measures(
+    async def computed() -> tuple[dict[str, MetricCell], list[BreakdownRow]]:
+        whole = await load_measures(
             session,
             principal,
-            broken,
+            measures,
             parsed,
-            Grouping(initiative=True, program=False, breakdown=dimension),
+            Grouping(initiative=True, program=False, breakdown=None),
         )
-        for measure in broken:
-            for cell in figure(measure, loaded[measure.code], dimension):
-                breakdowns.append(
-                    BreakdownRow(
-                        measure.code,
-                        measure.definition.title,
-                        measure.definition.kind,
-                        dimension,
-                        cell,
+        totals = {m.code: figure(m, whole[m.code], None)[0] for m in measures}
+        breakdowns: list[BreakdownRow] = []
+        broken = [m for m in measures if m.definition.cost_of is None]
+        for dimension in BreakdownBy:
+            loaded = await load_measures(
+                session,
+                principal,
+                broken,
+                parsed,
+                Grouping(initiative=True, program=False, breakdown=dimension),
+            )
+            for measure in broken:
+                for cell in figure(measure, loaded[measure.code], dimension):
+                    breakdowns.append(
+                        BreakdownRow(
+                            measure.code,
+                            measure.definition.title,
+                            measure.definition.kind,
+                            dimension,
+                            cell,
+                        )
                     )
-                )
+        return totals, breakdowns
+
+    # The figures are remembered per partnership data version, read before the rows
+    # (figure_cache); the disbursements divided are part of the question.
+    key = (
+        "report",
+        principal.tenant_id,
+        await data_version(session, principal),
+        initiative_id,
+        parsed,
+        own,
+        rule.min_people,
+        tuple(sorted(expended.items())),
+    )
+    found = REPORTS.get(key)
+    if found is None:
+        found = await computed()
+        REPORTS.put(key, found)
+    totals, remembered = found
+    breakdowns = list(remembered)
     breakdowns.sort(key=lambda row: _order(row, measures))
     targets = await _targets(session, principal, initiative_id, parsed)
     indicators = [
