@@ -75,6 +75,8 @@ def listing(text_input: StringInput, ids: dict[str, str], *, search: bool) -> st
         query = query.replace("occupations(after:", 'occupations(search: "machin", after:')
     if text_input.steps[-1].name in KEEPER_LISTS:
         query = query.replace('organizationId: "x"', f'organizationId: "{ids["Organization"]}"')
+    # A list that takes a reporting period (scorecards) gets a real one.
+    query = query.replace('period: "x"', 'period: "2026Q1"')
     query = query.replace("query Probe {", "query Probe($after: String) {")
     return query.replace("{ __typename }", "{ pageInfo { endCursor } }")
 

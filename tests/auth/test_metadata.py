@@ -58,6 +58,7 @@ async def test_a_configured_public_url_wins_over_the_request(settings: Settings)
             "demand:read",
             "events:read",
             "funds:read",
+            "outcomes:read",
             "programs:read",
             "read",
             "write",

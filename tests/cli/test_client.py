@@ -59,7 +59,7 @@ def test_client_create_refuses_an_unknown_scope(cli_env: Settings) -> None:
     assert result.stdout == ""
     assert result.stderr == (
         "error: --scope: Unknown scopes: admin. Use any of demand:read, events:read, funds:read, "
-        "programs:read, read, write.\n"
+        "outcomes:read, programs:read, read, write.\n"
     )
 
     async def count(session: AsyncSession) -> int | None:

@@ -33,6 +33,8 @@ METAVARS = {
     "HOST",
     "PORT",
     "REV",
+    "PERIOD",
+    "FORMAT",
 }
 
 
@@ -57,9 +59,11 @@ def test_the_walk_finds_the_known_commands() -> None:
         ["export", "funds"],
         ["import", "participants"],
         ["export", "participants"],
+        ["import", "counts"],
+        ["export", "outcomes"],
     ):
         assert known in COMMANDS
-    assert len(LEAVES) == 27
+    assert len(LEAVES) == 29
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=name)

@@ -257,8 +257,7 @@ def foreign_inserts(b: World) -> dict[str, tuple[str, dict[str, Any]]]:
             values,
         ),
         "outcome_data_versions": (
-            "INSERT INTO outcome_data_versions (tenant_id, id, version) "
-            "VALUES (:tenant, :id, 1)",
+            "INSERT INTO outcome_data_versions (tenant_id, id, version) VALUES (:tenant, :id, 1)",
             values,
         ),
         "audit_events": (

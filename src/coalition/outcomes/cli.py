@@ -158,15 +158,15 @@ def export_outcomes(
     initiative: Annotated[
         str,
         typer.Option(
-            help="The initiative the report is of: its name, global ID or UUID.",
-            metavar="INITIATIVE",
+            help="The initiative the report is of: its global ID, UUID or name.",
+            metavar="ID",
         ),
     ],
     period: Annotated[
         str,
         typer.Option(
-            help="The reporting period: a quarter (2026Q1), a program year (PY2025, July to "
-            "June) or a calendar year (2026).",
+            help="The reporting period: a quarter (2026Q1) or a program year (PY2025, July "
+            "to June).",
             metavar="PERIOD",
         ),
     ],
@@ -176,6 +176,7 @@ def export_outcomes(
             "--format",
             help="csv: one table with a section per row group; xlsx: an Excel workbook "
             "(sheets Report, Breakdowns, Definitions).",
+            metavar="FORMAT",
             case_sensitive=False,
         ),
     ] = ReportFormat.CSV,
