@@ -8,12 +8,15 @@
   default 10) decides each cell over the rows of the members *other than the caller's
   own organizations*: nothing a member does with its own records moves what it is
   shown, and what a shown cell adds beyond the member's own people is itself at least
-  n people. Decided over every quarter of the partnership, with the filters
-  (initiative, program, organization) as conditions the engine relaxes, and the
-  quarter, the initiative, the program, the member and the breakdown's dimensions all
-  checked breakdowns: so no hidden cell follows by subtraction from the total, from
-  another breakdown, from another period or from a wider or a sibling filter (the
-  partnership less two of three initiatives).
+  n people. Decided over the quarters of the program year(s) the period lies in
+  (quarters nest in program years; calendar years are refused outside the member),
+  with the filters (initiative, program, organization) as conditions the engine
+  relaxes, and as checked breakdowns when asked, as are the quarter and the
+  breakdown's dimensions: so no hidden cell follows by subtraction from the total,
+  from another breakdown, from another period or from a wider or a sibling filter (the
+  partnership less two of three initiatives). People with none of an amount stay as
+  rows of 0: a cell where nobody (or everybody) had the outcome is a cell of 0,
+  hidden with a partner.
 - A rate's people show when they pass; its count and share only when the people with
   the outcome *and* those without it each pass (among other members' people), each
   with its own complementary suppression: a share and its people give both counts, so
