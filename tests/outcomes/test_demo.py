@@ -4,6 +4,8 @@ targets, seeded once, with a funder-facing picture that has some cells suppresse
 from __future__ import annotations
 
 import uuid
+from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -11,7 +13,7 @@ from coalition.audit.models import AuditEvent
 from coalition.auth.principal import system_principal
 from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
-from coalition.demo import NAMESPACE, seed_demo
+from coalition.demo import NAMESPACE, PARTNERSHIPS, DemoPartnership, organization_ids, seed_demo
 from coalition.outcomes.demo import OUTCOMES, TARGETS
 from coalition.outcomes.metric_names import MetricName
 from coalition.outcomes.metric_rows import BreakdownBy
@@ -21,10 +23,14 @@ from coalition.outcomes.models import AggregateCount, OutcomeTarget, Participant
 SLUGS = ("lakeshore-manufacturing", "metro-healthcare")
 
 
-async def _count(sessions: SessionFactory, tenant_id: uuid.UUID, model: type) -> int:
+def _partnership(slug: str) -> DemoPartnership:
+    return next(p for p in PARTNERSHIPS if p.slug == slug)
+
+
+async def _count(sessions: SessionFactory, tenant_id: uuid.UUID, model: type, *where: Any) -> int:
     async with tenant_transaction(sessions, tenant_id) as session:
         found = await session.scalar(
-            select(func.count()).select_from(model).where(model.tenant_id == tenant_id)
+            select(func.count()).select_from(model).where(model.tenant_id == tenant_id, *where)
         )
     return int(found or 0)
 
@@ -59,8 +65,27 @@ async def test_each_partnership_has_its_outcomes_seeded_once(
             assert await _demo_records(owner_sessions, tenant_id, reporter.prefix) == (
                 reporter.people
             ), (slug, reporter.prefix)
-        assert await _count(owner_sessions, tenant_id, OutcomeTarget) == len(TARGETS)
-        assert await _count(owner_sessions, tenant_id, AggregateCount) == 4 * 3
+        # The demo's own (other tests may add more to the demo partnerships).
+        counter = organization_ids(_partnership(slug))[OUTCOMES[slug].counts_organization]
+        demo_quarters = AggregateCount.quarter_starts_on.between(date(2025, 7, 1), date(2026, 4, 1))
+        metrics = [metric for metric, _, _ in TARGETS]
+        assert await _count(
+            owner_sessions,
+            tenant_id,
+            OutcomeTarget,
+            OutcomeTarget.period == "PY2025",
+            OutcomeTarget.metric.in_(metrics),
+        ) == len(TARGETS)
+        assert (
+            await _count(
+                owner_sessions,
+                tenant_id,
+                AggregateCount,
+                AggregateCount.organization_id == counter,
+                demo_quarters,
+            )
+            == 4 * 3
+        )
         # Seeding again changed nothing, so it audited nothing either.
         assert await _count(owner_sessions, tenant_id, AuditEvent) == before[slug], slug
 
