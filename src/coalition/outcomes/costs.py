@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from coalition.auth.principal import Principal
 from coalition.errors import InvalidInput, UserError
 from coalition.funds.report.initiatives import disbursed_to_initiative, pool_disbursed_by_initiative
-from coalition.outcomes.figures import Basis, MetricCell
+from coalition.outcomes.figures import Basis, MetricCell, cost_per
 from coalition.outcomes.metric_names import MetricName
 from coalition.outcomes.metrics import outcome_metric
 from coalition.outcomes.periods import Period, is_calendar_year, parse_period
@@ -49,9 +49,9 @@ def _cost(
         return CostPerOutcome(
             MetricCell(key=(), suppressed=False, people=count, basis=basis), currency, name
         )
-    quotient, remainder = divmod(disbursed, count)
-    value = quotient + (1 if 2 * remainder >= count else 0)
-    cell = MetricCell(key=(), suppressed=False, people=count, value=value, basis=basis)
+    cell = MetricCell(
+        key=(), suppressed=False, people=count, value=cost_per(disbursed, count), basis=basis
+    )
     return CostPerOutcome(cell, currency, name)
 
 

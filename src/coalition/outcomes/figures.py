@@ -318,7 +318,7 @@ def _cell(
         if cost is None or not hits:
             return MetricCell(key=key, suppressed=False, people=hits, basis=basis)
         return MetricCell(
-            key=key, suppressed=False, people=hits, value=_divide(cost.amount, hits), basis=basis
+            key=key, suppressed=False, people=hits, value=cost_per(cost.amount, hits), basis=basis
         )
     if definition.measurement is not None:
         measured = [value for i in members for value in rows.measurements[i]]
@@ -342,7 +342,8 @@ def _cell(
     return MetricCell(key=key, suppressed=False, people=people, count=hits, value=rate, basis=basis)
 
 
-def _divide(amount: int, count: int) -> int:
+def cost_per(amount: int, count: int) -> int:
+    """``amount / count`` (count > 0) to a whole minor unit, half up: a cost per outcome."""
     quotient, remainder = divmod(amount, count)
     return quotient + (1 if 2 * remainder >= count else 0)
 
@@ -382,6 +383,7 @@ __all__ = [
     "MetricFigures",
     "MetricQuery",
     "compute",
+    "cost_per",
     "grid",
     "metric_figures",
 ]

@@ -168,7 +168,7 @@ async def _record_rows(
         R.program_id if scope.program_id else literal(None, R.program_id.type),
     ]
     for dimension in scope.breakdown_by:
-        grouped.extend(_record_columns(dimension))
+        grouped.extend(record_columns(dimension))
     measurement: Any = definition.measurement
     statement = (
         select(
@@ -180,15 +180,15 @@ async def _record_rows(
             else literal(None),
         )
         .where(in_tenant(R, principal), cohort)
-        .group_by(*_positions(len(grouped)))
+        .group_by(*group_positions(len(grouped)))
     )
     for row in await session.execute(statement):
         values = tuple(row)
         at = 4
         keys: list[tuple[str, ...]] = []
         for dimension in scope.breakdown_by:
-            width = len(_record_columns(dimension))
-            keys.append(_record_keys(dimension, values[at : at + width]))
+            width = len(record_columns(dimension))
+            keys.append(record_keys(dimension, values[at : at + width]))
             at += width
         _append(
             rows,
@@ -204,7 +204,7 @@ async def _record_rows(
         )
 
 
-def _record_columns(dimension: BreakdownBy) -> list[Any]:
+def record_columns(dimension: BreakdownBy) -> list[Any]:
     if dimension == BreakdownBy.SEX:
         return [R.sex]
     if dimension == BreakdownBy.AGE_BAND:
@@ -216,7 +216,7 @@ def _record_columns(dimension: BreakdownBy) -> list[Any]:
     return [getattr(R, column) for column in RACES]
 
 
-def _record_keys(dimension: BreakdownBy, values: Sequence[Any]) -> tuple[str, ...]:
+def record_keys(dimension: BreakdownBy, values: Sequence[Any]) -> tuple[str, ...]:
     if dimension == BreakdownBy.SEX:
         return (str(values[0] or Sex.NOT_DISCLOSED),)
     if dimension == BreakdownBy.AGE_BAND:
@@ -262,7 +262,7 @@ async def _count_rows(
             in_tenant(A, principal),
             A.dimension == (dimension or CountDimension.TOTAL),
         )
-        .group_by(*_positions(5))
+        .group_by(*group_positions(5))
     )
     span = program_years_span(period)
     statement = statement.where(
@@ -287,7 +287,7 @@ async def _count_rows(
         )
 
 
-def _positions(count: int) -> list[ColumnElement[Any]]:
+def group_positions(count: int) -> list[ColumnElement[Any]]:
     """GROUP BY 1, 2, ...: the first ``count`` columns, whatever expressions they are."""
     return [literal_column(str(position)) for position in range(1, count + 1)]
 
@@ -327,5 +327,8 @@ __all__ = [
     "MetricRows",
     "Scope",
     "Source",
+    "group_positions",
     "load_rows",
+    "record_columns",
+    "record_keys",
 ]

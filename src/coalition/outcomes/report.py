@@ -32,7 +32,7 @@ from coalition.funds.models.pools import FundPool
 from coalition.funds.report.initiatives import disbursed_to_initiative, initiative_funding
 from coalition.outcomes.definitions import DEFINITIONS, CohortBy, Definition, is_program_year
 from coalition.outcomes.figure_cache import REPORTS, data_version
-from coalition.outcomes.figures import Cost, MetricCell, MetricQuery, compute
+from coalition.outcomes.figures import Cost, MetricCell, MetricQuery, compute, cost_per
 from coalition.outcomes.metric_names import MetricKind, MetricName
 from coalition.outcomes.metric_rows import KEYS, BreakdownBy, MetricRows
 from coalition.outcomes.models import OutcomeTarget
@@ -411,7 +411,7 @@ def _costs(
         figure = count.figure
         value = None
         if currency and not figure.suppressed and figure.people:
-            value = _divide(amount, figure.people)
+            value = cost_per(amount, figure.people)
         rows.append(
             CostRow(title, count.code, currency, value, figure.people, figure.suppressed, note)
         )
@@ -431,12 +431,6 @@ def _costs(
             )
         )
     return rows
-
-
-def _divide(amount: int, count: int) -> int:
-    """Rounded half up to a whole minor unit, as ``figures`` divides a cost."""
-    quotient, remainder = divmod(amount, count)
-    return quotient + (1 if 2 * remainder >= count else 0)
 
 
 __all__ = [

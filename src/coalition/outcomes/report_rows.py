@@ -41,9 +41,9 @@ from coalition.outcomes.metric_rows import (
     BreakdownBy,
     MetricRows,
     Source,
-    _positions,
-    _record_columns,
-    _record_keys,
+    group_positions,
+    record_columns,
+    record_keys,
 )
 from coalition.outcomes.models import AggregateCount, CountDimension, ParticipantRecord
 from coalition.outcomes.periods import Period, quarter_start
@@ -209,7 +209,7 @@ async def _record_rows(
         R.program_id if grouping.program else literal(None, R.program_id.type),
     ]
     for dimension in grouping.breakdown_by:
-        grouped.extend(_record_columns(dimension))
+        grouped.extend(record_columns(dimension))
     columns: list[Any] = []
     for measure in measures:
         counted = and_(measure.cohort, measure.numerator)
@@ -224,15 +224,15 @@ async def _record_rows(
     statement = (
         select(*grouped, *columns)
         .where(in_tenant(R, principal), or_(*(measure.cohort for measure in measures)))
-        .group_by(*_positions(len(grouped)))
+        .group_by(*group_positions(len(grouped)))
     )
     for row in await session.execute(statement):
         values = tuple(row)
         at = 4
         keys: list[tuple[str, ...]] = []
         for dimension in grouping.breakdown_by:
-            width = len(_record_columns(dimension))
-            keys.append(_record_keys(dimension, values[at : at + width]))
+            width = len(record_columns(dimension))
+            keys.append(record_keys(dimension, values[at : at + width]))
             at += width
         for measure in measures:
             people, hits, measured = values[at], values[at + 1], values[at + 2]
@@ -273,7 +273,7 @@ async def _count_rows(
             *(func.sum(getattr(A, column)) for column in COUNT_COLUMNS),
         )
         .where(in_tenant(A, principal), A.dimension == (dimension or CountDimension.TOTAL))
-        .group_by(*_positions(5))
+        .group_by(*group_positions(5))
     )
     for row in await session.execute(statement):
         organization, quarter, initiative, program, value = row[:5]
