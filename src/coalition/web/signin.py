@@ -113,8 +113,8 @@ async def _demo_people(request: Request, slug: str | None) -> list[dict[str, Any
 async def signin_page(request: Request) -> Response:
     """The sign-in page: the partnership's provider, and in development the demo people."""
     settings: Settings = request.app.state.settings
-    slug = request.query_params.get("partnership", "").strip().lower()
-    slug = slug if SLUG.match(slug) else None
+    named = request.query_params.get("partnership", "").strip().lower()
+    slug = named if SLUG.match(named) else None
     people = [] if settings.is_production else await _demo_people(request, slug)
     return render(
         request,
