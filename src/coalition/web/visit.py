@@ -158,6 +158,28 @@ def render(
     return HTMLResponse(body, status_code=status)
 
 
+@dataclass(frozen=True)
+class FormError:
+    """One problem to show on a form: ``field`` names its input ("" for the whole form)."""
+
+    field: str
+    message: str
+
+
+def user_errors(answer: Answer, root: str) -> list[FormError]:
+    """The problems a mutation reported, for the form: its payload's ``userErrors``
+    (by the last name of each field's path: a form names its inputs after the GraphQL
+    input's fields), and any error of the operation itself (a value the schema refused)."""
+    found = [
+        FormError("", str(error.get("message", "That did not work."))) for error in answer.errors
+    ]
+    payload = (answer.data or {}).get(root) or {}
+    for error in payload.get("userErrors") or ():
+        path = error.get("field") or []
+        found.append(FormError(str(path[-1]) if path else "", str(error["message"])))
+    return found
+
+
 def first(values: dict[str, list[str]], name: str, default: str = "") -> str:
     return (values.get(name) or [default])[0].strip()
 
