@@ -4,11 +4,12 @@ own GraphQL cannot read.
 Each demo person walks the site from the home page (every link two clicks deep). Every
 page answers 200, or 403 when the schema refused the person; every object a page names
 by its global id (in a link or a form) is one that the person's GraphQL, over ``/graphql``
-with their own token, returns from ``nodes``.
+with their own token, returns from ``nodes``; every form that posts carries the CSRF token.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import httpx
@@ -25,6 +26,7 @@ SDL = build_schema((Path(__file__).resolve().parents[2] / "graphql/schema.graphq
 NODE = SDL.get_type("Node")
 assert isinstance(NODE, GraphQLInterfaceType)
 NODE_TYPES = frozenset(t.name for t in SDL.get_implementations(NODE).objects)
+POST_FORM = re.compile(r'<form[^>]*method="post"[^>]*>(.*?)</form>', re.DOTALL | re.IGNORECASE)
 NODES = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }"
 
 
@@ -38,10 +40,14 @@ async def test_every_page_shows_only_what_the_persons_graphql_reads(
 ) -> None:
     await sign_in(web, email(person))
     shown: dict[str, set[str]] = {}
+    unprotected: list[str] = []
 
     async def get(path: str) -> tuple[int, str]:
         response = await web.get(path)
         if response.status_code == 200:
+            unprotected.extend(
+                path for form in POST_FORM.findall(response.text) if 'name="csrf"' not in form
+            )
             shown[path] = {
                 token
                 for token in global_ids(response.text)
@@ -51,6 +57,7 @@ async def test_every_page_shows_only_what_the_persons_graphql_reads(
 
     pages = await walk(get)
     assert len(pages) > 1, "the home page links to nothing"
+    assert not unprotected, f"forms without the CSRF token on {unprotected}"
     wrong = {path: status for path, status in pages.items() if status not in (200, 403)}
     assert not wrong, f"pages that failed for {person}: {wrong}"
 
