@@ -19,11 +19,11 @@ from coalition.telemetry.facts import current_facts
 
 _PENDING = "telemetry_pending"
 
-Pending = list[tuple[Counter, dict[str, str], float]]
+Pending = list[tuple[Counter, dict[str, str], int]]
 
 
 def _count_on_commit(
-    session: AsyncSession, counter: Counter, amount: float = 1, **labels: str
+    session: AsyncSession, counter: Counter, amount: int = 1, **labels: str
 ) -> None:
     facts = current_facts()
     labels[metrics.TENANT] = facts.tenant_label if facts is not None else ""
