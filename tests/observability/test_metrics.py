@@ -39,13 +39,17 @@ async def test_http_requests_move_by_exactly_the_requests_sent(http: httpx.Async
         assert (await http.get("/healthz")).status_code == 200
 
     after = await scrape(http)
-    assert after.value("coalition_http_requests_total", **series) - before.value(
-        "coalition_http_requests_total", **series
-    ) == 3
+    assert (
+        after.value("coalition_http_requests_total", **series)
+        - before.value("coalition_http_requests_total", **series)
+        == 3
+    )
     latency = {key: series[key] for key in ("route", "method", "operation_type")}
-    assert after.value("coalition_http_request_duration_seconds_count", **latency) - (
-        before.value("coalition_http_request_duration_seconds_count", **latency)
-    ) == 3
+    assert (
+        after.value("coalition_http_request_duration_seconds_count", **latency)
+        - (before.value("coalition_http_request_duration_seconds_count", **latency))
+        == 3
+    )
 
 
 async def test_a_path_no_route_matches_is_counted_without_the_path(
@@ -109,12 +113,16 @@ async def test_query_cost_is_observed_as_priced(
 
     after = await scrape(http)
     name = "coalition_graphql_query_cost"
-    assert after.value(f"{name}_count", operation_type="query") - before.value(
-        f"{name}_count", operation_type="query"
-    ) == 2
-    assert after.value(f"{name}_sum", operation_type="query") - before.value(
-        f"{name}_sum", operation_type="query"
-    ) == 2 * cost
+    assert (
+        after.value(f"{name}_count", operation_type="query")
+        - before.value(f"{name}_count", operation_type="query")
+        == 2
+    )
+    assert (
+        after.value(f"{name}_sum", operation_type="query")
+        - before.value(f"{name}_sum", operation_type="query")
+        == 2 * cost
+    )
 
 
 async def test_statements_per_request_are_those_the_request_ran(
@@ -131,12 +139,15 @@ async def test_statements_per_request_are_those_the_request_ran(
     ran = len(count_statements.every_statement) - ran_before
     after = await scrape(http)
     name = "coalition_db_statements_per_request"
-    assert after.value(f"{name}_count", route="/graphql") - before.value(
-        f"{name}_count", route="/graphql"
-    ) == 1
-    assert after.value(f"{name}_sum", route="/graphql") - before.value(
-        f"{name}_sum", route="/graphql"
-    ) == ran
+    assert (
+        after.value(f"{name}_count", route="/graphql")
+        - before.value(f"{name}_count", route="/graphql")
+        == 1
+    )
+    assert (
+        after.value(f"{name}_sum", route="/graphql") - before.value(f"{name}_sum", route="/graphql")
+        == ran
+    )
 
 
 async def test_the_pool_reports_its_size_and_connections_in_use(
@@ -192,10 +203,14 @@ async def test_figure_cache_hits_and_misses(http: httpx.AsyncClient) -> None:
 
     after = await scrape(http)
     name = "coalition_figure_cache_lookups_total"
-    assert after.value(name, cache="test", result="miss") - before.value(
-        name, cache="test", result="miss"
-    ) == 1
-    assert after.value(name, cache="test", result="hit") - before.value(
-        name, cache="test", result="hit"
-    ) == 2
+    assert (
+        after.value(name, cache="test", result="miss")
+        - before.value(name, cache="test", result="miss")
+        == 1
+    )
+    assert (
+        after.value(name, cache="test", result="hit")
+        - before.value(name, cache="test", result="hit")
+        == 2
+    )
     assert (cache.hits, cache.misses) == (2, 1)
