@@ -57,6 +57,13 @@ async def metrics_endpoint(request: Request) -> Response:
     return Response(generate_latest(_registry()), media_type=CONTENT_TYPE_LATEST)
 
 
+def worker_stopped() -> None:
+    """At a worker's end (the app's shutdown): its gauges leave the sum of live workers
+    (its counters stay: they are totals)."""
+    if os.environ.get(MULTIPROC_ENV):
+        multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
+
+
 def prepare_multiprocess(workers: int, data_dir: Path) -> Path | None:
     """For ``serve --workers N`` (N > 1), before the workers start: the directory they
     write their metrics to, emptied of an earlier run's files (PROMETHEUS_MULTIPROC_DIR

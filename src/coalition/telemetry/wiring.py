@@ -13,7 +13,7 @@ from starlette.routing import BaseRoute, Route
 
 from coalition.config import Settings
 from coalition.db.engine import SessionFactory
-from coalition.telemetry.exposition import metrics_endpoint
+from coalition.telemetry.exposition import metrics_endpoint, worker_stopped
 from coalition.telemetry.http import TelemetryMiddleware, count_statement
 from coalition.telemetry.labels import BoundedLabels, TenantLabels
 from coalition.telemetry.tracing import SpanAttributes, Tracing, provider_from_environment
@@ -62,3 +62,4 @@ class Telemetry:
         event.remove(engine.sync_engine, "before_cursor_execute", count_statement)
         if self.tracing is not None:
             self.tracing.shutdown()
+        worker_stopped()
