@@ -121,7 +121,7 @@ async def test_imports_by_outcome_and_their_rows(
     after = await scrape(http)
     assert good["data"]["importTrainingPrograms"]["importedCount"] == 3
     assert bad["data"]["importTrainingPrograms"]["rowErrors"] != []
-    kind = {"kind": "training_programs"}
+    kind = {"kind": "training_programs", "tenant": ""}
     for name, labels, moved in [
         ("coalition_imports_total", {**kind, "outcome": "imported"}, 1),
         ("coalition_imports_total", {**kind, "outcome": "refused"}, 1),

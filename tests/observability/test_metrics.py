@@ -32,7 +32,13 @@ def digest(query: str) -> str:
 
 
 async def test_http_requests_move_by_exactly_the_requests_sent(http: httpx.AsyncClient) -> None:
-    series = {"route": "/healthz", "method": "GET", "status": "200", "operation_type": ""}
+    series = {
+        "route": "/healthz",
+        "method": "GET",
+        "status": "200",
+        "operation_type": "",
+        "tenant": "",
+    }
     before = await scrape(http)
 
     for _ in range(3):
@@ -44,7 +50,7 @@ async def test_http_requests_move_by_exactly_the_requests_sent(http: httpx.Async
         - before.value("coalition_http_requests_total", **series)
         == 3
     )
-    latency = {key: series[key] for key in ("route", "method", "operation_type")}
+    latency = {key: series[key] for key in ("route", "method", "operation_type", "tenant")}
     assert (
         after.value("coalition_http_request_duration_seconds_count", **latency)
         - (before.value("coalition_http_request_duration_seconds_count", **latency))
@@ -55,18 +61,19 @@ async def test_http_requests_move_by_exactly_the_requests_sent(http: httpx.Async
 async def test_a_path_no_route_matches_is_counted_without_the_path(
     http: httpx.AsyncClient,
 ) -> None:
-    series = {"route": "unmatched", "method": "GET", "status": "404"}
+    series = {"route": "unmatched", "method": "GET", "status": "404", "tenant": ""}
     before = await scrape(http)
 
-    assert (await http.get("/no-such/path-4711")).status_code == 404
-    assert (await http.get("/another/path-4712")).status_code == 404
+    assert (await http.get("/no-such/path-xyzzy")).status_code == 404
+    assert (await http.get("/another/path-plugh")).status_code == 404
 
     after = await scrape(http)
     delta = after.value("coalition_http_requests_total", **series) - before.value(
         "coalition_http_requests_total", **series
     )
     assert delta == 2
-    assert not [s for s in after.samples if any("4711" in v for v in s.labels.values())]
+    paths = [v for s in after.samples for v in s.labels.values() if "xyzzy" in v or "plugh" in v]
+    assert paths == []
 
 
 async def test_graphql_operations_by_document_hash_and_outcome(
@@ -85,7 +92,12 @@ async def test_graphql_operations_by_document_hash_and_outcome(
     after = await scrape(http)
 
     def moved(query: str, operation_type: str, outcome: str) -> float:
-        labels = {"operation": digest(query), "operation_type": operation_type, "outcome": outcome}
+        labels = {
+            "operation": digest(query),
+            "operation_type": operation_type,
+            "outcome": outcome,
+            "tenant": "",
+        }
         name = "coalition_graphql_operations_total"
         return after.value(name, **labels) - before.value(name, **labels)
 
@@ -94,7 +106,7 @@ async def test_graphql_operations_by_document_hash_and_outcome(
     assert moved(FORBIDDEN, "mutation", "FORBIDDEN") == 1
     assert moved(TOO_SOON, "mutation", "ok") == 1
     assert moved(TOO_SOON, "mutation", "userErrors") == 1
-    graphql = {"route": "/graphql", "method": "POST", "status": "200"}
+    graphql = {"route": "/graphql", "method": "POST", "status": "200", "tenant": ""}
     queries = after.value(
         "coalition_http_requests_total", operation_type="query", **graphql
     ) - before.value("coalition_http_requests_total", operation_type="query", **graphql)

@@ -40,7 +40,8 @@ def test_one_worker_keeps_its_metrics_in_memory(
 def test_workers_share_a_directory_emptied_before_they_start(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv(exposition.MULTIPROC_ENV, raising=False)
+    # Empty is unset to it; unlike delenv, setenv has the variable removed again after.
+    monkeypatch.setenv(exposition.MULTIPROC_ENV, "")
     stale = tmp_path / "metrics" / "counter_123.db"
     stale.parent.mkdir()
     stale.write_bytes(b"from an earlier run")
