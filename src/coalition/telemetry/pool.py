@@ -19,6 +19,10 @@ class MeasuredPool(AsyncAdaptedQueuePool):
     through the second, a broken one included. The gauges are set, not moved, so a
     retry inside ``_do_get`` (it calls itself) counts nothing twice."""
 
+    # Log as the pool it extends (under "sqlalchemy", which SQLAlchemy keeps at WARNING),
+    # not as a coalition module at INFO.
+    _sqla_logger_namespace = "sqlalchemy.pool.impl.AsyncAdaptedQueuePool"
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         metrics.POOL_SIZE.set(self.size())
