@@ -33,6 +33,7 @@ from coalition.observability import configure_logging, silence_duplicate_loggers
 from coalition.readiness import Migrations, readyz
 from coalition.telemetry.pool import MeasuredPool
 from coalition.telemetry.wiring import Telemetry
+from coalition.web.routes import web_mount
 
 if TYPE_CHECKING:
     from opentelemetry.sdk.trace import TracerProvider
@@ -160,6 +161,7 @@ def create_app(
     ]
     if not settings.is_production:
         routes.append(Mount(STATIC_PATH, app=static_files(), name="graphiql-assets"))
+    routes.append(web_mount(settings))  # last: the pages take every path left
     middleware = [
         *telemetry.outer_middleware(),
         Middleware(RequestContextMiddleware),
