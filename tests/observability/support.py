@@ -34,6 +34,14 @@ class Scrape:
         assert len(found) <= 1, f"{name} {labels} matches {len(found)} series"
         return found[0] if found else 0.0
 
+    def total(self, name: str, **labels: str) -> float:
+        """The sum of the samples ``name`` whose labels include ``labels``."""
+        return sum(
+            sample.value
+            for sample in self.samples
+            if sample.name == name and _includes(sample.labels, labels)
+        )
+
     def exported_names(self) -> set[str]:
         """Every sample name the page can carry, including those of families that have
         no series yet (a labelled counter no request has moved)."""

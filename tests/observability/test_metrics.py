@@ -13,6 +13,7 @@ from coalition.config import Settings
 from coalition.db.engine import create_engine
 from coalition.db.urls import app_url
 from coalition.outcomes.figure_cache import FigureCache
+from coalition.telemetry.http import UNMATCHED, route_template
 from coalition.telemetry.pool import MeasuredPool
 from tests.observability.support import scrape
 from tests.support.graphql import GraphQLClient
@@ -58,22 +59,29 @@ async def test_http_requests_move_by_exactly_the_requests_sent(http: httpx.Async
     )
 
 
-async def test_a_path_no_route_matches_is_counted_without_the_path(
+async def test_a_path_no_route_of_its_own_matches_is_counted_by_template(
     http: httpx.AsyncClient,
 ) -> None:
-    series = {"route": "unmatched", "method": "GET", "status": "404", "tenant": ""}
+    series = {"method": "GET", "status": "404", "tenant": ""}
     before = await scrape(http)
 
     assert (await http.get("/no-such/path-xyzzy")).status_code == 404
     assert (await http.get("/another/path-plugh")).status_code == 404
 
     after = await scrape(http)
-    delta = after.value("coalition_http_requests_total", **series) - before.value(
-        "coalition_http_requests_total", **series
+    name = "coalition_http_requests_total"
+    # The web app's catch-all page answers them: they are its route's, "/{path}".
+    assert (
+        after.value(name, route="/{path}", **series) - before.value(name, route="/{path}", **series)
+        == 2
     )
-    assert delta == 2
+    assert after.total(name, **series) - before.total(name, **series) == 2
     paths = [v for s in after.samples for v in s.labels.values() if "xyzzy" in v or "plugh" in v]
     assert paths == []
+
+
+def test_a_route_template_is_unmatched_when_no_route_matched() -> None:
+    assert route_template({"type": "http", "path": "/x/123"}) == UNMATCHED
 
 
 async def test_graphql_operations_by_document_hash_and_outcome(
