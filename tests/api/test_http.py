@@ -352,11 +352,11 @@ async def test_healthz(http: httpx.AsyncClient) -> None:
     assert response.json() == {"status": "ok"}
 
 
-async def test_readyz_checks_the_database(http: httpx.AsyncClient) -> None:
+async def test_readyz_checks_the_database_and_migrations(http: httpx.AsyncClient) -> None:
     response = await http.get("/readyz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "migrations": "ok"}
 
 
 @pytest.mark.parametrize(
