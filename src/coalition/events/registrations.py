@@ -53,6 +53,7 @@ from coalition.events.permissions import (
     require_event_staff,
     visible_events,
 )
+from coalition.live import notify
 from coalition.validation import Checker
 
 # No 0/O, 1/I/L: read aloud or typed from a badge, each character is unambiguous.
@@ -61,6 +62,8 @@ CODE_LENGTH = 8
 MAX_PHONE = 40
 PHONE_CHARACTERS = set("0123456789+-(). ")
 
+# The live-updates channel of registrations: topic the event, item the registration.
+REGISTRATION_CHANGED = "events.registration_changed"
 NOT_FOUND = "NOT_FOUND"
 NOT_OPEN = "EVENT_CLOSED"  # the events domain's code (errors.EventErrorCode)
 NOT_REGISTERED = "NOT_REGISTERED"
@@ -233,6 +236,14 @@ async def _audit(
         object_type="Registration",
         object_id=registration.id,
         changes={"status": registration.status.value, "attendance": registration.attendance.value},
+    )
+    # Every change of a registration is audited here, so it is announced here too.
+    await notify(
+        session,
+        REGISTRATION_CHANGED,
+        tenant_id=registration.tenant_id,
+        topic_id=registration.event_id,
+        item_id=registration.id,
     )
 
 
@@ -569,6 +580,7 @@ async def register_walk_in(
 
 __all__ = [
     "CODE_ALPHABET",
+    "REGISTRATION_CHANGED",
     "Attendee",
     "CheckedIn",
     "Registered",
