@@ -51,13 +51,15 @@ class LedgerSubscription:
         decoded = from_global_id(pool_id, "FundPool")
         if decoded is None:
             raise NotFound("No fund pool with this ID.")
-        pool = await _overseen_pool(info, decoded[1])
+        # The id, not the row: a delivery's transaction ends with a rollback, which
+        # expires the rows it read.
+        pool_id = (await _overseen_pool(info, decoded[1])).id
 
         async def read(notification: Notification) -> list[LedgerEntryType]:
-            await _overseen_pool(info, pool.id)
+            await _overseen_pool(info, pool_id)
             entries = await info.context.loaders.of(FundsLoaders).entries_of_transaction.load(
                 notification.item_id
             )
-            return [LedgerEntryType.from_model(e) for e in entries if e.pool_id == pool.id]
+            return [LedgerEntryType.from_model(e) for e in entries if e.pool_id == pool_id]
 
-        return updates(info, ENTRY_POSTED, read, topic_id=pool.id)
+        return updates(info, ENTRY_POSTED, read, topic_id=pool_id)
