@@ -48,7 +48,7 @@ class Subscriber:
             message = await asyncio.wait_for(self.connection.recv(), seconds)
         except TimeoutError:
             return
-        raise AssertionError(f"expected nothing, got {message}")
+        raise AssertionError(f"expected nothing, got {message!r}")
 
     async def close_code(self, seconds: float = 2.0) -> int | None:
         """The code the server closed the connection with (waits at most ``seconds``)."""

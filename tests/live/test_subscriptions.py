@@ -86,7 +86,8 @@ async def post(
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     assert "errors" not in body, body
-    return body["data"]
+    data: dict[str, Any] = body["data"]
+    return data
 
 
 async def commit_money(base: str, funds: FundsWorld, amount_minor: int) -> None:
