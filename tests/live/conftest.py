@@ -9,7 +9,7 @@ from contextlib import AsyncExitStack
 import pytest
 
 from coalition.config import Settings
-from tests.soak.test_soak import served
+from tests.support.servers import served
 
 
 @pytest.fixture(scope="session")
