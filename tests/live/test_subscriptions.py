@@ -332,3 +332,49 @@ async def test_the_listener_connects_again_after_its_connection_is_killed(
         received = [await client.receive(DELIVERY_SECONDS) for _ in range(2)]
     amounts = [m["payload"]["data"]["ledgerEntryPosted"]["amount"] for m in received]
     assert sorted(amount["amountMinor"] for amount in amounts) == ["-7000", "7000"]
+
+
+async def test_the_protocol_answers_pings_and_refuses_a_second_subscriber_of_one_id(
+    servers: tuple[str, str], world: World
+) -> None:
+    _, second = servers
+    async with subscriber(second, world.tokens["analyst"]) as client:
+        await client.send({"type": "ping"})
+        assert await client.receive() == {"type": "pong"}
+        await client.subscribe("same", RELEASES)
+        await client.subscribe("same", RELEASES)
+        assert await client.close_code() == 4409
+
+
+async def test_one_connection_holds_at_most_twenty_subscriptions(
+    servers: tuple[str, str], world: World
+) -> None:
+    _, second = servers
+    async with subscriber(second, world.tokens["analyst"]) as client:
+        for number in range(20):
+            await client.subscribe(f"s{number}", RELEASES)
+        await asyncio.sleep(SETTLE_SECONDS)
+        await client.subscribe("one-too-many", RELEASES)
+        refusal = await client.receive()
+    assert refusal == {
+        "id": "one-too-many",
+        "type": "error",
+        "payload": [
+            {
+                "message": "At most 20 subscriptions run on one connection.",
+                "extensions": {"code": "BAD_REQUEST"},
+            }
+        ],
+    }
+
+
+async def test_queries_and_mutations_are_refused_over_websocket(
+    servers: tuple[str, str], world: World
+) -> None:
+    _, second = servers
+    async with subscriber(second, world.tokens["admin"]) as client:
+        await client.subscribe("mutation", PUBLISH)
+        refusal = await client.receive()
+    assert refusal["type"] == "error"
+    print(refusal)
+    assert len(refusal["payload"]) == 1

@@ -42,6 +42,7 @@ logger = logging.getLogger("coalition.api")
 PROTOCOL = "graphql-transport-ws"
 INIT_SECONDS = 10.0
 MAX_OPERATIONS = 20
+NOT_SUBSCRIPTION = "Only subscriptions run over WebSocket: send queries and mutations over HTTP."
 
 # The protocol's close codes.
 BAD_MESSAGE = 4400
@@ -287,6 +288,8 @@ def _operation(
         )
         if problem == payload_checks.SUBSCRIPTION:
             problem = None  # what this endpoint is for
+        elif problem is None and document is not None:
+            problem = NOT_SUBSCRIPTION
     if problem is not None:
         return problem, None
     return None, (query, variables, name, document)
