@@ -53,13 +53,13 @@ class LedgerSubscription:
             raise NotFound("No fund pool with this ID.")
         # The id, not the row: a delivery's transaction ends with a rollback, which
         # expires the rows it read.
-        pool_id = (await _overseen_pool(info, decoded[1])).id
+        watched = (await _overseen_pool(info, decoded[1])).id
 
         async def read(notification: Notification) -> list[LedgerEntryType]:
-            await _overseen_pool(info, pool_id)
+            await _overseen_pool(info, watched)
             entries = await info.context.loaders.of(FundsLoaders).entries_of_transaction.load(
                 notification.item_id
             )
-            return [LedgerEntryType.from_model(e) for e in entries if e.pool_id == pool_id]
+            return [LedgerEntryType.from_model(e) for e in entries if e.pool_id == watched]
 
-        return updates(info, ENTRY_POSTED, read, topic_id=pool_id)
+        return updates(info, ENTRY_POSTED, read, topic_id=watched)
