@@ -22,7 +22,7 @@ from contextlib import aclosing
 from typing import Any
 
 from graphql import DocumentNode, GraphQLError
-from starlette.websockets import WebSocket, WebSocketState
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 
@@ -33,6 +33,7 @@ from coalition.audit.service import record_event
 from coalition.auth.authenticate import TENANT_HEADER, bearer_token, load_principal
 from coalition.auth.principal import Principal
 from coalition.config import Settings
+from coalition.db.lost import is_connection_lost
 from coalition.db.session import RequestTransaction, tenant_transaction
 from coalition.errors import Forbidden, Unauthenticated
 from coalition.observability import request_id_var
@@ -79,7 +80,7 @@ class _Connection:
                 message = await self.websocket.receive()
                 if message["type"] == "websocket.disconnect":
                     break
-                await self._receive(message.get("text"), message.get("bytes"))
+                await self._receive(message.get("text"))
         except _Closed:
             pass
         except Exception:
@@ -99,9 +100,11 @@ class _Connection:
             await self._close(INIT_TIMEOUT, "Connection initialisation timeout")
 
     async def _close(self, code: int, reason: str) -> None:
+        # A close frame's reason holds at most 123 bytes.
+        short = reason.encode()[:123].decode(errors="ignore")
         if self.websocket.application_state is WebSocketState.CONNECTED:
-            with contextlib.suppress(RuntimeError):
-                await self.websocket.close(code, reason)
+            with contextlib.suppress(RuntimeError, OSError, WebSocketDisconnect):
+                await self.websocket.close(code, short)
 
     async def _send(self, message: dict[str, Any]) -> None:
         async with self._sending:
@@ -109,16 +112,18 @@ class _Connection:
                 raise _Closed()
             try:
                 await self.websocket.send_text(json.dumps(message))
-            except (RuntimeError, OSError) as error:
+            except (RuntimeError, OSError, WebSocketDisconnect) as error:
                 raise _Closed() from error
 
     async def _refuse(self, code: int, reason: str) -> None:
         await self._close(code, reason)
         raise _Closed()
 
-    async def _receive(self, text: str | None, data: bytes | None) -> None:
+    async def _receive(self, text: str | None) -> None:
         if text is None or len(text) > self.settings.max_body_bytes:
             await self._refuse(BAD_MESSAGE, "Send each message as JSON text.")
+        if payload_checks.nested_too_deep(text or ""):
+            await self._refuse(BAD_MESSAGE, payload_checks.BODY_TOO_DEEP)
         try:
             message = json.loads(text or "")
         except ValueError:
@@ -220,6 +225,22 @@ class _Connection:
                 await _finish(context)
         except _Closed:
             pass
+        except Exception as error:
+            # Outside any resolver (authenticating, a lost connection): never a trace to
+            # the client, a request id to quote.
+            lost = is_connection_lost(error)
+            logger.log(
+                logging.WARNING if lost else logging.ERROR,
+                "a subscription failed",
+                exc_info=not lost,
+            )
+            code = "RETRYABLE" if lost else "INTERNAL_SERVER_ERROR"
+            failure = {
+                "message": "The subscription failed: subscribe again.",
+                "extensions": {"code": code, "requestId": request_id},
+            }
+            with contextlib.suppress(_Closed):
+                await self._send({"id": operation_id, "type": "error", "payload": [failure]})
         finally:
             self.operations.pop(operation_id, None)
 
