@@ -33,6 +33,7 @@ from coalition.domains import DOMAINS
 from coalition.live import Hub, Listener, listen_dsn
 from coalition.middleware import RequestContextMiddleware
 from coalition.observability import configure_logging, silence_duplicate_loggers
+from coalition.web.routes import web_mount
 
 
 async def healthz(request: Request) -> Response:
@@ -161,6 +162,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     ]
     if not settings.is_production:
         routes.append(Mount(STATIC_PATH, app=static_files(), name="graphiql-assets"))
+    routes.append(web_mount(settings))  # last: the pages take every path left
     return Starlette(
         routes=routes, middleware=[Middleware(RequestContextMiddleware)], lifespan=lifespan
     )

@@ -84,6 +84,21 @@ class Settings(BaseSettings):
     # and is as secret as that password); set it to keep the hashes across a password change.
     registration_address_secret: SecretStr | None = None
 
+    # The web app (``coalition.web``). People sign in with the partnership's OpenID
+    # Connect provider (``oidc_issuer``; authorization code with PKCE) as this client;
+    # unset, only the development sign-in page ("sign in as a demo person") exists, and
+    # only outside production. The provider's metadata is read from
+    # ``web_oidc_metadata_url``, by default ``<oidc_issuer>/.well-known/openid-configuration``.
+    web_oidc_client_id: str | None = None
+    web_oidc_client_secret: SecretStr | None = None
+    web_oidc_metadata_url: str | None = None
+    # The key that signs the session cookie. Unset: derived from the API's database URL
+    # with its password, like ``registration_address_secret`` (the same for every server
+    # of one database).
+    session_secret: SecretStr | None = None
+    # How long a web sign-in lasts.
+    session_seconds: int = 8 * 3600
+
     @field_validator("access_token_seconds")
     @classmethod
     def _short_lived(cls, value: int) -> int:
@@ -103,6 +118,15 @@ class Settings(BaseSettings):
         """The configured public base URL (``COALITION_ISSUER``), or None when it was not
         configured and each request's own scheme, host and port must stand in."""
         return self.issuer.rstrip("/") if "issuer" in self.model_fields_set else None
+
+    @property
+    def oidc_metadata_url(self) -> str | None:
+        """Where the web app reads the OpenID provider's metadata (None: no provider)."""
+        if self.web_oidc_metadata_url:
+            return self.web_oidc_metadata_url
+        if self.oidc_issuer:
+            return self.oidc_issuer.rstrip("/") + "/.well-known/openid-configuration"
+        return None
 
     @property
     def is_production(self) -> bool:

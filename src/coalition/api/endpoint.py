@@ -41,6 +41,7 @@ from coalition.audit.service import record_event
 from coalition.auth.authenticate import TENANT_HEADER, bearer_token, load_principal
 from coalition.auth.principal import Principal
 from coalition.config import Settings
+from coalition.db.engine import SessionFactory
 from coalition.db.lost import is_connection_lost
 from coalition.db.session import RequestTransaction, tenant_transaction
 from coalition.errors import Forbidden, Unauthenticated
@@ -218,7 +219,7 @@ def _unauthenticated(error: Unauthenticated) -> Response:
     )
 
 
-def _denials(result: ExecutionResult) -> list[GraphQLError]:
+def denials_of(result: ExecutionResult) -> list[GraphQLError]:
     return [
         error
         for error in result.errors or []
@@ -234,10 +235,12 @@ def _field_name(error: GraphQLError) -> str:
     return str((error.path or ["operation"])[-1])
 
 
-async def _audit_denials(
-    request: Request, principal: Principal, denials: list[GraphQLError]
+async def audit_denials(
+    sessions: SessionFactory, principal: Principal, denials: list[GraphQLError]
 ) -> None:
-    async with tenant_transaction(request.app.state.sessions, principal.tenant_id) as session:
+    """Write each refused field to the audit log, in its own transaction (the refused
+    operation's own was rolled back)."""
+    async with tenant_transaction(sessions, principal.tenant_id) as session:
         for error in denials:
             await record_event(
                 session,
@@ -371,10 +374,10 @@ async def graphql_endpoint(request: Request) -> Response:
         return outcome
     context, result = outcome
 
-    denials = _denials(result)
+    denials = denials_of(result)
     if denials and context.principal is not None:
         try:
-            await _audit_denials(request, context.principal, denials)
+            await audit_denials(state.sessions, context.principal, denials)
         except Exception as error:
             if not is_connection_lost(error):
                 raise

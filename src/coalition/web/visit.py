@@ -1,0 +1,310 @@
+"""One person's visit to a page: who is signed in, their GraphQL, and the page's answer.
+
+``page`` wraps a handler for the signed-in pages, ``public_page`` one for the pages of a
+partnership anyone may open (``/p/<slug>/...``). A handler asks the schema with
+``visit.ask`` (a query: its data, or the page answers 403/404 when the schema refused)
+and ``visit.change`` (a mutation: the answer, whose ``userErrors`` the form shows).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from coalition.api.inprocess import Answer, Interrupted, Unavailable, execute
+from coalition.errors import Unauthenticated
+from coalition.web.security import CSRF_FIELD, csrf_ok, csrf_token
+from coalition.web.templating import ENVIRONMENT, local_time
+
+logger = logging.getLogger("coalition.web")
+
+VIEWER = """
+query WebViewer {
+  viewer {
+    label
+    roles
+    user { id displayName email }
+    memberships { role organization { id name kind isSme } }
+    tenant { id name slug region settings { timeZone } }
+  }
+}
+"""
+
+# Form fields: at most this many, each at most this long (a page's form has a few dozen).
+MAX_FIELDS = 200
+MAX_FIELD_CHARS = 20_000
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class Refused(Exception):
+    """The schema refused the page's question (FORBIDDEN): the person may not see it."""
+
+
+class NotFound(Exception):
+    """What the page is about does not exist, or is not visible to this person."""
+
+
+class BadForm(Exception):
+    """A form the page cannot take (no CSRF token, too many or too long fields)."""
+
+
+@dataclass
+class Visit:
+    request: Request
+    tenant_id: uuid.UUID
+    user_id: uuid.UUID | None
+    viewer: dict[str, Any] = field(default_factory=dict)
+    slug: str | None = None
+
+    @property
+    def time_zone(self) -> str:
+        tenant = self.viewer.get("tenant") or {}
+        return str((tenant.get("settings") or {}).get("timeZone") or "UTC")
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(self.viewer.get("roles") or ())
+
+    @property
+    def organizations(self) -> list[dict[str, Any]]:
+        """The person's organizations (once each), with their role in each."""
+        seen: dict[str, dict[str, Any]] = {}
+        for membership in self.viewer.get("memberships") or ():
+            organization = membership.get("organization")
+            if organization and organization["id"] not in seen:
+                seen[organization["id"]] = {**organization, "role": membership["role"]}
+        return list(seen.values())
+
+    def kinds(self) -> frozenset[str]:
+        return frozenset(organization["kind"] for organization in self.organizations)
+
+    def organizations_of(self, *kinds: str) -> list[dict[str, Any]]:
+        return [o for o in self.organizations if o["kind"] in kinds]
+
+    async def run(self, document: str, **variables: Any) -> Answer:
+        state = self.request.app.state
+        return await execute(
+            state,
+            tenant_id=self.tenant_id,
+            user_id=self.user_id,
+            query=document,
+            variables=variables or None,
+        )
+
+    async def ask(self, document: str, **variables: Any) -> dict[str, Any]:
+        """A query's data; Refused when the schema refused any of it, NotFound when a
+        global id does not decode."""
+        answer = await self.run(document, **variables)
+        if "FORBIDDEN" in answer.codes or "UNAUTHENTICATED" in answer.codes:
+            raise Refused
+        if answer.errors:
+            if answer.codes & {"BAD_USER_INPUT", "NOT_FOUND", "GRAPHQL_VALIDATION_FAILED"}:
+                raise NotFound
+            logger.error("a page's query failed: %s", answer.codes)
+            raise RuntimeError("the page's query failed")
+        return answer.data or {}
+
+    async def change(self, document: str, **variables: Any) -> Answer:
+        """A mutation's answer (its payload's userErrors are the form's to show)."""
+        answer = await self.run(document, **variables)
+        if "FORBIDDEN" in answer.codes:
+            raise Refused
+        return answer
+
+    async def form(self) -> dict[str, list[str]]:
+        """The posted form, each name with its values, after the CSRF check."""
+        async with self.request.form(max_files=0, max_fields=MAX_FIELDS) as form:
+            values: dict[str, list[str]] = {}
+            for name, value in form.multi_items():
+                if not isinstance(value, str) or len(value) > MAX_FIELD_CHARS:
+                    raise BadForm("A field of the form is too long.")
+                values.setdefault(name, []).append(
+                    _LONE_SURROGATE.sub("\ufffd", value.replace("\x00", ""))
+                )
+        if not csrf_ok(self.request, first(values, CSRF_FIELD)):
+            raise BadForm("The form has expired: open the page again and resend it.")
+        return values
+
+    def render(self, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
+        return render(self.request, template, status=status, visit=self, **context)
+
+
+def render(
+    request: Request,
+    template: str,
+    *,
+    status: int = 200,
+    visit: Visit | None = None,
+    **context: Any,
+) -> HTMLResponse:
+    time_zone = visit.time_zone if visit is not None else context.get("time_zone")
+    body = ENVIRONMENT.get_template(template).render(
+        request=request,
+        visit=visit,
+        csrf=csrf_token(request),
+        csrf_field=CSRF_FIELD,
+        when=lambda value: local_time(value, time_zone),
+        path=request.url.path,
+        **context,
+    )
+    return HTMLResponse(body, status_code=status)
+
+
+@dataclass(frozen=True)
+class FormError:
+    """One problem to show on a form: ``field`` names its input ("" for the whole form)."""
+
+    field: str
+    message: str
+
+
+def user_errors(answer: Answer, root: str) -> list[FormError]:
+    """The problems a mutation reported, for the form: its payload's ``userErrors``
+    (by the last name of each field's path: a form names its inputs after the GraphQL
+    input's fields), and any error of the operation itself (a value the schema refused)."""
+    found = [
+        FormError("", str(error.get("message", "That did not work."))) for error in answer.errors
+    ]
+    payload = (answer.data or {}).get(root) or {}
+    for error in payload.get("userErrors") or ():
+        path = error.get("field") or []
+        found.append(FormError(str(path[-1]) if path else "", str(error["message"])))
+    return found
+
+
+def first(values: dict[str, list[str]], name: str, default: str = "") -> str:
+    return (values.get(name) or [default])[0].strip()
+
+
+def signed_in(request: Request) -> tuple[uuid.UUID, uuid.UUID] | None:
+    """The partnership and person of the session, or None."""
+    tenant, person = request.session.get("tenant"), request.session.get("person")
+    try:
+        return uuid.UUID(str(tenant)), uuid.UUID(str(person))
+    except ValueError:
+        return None
+
+
+def sign_in(request: Request, tenant_id: uuid.UUID, user_id: uuid.UUID) -> None:
+    """Start a signed-in session (a new CSRF token: the one before sign-in is dropped)."""
+    request.session.clear()
+    request.session.update({"tenant": str(tenant_id), "person": str(user_id)})
+    csrf_token(request)
+
+
+def sign_out(request: Request) -> None:
+    request.session.clear()
+
+
+Handler = Callable[[Visit], Awaitable[Response]]
+
+
+def _failure(request: Request, error: Exception, visit: Visit | None) -> Response:
+    if isinstance(error, Refused):
+        return render(
+            request,
+            "error.html",
+            status=403,
+            visit=visit,
+            title="Not for you",
+            message="Your role in the partnership does not let you see this page.",
+        )
+    if isinstance(error, NotFound):
+        return render(
+            request,
+            "error.html",
+            status=404,
+            visit=visit,
+            title="Not found",
+            message="There is nothing here, or it is not yours to see.",
+        )
+    if isinstance(error, BadForm):
+        return render(
+            request,
+            "error.html",
+            status=400,
+            visit=visit,
+            title="Form not accepted",
+            message=str(error),
+        )
+    if isinstance(error, Interrupted):
+        return render(
+            request,
+            "error.html",
+            status=503,
+            visit=visit,
+            title="Try again",
+            message="The database stopped answering while your change was saved. "
+            "Check whether it was made before sending it again.",
+        )
+    return render(
+        request,
+        "error.html",
+        status=503,
+        visit=visit,
+        title="Try again",
+        message="The service is not reachable just now. Try again in a minute.",
+    )
+
+
+PAGE_ERRORS = (Refused, NotFound, BadForm, Interrupted, Unavailable)
+
+
+def page(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    """A page for the signed-in: anyone else is sent to sign in, and back afterwards."""
+
+    async def endpoint(request: Request) -> Response:
+        ids = signed_in(request)
+        if ids is None:
+            target = quote(request.url.path, safe="/")
+            return RedirectResponse(f"/signin?next={target}", status_code=303)
+        visit = Visit(request, tenant_id=ids[0], user_id=ids[1])
+        try:
+            answer = await visit.run(VIEWER)
+            visit.viewer = (answer.data or {}).get("viewer") or {}
+            if not visit.viewer:
+                raise Unauthenticated
+            return await handler(visit)
+        except Unauthenticated:
+            sign_out(request)
+            return RedirectResponse("/signin", status_code=303)
+        except PAGE_ERRORS as error:
+            return _failure(request, error, visit if visit.viewer else None)
+
+    endpoint.__name__ = handler.__name__
+    endpoint.__doc__ = handler.__doc__
+    return endpoint
+
+
+def public_page(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    """A page of one partnership (``/p/<slug>/...``) that needs no sign-in: its GraphQL
+    runs as an anonymous visitor of that partnership; an unknown slug is a 404."""
+
+    async def endpoint(request: Request) -> Response:
+        slug = str(request.path_params.get("slug", ""))
+        tenant_id = await request.app.state.authenticator.named_tenant(slug)
+        if tenant_id is None:
+            return render(
+                request,
+                "error.html",
+                status=404,
+                title="Not found",
+                message="There is no partnership at this address.",
+            )
+        visit = Visit(request, tenant_id=tenant_id, user_id=None, slug=slug)
+        try:
+            return await handler(visit)
+        except PAGE_ERRORS as error:
+            return _failure(request, error, None)
+
+    endpoint.__name__ = handler.__name__
+    endpoint.__doc__ = handler.__doc__
+    return endpoint
