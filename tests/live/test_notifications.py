@@ -127,3 +127,19 @@ async def test_server_sent_events_frame_each_rendered_notification() -> None:
     )
     await frames.aclose()  # type: ignore[attr-defined]
     assert hub.subscriber_count == 0
+
+
+async def test_server_sent_events_can_name_every_frame_refresh() -> None:
+    hub = Hub()
+    tenant, item = uuid.uuid4(), uuid.uuid4()
+
+    async def render(notification: Notification) -> str | None:
+        return ""
+
+    frames = event_stream(hub.subscribe(CHANNEL, tenant), render, event="refresh")
+    waiting = asyncio.ensure_future(asyncio.wait_for(anext(frames), 1.0))
+    await registered(hub)
+    hub.publish(Notification(CHANNEL, tenant, None, item))
+
+    assert await waiting == f"event: refresh\nid: {item}\ndata: \n\n"
+    await frames.aclose()  # type: ignore[attr-defined]

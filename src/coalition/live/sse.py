@@ -4,8 +4,15 @@
 notification it awaits ``render`` (which reads the item again under the reader's own
 tenant transaction and principal, and returns the frame's data, or None to send
 nothing), and sends a comment every ``keepalive_seconds`` so proxies keep the
-connection open. A reader that falls behind gets a ``lagging`` event and the stream
-ends (``EventSource`` connects again by itself).
+connection open. Each frame's event is ``event`` if given (the web pages' ``refresh``:
+``static/app.js`` refetches the region), else the notification's channel. A reader
+that falls behind gets a ``lagging`` event and the stream ends (``EventSource``
+connects again by itself).
+
+A route serving one: ``sse_response(request.app.state.live.subscribe(channel,
+tenant_id, topic_id=...), render)``, where ``render`` opens a ``tenant_transaction``
+and reads the item with the reader's principal (reloaded, so a removed membership
+stops the stream), through the same permission and read functions as the page.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ async def event_stream(
     notifications: AsyncIterator[Notification],
     render: Render,
     *,
+    event: str | None = None,
     keepalive_seconds: float = KEEPALIVE_SECONDS,
 ) -> AsyncIterator[str]:
     # The next notification is awaited in a task of its own, never cancelled by the
@@ -57,7 +65,9 @@ async def event_stream(
                 return
             data = await render(notification)
             if data is not None:
-                yield frame(data, event=notification.channel, event_id=str(notification.item_id))
+                yield frame(
+                    data, event=event or notification.channel, event_id=str(notification.item_id)
+                )
     finally:
         if pending is not None:
             pending.cancel()
@@ -73,11 +83,12 @@ def sse_response(
     notifications: AsyncIterator[Notification],
     render: Render,
     *,
+    event: str | None = None,
     keepalive_seconds: float = KEEPALIVE_SECONDS,
 ) -> StreamingResponse:
     """A ``text/event-stream`` response of ``event_stream``; not cached, not buffered."""
     return StreamingResponse(
-        event_stream(notifications, render, keepalive_seconds=keepalive_seconds),
+        event_stream(notifications, render, event=event, keepalive_seconds=keepalive_seconds),
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
