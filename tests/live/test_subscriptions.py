@@ -379,3 +379,30 @@ async def test_queries_and_mutations_are_refused_over_websocket(
     assert refusal["type"] == "error"
     print(refusal)
     assert len(refusal["payload"]) == 1
+
+
+async def test_a_waiting_subscription_holds_no_transaction_open(
+    servers: tuple[str, str], funds: FundsWorld, admin_engine: AsyncEngine, settings: Settings
+) -> None:
+    first, second = servers
+    database = admin_engine.url.database or ""
+    async with subscriber(second, funds.token("analyst")) as client:
+        await client.subscribe("ledger", LEDGER, pool_variables(funds))
+        await asyncio.sleep(SETTLE_SECONDS)
+        await commit_money(first, funds, 3_000)
+        [await client.receive(DELIVERY_SECONDS) for _ in range(2)]
+
+        open_transactions = -1
+        for _ in range(20):
+            async with admin_engine.connect() as connection:
+                open_transactions = await connection.scalar(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = :database "
+                        "AND usename = :role AND state LIKE 'idle in transaction%'"
+                    ),
+                    {"database": database, "role": settings.app_role},
+                )
+            if open_transactions == 0:
+                break
+            await asyncio.sleep(0.05)
+    assert open_transactions == 0
