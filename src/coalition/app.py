@@ -14,11 +14,12 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from coalition.api.endpoint import graphql_endpoint
 from coalition.api.graphiql import STATIC_PATH, static_files
 from coalition.api.schema import build_schema
+from coalition.api.websocket import graphql_websocket
 from coalition.auth.authenticate import Authenticator
 from coalition.auth.keys import JWKS_CACHE_SECONDS, KeyStore
 from coalition.auth.oauth import token_endpoint
@@ -28,6 +29,7 @@ from coalition.config import Settings, get_settings
 from coalition.db.engine import SessionFactory, create_engine, create_session_factory
 from coalition.db.urls import app_url
 from coalition.domains import DOMAINS
+from coalition.live import Hub, Listener, listen_dsn
 from coalition.middleware import RequestContextMiddleware
 from coalition.observability import configure_logging, silence_duplicate_loggers
 from coalition.readiness import Migrations, readyz
@@ -79,6 +81,9 @@ def _oidc(settings: Settings) -> OidcVerifier | None:
         leeway_seconds=settings.oidc_leeway_seconds,
     )
 
+
+# How long startup waits for the live updates' LISTEN connection (it keeps trying after).
+LISTEN_WAIT_SECONDS = 5.0
 
 Job = Callable[[SessionFactory, Settings], Coroutine[Any, Any, None]]
 
@@ -133,7 +138,13 @@ def create_app(
         app.state.keys = keys
         app.state.authenticator = Authenticator(settings, keys, sessions, _oidc(settings))
         app.state.schema = build_schema(settings)
+        app.state.live = Hub()
+        listener = Listener(listen_dsn(app_url(settings)), app.state.live)
         jobs = [asyncio.create_task(job(sessions, settings)) for job in domain_jobs()]
+        jobs.append(asyncio.create_task(listener.run()))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(listener.connected.wait(), LISTEN_WAIT_SECONDS)
+        app.state.listener = listener
         try:
             yield {}
         finally:
@@ -147,6 +158,7 @@ def create_app(
 
     routes: list[BaseRoute] = [
         Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql_websocket),
         Route("/oauth/token", token_endpoint, methods=["POST"]),
         Route("/.well-known/jwks.json", jwks, methods=["GET"]),
         Route(

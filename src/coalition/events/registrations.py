@@ -54,6 +54,7 @@ from coalition.events.permissions import (
     visible_events,
 )
 from coalition.telemetry import activity
+from coalition.live import notify
 from coalition.validation import Checker
 
 # No 0/O, 1/I/L: read aloud or typed from a badge, each character is unambiguous.
@@ -62,6 +63,8 @@ CODE_LENGTH = 8
 MAX_PHONE = 40
 PHONE_CHARACTERS = set("0123456789+-(). ")
 
+# The live-updates channel of registrations: topic the event, item the registration.
+REGISTRATION_CHANGED = "events.registration_changed"
 NOT_FOUND = "NOT_FOUND"
 NOT_OPEN = "EVENT_CLOSED"  # the events domain's code (errors.EventErrorCode)
 NOT_REGISTERED = "NOT_REGISTERED"
@@ -234,6 +237,14 @@ async def _audit(
         object_type="Registration",
         object_id=registration.id,
         changes={"status": registration.status.value, "attendance": registration.attendance.value},
+    )
+    # Every change of a registration is audited here, so it is announced here too.
+    await notify(
+        session,
+        REGISTRATION_CHANGED,
+        tenant_id=registration.tenant_id,
+        topic_id=registration.event_id,
+        item_id=registration.id,
     )
 
 
@@ -571,6 +582,7 @@ async def register_walk_in(
 
 __all__ = [
     "CODE_ALPHABET",
+    "REGISTRATION_CHANGED",
     "Attendee",
     "CheckedIn",
     "Registered",
