@@ -29,8 +29,8 @@ from coalition.disclosure.noise import new_secret
 from coalition.disclosure.rule import DisclosureRule
 from coalition.disclosure.schedule import ReleaseSchedule
 from coalition.errors import Forbidden, InvalidInput, NotFound, UserError
-from coalition.telemetry import activity
 from coalition.live import notify
+from coalition.telemetry import activity
 
 # The live-updates channel of releases: item the release (no topic).
 RELEASE_PUBLISHED = "demand.release_published"

@@ -53,8 +53,8 @@ from coalition.events.permissions import (
     require_event_staff,
     visible_events,
 )
-from coalition.telemetry import activity
 from coalition.live import notify
+from coalition.telemetry import activity
 from coalition.validation import Checker
 
 # No 0/O, 1/I/L: read aloud or typed from a badge, each character is unambiguous.

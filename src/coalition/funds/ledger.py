@@ -32,8 +32,8 @@ from coalition.funds.models.ledger import (
     LedgerTransactionKind,
 )
 from coalition.funds.models.pools import FundPool
-from coalition.telemetry import activity
 from coalition.live import notify
+from coalition.telemetry import activity
 
 # The live-updates channel of postings: topic the pool, item the ledger transaction.
 ENTRY_POSTED = "funds.ledger_entry_posted"
