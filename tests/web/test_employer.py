@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import html
 import re
-from urllib.parse import urlencode
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
