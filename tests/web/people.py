@@ -1,10 +1,13 @@
-"""GraphQL as a demo person, in-process: what a page should show is what this returns."""
+"""GraphQL as a demo person, in-process (what a page should show is what this returns), and
+a check of a page's forms."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
+import httpx
 from starlette.applications import Starlette
 
 from coalition.api.inprocess import Answer, execute
@@ -33,3 +36,10 @@ async def data_as(
     assert not answer.errors, answer.errors
     assert answer.data is not None
     return answer.data
+
+
+def every_form_has_the_token(page: httpx.Response) -> None:
+    """Each form of the page (the sign-out form's and the page's own) carries the
+    session's CSRF token: a form whose macro lost the template's context would not."""
+    tokens = re.findall(r'name="csrf" value="([^"]*)"', page.text)
+    assert len(tokens) >= 2 and len(set(tokens)) == 1 and tokens[0], tokens

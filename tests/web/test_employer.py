@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 from coalition.db.engine import SessionFactory
 from coalition.web.forms import dollars_to_minor
 from tests.web.conftest import SignIn, csrf_of, email
-from tests.web.people import data_as
+from tests.web.people import data_as, every_form_has_the_token
 
 ADMIN = email("employer-admin")
 MEMBER = email("employer-member")
@@ -100,6 +100,7 @@ async def test_the_post_demand_form_lists_only_the_persons_employer_and_the_shar
     await sign_in(web, ADMIN)
     page = await web.get("/demand/new")
     assert page.status_code == 200
+    every_form_has_the_token(page)
     assert f'name="organizationId" value="{precision}"' in page.text
     text = text_of(page)
     assert "For Precision Tool & Die." in text
@@ -329,6 +330,7 @@ async def test_withdrawing_asks_first_then_withdraws_for_good(
     ]
     confirm = await web.get(f"/demand/{signal['id']}/withdraw")
     assert confirm.status_code == 200
+    every_form_has_the_token(confirm)
     assert "Withdraw this demand" in confirm.text
     forged = await web.post(f"/demand/{signal['id']}/withdraw", data={"csrf": "forged"})
     assert forged.status_code == 400
@@ -379,6 +381,7 @@ async def test_recording_a_contribution_lists_it_waiting_for_verification(
     await sign_in(web, ADMIN)
     page = await web.get("/contributions")
     assert page.status_code == 200
+    every_form_has_the_token(page)
     pool = re.search(r'<option value="([^"]+)"[^>]*>Lakeshore Manufacturing', page.text)
     initiative = re.search(r'<option value="([^"]+)"[^>]*>CNC Machinist', page.text)
     assert pool and initiative

@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 from coalition.db.engine import SessionFactory
 from coalition.web.pages.funder import workbook
 from tests.web.conftest import SignIn, csrf_of, email
-from tests.web.people import data_as
+from tests.web.people import data_as, every_form_has_the_token
 
 FUNDER = email("funder")
 EMPLOYER = email("employer-admin")
@@ -144,6 +144,7 @@ async def test_verifying_a_contribution_matches_it_and_the_summary_shows_it(
     contribution = await record_as_employer(app, owner_sessions, pool, "100000")
     await sign_in(web, FUNDER)
     page = await web.get(f"/funds/{pool}")
+    every_form_has_the_token(page)
     awaiting = page.text[page.text.index('id="awaiting"') :]
     assert f"/contributions/{contribution}/verify" in awaiting
     before = (await data_as(app, owner_sessions, FUNDER, SUMMARY, id=pool))["fundPool"]["summary"]
@@ -182,6 +183,7 @@ async def test_refusing_asks_for_a_reason_and_the_contribution_stops_counting(
     await sign_in(web, FUNDER)
     confirm = await web.get(f"/funds/{pool}/contributions/{contribution}/refuse")
     assert confirm.status_code == 200
+    every_form_has_the_token(confirm)
     csrf = csrf_of(confirm.text)
     blank = await web.post(
         f"/funds/{pool}/contributions/{contribution}/refuse",
