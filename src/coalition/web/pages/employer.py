@@ -89,17 +89,12 @@ query WebPooledDemand {
 }
 """
 
-CONTRIBUTION_CHOICES = """
-query WebContributionChoices {
+CONTRIBUTIONS = """
+query WebContributions($org: ID!, $after: String) {
   fundPools(first: 50, status: OPEN) {
     edges { node { id name currency startsOn endsOn eligiblePurposes funder { name } } }
   }
   initiatives(first: 50) { edges { node { id name participants { id } } } }
-}
-"""
-
-CONTRIBUTIONS = """
-query WebOwnContributions($org: ID!, $after: String) {
   contributions(first: 20, after: $after, filter: {organizationId: $org}) {
     pageInfo { hasNextPage endCursor }
     edges { node {
@@ -349,7 +344,7 @@ async def demand_post(visit: Visit) -> Response:
         if len(q) >= 2:
             data = await visit.ask(SEARCH, q=q, first=10)
             results = [edge["node"] for edge in data["occupations"]["edges"]]
-        values.pop("occupationCode", None)
+        # What was chosen stays chosen until another result is picked.
         values.pop("occupationChoice", None)
         return await _demand_form(visit, values, results=results)
     if step == "skills":
@@ -471,22 +466,22 @@ async def _contributions_page(
     organizations = visit.organizations
     wanted = first(values, "organizationId") or params.get("org", "")
     organization = _chosen(organizations, wanted)
-    choices = await visit.ask(CONTRIBUTION_CHOICES)
-    contributions = None
-    if organization is not None:
-        data = await visit.ask(CONTRIBUTIONS, org=organization["id"], after=params.get("after"))
-        contributions = data["contributions"]
-    pools = [edge["node"] for edge in choices["fundPools"]["edges"]]
-    initiatives = [edge["node"] for edge in choices["initiatives"]["edges"]]
-    if organization is not None:
-        initiatives = [
-            i for i in initiatives if any(p["id"] == organization["id"] for p in i["participants"])
-        ] or initiatives
+    if organization is None:
+        return visit.render(
+            "employer/contributions.html", title="Contributions", organization=None, errors=[]
+        )
+    data = await visit.ask(CONTRIBUTIONS, org=organization["id"], after=params.get("after"))
+    pools = [edge["node"] for edge in data["fundPools"]["edges"]]
+    initiatives = [edge["node"] for edge in data["initiatives"]["edges"]]
+    # Offer the initiatives it takes part in (the schema refuses the others), else all.
+    initiatives = [
+        i for i in initiatives if any(p["id"] == organization["id"] for p in i["participants"])
+    ] or initiatives
     today = datetime.now(zone(visit.time_zone)).date().isoformat()
     form = {
         name: first(values, name, default)
         for name, default in (
-            ("organizationId", organization["id"] if organization else ""),
+            ("organizationId", organization["id"]),
             ("poolId", ""),
             ("initiativeId", ""),
             ("kind", "CASH"),
@@ -508,7 +503,7 @@ async def _contributions_page(
         initiatives=initiatives,
         purposes=PURPOSES,
         valuations=VALUATIONS,
-        contributions=contributions,
+        contributions=data["contributions"],
         form=form,
         key=first(values, "idempotencyKey") or str(uuid.uuid4()),
         errors=errors or [],
