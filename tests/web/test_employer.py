@@ -417,10 +417,17 @@ async def test_recording_a_contribution_lists_it_waiting_for_verification(
         "/contributions", data={**form, "contributedOn": "2031-01-01", "idempotencyKey": "k3"}
     )
     assert late.status_code == 400 and 'id="contributedOn-error"' in late.text
+    assert 'name="idempotencyKey" value="k3"' in late.text  # the corrected form resends it
     forged = await web.post("/contributions", data={**form, "csrf": "x", "idempotencyKey": "k4"})
     assert forged.status_code == 400
     data = await data_as(app, owner_sessions, ADMIN, OWN_CONTRIBUTIONS, org=precision)
     assert len(data["contributions"]["edges"]) == count
+    corrected = await web.post(
+        "/contributions", data={**form, "contributedOn": "2026-10-05", "idempotencyKey": "k3"}
+    )
+    assert corrected.status_code == 303
+    data = await data_as(app, owner_sessions, ADMIN, OWN_CONTRIBUTIONS, org=precision)
+    assert len(data["contributions"]["edges"]) == count + 1
 
 
 async def test_a_member_without_the_admin_role_may_not_record_a_contribution(
