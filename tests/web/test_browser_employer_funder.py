@@ -126,7 +126,7 @@ async def test_the_funder_verifies_a_contribution_the_employer_recorded(
 async def test_the_pooled_picture_and_funds_are_accessible_to_the_partnerships_people(
     browsing: Browsing, person: str
 ) -> None:
-    tab = await browsing.signed_in(email(person))
+    tab = await browsing.signed_in(email(person), phone=person == "analyst")
     await tab.open("/demand/pooled")
     assert await tab.page.inner_text("h1") == "Pooled demand"
     await tab.check(f"pooled demand as {person}")
