@@ -3,4 +3,8 @@
 
 from __future__ import annotations
 
-PAGES: tuple[str, ...] = ("coalition.web.pages.home",)
+PAGES: tuple[str, ...] = (
+    "coalition.web.pages.home",
+    "coalition.web.pages.employer",
+    "coalition.web.pages.funder",
+)
