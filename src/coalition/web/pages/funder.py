@@ -14,8 +14,10 @@ from openpyxl import Workbook
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from coalition.funds.ledger import ENTRY_POSTED
 from coalition.web.charts import Chart, Series, to_number
 from coalition.web.forms import errors_on
+from coalition.web.live import live_region
 from coalition.web.templating import zone
 from coalition.web.visit import FormError, NotFound, Visit, first, page
 
@@ -333,8 +335,25 @@ async def report_xlsx(visit: Visit) -> Response:
     )
 
 
+POOL_READABLE = "query($id: ID!) { fundPool(id: $id) { id } }"
+
+
+@page
+async def pool_live(visit: Visit) -> Response:
+    """The refresh stream of a pool's page: a ``refresh`` event at each ledger posting."""
+    return await live_region(
+        visit,
+        channel=ENTRY_POSTED,
+        type_name="FundPool",
+        global_id=_pool_id(visit),
+        check=POOL_READABLE,
+        root="fundPool",
+    )
+
+
 ROUTES = [
     Route("/funds", pools, methods=["GET"]),
+    Route("/funds/{id}/live", pool_live, methods=["GET"]),
     Route("/funds/{id}", pool, methods=["GET"]),
     Route("/funds/{id}/report.csv", report_csv, methods=["GET"]),
     Route("/funds/{id}/report.xlsx", report_xlsx, methods=["GET"]),
