@@ -3,4 +3,9 @@
 
 from __future__ import annotations
 
-PAGES: tuple[str, ...] = ("coalition.web.pages.home",)
+PAGES: tuple[str, ...] = (
+    "coalition.web.pages.home",
+    "coalition.web.pages.provider",
+    "coalition.web.pages.outcomes",
+    "coalition.web.pages.public_programs",
+)
