@@ -40,9 +40,17 @@ async def organization_of(app: Starlette, sessions: SessionFactory, address: str
 
 
 async def token_of(web: httpx.AsyncClient, path: str) -> str:
+    """The CSRF token of the page's own form (in its main content, not the header's
+    sign-out form), so a form that lost its token fails the test."""
     page = await web.get(path)
     assert page.status_code == 200, page.text
-    return csrf_of(page.text)
+    return csrf_of(page.text.split('<main id="main"', 1)[1])
+
+
+async def session_token(web: httpx.AsyncClient) -> str:
+    """The session's CSRF token (from the home page's sign-out form), for posting to a
+    page whose form the person is not shown."""
+    return csrf_of((await web.get("/")).text)
 
 
 def unique(prefix: str) -> str:

@@ -14,7 +14,13 @@ from starlette.applications import Starlette
 
 from coalition.db.engine import SessionFactory
 from tests.web.conftest import SignIn, email
-from tests.web.provider_support import graphql_as, organization_of, token_of, unique
+from tests.web.provider_support import (
+    graphql_as,
+    organization_of,
+    session_token,
+    token_of,
+    unique,
+)
 
 COLLEGE = email("college-admin")
 
@@ -314,7 +320,7 @@ async def test_a_person_of_an_employer_reads_a_program_but_cannot_change_it(
     page = await web.get(path)
     assert page.status_code == 200
     assert active["name"] in page.text and "Edit the program" not in page.text
-    token = await token_of(web, "/")
+    token = await session_token(web)
     changed = await web.post(path, data=program_form(token, "Taken over"))
     cohort = await web.post(
         f"{path}/cohorts",

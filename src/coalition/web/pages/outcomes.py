@@ -40,7 +40,8 @@ async def import_records(visit: Visit) -> Response:
     status = 200
     if visit.request.method == "POST":
         upload = await visit.upload("file", IMPORT_MAX_BYTES)
-        chosen = {o["id"]: o for o in mine}.get(first(upload.values, "organization"))
+        named = first(upload.values, "organization")
+        chosen = {o["id"]: o for o in mine}.get(named) if named or len(mine) > 1 else mine[0]
         errors: list[FormError] = []
         if chosen is None:
             errors = [FormError("organization", "Choose one of your organizations.")]
