@@ -6,6 +6,7 @@ from __future__ import annotations
 PAGES: tuple[str, ...] = (
     "coalition.web.pages.home",
     "coalition.web.pages.provider",
+    "coalition.web.pages.provider_figures",
     "coalition.web.pages.outcomes",
     "coalition.web.pages.public_programs",
 )

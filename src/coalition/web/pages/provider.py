@@ -1,5 +1,5 @@
 """The pages of training providers and colleges: their programs and cohorts (list, add,
-edit, status, import from CSV), their programs against the skills gap, their scorecard.
+edit, status, import from CSV); ``provider_figures`` has their gap and scorecard.
 
 A person of several provider organizations picks one (``?organization=``); someone of
 none is told the pages are not for them. Every read and change is the schema's: a
@@ -8,14 +8,12 @@ only when the person could change it (the mutation decides in the end)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import quote
 
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from coalition.web.charts import Chart, Series, to_number
 from coalition.web.forms import input_errors
 from coalition.web.nav import PROVIDERS
 from coalition.web.pages.program_form import (
@@ -142,43 +140,6 @@ mutation WebImportPrograms($input: ImportTrainingProgramsInput!) {
 }
 """
 
-GAP = """
-query WebProviderGap($from: String!, $to: String!, $organization: ID) {
-  providerGap(from: $from, to: $to, organizationId: $organization) {
-    organizationName
-    programs {
-      programId name meetsShortage
-      occupations { code title hidden demand expectedCompleters gap }
-    }
-    untaughtSkills { code title demand }
-    byOccupation {
-      release { publishedAt }
-      rows { code title hidden demand expectedCompleters gap ratio }
-    }
-  }
-}
-"""
-
-SCORECARD = """
-query WebScorecard($organization: ID!, $period: String!) {
-  node(id: $organization) {
-    ... on Organization {
-      name
-      scorecard(period: $period) {
-        exact minPeople
-        period { label startsOn endsOn }
-        completionRate { ...figure }
-        credentialRate { ...figure }
-        placementRate { ...figure }
-        medianWageAtPlacement { ...figure }
-        captureRate { ...figure }
-      }
-    }
-  }
-}
-fragment figure on OutcomeFigure { suppressed people count rate display basis }
-"""
-
 DONE = {
     "added": "The program was added.",
     "saved": "Your changes were saved.",
@@ -186,20 +147,9 @@ DONE = {
     "cohort": "The cohort was added.",
     "cohort-saved": "The cohort was saved.",
 }
-FIGURES = (
-    ("completionRate", "Completion rate", "Of the people who left, the share who completed."),
-    ("credentialRate", "Credential rate", "The share who earned a credential within a year."),
-    ("placementRate", "Placement rate", "The share who found a job after leaving."),
-    (
-        "medianWageAtPlacement",
-        "Median wage at placement",
-        "The middle hourly wage of those placed.",
-    ),
-    ("captureRate", "Capture rate", "The share hired and kept by the partnership's employers."),
-)
 
 
-def _provider(visit: Visit) -> dict[str, Any]:
+def provider_of(visit: Visit) -> dict[str, Any]:
     """The provider organization the page is about: the one named, else the first."""
     mine = visit.organizations_of(*PROVIDERS)
     if not mine:
@@ -236,7 +186,7 @@ def _with_org(path: str, visit: Visit, organization: dict[str, Any], done: str =
 @page
 async def programs(visit: Visit) -> Response:
     """The organization's programs, newest first."""
-    organization = _provider(visit)
+    organization = provider_of(visit)
     data = await visit.ask(
         PROGRAMS, organization=organization["id"], after=visit.request.query_params.get("after")
     )
@@ -274,7 +224,7 @@ def _program_form(
 @page
 async def new_program(visit: Visit) -> Response:
     """Add a program: the form, and its answer."""
-    organization = _provider(visit)
+    organization = provider_of(visit)
     if visit.request.method == "GET":
         return _program_form(visit, organization, {"status": "ACTIVE", "modality": ""}, [])
     values = await visit.form()
@@ -411,7 +361,7 @@ async def cohort(visit: Visit) -> Response:
 @page
 async def import_programs(visit: Visit) -> Response:
     """Import programs from a CSV file: all rows, or none and every bad row's problem."""
-    organization = _provider(visit)
+    organization = provider_of(visit)
     context: dict[str, Any] = {}
     status = 200
     if visit.request.method == "POST":
@@ -442,126 +392,6 @@ async def import_programs(visit: Visit) -> Response:
     )
 
 
-def _quarter(day: date, ahead: int = 0) -> str:
-    index = day.year * 4 + (day.month - 1) // 3 + ahead
-    return f"{index // 4}Q{index % 4 + 1}"
-
-
-def _today() -> date:
-    return datetime.now(UTC).date()
-
-
-@page
-async def gap(visit: Visit) -> Response:
-    """The organization's programs against the skills gap over a horizon of quarters."""
-    organization = _provider(visit)
-    query = visit.request.query_params
-    today = _today()
-    horizon = {
-        "from": query.get("from", "").strip().upper() or _quarter(today, 1),
-        "to": query.get("to", "").strip().upper() or _quarter(today, 4),
-    }
-    answer = await visit.run(
-        GAP, organization=organization["id"], **{"from": horizon["from"], "to": horizon["to"]}
-    )
-    if "FORBIDDEN" in answer.codes:
-        raise Refused
-    if answer.errors and "BAD_USER_INPUT" not in answer.codes:
-        raise RuntimeError("the gap's query failed")
-    errors = [FormError("from", str(e.get("message", ""))) for e in answer.errors]
-    found = (answer.data or {}).get("providerGap") if not errors else None
-    chart = None
-    if found:
-        rows = found["byOccupation"]["rows"]
-        chart = Chart(
-            "Openings against expected completers, by occupation",
-            [row["title"] for row in rows],
-            [
-                Series(
-                    "Openings", tuple(None if r["hidden"] else to_number(r["demand"]) for r in rows)
-                ),
-                Series(
-                    "Expected completers", tuple(to_number(r["expectedCompleters"]) for r in rows)
-                ),
-            ],
-            unit="people",
-        )
-    return visit.render(
-        "provider/gap.html",
-        status=400 if errors else 200,
-        title="Skills gap",
-        organization=organization,
-        choices=visit.organizations_of(*PROVIDERS),
-        horizon=horizon,
-        gap=found,
-        gap_chart=chart,
-        errors=errors,
-    )
-
-
-def periods(today: date) -> list[str]:
-    """The periods offered: the last four program years (July to June) and the last
-    eight quarters, newest first."""
-    program_year = today.year if today.month >= 7 else today.year - 1
-    years = [f"PY{program_year - n}" for n in range(4)]
-    quarters = [_quarter(today, -n) for n in range(8)]
-    return years + quarters
-
-
-def default_period(today: date) -> str:
-    """The last program year that has ended."""
-    program_year = today.year if today.month >= 7 else today.year - 1
-    return f"PY{program_year - 1}"
-
-
-@page
-async def scorecard(visit: Visit) -> Response:
-    """The organization's outcomes for a period."""
-    organization = _provider(visit)
-    today = _today()
-    offered = periods(today)
-    period = visit.request.query_params.get("period", "").strip().upper() or default_period(today)
-    errors: list[FormError] = []
-    card = None
-    if period not in offered:
-        errors = [FormError("period", "Choose a period from the list.")]
-    else:
-        data = await visit.ask(SCORECARD, organization=organization["id"], period=period)
-        card = (data.get("node") or {}).get("scorecard")
-    chart = None
-    if card:
-        rates = [f for f in FIGURES if f[0] != "medianWageAtPlacement"]
-        chart = Chart(
-            f"Outcome rates, {card['period']['label']}",
-            [label for _, label, _ in rates],
-            [
-                Series(
-                    "Rate",
-                    tuple(
-                        None
-                        if card[key]["rate"] is None
-                        else round(float(card[key]["rate"]) * 100, 1)
-                        for key, _, _ in rates
-                    ),
-                )
-            ],
-            unit="%",
-        )
-    return visit.render(
-        "provider/scorecard.html",
-        status=400 if errors else 200,
-        title="Scorecard",
-        organization=organization,
-        choices=visit.organizations_of(*PROVIDERS),
-        period=period,
-        offered=offered,
-        card=card,
-        figures=FIGURES,
-        rates_chart=chart,
-        errors=errors,
-    )
-
-
 ROUTES = [
     Route("/programs", programs, methods=["GET"]),
     Route("/programs/new", new_program, methods=["GET", "POST"]),
@@ -570,6 +400,4 @@ ROUTES = [
     Route("/programs/{program}/status", program_status, methods=["POST"]),
     Route("/programs/{program}/cohorts", add_cohort, methods=["POST"]),
     Route("/programs/{program}/cohorts/{cohort}", cohort, methods=["GET", "POST"]),
-    Route("/gap", gap, methods=["GET"]),
-    Route("/scorecard", scorecard, methods=["GET"]),
 ]
