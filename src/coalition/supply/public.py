@@ -131,16 +131,18 @@ async def public_listing(
     slug: str,
     *,
     after: uuid.UUID | None = None,
-    page_size: int = PAGE_SIZE,
+    page_size: int | None = None,
 ) -> PublicListing | None:
     """The ACTIVE programs of the partnership ``slug`` after ``after`` (by ID), at most
-    ``page_size``; None when no partnership has the slug or it does not list its programs
-    publicly (the same answer for both). The caller checks ``slug`` against ``SLUG``."""
+    ``page_size`` (default ``PAGE_SIZE``); None when no partnership has the slug or it
+    does not list its programs publicly (the same answer for both). The caller checks
+    ``slug`` against ``SLUG``."""
     async with sessions() as session:
         partnership = await system_public_partnership(session, slug)
     if partnership is None:
         return None
     tenant_id = partnership.id
+    page_size = page_size or PAGE_SIZE
     async with tenant_transaction(sessions, tenant_id) as session:
         statement = scoped(TrainingProgram, tenant_id).where(
             TrainingProgram.status == ProgramStatus.ACTIVE
