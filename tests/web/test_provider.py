@@ -572,3 +572,25 @@ async def test_the_scorecard_shows_the_providers_own_figures(
     }
     assert "These are your own exact figures" in page.text
     assert (await web.get("/scorecard?period=1999Q9")).status_code == 400
+
+
+async def test_an_upload_of_two_files_or_under_another_name_is_refused(
+    web: httpx.AsyncClient, sign_in: SignIn, app: Starlette, owner_sessions: SessionFactory
+) -> None:
+    await sign_in(web, COLLEGE)
+    before = len(await programs_of(app, owner_sessions, COLLEGE))
+    token = await token_of(web, "/programs/import")
+    text = f"{HEADER}\nTWO-1,Two,48.0508,in_person,certificate,Cert,120,100,draft\n".encode()
+
+    two = await web.post(
+        "/programs/import",
+        data={"csrf": token},
+        files=[("file", ("a.csv", text, "text/csv")), ("file", ("b.csv", text, "text/csv"))],
+    )
+    other = await web.post(
+        "/programs/import", data={"csrf": token}, files={"other": ("a.csv", text, "text/csv")}
+    )
+    plain = await web.post("/programs/import", data={"csrf": token, "file": text.decode()})
+
+    assert (two.status_code, other.status_code, plain.status_code) == (400, 400, 400)
+    assert len(await programs_of(app, owner_sessions, COLLEGE)) == before
