@@ -29,6 +29,7 @@ from coalition.disclosure.noise import new_secret
 from coalition.disclosure.rule import DisclosureRule
 from coalition.disclosure.schedule import ReleaseSchedule
 from coalition.errors import Forbidden, InvalidInput, NotFound, UserError
+from coalition.telemetry import activity
 
 
 class MadeBy:
@@ -156,6 +157,7 @@ async def publish_release(
     )
     session.add(release)
     await session.flush()
+    activity.release_published(session, made_by=made_by)
     cells = await build_cells(
         session, tenant_id=principal.tenant_id, release_id=release.id, secret=secret, rule=rule
     )

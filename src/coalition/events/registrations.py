@@ -53,6 +53,7 @@ from coalition.events.permissions import (
     require_event_staff,
     visible_events,
 )
+from coalition.telemetry import activity
 from coalition.validation import Checker
 
 # No 0/O, 1/I/L: read aloud or typed from a badge, each character is unambiguous.
@@ -278,6 +279,7 @@ async def _take_place(
         session.add(registration)
     await session.flush()
     await _audit(session, principal, "registration.created", registration)
+    activity.place_taken(session, status=status.value)
     return registration, token
 
 

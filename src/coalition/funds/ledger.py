@@ -31,6 +31,7 @@ from coalition.funds.models.ledger import (
     LedgerTransactionKind,
 )
 from coalition.funds.models.pools import FundPool
+from coalition.telemetry import activity
 
 RECIPIENT_ACCOUNTS = frozenset({LedgerAccount.MATCHED, LedgerAccount.APPROVED, LedgerAccount.PAID})
 TOTALS = (
@@ -119,6 +120,7 @@ async def post(
         raise ValueError(f"unbalanced ledger transaction: {legs!r}")
     transaction_id = uuid.uuid4()
     tenant_id = principal.tenant_id
+    activity.ledger_posted(session, kind=kind.value)
     await session.execute(
         insert(LedgerTransaction).values(
             tenant_id=tenant_id,
