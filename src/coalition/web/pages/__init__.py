@@ -7,4 +7,8 @@ PAGES: tuple[str, ...] = (
     "coalition.web.pages.home",
     "coalition.web.pages.employer",
     "coalition.web.pages.funder",
+    "coalition.web.pages.provider",
+    "coalition.web.pages.provider_figures",
+    "coalition.web.pages.outcomes",
+    "coalition.web.pages.public_programs",
 )
