@@ -44,7 +44,7 @@ async def test_the_small_employer_posts_demand_through_the_form_and_sees_it_list
     await tab.check("post demand, with the occupation's skills")
     await page.get_by_role("button", name="Post demand").click()
     await page.wait_for_url(re.compile(r"/demand\?done=posted"))
-    assert "Your demand is posted." in await page.inner_text("[role=status]")
+    assert "Your demand is posted." in await page.inner_text(".notice")
     first_row = page.locator("table.data tbody tr").first
     assert "Machinists" in await first_row.inner_text()
     assert "17" in await first_row.inner_text()

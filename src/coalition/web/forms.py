@@ -22,7 +22,12 @@ def dollars_to_minor(text: str) -> str | None:
     for ``MoneyInput.amountMinor`` ("1250"), or None when it is not such an amount (more
     than two decimals, letters, a minus sign: the form says so)."""
     cleaned = text.strip()
-    if not cleaned or not _DOLLARS.match(cleaned) or cleaned in {"$", ".", "$."}:
+    if (
+        not cleaned
+        or len(cleaned) > 40
+        or not _DOLLARS.match(cleaned)
+        or cleaned in {"$", ".", "$."}
+    ):
         return None
     try:
         amount = Decimal(cleaned.replace("$", "").replace(",", "").strip())

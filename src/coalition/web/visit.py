@@ -153,7 +153,7 @@ class Visit:
         so neither memory nor the disk holds more than that."""
         limit = max_bytes + UPLOAD_OVERHEAD_BYTES
         declared = self.request.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
+        if declared.isascii() and declared.isdigit() and int(declared[:19]) > limit:
             raise TooLarge(_too_large(max_bytes))
         if not self.request.headers.get("content-type", "").startswith("multipart/form-data"):
             raise BadForm("The form was not sent as a file upload.")

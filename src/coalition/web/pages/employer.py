@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from coalition.skills.distance import program_level
 from coalition.web.charts import Chart, Series
-from coalition.web.forms import dollars_to_minor, errors_on
+from coalition.web.forms import dollars_to_minor, errors_on, whole_number
 from coalition.web.nav import EMPLOYER
 from coalition.web.templating import zone
 from coalition.web.visit import FormError, NotFound, Visit, first, page
@@ -299,7 +299,7 @@ def _demand_input(
     if not code:
         problems.append(FormError("occupationCode", "Search for the occupation and pick it."))
     openings_text = first(values, "openings")
-    openings = int(openings_text) if openings_text.isdigit() and len(openings_text) < 8 else None
+    openings = whole_number(openings_text)
     if openings is None:
         problems.append(FormError("openings", "Say how many people you expect to hire (a number)."))
     data: dict[str, Any] = {
@@ -316,7 +316,7 @@ def _demand_input(
     }
     for picked in values.get("skill", [])[:30]:
         skill_id, _, level = picked.partition("|")
-        data["skills"].append({"skillId": skill_id, "level": int(level) if level.isdigit() else 0})
+        data["skills"].append({"skillId": skill_id, "level": whole_number(level) or 0})
     has_wage = False
     for name in ("wageMin", "wageMax"):
         text = first(values, name)
