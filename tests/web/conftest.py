@@ -181,8 +181,15 @@ class Browsing:
         tab = Tab(page=page, base=self.base)
 
         def on_console(message: Any) -> None:
-            if message.type == "error":
-                tab.console_errors.append(message.text)
+            if message.type != "error":
+                return
+            # Chromium reports the page's own 4xx answer (a form shown again with its
+            # errors, a 403 page) as a failed resource: that is the page, not an error
+            # of it. A stylesheet, script or image that fails is still an error.
+            own_page = (message.location or {}).get("url") == page.url
+            if own_page and "Failed to load resource" in message.text:
+                return
+            tab.console_errors.append(message.text)
 
         async def guard(route: Any) -> None:
             host = urlsplit(route.request.url).hostname

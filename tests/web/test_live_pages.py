@@ -30,7 +30,8 @@ mutation($input: RecordContributionInput!) {
 """
 VERIFY = """
 mutation($id: ID!, $key: String!) {
-  verifyContribution(input: {contributionId: $id, idempotencyKey: $key}) { userErrors { message } } }
+  verifyContribution(input: {contributionId: $id, idempotencyKey: $key}) {
+    userErrors { message } } }
 """
 
 

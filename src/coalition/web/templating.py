@@ -3,6 +3,7 @@ zone, money in dollars and plain numbers."""
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -68,6 +69,11 @@ def percent(value: Any) -> str:
         return str(value)
 
 
+# The CSRF token of the request being rendered (set by ``visit.render``), for macros
+# imported without the template's context.
+CURRENT_CSRF: ContextVar[str] = ContextVar("current_csrf", default="")
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -79,6 +85,7 @@ def environment() -> Environment:
     env.filters["local_date"] = local_date
     env.filters["number"] = number
     env.filters["percent"] = percent
+    env.globals["current_csrf"] = CURRENT_CSRF.get
     return env
 
 

@@ -24,7 +24,7 @@ from starlette.types import Message
 from coalition.api.inprocess import Answer, Interrupted, Unavailable, execute
 from coalition.errors import Unauthenticated
 from coalition.web.security import CSRF_FIELD, csrf_ok, csrf_token
-from coalition.web.templating import ENVIRONMENT, local_time
+from coalition.web.templating import CURRENT_CSRF, ENVIRONMENT, local_time
 
 logger = logging.getLogger("coalition.web")
 
@@ -211,6 +211,7 @@ def render(
     **context: Any,
 ) -> HTMLResponse:
     time_zone = visit.time_zone if visit is not None else context.get("time_zone")
+    CURRENT_CSRF.set(csrf_token(request))
     body = ENVIRONMENT.get_template(template).render(
         request=request,
         visit=visit,
