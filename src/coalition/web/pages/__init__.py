@@ -3,4 +3,4 @@
 
 from __future__ import annotations
 
-PAGES: tuple[str, ...] = ("coalition.web.pages.home",)
+PAGES: tuple[str, ...] = ("coalition.web.pages.home", "coalition.web.pages.convener")
