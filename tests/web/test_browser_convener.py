@@ -81,11 +81,16 @@ async def test_an_admin_adds_a_person_on_a_phone_after_fixing_the_email(
     await tab.check("a person added")
 
 
-async def test_an_analyst_reads_the_partnership_and_changes_nothing(browsing: Browsing) -> None:
-    tab = await browsing.signed_in(email("analyst"))
+async def test_an_analyst_reads_the_partnership_on_a_phone_and_changes_nothing(
+    browsing: Browsing,
+) -> None:
+    tab = await browsing.signed_in(email("analyst"), phone=True)
     page = tab.page
     for path in ("/partnership", "/members"):
         assert (await tab.open(path)).status == 200
+        # Nothing wider than the phone but the tables' own scroll regions.
+        overflow = await page.evaluate("document.documentElement.scrollWidth")
+        assert overflow <= 390, f"{path} is {overflow}px wide on a 390px phone"
         await tab.check(f"{path} as an analyst")
     assert await page.locator("form[action^='/members']").count() == 0
     await page.get_by_role("link", name="Harbor Fabrication").click()

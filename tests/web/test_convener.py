@@ -361,6 +361,35 @@ async def test_a_membership_of_another_organization_is_not_removed_through_this_
     assert (await web.get(f"/members/{clinic}/remove/{membership}")).status_code == 404
 
 
+async def test_removing_the_last_partnership_admin_is_refused_on_the_confirmation_page(
+    web: httpx.AsyncClient, sign_in: SignIn, app: Starlette, owner_sessions: SessionFactory
+) -> None:
+    admin = email("admin", METRO)
+    everyone = await as_person(
+        app,
+        owner_sessions,
+        admin,
+        "{ organizations(first: 50) { edges { node { id memberships(first: 50) {"
+        " edges { node { id role } } } } } } }",
+    )
+    admins = [
+        (organization["node"]["id"], membership["node"]["id"])
+        for organization in everyone["organizations"]["edges"]
+        for membership in organization["node"]["memberships"]["edges"]
+        if membership["node"]["role"] == "PARTNERSHIP_ADMIN"
+    ]
+    assert len(admins) == 1, "given: the partnership has one partnership admin"
+    [(org, membership)] = admins
+    await sign_in(web, admin)
+    confirm = await web.get(f"/members/{org}/remove/{membership}")
+    response = await web.post(
+        f"/members/{org}/remove/{membership}", data={"csrf": form_token(confirm.text)}
+    )
+    assert response.status_code == 400
+    assert "A partnership needs at least one partnership admin." in response.text
+    assert (await web.get("/members")).status_code == 200  # still signed in, still admin
+
+
 # --- /settings -------------------------------------------------------------------------
 
 
