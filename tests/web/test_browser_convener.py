@@ -14,6 +14,12 @@ METRO = "metro-healthcare"
 FAILED_LOAD = "Failed to load resource: the server responded with a status of {}"
 
 
+async def assert_fits_the_phone(tab: Tab, name: str) -> None:
+    """Nothing wider than a 390px phone but the tables' own scroll regions."""
+    width = await tab.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"{name} is {width}px wide on a 390px phone"
+
+
 async def check_answered(tab: Tab, name: str, status: str) -> None:
     assert tab.console_errors == [FAILED_LOAD.format(status)], tab.console_errors
     tab.console_errors.clear()
@@ -64,6 +70,7 @@ async def test_an_admin_adds_a_person_on_a_phone_after_fixing_the_email(
     page = tab.page
     await tab.open("/members?kind=EMPLOYER")
     await page.get_by_role("link", name="Riverside Senior Living").click()
+    await assert_fits_the_phone(tab, "a member organization")
     await page.fill("#email", "not an email")
     await page.fill("#displayName", "Rita Riverside")
     await page.check("#role-ORGANIZATION_ADMIN")
@@ -76,8 +83,9 @@ async def test_an_admin_adds_a_person_on_a_phone_after_fixing_the_email(
     await page.fill("#email", address)
     await page.get_by_role("button", name="Add the person").click()
     assert "The person was added." in await page.inner_text(".notice")
-    row = page.locator("tr", has_text=address)
+    row = page.locator("li", has_text=address)
     assert "Organization admin" in await row.inner_text()
+    await assert_fits_the_phone(tab, "a member organization with its new person")
     await tab.check("a person added")
 
 
@@ -88,9 +96,7 @@ async def test_an_analyst_reads_the_partnership_on_a_phone_and_changes_nothing(
     page = tab.page
     for path in ("/partnership", "/members"):
         assert (await tab.open(path)).status == 200
-        # Nothing wider than the phone but the tables' own scroll regions.
-        overflow = await page.evaluate("document.documentElement.scrollWidth")
-        assert overflow <= 390, f"{path} is {overflow}px wide on a 390px phone"
+        await assert_fits_the_phone(tab, path)
         await tab.check(f"{path} as an analyst")
     assert await page.locator("form[action^='/members']").count() == 0
     await page.get_by_role("link", name="Harbor Fabrication").click()

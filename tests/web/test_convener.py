@@ -278,8 +278,10 @@ async def test_an_organizations_page_lists_its_people_and_roles(
     page = text_of(response.text)
     people = [e["node"] for e in data["organization"]["memberships"]["edges"]]
     assert people
+    assert f"{len(people)} people" in page
     for person in people:
-        assert f"{person['user']['displayName']} {person['user']['email']}" in page
+        role = {"MEMBER": "Member", "ORGANIZATION_ADMIN": "Organization admin"}[person["role"]]
+        assert f"{person['user']['displayName']} , {person['user']['email']}: {role}" in page
     assert "Add a person" in page
 
 

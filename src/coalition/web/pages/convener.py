@@ -241,6 +241,7 @@ async def _member_page(
         organization=organization,
         kind_label=KIND_NAMES.get(organization["kind"], organization["kind"]),
         memberships=_nodes(memberships),
+        total=memberships["totalCount"],
         page_info=memberships["pageInfo"],
         roles=ROLES,
         is_admin=ADMIN in visit.roles,
