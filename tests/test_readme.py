@@ -17,7 +17,7 @@ import re
 import shlex
 import sys
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,7 @@ import pytest
 from graphql import build_schema
 from sqlalchemy import select
 from starlette.applications import Starlette
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
 
 from coalition.auth.scopes import USER_SCOPES
 from coalition.auth.tokens import USER_TOKEN_CLIENT_ID, issue_access_token
@@ -212,12 +212,24 @@ async def test_a_graphql_example_runs_without_errors(
     assert all(value is not None for value in body["data"].values()), body
 
 
+def routes_of(routes: Sequence[BaseRoute], prefix: str = "") -> Iterator[tuple[str, Route]]:
+    """Every route with the path it is mounted under (the web app's pages are in a Mount)."""
+    for route in routes:
+        if isinstance(route, Mount):
+            yield from routes_of(route.routes, prefix + route.path)
+        elif isinstance(route, Route):
+            yield prefix, route
+
+
 @pytest.mark.parametrize("example", of_kind("path"), ids=lambda example: example.id)
 def test_a_path_the_readme_names_is_a_route(app: Starlette, example: Example) -> None:
-    routes = [route for route in app.routes if isinstance(route, Route)]
+    path = example.text
 
     # A route's own path, or a path its parameters match (/public/<slug>/...).
-    assert any(route.path_regex.fullmatch(example.text) for route in routes), example.text
+    assert any(
+        path.startswith(prefix) and route.path_regex.fullmatch(path[len(prefix) :])
+        for prefix, route in routes_of(app.routes)
+    ), path
 
 
 # --- shell examples with curl -----------------------------------------------------------
