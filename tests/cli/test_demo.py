@@ -98,6 +98,7 @@ def test_demo_prints_every_login_and_the_next_step(cli_env: Settings) -> None:
         "--email admin@lakeshore-manufacturing.example" in lines
     )
     assert "and open GraphiQL at http://127.0.0.1:8000/graphql with the header" in lines
+    assert any("open http://127.0.0.1:8000/" in line for line in lines)
     [vocabulary] = [line for line in lines if line.startswith("Vocabulary: ")]
     assert vocabulary.startswith(
         ("Vocabulary: the full reference sets (", "Vocabulary: the starter set (")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -228,3 +229,19 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     if report.when == "call":
         item.rep_call = report  # type: ignore[attr-defined]
     return report
+
+
+async def token_for(app: Starlette, sessions: SessionFactory, address: str) -> str:
+    """An API access token for a demo person, as `coalition token` mints one."""
+    from coalition.auth.scopes import USER_SCOPES
+    from coalition.auth.tokens import USER_TOKEN_CLIENT_ID, issue_access_token
+
+    tenant_id, user_id = await person_ids(sessions, address)
+    return issue_access_token(
+        await app.state.keys.signer(),
+        app.state.settings,
+        tenant_id=uuid.UUID(tenant_id),
+        subject=user_id,
+        client_id=USER_TOKEN_CLIENT_ID,
+        scopes=USER_SCOPES,
+    )

@@ -103,3 +103,10 @@ async def test_production_has_no_demo_sign_in(settings: Settings, web_demo: None
             refused = await client.post("/signin/demo", data={"csrf": "x"})
             assert refused.status_code == 404
             assert "secure" in page.headers["set-cookie"].lower()
+
+
+async def test_an_unknown_address_is_a_page_that_says_so(web: httpx.AsyncClient) -> None:
+    response = await web.get("/no/such/page")
+    assert response.status_code == 404
+    assert "There is no page at this address." in response.text
+    assert (await web.get("/graphqlx")).status_code == 404

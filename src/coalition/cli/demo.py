@@ -48,11 +48,13 @@ def report(result: DemoResult, *, graphql_url: str) -> list[str]:
         )
     first = result.partnerships[0]
     admin = demo_email(first.people[0], first.slug)
+    site = graphql_url.removesuffix("graphql")
     lines += [
         "",
         f"Vocabulary: {vocabulary}.",
         "",
-        "Next: start the API with 'coalition serve', mint a token for a login with",
+        f"Next: start the server with 'coalition serve', open {site}",
+        "and sign in as a demo person; or, for the API, mint a token for a login with",
         f"  coalition token --tenant {first.slug} --email {admin}",
         f"and open GraphiQL at {graphql_url} with the header",
         '  {"Authorization": "Bearer <the token>"}',

@@ -9,7 +9,9 @@ from pathlib import Path
 
 from starlette.middleware import Middleware
 from starlette.middleware.sessions import SessionMiddleware
-from starlette.routing import BaseRoute, Mount
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from coalition.config import Settings
@@ -18,6 +20,7 @@ from coalition.web.nav import menu
 from coalition.web.pages import PAGES
 from coalition.web.security import SESSION_COOKIE, SecurityHeaders, session_key
 from coalition.web.templating import ENVIRONMENT
+from coalition.web.visit import render
 
 ENVIRONMENT.globals["menu"] = menu
 
@@ -31,11 +34,23 @@ def page_routes(pages: tuple[str, ...] = PAGES) -> list[BaseRoute]:
     return found
 
 
+async def not_found(request: Request) -> Response:
+    """Any other address: a page that says so (and links back), not a bare 404."""
+    return render(
+        request,
+        "error.html",
+        status=404,
+        title="Not found",
+        message="There is no page at this address.",
+    )
+
+
 def web_mount(settings: Settings) -> Mount:
     routes: list[BaseRoute] = [
         Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
         *signin.ROUTES,
         *page_routes(),
+        Route("/{path:path}", not_found, methods=["GET"]),
     ]
     return Mount(
         "",

@@ -17,7 +17,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from authlib.integrations.base_client.errors import OAuthError
-from authlib.integrations.starlette_client import OAuth
 from sqlalchemy import select
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -55,6 +54,9 @@ def _provider(settings: Settings) -> Any | None:
     metadata = settings.oidc_metadata_url
     if not (metadata and settings.web_oidc_client_id):
         return None
+    # Imported only when a provider is configured (it brings authlib's httpx client).
+    from authlib.integrations.starlette_client import OAuth
+
     oauth = OAuth()
     secret = settings.web_oidc_client_secret
     return oauth.register(
