@@ -157,8 +157,10 @@ async def main(args: argparse.Namespace) -> int:
                             f"{p99:>7.1f}ms {median / floor[0]:>7.1f}x {size / 1024:>8.1f} KB"
                             f"  {'PASS' if ok else 'FAIL'}"
                         )
-        print(f"{'all pages PASS' if not failures else f'{failures} page(s) FAIL'}"
-              f" (median < {TARGET_MS:.0f} ms, first load < {TARGET_BYTES // 1024} KB)")
+        print(
+            f"{'all pages PASS' if not failures else f'{failures} page(s) FAIL'}"
+            f" (median < {TARGET_MS:.0f} ms, first load < {TARGET_BYTES // 1024} KB)"
+        )
         return 1 if failures else 0
 
 

@@ -18,9 +18,12 @@ from starlette.applications import Starlette
 
 from coalition.api.inprocess import execute
 from coalition.db.engine import SessionFactory
+from coalition.web.pages import convener
 from coalition.web.pages.convener import demand_grid, horizon
 from coalition.web.pages.convener_documents import (
     AUDIT,
+    KIND_COUNTS,
+    KINDS,
     MEMBER,
     MEMBERS,
     PARTNERSHIP,
@@ -94,8 +97,9 @@ async def test_the_partnership_page_shows_what_the_persons_graphql_reads(
         PARTNERSHIP,
         **{"from": start, "to": end, "now": datetime.now(UTC).isoformat()},
     )
-    assert f"{data['employer']['totalCount']} Employers" in page
-    assert f"{data['funder']['totalCount']} Funders" in page
+    counts = await as_person(app, owner_sessions, email(person), KIND_COUNTS)
+    for kind, label in KINDS.items():
+        assert f"{counts[kind.lower()]['totalCount']} {label}" in page
     for cell in data["byOccupation"]["cells"]:
         occupation = cell["key"]["occupation"]
         figure = "hidden" if cell["suppressed"] else f"{cell['openings']:,}"
@@ -115,6 +119,28 @@ async def test_the_partnership_page_shows_what_the_persons_graphql_reads(
     assert initiatives and all(i["name"] in page for i in initiatives)
     for event in [e["node"] for e in data["events"]["edges"]]:
         assert event["title"] in page
+
+
+async def test_past_one_page_of_organizations_members_are_counted_per_kind(
+    web: httpx.AsyncClient,
+    sign_in: SignIn,
+    app: Starlette,
+    owner_sessions: SessionFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    one_page = "organizations(first: 100)"
+    assert one_page in PARTNERSHIP
+    monkeypatch.setattr(
+        convener, "PARTNERSHIP", PARTNERSHIP.replace(one_page, "organizations(first: 2)")
+    )
+    await sign_in(web, email("analyst"))
+    response = await web.get("/partnership")
+    assert response.status_code == 200
+    counts = await as_person(app, owner_sessions, email("analyst"), KIND_COUNTS)
+    assert counts["employer"]["totalCount"] == 4  # given: more than the page of 2
+    page = text_of(response.text)
+    for kind, label in KINDS.items():
+        assert f"{counts[kind.lower()]['totalCount']} {label}" in page
 
 
 async def test_the_demand_grid_tells_hidden_from_absent_cells() -> None:

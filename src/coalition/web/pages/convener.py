@@ -8,6 +8,7 @@ admin may send are shown only to one; the schema refuses anyone else anyway.
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from coalition.web.pages.convener_documents import (
     ADD_MEMBERSHIP,
     AUDIT,
     CREATE_ORGANIZATION,
+    KIND_COUNTS,
     KIND_NAMES,
     KINDS,
     MEMBER,
@@ -89,7 +91,7 @@ async def partnership(visit: Visit) -> Response:
     start, end = horizon(visit.time_zone)
     now = datetime.now(UTC).isoformat()
     data = await visit.ask(PARTNERSHIP, **{"from": start, "to": end, "now": now})
-    counts = [(kind, label, data[kind.lower()]["totalCount"]) for kind, label in KINDS.items()]
+    counts = await _counts_by_kind(visit, data["everyone"])
     cells = data["byOccupation"]["cells"]
     demand_chart = Chart(
         "Openings expected by occupation",
@@ -132,6 +134,15 @@ async def partnership(visit: Visit) -> Response:
         trend=trend,
         occupation=code,
     )
+
+
+async def _counts_by_kind(visit: Visit, everyone: dict[str, Any]) -> list[tuple[str, str, int]]:
+    if everyone["pageInfo"]["hasNextPage"]:
+        data = await visit.ask(KIND_COUNTS)
+        found = {kind: int(data[kind.lower()]["totalCount"]) for kind in KINDS}
+    else:
+        found = Counter(str(organization["kind"]) for organization in _nodes(everyone))
+    return [(kind, label, found.get(kind, 0)) for kind, label in KINDS.items()]
 
 
 async def _trend(visit: Visit, code: str, start: str) -> Chart | None:

@@ -47,14 +47,22 @@ METRICS = {
     "COST_PER_PLACEMENT": "Cost per placement",
 }
 
-_COUNTS = "\n".join(
+# Members by kind: one page of every organization's kind (two statements), counted on
+# the page; past one page, a count per kind (two statements each).
+COUNTED_AT_ONCE = 100
+_KINDS_OF_ALL = f"""
+  everyone: organizations(first: {COUNTED_AT_ONCE}) {{
+    totalCount pageInfo {{ hasNextPage }} edges {{ node {{ kind }} }}
+  }}"""
+_PER_KIND = "\n".join(
     f"  {kind.lower()}: organizations(first: 1, filter: {{kinds: [{kind}]}}) {{ totalCount }}"
     for kind in KINDS
 )
+KIND_COUNTS = f"query ConvenerKindCounts {{\n{_PER_KIND}\n}}"
 MONEY = "{ formatted }"
 PARTNERSHIP = f"""
 query ConvenerPartnership($from: String!, $to: String!, $now: DateTime!) {{
-{_COUNTS}
+{_KINDS_OF_ALL}
   byOccupation: demandSummary(groupBy: [OCCUPATION],
       filter: {{quarterFrom: $from, quarterTo: $to}}) {{
     release {{ publishedAt }}
