@@ -8,18 +8,18 @@ import importlib
 import importlib.util
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 
 from coalition.api.endpoint import graphql_endpoint
 from coalition.api.graphiql import STATIC_PATH, static_files
 from coalition.api.schema import build_schema
+from coalition.api.websocket import graphql_websocket
 from coalition.auth.authenticate import Authenticator
 from coalition.auth.keys import JWKS_CACHE_SECONDS, KeyStore
 from coalition.auth.oauth import token_endpoint
@@ -29,22 +29,20 @@ from coalition.config import Settings, get_settings
 from coalition.db.engine import SessionFactory, create_engine, create_session_factory
 from coalition.db.urls import app_url
 from coalition.domains import DOMAINS
+from coalition.live import Hub, Listener, listen_dsn
 from coalition.middleware import RequestContextMiddleware
 from coalition.observability import configure_logging, silence_duplicate_loggers
+from coalition.readiness import Migrations, readyz
+from coalition.telemetry.pool import MeasuredPool
+from coalition.telemetry.wiring import Telemetry
 from coalition.web.routes import web_mount
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
 
 
 async def healthz(request: Request) -> Response:
     return JSONResponse({"status": "ok"})
-
-
-async def readyz(request: Request) -> Response:
-    try:
-        async with request.app.state.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-    except Exception:
-        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
-    return JSONResponse({"status": "ok", "database": "ok"})
 
 
 async def jwks(request: Request) -> Response:
@@ -84,6 +82,9 @@ def _oidc(settings: Settings) -> OidcVerifier | None:
     )
 
 
+# How long startup waits for the live updates' LISTEN connection (it keeps trying after).
+LISTEN_WAIT_SECONDS = 5.0
+
 Job = Callable[[SessionFactory, Settings], Coroutine[Any, Any, None]]
 
 
@@ -107,16 +108,29 @@ def domain_routes(domains: tuple[str, ...] = DOMAINS) -> list[BaseRoute]:
     return found
 
 
-def create_app(settings: Settings | None = None, *, configure_logs: bool = True) -> Starlette:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    configure_logs: bool = True,
+    tracer_provider: TracerProvider | None = None,
+) -> Starlette:
+    """The app; ``tracer_provider`` turns tracing on with it (else only the environment's
+    OTEL_EXPORTER_OTLP_ENDPOINT does, ``telemetry.tracing``)."""
     settings = settings or get_settings()
     if configure_logs:
         configure_logging(json_format=settings.is_production)
     silence_duplicate_loggers()
+    telemetry = Telemetry(settings, tracer_provider)
+    migrations = Migrations()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[dict[str, Any]]:
-        engine = create_engine(app_url(settings), pool_size=settings.db_pool_size)
+        engine = create_engine(
+            app_url(settings), pool_size=settings.db_pool_size, poolclass=MeasuredPool
+        )
         sessions = create_session_factory(engine)
+        app.state.migrations = migrations
+        telemetry.start(app, engine, sessions)
         keys = KeyStore(sessions)
         app.state.settings = settings
         app.state.engine = engine
@@ -124,7 +138,13 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         app.state.keys = keys
         app.state.authenticator = Authenticator(settings, keys, sessions, _oidc(settings))
         app.state.schema = build_schema(settings)
+        app.state.live = Hub()
+        listener = Listener(listen_dsn(app_url(settings)), app.state.live)
         jobs = [asyncio.create_task(job(sessions, settings)) for job in domain_jobs()]
+        jobs.append(asyncio.create_task(listener.run()))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(listener.connected.wait(), LISTEN_WAIT_SECONDS)
+        app.state.listener = listener
         try:
             yield {}
         finally:
@@ -133,10 +153,12 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             for task in jobs:
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
+            telemetry.stop(engine)
             await engine.dispose()
 
     routes: list[BaseRoute] = [
         Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql_websocket),
         Route("/oauth/token", token_endpoint, methods=["POST"]),
         Route("/.well-known/jwks.json", jwks, methods=["GET"]),
         Route(
@@ -147,10 +169,14 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         Route("/healthz", healthz, methods=["GET"]),
         Route("/readyz", readyz, methods=["GET"]),
         *domain_routes(),
+        *telemetry.routes(),
     ]
     if not settings.is_production:
         routes.append(Mount(STATIC_PATH, app=static_files(), name="graphiql-assets"))
     routes.append(web_mount(settings))  # last: the pages take every path left
-    return Starlette(
-        routes=routes, middleware=[Middleware(RequestContextMiddleware)], lifespan=lifespan
-    )
+    middleware = [
+        *telemetry.outer_middleware(),
+        Middleware(RequestContextMiddleware),
+        *telemetry.inner_middleware(),
+    ]
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

@@ -99,6 +99,16 @@ class Settings(BaseSettings):
     # How long a web sign-in lasts.
     session_seconds: int = 8 * 3600
 
+    # /metrics (telemetry/exposition.py): in production it is off unless this token is
+    # set, and then asks for it as a bearer token. In development it is open.
+    metrics_token: SecretStr | None = None
+    # A `tenant` label (the partnership's slug) on the request and activity metrics, for
+    # at most metrics_max_tenants partnerships (later ones are `other`); off, it is empty.
+    metrics_tenant_labels: bool = False
+    metrics_max_tenants: int = 100
+    # Distinct GraphQL documents (by hash) labelled apart; later ones are `other`.
+    metrics_max_operations: int = 500
+
     @field_validator("access_token_seconds")
     @classmethod
     def _short_lived(cls, value: int) -> int:

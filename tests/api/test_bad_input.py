@@ -30,7 +30,10 @@ LONG_NAME = "'operationName' is longer than 256 characters."
 NOT_A_STRING = "'operationName' must be a string."
 UNNAMED = "The document holds several operations: name the one to run in 'operationName'."
 NO_OPERATION = "The document holds no operation: send a query or a mutation."
-SUBSCRIPTION = "Subscriptions are not supported: send a query or a mutation."
+SUBSCRIPTION = (
+    "Subscriptions run over WebSocket (graphql-transport-ws) at /graphql: send a query or a "
+    "mutation."
+)
 
 CREATE = """mutation Create($name: String!) {
   createOrganization(input: {name: $name, kind: EMPLOYER}) {

@@ -339,7 +339,7 @@ async def test_app_role_effective_privileges_are_exactly_app_privileges(
 async def test_app_privileges_name_every_table(owner_engine: AsyncEngine) -> None:
     tables = await _tables(owner_engine, tenant=True) | await _tables(owner_engine, tenant=False)
 
-    assert tables - {"alembic_version"} == set(APP_PRIVILEGES)
+    assert tables == set(APP_PRIVILEGES)
 
 
 async def test_audit_events_are_append_only_for_the_app_role(

@@ -17,10 +17,26 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info as StrawberryInfo
 
 from coalition.api.loaders import Loaders
+from coalition.auth.authenticate import Authenticator
 from coalition.auth.principal import Principal, public_principal
 from coalition.config import Settings
+from coalition.db.engine import SessionFactory
 from coalition.db.session import RequestTransaction
 from coalition.errors import Unauthenticated
+from coalition.live import Hub
+
+
+@dataclass(frozen=True)
+class LiveSource:
+    """For an operation over the WebSocket endpoint: where it hears of changes, and the
+    connection's credentials, authenticated again for each delivery
+    (``api.subscriptions``)."""
+
+    hub: Hub
+    authenticator: Authenticator
+    sessions: SessionFactory
+    token: str
+    tenant_slug: str | None
 
 
 @dataclass
@@ -34,6 +50,8 @@ class Context:
     document: DocumentNode | None = None
     # The client's address (the peer of the connection), for the registration limits.
     client_address: str | None = None
+    # Subscriptions only (the WebSocket endpoint); None over HTTP.
+    live: LiveSource | None = None
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
@@ -84,4 +102,4 @@ class Context:
 Info = StrawberryInfo[Context, None]
 
 
-__all__ = ["Context", "Info"]
+__all__ = ["Context", "Info", "LiveSource"]

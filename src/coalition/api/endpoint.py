@@ -36,6 +36,7 @@ from coalition.api import payload as payload_checks
 from coalition.api.context import Context
 from coalition.api.errors import format_error, log_errors
 from coalition.api.graphiql import graphiql_page
+from coalition.api.observed import note_operation, note_result, note_tenant, note_unavailable
 from coalition.api.retry import MUTATION_INTERRUPTED, UNAVAILABLE, Backoff, retryable
 from coalition.audit.service import record_event
 from coalition.auth.authenticate import TENANT_HEADER, bearer_token, load_principal
@@ -309,6 +310,8 @@ async def _run(
         started = False
         try:
             context = await _context(request, request_id, document)
+            transaction = context.transaction
+            await note_tenant(request, None if transaction is None else transaction.tenant_id)
             started = True
             result = await _execute(request, context, query, variables, operation_name, allowed)
             lost = _connection_lost(result)
@@ -356,6 +359,7 @@ async def graphql_endpoint(request: Request) -> Response:
         )
     except _Rejected as rejected:
         return rejected.response
+    note_operation(request, query, document, operation_name)
 
     try:
         outcome = await _run(
@@ -371,8 +375,10 @@ async def graphql_endpoint(request: Request) -> Response:
     except _Rejected as rejected:
         return rejected.response
     if isinstance(outcome, Response):
+        note_unavailable()
         return outcome
     context, result = outcome
+    note_result(result)
 
     denials = denials_of(result)
     if denials and context.principal is not None:

@@ -17,6 +17,7 @@ from graphql import GraphQLEnumType, GraphQLError, GraphQLSchema, GraphQLSyntaxE
 from strawberry.extensions import SchemaExtension
 
 from coalition.errors import Forbidden, InvalidInput, NotFound, Unauthenticated
+from coalition.live import Lagging
 
 logger = logging.getLogger("coalition.api")
 
@@ -71,6 +72,8 @@ def error_code(error: GraphQLError) -> str | None:
         return "FORBIDDEN"
     if isinstance(original, NotFound):
         return "NOT_FOUND"
+    if isinstance(original, Lagging):
+        return "LAGGING"
     if isinstance(original, (BadRequest, InvalidInput)):
         return "BAD_USER_INPUT"
     return None

@@ -43,7 +43,10 @@ EMPTY_OPERATION_NAME = (
 LONG_OPERATION_NAME = f"'operationName' is longer than {MAX_OPERATION_NAME_LENGTH} characters."
 UNKNOWN_OPERATION = "The document has no operation of the name given in 'operationName'."
 NO_OPERATION = "The document holds no operation: send a query or a mutation."
-SUBSCRIPTION = "Subscriptions are not supported: send a query or a mutation."
+SUBSCRIPTION = (
+    "Subscriptions run over WebSocket (graphql-transport-ws) at /graphql: send a query or a "
+    "mutation."
+)
 UNNAMED_OPERATION = "The document holds several operations: name the one to run in 'operationName'."
 
 # U+0000 and the surrogate code points: a Python string decoded from JSON holds one of

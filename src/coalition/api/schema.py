@@ -1,6 +1,7 @@
 """The schema root, built from the list of domains: their queries, mutations and Node types.
 
-Each domain's ``schema`` package exports ``Query`` and ``Mutation`` (or None),
+Each domain's ``schema`` package exports ``Query`` and ``Mutation`` (or None), optionally
+``Subscription`` (its live updates, served over WebSocket: ``api/websocket.py``),
 ``NODE_TYPES`` (each resolving its own IDs with ``resolve_node``), ``TYPES``
 (other types to register) and optionally ``FIELDS``: pairs of (another domain's type,
 a strawberry type whose fields are added to it), so a domain can give
@@ -131,6 +132,7 @@ def build_schema(settings: Settings, domains: Iterable[str] = DOMAINS) -> Coalit
     _add_fields(modules)
     queries = [NodeQuery, *(m.Query for m in modules if m.Query is not None)]
     mutations = [m.Mutation for m in modules if m.Mutation is not None]
+    subscriptions = [s for m in modules if (s := getattr(m, "Subscription", None)) is not None]
     # Factories, not instances: each request gets fresh extensions (they hold its state).
     documents = ValidDocuments(settings.valid_documents)
     extensions: list[Callable[[], SchemaExtension] | type[SchemaExtension]] = [
@@ -153,6 +155,13 @@ def build_schema(settings: Settings, domains: Iterable[str] = DOMAINS) -> Coalit
         query=_merge("Query", "Everything a caller can read.", queries),
         mutation=_merge("Mutation", "Everything a caller can change.", mutations)
         if mutations
+        else None,
+        subscription=_merge(
+            "Subscription",
+            "Live updates, over WebSocket (graphql-transport-ws) at /graphql.",
+            subscriptions,
+        )
+        if subscriptions
         else None,
         types=[*node_types.values(), *(t for m in modules for t in getattr(m, "TYPES", ()))],
         extensions=extensions,

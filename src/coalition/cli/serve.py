@@ -10,6 +10,7 @@ import typer
 
 from coalition.cli.support import fail, with_owner
 from coalition.config import get_settings
+from coalition.telemetry.exposition import prepare_multiprocess
 
 NAME = "serve"
 
@@ -38,6 +39,8 @@ def command(
     if problem is not None:
         raise fail(problem)
     typer.echo(f"Coalition on http://{host}:{port}/graphql ({settings.env.value})", err=True)
+    # Several workers share /metrics through files (before they start and import it).
+    prepare_multiprocess(workers, settings.data_dir)
     uvicorn.run(
         "coalition.app:create_app",
         factory=True,

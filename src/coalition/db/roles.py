@@ -18,6 +18,8 @@ APP_PRIVILEGES: dict[str, tuple[str, ...]] = {
     # UPDATE only of the caller's own row (RLS policy tenant_self_update, migration 0004).
     "tenants": ("SELECT", "UPDATE"),
     "signing_keys": ("SELECT",),
+    # The schema's revision, which /readyz compares with the migrations' head.
+    "alembic_version": ("SELECT",),
     "organizations": ("SELECT", "INSERT", "UPDATE"),
     "users": ("SELECT", "INSERT", "UPDATE"),
     # UPDATE also lets the services lock rows with SELECT ... FOR UPDATE.

@@ -77,6 +77,7 @@ from coalition.demand.service import (
     today_of,
 )
 from coalition.demand.signal_skills import Skills, skills_of_signals
+from coalition.telemetry import activity
 
 CHUNK = 1_000
 # What a row's blank cells mean for a signal it updates: the values a new signal
@@ -160,7 +161,9 @@ async def import_demand_signals(
     for row in rows:
         problems.extend(row.errors)
     if problems:
-        return ImportReport.refused(problems)
+        return activity.import_finished(
+            session, kind="demand_signals", report=ImportReport.refused(problems)
+        )
     await _insert(session, principal, organization.id, created, progress)
     for signal, cleaned in updates:
         await apply_change(
@@ -183,7 +186,11 @@ async def import_demand_signals(
         object_id=organization.id,
         changes=changes,
     )
-    return ImportReport(len(created), len(updates), unchanged, [])
+    return activity.import_finished(
+        session,
+        kind="demand_signals",
+        report=ImportReport(len(created), len(updates), unchanged, []),
+    )
 
 
 def _repeated_posting_ids(rows: list[Row]) -> list[RowError]:

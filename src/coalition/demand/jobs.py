@@ -24,6 +24,7 @@ from coalition.db.engine import SessionFactory
 from coalition.db.session import tenant_transaction
 from coalition.demand.releases import MadeBy, publish_release, release_is_due
 from coalition.errors import InvalidInput
+from coalition.telemetry import activity
 from coalition.tenancy.models import Tenant
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,7 @@ async def publish_due_releases(
             made += await _release_if_due(sessions, system_principal(tenant_id, LABEL))
         except Exception:
             log.exception("demand release failed", extra={"tenant_id": str(tenant_id)})
+            activity.release_failed()
     return made
 
 

@@ -29,6 +29,11 @@ from coalition.disclosure.noise import new_secret
 from coalition.disclosure.rule import DisclosureRule
 from coalition.disclosure.schedule import ReleaseSchedule
 from coalition.errors import Forbidden, InvalidInput, NotFound, UserError
+from coalition.live import notify
+from coalition.telemetry import activity
+
+# The live-updates channel of releases: item the release (no topic).
+RELEASE_PUBLISHED = "demand.release_published"
 
 
 class MadeBy:
@@ -117,7 +122,8 @@ async def publish_release(
     Refused with ``TOO_SOON`` within ``min_interval_hours`` of the last release unless
     ``force`` (the operator only). Serialized per partnership (a transaction-level
     advisory lock), so two at once make one. Writes one ``demand.publish_release``
-    audit event in the caller's transaction."""
+    audit event in the caller's transaction, and notifies ``RELEASE_PUBLISHED``
+    (delivered to the live subscribers when it commits)."""
     if not principal.is_partnership_admin:
         raise Forbidden("Only a partnership admin may publish a demand release.")
     if force and not principal.is_system:
@@ -156,6 +162,7 @@ async def publish_release(
     )
     session.add(release)
     await session.flush()
+    activity.release_published(session, made_by=made_by)
     cells = await build_cells(
         session, tenant_id=principal.tenant_id, release_id=release.id, secret=secret, rule=rule
     )
@@ -166,6 +173,9 @@ async def publish_release(
         object_type="DemandRelease",
         object_id=release.id,
         changes={"made_by": made_by, "cells": cells, "rule": rule.as_settings()},
+    )
+    await notify(
+        session, RELEASE_PUBLISHED, tenant_id=principal.tenant_id, topic_id=None, item_id=release.id
     )
     return release
 

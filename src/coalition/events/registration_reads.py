@@ -98,6 +98,16 @@ async def _access(
     return full, contact
 
 
+async def sees_registrations(
+    session: AsyncSession, principal: Principal, event_id: uuid.UUID
+) -> bool:
+    """Whether the caller sees any of the event's registrations, as ``registrations_of_
+    events`` decides (the organizer's staff, an approved exhibitor's people); False for
+    an event the caller may not see."""
+    full, contact = await _access(session, principal, [event_id])
+    return event_id in full or event_id in contact
+
+
 def _seen(full: set[uuid.UUID], contact: set[uuid.UUID]) -> ColumnElement[bool]:
     return or_(
         Registration.event_id.in_(sorted(full)),

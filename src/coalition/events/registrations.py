@@ -53,6 +53,8 @@ from coalition.events.permissions import (
     require_event_staff,
     visible_events,
 )
+from coalition.live import notify
+from coalition.telemetry import activity
 from coalition.validation import Checker
 
 # No 0/O, 1/I/L: read aloud or typed from a badge, each character is unambiguous.
@@ -61,6 +63,8 @@ CODE_LENGTH = 8
 MAX_PHONE = 40
 PHONE_CHARACTERS = set("0123456789+-(). ")
 
+# The live-updates channel of registrations: topic the event, item the registration.
+REGISTRATION_CHANGED = "events.registration_changed"
 NOT_FOUND = "NOT_FOUND"
 NOT_OPEN = "EVENT_CLOSED"  # the events domain's code (errors.EventErrorCode)
 NOT_REGISTERED = "NOT_REGISTERED"
@@ -234,6 +238,14 @@ async def _audit(
         object_id=registration.id,
         changes={"status": registration.status.value, "attendance": registration.attendance.value},
     )
+    # Every change of a registration is audited here, so it is announced here too.
+    await notify(
+        session,
+        REGISTRATION_CHANGED,
+        tenant_id=registration.tenant_id,
+        topic_id=registration.event_id,
+        item_id=registration.id,
+    )
 
 
 async def _take_place(
@@ -278,6 +290,7 @@ async def _take_place(
         session.add(registration)
     await session.flush()
     await _audit(session, principal, "registration.created", registration)
+    activity.place_taken(session, status=status.value)
     return registration, token
 
 
@@ -569,6 +582,7 @@ async def register_walk_in(
 
 __all__ = [
     "CODE_ALPHABET",
+    "REGISTRATION_CHANGED",
     "Attendee",
     "CheckedIn",
     "Registered",

@@ -8,7 +8,8 @@ in the order they were posted (the UPDATE holds the pool row until COMMIT, so
 postings on one pool never interleave). The numbers say nothing about other
 pools or partnerships. The database refuses an unbalanced transaction at
 COMMIT (deferred trigger) and a pool whose totals break their order (CHECK
-``balances_in_order``).
+``balances_in_order``). Each posting notifies ``ENTRY_POSTED`` (the pool, the
+transaction), delivered to the live subscribers when the caller's transaction commits.
 """
 
 from __future__ import annotations
@@ -31,6 +32,11 @@ from coalition.funds.models.ledger import (
     LedgerTransactionKind,
 )
 from coalition.funds.models.pools import FundPool
+from coalition.live import notify
+from coalition.telemetry import activity
+
+# The live-updates channel of postings: topic the pool, item the ledger transaction.
+ENTRY_POSTED = "funds.ledger_entry_posted"
 
 RECIPIENT_ACCOUNTS = frozenset({LedgerAccount.MATCHED, LedgerAccount.APPROVED, LedgerAccount.PAID})
 TOTALS = (
@@ -114,11 +120,13 @@ async def post(
     reverses_id: uuid.UUID | None = None,
     reason: str | None = None,
 ) -> uuid.UUID:
-    """Write one balanced transaction on ``pool`` and move its running totals."""
+    """Write one balanced transaction on ``pool`` and move its running totals; its live
+    subscribers hear of it when the caller's transaction commits."""
     if sum(leg.amount_minor for leg in legs) != 0 or len(legs) < 2:
         raise ValueError(f"unbalanced ledger transaction: {legs!r}")
     transaction_id = uuid.uuid4()
     tenant_id = principal.tenant_id
+    activity.ledger_posted(session, kind=kind.value)
     await session.execute(
         insert(LedgerTransaction).values(
             tenant_id=tenant_id,
@@ -171,5 +179,8 @@ async def post(
             }
             for number, leg in enumerate(legs)
         ],
+    )
+    await notify(
+        session, ENTRY_POSTED, tenant_id=tenant_id, topic_id=pool.id, item_id=transaction_id
     )
     return transaction_id

@@ -27,6 +27,7 @@ from coalition.outcomes.models import AggregateCount
 from coalition.outcomes.periods import Period
 from coalition.outcomes.service import reporting_organization
 from coalition.supply.models import TrainingProgram
+from coalition.telemetry import activity
 from coalition.validation import Checker
 
 COUNT_COLUMNS = ("served", "exited", "completed", "credentialed", "placed")
@@ -126,7 +127,9 @@ async def import_aggregate_counts(
         if period is not None:
             keys.append((report, period, program_id, initiative_id))
     if problems:
-        return ImportReport.refused(problems)
+        return activity.import_finished(
+            session, kind="aggregate_counts", report=ImportReport.refused(problems)
+        )
     created = updated = 0
     for report, period, program_id, initiative_id in keys:
         before = await session.scalar(
@@ -153,7 +156,9 @@ async def import_aggregate_counts(
             updated += len(written)
         else:
             created += len(written)
-    return ImportReport(created, updated, 0, [])
+    return activity.import_finished(
+        session, kind="aggregate_counts", report=ImportReport(created, updated, 0, [])
+    )
 
 
 __all__ = ["COLUMNS", "REQUIRED", "import_aggregate_counts"]

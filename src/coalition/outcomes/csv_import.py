@@ -41,6 +41,7 @@ from coalition.outcomes.service import (
     update_participant_record,
 )
 from coalition.supply.models import Cohort, TrainingProgram
+from coalition.telemetry import activity
 from coalition.tenancy.models import Organization
 
 
@@ -107,7 +108,9 @@ async def import_participant_records(
         row.report(errors)
         problems.extend(row.errors)
     if problems:
-        return ImportReport.refused(problems)
+        return activity.import_finished(
+            session, kind="participant_records", report=ImportReport.refused(problems)
+        )
     created = updated = unchanged = 0
     for row in rows:
         record = existing.get(row.identifier or "")
@@ -138,7 +141,7 @@ async def import_participant_records(
         object_id=organization.id,
         changes=report.audit_changes("participant_records"),
     )
-    return report
+    return activity.import_finished(session, kind="participant_records", report=report)
 
 
 def _today() -> date:

@@ -28,6 +28,7 @@ from coalition.auth.principal import Principal
 from coalition.db.scoping import in_tenant
 from coalition.outcomes.figures import MetricFigures
 from coalition.outcomes.models import OutcomeDataVersion
+from coalition.telemetry import activity
 
 CAPACITY = 256
 
@@ -47,8 +48,9 @@ class FigureCache(Generic[T]):
     """A bounded map from (partnership, version, question) to figures, least recently
     used first out."""
 
-    def __init__(self, capacity: int = CAPACITY) -> None:
+    def __init__(self, capacity: int = CAPACITY, *, name: str = "figures") -> None:
         self.capacity = capacity
+        self.name = name  # the ``cache`` label of coalition_figure_cache_lookups
         self._items: OrderedDict[Hashable, T] = OrderedDict()
         self._lock = Lock()
         self.hits = 0
@@ -59,9 +61,11 @@ class FigureCache(Generic[T]):
             found = self._items.get(key)
             if found is None:
                 self.misses += 1
+                activity.cache_looked_up(self.name, hit=False)
                 return None
             self._items.move_to_end(key)
             self.hits += 1
+            activity.cache_looked_up(self.name, hit=True)
             return found
 
     def put(self, key: Hashable, figures: T) -> None:
@@ -78,7 +82,7 @@ class FigureCache(Generic[T]):
 
 FIGURES: FigureCache[MetricFigures] = FigureCache()
 # An outcome report's totals and breakdown rows (``report``), per question.
-REPORTS: FigureCache[Any] = FigureCache(capacity=32)
+REPORTS: FigureCache[Any] = FigureCache(capacity=32, name="reports")
 
 
 def cache_key(

@@ -60,6 +60,7 @@ from coalition.supply.service import (
     update_training_program,
 )
 from coalition.supply.service.programs import columns_of, lock_external_ids
+from coalition.telemetry import activity
 
 # What a row's blank cells mean for a program it updates: the values a new program
 # would take (its status aside: a blank status leaves the program's as it is).
@@ -99,7 +100,9 @@ async def import_training_programs(
         row.report(errors)
         problems.extend(row.errors)
     if problems:
-        return ImportReport.refused(problems)
+        return activity.import_finished(
+            session, kind="training_programs", report=ImportReport.refused(problems)
+        )
     created = updated = unchanged = 0
     for row in rows:
         program = existing.get(row.external_id or "")
@@ -126,7 +129,7 @@ async def import_training_programs(
         object_id=organization.id,
         changes=report.audit_changes("training_programs"),
     )
-    return report
+    return activity.import_finished(session, kind="training_programs", report=report)
 
 
 def _repeated_program_ids(rows: list[Row]) -> list[RowError]:

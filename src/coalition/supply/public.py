@@ -19,12 +19,14 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from coalition.db.engine import SessionFactory
 from coalition.db.scoping import in_tenant, scoped
 from coalition.db.session import tenant_transaction
 from coalition.skills.models import InstructionalProgram, Occupation
@@ -38,17 +40,35 @@ PAGE_SIZE = 200
 MEDIA_TYPE = "application/ld+json"
 
 
-async def system_public_tenant(session: AsyncSession, slug: str) -> uuid.UUID | None:
+@dataclass(frozen=True)
+class PublicPartnership:
+    """What a public page says of the partnership: its name, region and time zone."""
+
+    id: uuid.UUID
+    name: str
+    region: str
+    time_zone: str
+
+
+async def system_public_partnership(session: AsyncSession, slug: str) -> PublicPartnership | None:
     """The partnership with this slug if it lists its programs publicly, else None."""
     row = (
         await session.execute(
-            select(Tenant.id, Tenant.settings).where(Tenant.slug == slug)  # scoping: system
+            select(Tenant.id, Tenant.name, Tenant.region, Tenant.settings).where(
+                Tenant.slug == slug  # scoping: system
+            )
         )
     ).first()
     if row is None or not public_programs_on(row.settings or {}):
         return None
-    tenant_id: uuid.UUID = row.id
-    return tenant_id
+    time_zone = str((row.settings or {}).get("time_zone") or "UTC")
+    return PublicPartnership(row.id, row.name, row.region, time_zone)
+
+
+async def system_public_tenant(session: AsyncSession, slug: str) -> uuid.UUID | None:
+    """The partnership with this slug if it lists its programs publicly, else None."""
+    partnership = await system_public_partnership(session, slug)
+    return partnership.id if partnership is not None else None
 
 
 async def learning_programs(
@@ -96,6 +116,47 @@ async def learning_programs(
     ]
 
 
+@dataclass(frozen=True)
+class PublicListing:
+    """One page of a partnership's public listing: its ``@graph`` nodes, and the ID to
+    read the next page after (None on the last page)."""
+
+    partnership: PublicPartnership
+    nodes: list[dict[str, object]]
+    next_after: uuid.UUID | None
+
+
+async def public_listing(
+    sessions: SessionFactory,
+    slug: str,
+    *,
+    after: uuid.UUID | None = None,
+    page_size: int | None = None,
+) -> PublicListing | None:
+    """The ACTIVE programs of the partnership ``slug`` after ``after`` (by ID), at most
+    ``page_size`` (default ``PAGE_SIZE``); None when no partnership has the slug or it
+    does not list its programs publicly (the same answer for both). The caller checks
+    ``slug`` against ``SLUG``."""
+    async with sessions() as session:
+        partnership = await system_public_partnership(session, slug)
+    if partnership is None:
+        return None
+    tenant_id = partnership.id
+    page_size = page_size or PAGE_SIZE
+    async with tenant_transaction(sessions, tenant_id) as session:
+        statement = scoped(TrainingProgram, tenant_id).where(
+            TrainingProgram.status == ProgramStatus.ACTIVE
+        )
+        if after is not None:
+            statement = statement.where(TrainingProgram.id > after)
+        found = list(
+            await session.scalars(statement.order_by(TrainingProgram.id).limit(page_size + 1))
+        )
+        page = found[:page_size]
+        nodes = await learning_programs(session, tenant_id, page)
+    return PublicListing(partnership, nodes, page[-1].id if len(found) > page_size else None)
+
+
 def _not_found() -> Response:
     return JSONResponse({"error": "not_found"}, status_code=404)
 
@@ -112,36 +173,27 @@ async def public_programs(request: Request) -> Response:
             after = uuid.UUID(after_text)
         except ValueError:
             return JSONResponse({"error": "invalid_request", "field": "after"}, status_code=400)
-    sessions = request.app.state.sessions
-    async with sessions() as session:
-        tenant_id = await system_public_tenant(session, slug)
-    if tenant_id is None:
+    found = await public_listing(request.app.state.sessions, slug, after=after)
+    if found is None:
         return _not_found()
-    async with tenant_transaction(sessions, tenant_id) as session:
-        statement = scoped(TrainingProgram, tenant_id).where(
-            TrainingProgram.status == ProgramStatus.ACTIVE
-        )
-        if after is not None:
-            statement = statement.where(TrainingProgram.id > after)
-        found = list(
-            await session.scalars(statement.order_by(TrainingProgram.id).limit(PAGE_SIZE + 1))
-        )
-        page = found[:PAGE_SIZE]
-        nodes = await learning_programs(session, tenant_id, page)
     headers = {"Cache-Control": "public, max-age=300"}
-    if len(found) > PAGE_SIZE:
+    if found.next_after is not None:
         # A relative reference (RFC 8288): the page is cacheable, and an absolute URL
         # would repeat whatever Host header the request claimed.
-        next_url = request.url.include_query_params(after=str(page[-1].id))
+        next_url = request.url.include_query_params(after=str(found.next_after))
         headers["Link"] = f'<{next_url.path}?{next_url.query}>; rel="next"'
-    body = json.dumps(graph(nodes), ensure_ascii=False, separators=(",", ":"))
+    body = json.dumps(graph(found.nodes), ensure_ascii=False, separators=(",", ":"))
     return Response(body, media_type=MEDIA_TYPE, headers=headers)
 
 
 __all__ = [
     "MEDIA_TYPE",
     "PAGE_SIZE",
+    "PublicListing",
+    "PublicPartnership",
     "learning_programs",
+    "public_listing",
     "public_programs",
+    "system_public_partnership",
     "system_public_tenant",
 ]

@@ -44,6 +44,6 @@ def menu(visit: Visit) -> list[Entry]:
         entries.append(Entry("/scorecard", "Scorecard"))
     if kinds & set(ORGANIZERS) or "PARTNERSHIP_ADMIN" in roles:
         entries.append(Entry("/events", "Events"))
-    if kinds & set(ORGANIZERS):
+    if kinds & {*ORGANIZERS, *PROVIDERS}:
         entries.append(Entry("/outcomes/import", "Report outcomes"))
     return entries

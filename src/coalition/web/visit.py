@@ -16,8 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.types import Message
 
 from coalition.api.inprocess import Answer, Interrupted, Unavailable, execute
 from coalition.errors import Unauthenticated
@@ -42,6 +44,8 @@ query WebViewer {
 MAX_FIELDS = 200
 MAX_FIELD_CHARS = 20_000
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# An upload form's own fields and the multipart framing, beyond the file's bytes.
+UPLOAD_OVERHEAD_BYTES = 64_000
 
 
 class Refused(Exception):
@@ -54,6 +58,21 @@ class NotFound(Exception):
 
 class BadForm(Exception):
     """A form the page cannot take (no CSRF token, too many or too long fields)."""
+
+
+class TooLarge(BadForm):
+    """An uploaded file (or the request carrying it) over the page's limit: 413."""
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A posted upload form: its other fields, and the file's text (None when no file was
+    chosen, or when it could not be read: then ``problem`` says why, for the form)."""
+
+    values: dict[str, list[str]]
+    text: str | None
+    filename: str = ""
+    problem: str = ""
 
 
 @dataclass
@@ -122,16 +141,62 @@ class Visit:
     async def form(self) -> dict[str, list[str]]:
         """The posted form, each name with its values, after the CSRF check."""
         async with self.request.form(max_files=0, max_fields=MAX_FIELDS) as form:
-            values: dict[str, list[str]] = {}
-            for name, value in form.multi_items():
-                if not isinstance(value, str) or len(value) > MAX_FIELD_CHARS:
-                    raise BadForm("A field of the form is too long.")
-                values.setdefault(name, []).append(
-                    _LONE_SURROGATE.sub("\ufffd", value.replace("\x00", ""))
-                )
+            values = _fields(form.multi_items(), files=())
+        self._check_csrf(values)
+        return values
+
+    async def upload(self, name: str, max_bytes: int) -> Upload:
+        """A posted ``multipart/form-data`` form with one file, ``name``, of at most
+        ``max_bytes`` (UTF-8 text), after the CSRF check. Raises ``TooLarge`` (413) as soon
+        as the request is longer than the file's limit and the form's few fields allow:
+        by its declared length before reading, and while reading it whatever it declared,
+        so neither memory nor the disk holds more than that."""
+        limit = max_bytes + UPLOAD_OVERHEAD_BYTES
+        declared = self.request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise TooLarge(_too_large(max_bytes))
+        if not self.request.headers.get("content-type", "").startswith("multipart/form-data"):
+            raise BadForm("The form was not sent as a file upload.")
+        received = 0
+        receive = self.request.receive
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise TooLarge(_too_large(max_bytes))
+            return message
+
+        request = Request(self.request.scope, limited)
+        async with request.form(max_files=1, max_fields=MAX_FIELDS) as form:
+            values = _fields(form.multi_items(), files=(name,))
+            self._check_csrf(values)
+            file = form.get(name)
+            if not isinstance(file, UploadFile) or not file.filename:
+                return Upload(values, None)
+            data = await file.read(max_bytes + 1)
+            filename = _clean(file.filename)[:200]
+        if len(data) > max_bytes:
+            raise TooLarge(_too_large(max_bytes))
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return Upload(
+                values,
+                None,
+                filename,
+                "The file is not UTF-8 text: in your spreadsheet, save it as "
+                '"CSV UTF-8 (comma delimited)" and choose it again.',
+            )
+        if not text.strip():
+            return Upload(values, None, filename, "The file is empty.")
+        return Upload(values, text, filename)
+
+    def _check_csrf(self, values: dict[str, list[str]]) -> None:
         if not csrf_ok(self.request, first(values, CSRF_FIELD)):
             raise BadForm("The form has expired: open the page again and resend it.")
-        return values
 
     def render(self, template: str, *, status: int = 200, **context: Any) -> HTMLResponse:
         return render(self.request, template, status=status, visit=self, **context)
@@ -180,6 +245,30 @@ def user_errors(answer: Answer, root: str) -> list[FormError]:
     return found
 
 
+def _clean(value: str) -> str:
+    return _LONE_SURROGATE.sub("\ufffd", value.replace("\x00", ""))
+
+
+def _fields(items: Any, *, files: tuple[str, ...]) -> dict[str, list[str]]:
+    """A form's text fields (cleaned of NULs and lone surrogates); a file anywhere but
+    under one of ``files``, or an over-long field, is a form the page cannot take."""
+    values: dict[str, list[str]] = {}
+    for name, value in items:
+        if name in files and not isinstance(value, str):
+            continue
+        if not isinstance(value, str) or len(value) > MAX_FIELD_CHARS:
+            raise BadForm("A field of the form is too long.")
+        values.setdefault(name, []).append(_clean(value))
+    return values
+
+
+def _too_large(max_bytes: int) -> str:
+    return (
+        f"The file is larger than this page takes ({max_bytes // 1000:,} KB). "
+        "Split it into smaller files, or import it with the command line."
+    )
+
+
 def first(values: dict[str, list[str]], name: str, default: str = "") -> str:
     return (values.get(name) or [default])[0].strip()
 
@@ -225,6 +314,15 @@ def _failure(request: Request, error: Exception, visit: Visit | None) -> Respons
             visit=visit,
             title="Not found",
             message="There is nothing here, or it is not yours to see.",
+        )
+    if isinstance(error, TooLarge):
+        return render(
+            request,
+            "error.html",
+            status=413,
+            visit=visit,
+            title="File too large",
+            message=str(error),
         )
     if isinstance(error, BadForm):
         return render(

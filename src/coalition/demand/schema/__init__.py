@@ -10,6 +10,7 @@ from __future__ import annotations
 import strawberry
 
 from coalition.demand.schema.imports import ImportMutation
+from coalition.demand.schema.live import ReleaseSubscription
 from coalition.demand.schema.signal import DemandSignalType, SignalMutation, SignalQuery
 from coalition.demand.schema.summary import DemandReleaseType, ReleaseMutation, SummaryQuery
 
@@ -24,7 +25,12 @@ class Mutation(SignalMutation, ImportMutation, ReleaseMutation):
     pass
 
 
+@strawberry.type
+class Subscription(ReleaseSubscription):
+    pass
+
+
 NODE_TYPES = (DemandSignalType, DemandReleaseType)
 TYPES = ()
 
-__all__ = ["NODE_TYPES", "TYPES", "DemandSignalType", "Mutation", "Query"]
+__all__ = ["NODE_TYPES", "TYPES", "DemandSignalType", "Mutation", "Query", "Subscription"]

@@ -20,6 +20,7 @@ from coalition.events.schema.registration import (
     RegistrationMutation,
     RegistrationType,
 )
+from coalition.events.schema.registration_live import RegistrationSubscription
 
 
 # The fields appear in the SDL in the order of the bases.
@@ -33,9 +34,23 @@ class Mutation(EventMutation, ExhibitorMutation, RegistrationMutation, BookingMu
     pass
 
 
+@strawberry.type
+class Subscription(RegistrationSubscription):
+    pass
+
+
 NODE_TYPES = (EventType, ExhibitorType, EventSessionType, RegistrationType)
 TYPES = ()
 # The Event type's registrations and attendance (registration.py).
 FIELDS = ((EventType, EventRegistrationFields),)
 
-__all__ = ["FIELDS", "NODE_TYPES", "TYPES", "EventLoaders", "EventType", "Mutation", "Query"]
+__all__ = [
+    "FIELDS",
+    "NODE_TYPES",
+    "TYPES",
+    "EventLoaders",
+    "EventType",
+    "Mutation",
+    "Query",
+    "Subscription",
+]

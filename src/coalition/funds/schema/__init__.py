@@ -23,6 +23,7 @@ from coalition.funds.schema.contribution import (
 from coalition.funds.schema.disbursement import DisbursementMutation, DisbursementType
 from coalition.funds.schema.initiative import InitiativeMutation, InitiativeQuery, InitiativeType
 from coalition.funds.schema.ledger import LedgerEntryType, LedgerMutation, LedgerTransactionType
+from coalition.funds.schema.live import LedgerSubscription
 from coalition.funds.schema.pool import FundPoolType, PoolMutation, PoolQuery
 from coalition.funds.schema.report import ReportQuery
 
@@ -42,6 +43,11 @@ class Mutation(
     DisbursementMutation,
     LedgerMutation,
 ):
+    pass
+
+
+@strawberry.type
+class Subscription(LedgerSubscription):
     pass
 
 

@@ -3,4 +3,13 @@
 
 from __future__ import annotations
 
-PAGES: tuple[str, ...] = ("coalition.web.pages.home", "coalition.web.pages.convener")
+PAGES: tuple[str, ...] = (
+    "coalition.web.pages.home",
+    "coalition.web.pages.convener",
+    "coalition.web.pages.employer",
+    "coalition.web.pages.funder",
+    "coalition.web.pages.provider",
+    "coalition.web.pages.provider_figures",
+    "coalition.web.pages.outcomes",
+    "coalition.web.pages.public_programs",
+)

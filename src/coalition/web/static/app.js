@@ -52,17 +52,28 @@
       });
   }
 
+  // One stream per address, shared by the regions that name it; at each "refresh" the
+  // page is fetched again (as the signed-in person) and each region swapped for its new
+  // self, then a polite status message says so.
+  var streams = {};
   function setupLive(region) {
     if (!window.EventSource) { return; }
-    var source = new EventSource(region.dataset.live);
+    var url = region.dataset.live;
+    if (streams[url]) { streams[url].push(region); return; }
+    streams[url] = [region];
+    var source = new EventSource(url);
     source.addEventListener("refresh", function () {
-      fetch(region.dataset.fragment || window.location.href, { credentials: "same-origin", headers: { "X-Fragment": "1" } })
+      fetch(window.location.href, { credentials: "same-origin", headers: { "X-Fragment": "1" } })
         .then(function (r) { return r.ok ? r.text() : null; })
         .then(function (html) {
           if (html === null) { return; }
           var doc = new DOMParser().parseFromString(html, "text/html");
-          var fresh = doc.getElementById(region.id);
-          if (fresh) { region.innerHTML = fresh.innerHTML; region.dataset.updated = String(Date.now()); }
+          streams[url].forEach(function (old) {
+            var fresh = doc.getElementById(old.id);
+            if (fresh) { old.innerHTML = fresh.innerHTML; old.dataset.updated = String(Date.now()); }
+          });
+          var status = document.getElementById("live-status");
+          if (status) { status.textContent = "Updated " + new Date().toLocaleTimeString(); }
         });
     });
   }
