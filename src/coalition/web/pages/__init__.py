@@ -5,6 +5,7 @@ from __future__ import annotations
 
 PAGES: tuple[str, ...] = (
     "coalition.web.pages.home",
+    "coalition.web.pages.convener",
     "coalition.web.pages.employer",
     "coalition.web.pages.funder",
     "coalition.web.pages.provider",
