@@ -25,7 +25,9 @@ mutation ($input: CreateEventInput!) {
 """
 
 PUBLISH = """
-mutation ($id: ID!) { publishEvent(input: {id: $id}) { event { id status } userErrors { message } } }
+mutation ($id: ID!) {
+  publishEvent(input: {id: $id}) { event { id status } userErrors { message } }
+}
 """
 
 REGISTER = """

@@ -45,6 +45,10 @@ STATUS_WORDS = {
     "CANCELLED": "Cancelled",
 }
 
+# What ``Visit.form`` puts in place of a lone surrogate (a broken client's bytes): never
+# part of a person's name or address, so the form asks for it again.
+UNREADABLE = "\ufffd"
+
 REGISTER = """
 mutation PublicRegister($input: RegisterForEventInput!) {
   registerForEvent(input: $input) {
@@ -195,6 +199,13 @@ async def register(visit: Visit) -> Response:
     found = await _public_event(visit)
     values = await visit.form()
     typed = {name: first(values, name) for name in values if name != "csrf"}
+    unreadable = [
+        FormError(name, "This has a character that could not be read: type it again.")
+        for name in ("name", "email", "phone", "accessibilityNeeds")
+        if UNREADABLE in first(values, name)
+    ]
+    if unreadable:
+        return _event_page(visit, partnership, found, values=typed, errors=unreadable, status=400)
     attendance = first(values, "attendance") or None
     answer = await visit.change(
         REGISTER,
