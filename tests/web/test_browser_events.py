@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from starlette.applications import Starlette
 
 from coalition.db.engine import SessionFactory
@@ -100,3 +101,23 @@ async def test_a_person_is_waitlisted_and_checked_in_at_the_door_on_a_phone(
     assert people["Grace Hopper"]["status"] == "CONFIRMED"
     assert people["Grace Hopper"]["checkedInAt"] is not None
     assert people["Ada Lovelace"]["checkedInAt"] is None
+
+
+@pytest.mark.parametrize("person", ["admin", "union-admin", "community-admin"])
+async def test_the_events_pages_are_accessible_to_the_people_they_are_for(
+    browsing: Browsing, person: str
+) -> None:
+    tab = await browsing.signed_in(email(person))
+    await tab.open("/events?past=1")
+    assert "Welding Hiring Hall" in await tab.page.inner_text("main")
+    await tab.check(f"past events as {person}")
+    await tab.open("/events")
+    await tab.page.click("text=Spring Manufacturing Job Fair")
+    assert await tab.page.inner_text("h1") == "Spring Manufacturing Job Fair"
+    await tab.check(f"the job fair as {person}")
+    await tab.page.goto(tab.page.url.split("?")[0] + "/check-in?q=a")
+    await tab.check(f"the job fair's check-in as {person}")
+    rows = await tab.page.locator("#registrations li.check-in-row").count()
+    # Only the organizing union's own people see who registered (the schema's rule: the
+    # convener sees the counts, not the people).
+    assert (rows > 0) == (person == "union-admin")

@@ -288,7 +288,7 @@ async def test_another_partnerships_event_and_a_stranger_id_are_not_found(
     refused = await web.post(
         f"/events/{metro}/check-in", data={"csrf": csrf_of(page.text), "code": "ABCDEFGH"}
     )
-    assert refused.status_code in (400, 403, 404)
+    assert refused.status_code == 404
 
 
 async def test_the_check_in_screen_searches_checks_in_and_registers_walk_ins(
@@ -403,11 +403,11 @@ async def test_an_employer_at_the_check_in_screen_sees_nobody_and_checks_in_nobo
     refused = await web.post(
         f"/events/{hall}/check-in", data={"csrf": csrf_of(screen.text), "code": code}
     )
-    assert refused.status_code in (400, 403)
+    assert refused.status_code == 403
     cancel = await web.post(
         f"/events/{hall}/status", data={"csrf": csrf_of(screen.text), "action": "cancel"}
     )
-    assert cancel.status_code in (400, 403)
+    assert cancel.status_code == 403
     after = await event_as(app, owner_sessions, "union-admin", hall)
     assert after["status"] == "PUBLISHED"
     assert after["registrations"]["edges"][0]["node"]["checkedInAt"] is None
