@@ -77,6 +77,7 @@ async def _once(
     query: str,
     variables: dict[str, Any] | None,
     request_id: str,
+    client_address: str | None,
 ) -> tuple[Context, Any]:
     settings: Settings = state.settings
     transaction = RequestTransaction(state.sessions, tenant_id)
@@ -90,6 +91,7 @@ async def _once(
             request_id=request_id,
             principal=principal,
             transaction=transaction,
+            client_address=client_address,
         )
         result = await state.schema.execute(query, variable_values=variables, context_value=context)
         lost = any(is_connection_lost(error.original_error) for error in result.errors or [])
@@ -111,10 +113,13 @@ async def execute(
     query: str,
     variables: dict[str, Any] | None = None,
     request_id: str | None = None,
+    client_address: str | None = None,
 ) -> Answer:
     """Run ``query`` as the person ``user_id`` of ``tenant_id`` (None: an anonymous
-    visitor of that partnership). Raises ``Unauthenticated`` when the person is no
-    longer a member, ``Interrupted``/``Unavailable`` when the database failed."""
+    visitor of that partnership; ``client_address``, the page's visitor, counts toward
+    the anonymous registration limits as on ``/graphql``). Raises ``Unauthenticated``
+    when the person is no longer a member, ``Interrupted``/``Unavailable`` when the
+    database failed."""
     settings: Settings = state.settings
     request_id = request_id or uuid.uuid4().hex
     is_query = _is_query(query, None)
@@ -128,6 +133,7 @@ async def execute(
                 query=query,
                 variables=variables,
                 request_id=request_id,
+                client_address=client_address,
             )
             break
         except Exception as error:

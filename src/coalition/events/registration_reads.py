@@ -4,13 +4,16 @@ APPROVED exhibitor's people see the registrations that consent to contact (not
 cancelled), with name, email and phone only; everyone else sees none (an empty page,
 and ``registrations_by_ids`` leaves them out, so a hidden registration reads as missing).
 Partner apps and the public actor never see any. Counts are for whoever may manage the
-event and its staff.
+event and its staff. A search (the check-in screen's) keeps the registrations whose name
+contains the text, any case, or, where the caller sees them in full, whose check-in
+code is it.
 
 Each function runs a fixed number of statements, whatever the number of events.
 """
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,9 +33,22 @@ from coalition.events.models import (
     RegistrationStatus,
 )
 from coalition.events.permissions import may_manage_event, may_see_attendees, visible_events
+from coalition.events.registrations import normalize_code
 from coalition.pagination import Page, PageRequest, SortKey, fetch_pages_by_parent
 
 BY_ARRIVAL = SortKey([Registration.arrival, Registration.id], [int, uuid.UUID])
+SEARCH_CHARS = 200
+# What PostgreSQL's text cannot hold (a NUL, a lone surrogate): dropped from a search.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+@dataclass(frozen=True)
+class RegistrationQuery:
+    """A page of an event's registrations, and the search text they must match (None:
+    all)."""
+
+    page: PageRequest
+    search: str | None = None
 
 
 @dataclass(frozen=True)
@@ -119,14 +135,27 @@ def _seen(full: set[uuid.UUID], contact: set[uuid.UUID]) -> ColumnElement[bool]:
     )
 
 
+def _matching(search: str, full: set[uuid.UUID]) -> ColumnElement[bool]:
+    """Name contains ``search`` (any case; LIKE's wildcards taken literally), or the code
+    is it where the caller sees codes."""
+    text = UNSTORABLE.sub("", search)[:SEARCH_CHARS]
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    by_name = Registration.name.ilike(f"%{escaped}%", escape="\\")
+    code = normalize_code(text)
+    if not code or not full:
+        return by_name
+    return or_(by_name, and_(Registration.event_id.in_(sorted(full)), Registration.code == code))
+
+
 async def registrations_of_events(
     session: AsyncSession,
     principal: Principal,
     event_ids: Sequence[uuid.UUID],
-    page: PageRequest,
+    query: RegistrationQuery,
 ) -> dict[uuid.UUID, Page[SeenRegistration]]:
     """A page of each event's registrations the caller may see, in arrival order (an
-    empty page where the caller sees none): two statements."""
+    empty page where the caller sees none), those matching ``query.search`` only when
+    it is given (blank: all): two statements."""
     empty: Page[SeenRegistration] = Page(items=[], cursors=[], has_next_page=False, total_count=0)
     full, contact = await _access(session, principal, event_ids)
     if not full and not contact:
@@ -135,8 +164,10 @@ async def registrations_of_events(
         in_tenant(Registration, principal),
         _seen(full, contact),
     )
+    if query.search is not None and query.search.strip():
+        statement = statement.where(_matching(query.search.strip(), full))
     pages = await fetch_pages_by_parent(
-        session, principal, statement, Registration.event_id, event_ids, page, BY_ARRIVAL
+        session, principal, statement, Registration.event_id, event_ids, query.page, BY_ARRIVAL
     )
     return {
         event_id: Page(
@@ -240,6 +271,7 @@ async def attendance_of_events(
 __all__ = [
     "BY_ARRIVAL",
     "Counts",
+    "RegistrationQuery",
     "SeenRegistration",
     "attendance_counts",
     "attendance_of_events",

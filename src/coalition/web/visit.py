@@ -116,6 +116,7 @@ class Visit:
             user_id=self.user_id,
             query=document,
             variables=variables or None,
+            client_address=self.request.client.host if self.request.client else None,
         )
 
     async def ask(self, document: str, **variables: Any) -> dict[str, Any]:

@@ -34,7 +34,7 @@ from coalition.errors import InvalidInput
 from coalition.errors import UserError as DomainUserError
 from coalition.events import qr, registrations
 from coalition.events.models import Attendance, Registration, RegistrationStatus
-from coalition.events.registration_reads import Counts, SeenRegistration
+from coalition.events.registration_reads import Counts, RegistrationQuery, SeenRegistration
 from coalition.events.schema import registration_enums  # noqa: F401  (describes the enums)
 from coalition.events.schema.registration_loaders import RegistrationLoaders
 from coalition.pagination import DEFAULT_PAGE_SIZE, PageRequest
@@ -207,10 +207,20 @@ class EventRegistrationFields:
         "an approved exhibitor's people; none for everyone else."
     )
     async def registrations(
-        self, info: Info, first: First = DEFAULT_PAGE_SIZE, after: After = None
+        self,
+        info: Info,
+        first: First = DEFAULT_PAGE_SIZE,
+        after: After = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Only those whose name contains this (any case) or, for the "
+                "organizer's staff, whose check-in code it is (the check-in screen's search)."
+            ),
+        ] = None,
     ) -> Connection[RegistrationType]:
         page = await info.context.loaders.of(RegistrationLoaders).registrations.load(
-            (self.model.id, PageRequest(first=first, after=after))
+            (self.model.id, RegistrationQuery(PageRequest(first=first, after=after), search))
         )
         return Connection.of(page, RegistrationType.from_seen)
 

@@ -14,12 +14,12 @@ from strawberry.dataloader import DataLoader
 from coalition.api.loaders import LoaderSet, by_key, pages_by_parent
 from coalition.events import registration_reads as reads
 from coalition.events.models import Attendance
-from coalition.pagination import Page, PageRequest
+from coalition.pagination import Page
 
 if TYPE_CHECKING:
     from coalition.api.context import Context
 
-PageKey = tuple[uuid.UUID, PageRequest]
+PageKey = tuple[uuid.UUID, reads.RegistrationQuery]
 
 
 class RegistrationLoaders(LoaderSet):

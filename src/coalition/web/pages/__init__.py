@@ -12,4 +12,6 @@ PAGES: tuple[str, ...] = (
     "coalition.web.pages.provider_figures",
     "coalition.web.pages.outcomes",
     "coalition.web.pages.public_programs",
+    "coalition.web.pages.organizer",
+    "coalition.web.pages.public",
 )
