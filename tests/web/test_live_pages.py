@@ -15,6 +15,7 @@ from starlette.applications import Starlette
 
 from coalition.db.engine import SessionFactory
 from tests.web.conftest import Browsing, csrf_of, email, person_ids
+from tests.web.events_support import small_event
 from tests.web.people import data_as
 
 FUNDER = email("funder")
@@ -154,3 +155,41 @@ async def test_the_summary_changes_in_the_open_page_without_a_reload(
     assert await tab.page.inner_text("#matched-figure") == after
     assert "Updated" in await tab.page.inner_text("#live-status")
     await tab.check("pool page after a live update")
+
+
+WALK_IN = """
+mutation($input: RegisterWalkInInput!) {
+  registerWalkIn(input: $input) { registration { id } userErrors { message } } }
+"""
+
+
+async def test_a_check_in_at_another_phone_appears_on_the_open_check_in_screen(
+    browsing: Browsing, app: Starlette, owner_sessions: SessionFactory
+) -> None:
+    event = await small_event(app, owner_sessions, capacity=5)
+    tab = await browsing.signed_in(email("union-admin"), phone=True)
+    await tab.open(f"/events/{event}/check-in")
+    assert "Nobody has registered yet." in await tab.page.inner_text("#registrations")
+    await tab.page.wait_for_timeout(500)  # the page's EventSource connects
+    data = await data_as(
+        app,
+        owner_sessions,
+        email("union-admin"),
+        WALK_IN,
+        input={"eventId": event, "name": "Rosa Live", "email": "rosa.live@example.org"},
+    )
+    assert data["registerWalkIn"]["userErrors"] == []
+    await tab.page.wait_for_function(
+        "() => document.querySelector('#registrations').innerText.includes('Rosa Live')",
+        timeout=5000,
+    )
+    await tab.check("check-in screen after a live update")
+
+
+async def test_no_check_in_stream_for_someone_who_cannot_read_the_registrations(
+    app: Starlette, owner_sessions: SessionFactory, web_server: str
+) -> None:
+    event = await small_event(app, owner_sessions, capacity=5)
+    async with _signed_in(web_server, owner_sessions, email("employer-member")) as outsider:
+        response = await outsider.get(f"/events/{event}/check-in/live")
+        assert response.status_code in (403, 404)

@@ -13,7 +13,7 @@ stream, and one who loses access (a removed membership) has the stream ended.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from starlette.responses import Response
@@ -24,13 +24,16 @@ from coalition.live.notifications import Notification
 from coalition.live.sse import sse_response
 from coalition.web.visit import PAGE_ERRORS, NotFound, Visit
 
+# Whether a check's answer says the person may follow the page's subject.
+Readable = Callable[[dict[str, Any]], bool]
+
 
 async def _while_readable(
     notifications: AsyncIterator[Notification],
     visit: Visit,
     check: str,
     variables: dict[str, Any],
-    root: str,
+    readable: Readable,
 ) -> AsyncIterator[Notification]:
     try:
         async for notification in notifications:
@@ -38,7 +41,7 @@ async def _while_readable(
                 data = await visit.ask(check, **variables)
             except (*PAGE_ERRORS, Unauthenticated):
                 return
-            if data.get(root) is None:
+            if not readable(data):
                 return
             yield notification
     finally:
@@ -58,19 +61,20 @@ async def live_region(
     type_name: str,
     global_id: str,
     check: str,
-    root: str,
+    readable: Readable,
 ) -> Response:
     """The refresh stream of one object the page shows (``global_id`` of ``type_name``),
-    if the person's GraphQL reads it with ``check`` (its root field ``root``)."""
+    if what the person's GraphQL answers to ``check`` is ``readable``."""
     decoded = parse_global_id(global_id, type_name)
     if decoded is None:
         raise NotFound
     variables = {"id": global_id}
-    data = await visit.ask(check, **variables)
-    if data.get(root) is None:
+    if not readable(await visit.ask(check, **variables)):
         raise NotFound
     topic: uuid.UUID = decoded[1]
     notifications = visit.request.app.state.live.subscribe(channel, visit.tenant_id, topic_id=topic)
     return sse_response(
-        _while_readable(notifications, visit, check, variables, root), _item, event="refresh"
+        _while_readable(notifications, visit, check, variables, readable),
+        _item,
+        event="refresh",
     )

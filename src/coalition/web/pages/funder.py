@@ -347,7 +347,7 @@ async def pool_live(visit: Visit) -> Response:
         type_name="FundPool",
         global_id=_pool_id(visit),
         check=POOL_READABLE,
-        root="fundPool",
+        readable=lambda data: data.get("fundPool") is not None,
     )
 
 

@@ -19,6 +19,8 @@ from urllib.parse import quote, urlencode
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from coalition.events.registrations import REGISTRATION_CHANGED
+from coalition.web.live import live_region
 from coalition.web.templating import zone
 from coalition.web.visit import FormError, NotFound, Visit, first, page, user_errors
 
@@ -623,8 +625,30 @@ async def walk_in(visit: Visit) -> Response:
     return _back_to_check_in(event_id, search, "already" if already else "walkin")
 
 
+REGISTRATIONS_READABLE = """
+query($id: ID!) { event(id: $id) { id attendance { total { registered } } } }
+"""
+
+
+@page
+async def check_in_live(visit: Visit) -> Response:
+    """The refresh stream of the check-in screen: a ``refresh`` event at each change of a
+    registration of the event (a check-in at another phone, a registration, a walk-in),
+    for the people GraphQL shows the event's attendance (its organizer's people and the
+    partnership's admins: those who run its check-in)."""
+    return await live_region(
+        visit,
+        channel=REGISTRATION_CHANGED,
+        type_name="Event",
+        global_id=_event_id(visit),
+        check=REGISTRATIONS_READABLE,
+        readable=lambda data: bool((data.get("event") or {}).get("attendance")),
+    )
+
+
 ROUTES = [
     Route("/events", events, methods=["GET"]),
+    Route("/events/{event_id}/check-in/live", check_in_live, methods=["GET"]),
     Route("/events/new", new_event, methods=["GET"]),
     Route("/events/new", create_event, methods=["POST"]),
     Route("/events/{event_id}", event_page, methods=["GET"]),
