@@ -145,6 +145,8 @@ class Tab:
     base: str
     console_errors: list[str] = field(default_factory=list)
     outside_requests: list[str] = field(default_factory=list)
+    # The status of the last page the tab navigated to (a form's answer included).
+    last_status: int | None = None
 
     async def open(self, path: str) -> Any:
         response = await self.page.goto(self.base + path)
@@ -199,7 +201,12 @@ class Browsing:
                 tab.outside_requests.append(route.request.url)
                 await route.abort()
 
+        def on_response(response: Any) -> None:
+            if response.request.is_navigation_request() and response.frame == page.main_frame:
+                tab.last_status = response.status
+
         page.on("console", on_console)
+        page.on("response", on_response)
         page.on("pageerror", lambda error: tab.console_errors.append(str(error)))
         await context.route("**/*", guard)
         self.tabs.append(tab)

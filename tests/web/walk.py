@@ -53,6 +53,16 @@ async def walk(get: Callable[[str], Awaitable[tuple[int, str]]], depth: int = 2)
     return seen
 
 
+ATTRIBUTE = re.compile(r'(?:href|value|action|data-live)="([^"]*)"')
+
+
 def global_ids(html: str) -> set[str]:
-    """The global ids (``Type:uuid`` in base64url) anywhere in a page."""
-    return {token for token in TOKEN.findall(html) if parse_global_id(token) is not None}
+    """The global ids (``Type:uuid`` in base64url) a page links to or puts in a form: the
+    objects it lets the person open or act on. (The audit log also prints the ids of the
+    objects its entries are about, as ``auditEvents`` gives them: text, not links.)"""
+    return {
+        token
+        for attribute in ATTRIBUTE.findall(html)
+        for token in TOKEN.findall(attribute)
+        if parse_global_id(token) is not None
+    }
