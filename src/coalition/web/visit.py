@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -286,12 +287,16 @@ def signed_in(request: Request) -> tuple[uuid.UUID, uuid.UUID] | None:
 
 def sign_in(request: Request, tenant_id: uuid.UUID, user_id: uuid.UUID) -> None:
     """Start a signed-in session (a new CSRF token: the one before sign-in is dropped)."""
+    forget_viewer(tenant_id, user_id)
     request.session.clear()
     request.session.update({"tenant": str(tenant_id), "person": str(user_id)})
     csrf_token(request)
 
 
 def sign_out(request: Request) -> None:
+    ids = signed_in(request)
+    if ids is not None:
+        forget_viewer(*ids)
     request.session.clear()
 
 
@@ -358,6 +363,37 @@ def _failure(request: Request, error: Exception, visit: Visit | None) -> Respons
 PAGE_ERRORS = (Refused, NotFound, BadForm, Interrupted, Unavailable)
 
 
+# The signed-in person's name, roles, organizations and partnership, for the menu and the
+# page header, remembered per person for VIEWER_SECONDS. Only what links to show comes
+# from it: every page's own GraphQL loads the person again and decides what they see,
+# so a removed membership takes effect at once on every page (its menu may lag).
+VIEWER_SECONDS = 30.0
+VIEWERS_KEPT = 1024
+_viewers: dict[tuple[uuid.UUID, uuid.UUID], tuple[float, dict[str, Any]]] = {}
+
+
+async def _viewer(visit: Visit) -> dict[str, Any]:
+    assert visit.user_id is not None
+    key, now = (visit.tenant_id, visit.user_id), time.monotonic()
+    kept = _viewers.get(key)
+    if kept is not None and kept[0] > now:
+        return kept[1]
+    answer = await visit.run(VIEWER)
+    viewer = (answer.data or {}).get("viewer") or {}
+    if not viewer:
+        _viewers.pop(key, None)
+        raise Unauthenticated
+    if len(_viewers) >= VIEWERS_KEPT:
+        _viewers.clear()
+    _viewers[key] = (now + VIEWER_SECONDS, viewer)
+    return viewer
+
+
+def forget_viewer(tenant_id: uuid.UUID, user_id: uuid.UUID) -> None:
+    """Drop the remembered menu of a person (at sign-in and sign-out)."""
+    _viewers.pop((tenant_id, user_id), None)
+
+
 def page(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
     """A page for the signed-in: anyone else is sent to sign in, and back afterwards."""
 
@@ -368,10 +404,7 @@ def page(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             return RedirectResponse(f"/signin?next={target}", status_code=303)
         visit = Visit(request, tenant_id=ids[0], user_id=ids[1])
         try:
-            answer = await visit.run(VIEWER)
-            visit.viewer = (answer.data or {}).get("viewer") or {}
-            if not visit.viewer:
-                raise Unauthenticated
+            visit.viewer = await _viewer(visit)
             return await handler(visit)
         except Unauthenticated:
             sign_out(request)
