@@ -33,9 +33,10 @@ folder deleted):
    RLS transaction (``BEGIN; SET LOCAL app.tenant_id; SELECT; COMMIT``) on the app role,
    from one Python process pinned to core 0, no HTTP, ``--connections`` at once.
 5. RSS of each server's processes after its load (from /proc), and, with ``--growth``,
-   Coalition's per-tenant latency at one connection (the demo partnership's list and
-   count) before and after the other partnerships' organizations and memberships grow
-   ``--growth`` times.
+   Coalition's per-tenant latency at one connection (the list and the count of the first
+   bench partnership) before and after the other bench partnerships' organizations,
+   people and memberships grow ``--growth`` times (100 makes 8 x 100,000 organizations
+   and 8 x 500,000 memberships: minutes of seeding).
 
 The four shapes and their equivalents (PostGraphile's Amber naming, read from its
 schema by introspection; composite foreign keys on ``(tenant_id, ...)`` name the
@@ -61,8 +62,12 @@ relations):
 
 Not identical work: PostGraphile applies only the RLS tenant policy, while Coalition
 also applies each type's visibility rules in its services, checks the token and loads
-the caller's memberships, and orders as its schema says. The ratio columns are
-Coalition / PostGraphile (above 1: Coalition ahead; for p50 and p99 below 1 is ahead).
+the caller's memberships. So the demand list can differ by a signal: Coalition leaves
+out other employers' drafts (``demand.permissions``), PostGraphile and the raw SQL do
+not; the objects line of the output shows each side's count of objects per response.
+wrk counts only completed requests: a shape slower than ``--seconds`` shows 0 rps. The
+ratio columns are Coalition / PostGraphile (rps above 1: Coalition ahead; p50 and p99
+below 1: Coalition ahead); C/raw is Coalition's rps over the raw asyncpg limit's.
 """
 
 from __future__ import annotations
@@ -875,7 +880,7 @@ async def grow_and_measure(
 
 def main() -> None:
     parser = argparse.ArgumentParser(
-        description="Coalition and PostGraphile 5 side by side (see the module docstring).",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--seconds", type=float, default=10, help="load per shape (default 10)")
     parser.add_argument("--warmup", type=float, default=3, help="warm-up per shape (default 3)")
