@@ -327,8 +327,9 @@ def wait_ready(url: str, headers: dict[str, str], log: Path, seconds: float = 90
     raise RuntimeError(f"{url} did not answer in {seconds} s; its log:\n{log.read_text()[-3000:]}")
 
 
-def rss_mib(pid: int) -> list[float]:
-    """RSS of ``pid`` and its descendants (MiB each), from /proc."""
+def rss_mib(pid: int) -> list[tuple[float, float]]:
+    """RSS now and at its peak (VmHWM) of ``pid`` and its descendants (MiB each), from
+    /proc."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -347,9 +348,10 @@ def rss_mib(pid: int) -> list[float]:
         except OSError:
             continue
         found = re.search(r"VmRSS:\s+(\d+) kB", status)
+        peak = re.search(r"VmHWM:\s+(\d+) kB", status)
         name = re.search(r"Name:\s+(\S+)", status)
-        if found and name and name.group(1) not in ("taskset", "sh"):
-            sizes.append(int(found.group(1)) / 1024)
+        if found and peak and name and name.group(1) not in ("taskset", "sh"):
+            sizes.append((int(found.group(1)) / 1024, int(peak.group(1)) / 1024))
     return sizes
 
 
@@ -361,6 +363,7 @@ class Load:
     rps: float = 0.0
     p50_ms: float = 0.0
     p99_ms: float = 0.0
+    requests: int = 0
     errors: str = ""
     note: str = ""
 
@@ -412,6 +415,10 @@ def wrk(
         if found := re.search(rf"^\s+{percentile}(?:\.000)?%\s+([\d.]+)(us|ms|s|m)\s*$", out, re.M):
             setattr(load, attribute, float(found.group(1)) * UNITS[found.group(2)])
     problems = re.findall(r"(Non-2xx or 3xx responses: \d+|Socket errors: [^\n]+)", out)
+    if found := re.search(r"(\d+) requests in", out):
+        load.requests = int(found.group(1))
+    if load.requests < 20:
+        problems.append(f"only {load.requests} requests completed: raise --seconds")
     load.errors = "; ".join(problems)
     return load
 
@@ -600,7 +607,7 @@ def postgraphile_names(url: str, headers: dict[str, str]) -> dict[str, str]:
 @dataclass
 class Side:
     loads: dict[str, Load] = field(default_factory=dict)
-    rss: list[float] = field(default_factory=list)
+    rss: list[tuple[float, float]] = field(default_factory=list)
     objects: dict[str, int] = field(default_factory=dict)
 
 
@@ -638,10 +645,14 @@ def load_side(
         common = {"connections": args.connections, "folder": folder}
         if args.warmup > 0:
             wrk(url, body, headers, seconds=args.warmup, **common)
+            # wrk leaves its last requests in flight; the server still works them off.
+            # One request after them waits until they are done, so the run starts level.
+            post(url, **bodies[shape], headers=headers)
         side.loads[shape] = load = wrk(url, body, headers, seconds=args.seconds, **common)
         print(
             f"{name:<12} {shape:<7} {load.rps:9.1f} rps  p50 {load.p50_ms:8.2f} ms  "
-            f"p99 {load.p99_ms:8.2f} ms  {side.objects[shape]} objects {load.errors}",
+            f"p99 {load.p99_ms:8.2f} ms  {load.requests} requests, "
+            f"{side.objects[shape]} objects {load.errors}",
             flush=True,
         )
     side.rss = rss_mib(pid)
@@ -699,7 +710,7 @@ def report(
     for name, side in (("Coalition", coalition), ("PostGraphile", postgraphile)):
         notes = [f"{s}: {side.loads[s].note}" for s in SHAPES if side.loads[s].note]
         notes += [f"{s}: {side.loads[s].errors}" for s in SHAPES if side.loads[s].errors]
-        sizes = ", ".join(f"{size:.0f}" for size in side.rss)
+        sizes = ", ".join(f"{now:.0f} (peak {peak:.0f})" for now, peak in side.rss)
         print(f"RSS after load, {name} (MiB per process): {sizes}")
         for note in notes:
             print(f"  {name} {note}")
@@ -910,6 +921,8 @@ def main() -> None:
             parser.error(f"{tool} is missing (Debian: apt-get install -y wrk util-linux npm)")
     if args.npm_dir is not None:
         args.npm_dir = args.npm_dir.resolve()
+    # SIGTERM unwinds like Ctrl-C: the servers are killed and the database dropped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     asyncio.run(run(args))
 
 
