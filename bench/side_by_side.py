@@ -784,11 +784,6 @@ async def run(args: argparse.Namespace) -> None:
                 bodies = {s: {"query": q, "variables": {}} for s, q in COALITION_QUERIES.items()}
                 bodies["node"]["variables"] = {"id": coalition_node}
                 coalition = load_side("Coalition", url, bodies, token_for, args, folder, pid)
-                growth = None
-                if args.growth > 1:
-                    growth = await grow_and_measure(
-                        args, scratch, partnerships, url, token_for, folder
-                    )
 
             # PostGraphile.
             port = free_port()
@@ -843,8 +838,18 @@ async def run(args: argparse.Namespace) -> None:
                 raise RuntimeError(f"the raw asyncpg worker failed:\n{done.stderr[-3000:]}")
             raw = json.loads(done.stdout.strip().splitlines()[-1])
             report(coalition, postgraphile, raw, args)
-            if growth is not None:
-                print(growth)
+
+            # Last, as it changes the database: the other partnerships grow.
+            if args.growth > 1:
+                port = free_port()
+                url = f"http://127.0.0.1:{port}/graphql"
+                serve = ["taskset", "-c", "0", coalition_bin, "serve", "--port", str(port)]
+                log = folder / "coalition-growth.log"
+                with server(serve, env=env, cwd=HERE.parent, log=log):
+                    wait_ready(url, token_for("list"), log)
+                    print(
+                        await grow_and_measure(args, scratch, partnerships, url, token_for, folder)
+                    )
     print(f"\none run took {time.monotonic() - started:.0f} s (seeding, npm, both servers, raw)")
 
 
