@@ -45,17 +45,21 @@ relations):
 - list: Coalition ``organizations(first: 50) { edges { node { id name kind city
   memberships(first: 5) { edges { node { id role user { id email } } } } } } }`` (as a
   bench partnership's admin: 50 organizations x 5 memberships) = PostGraphile
-  ``allOrganizations(first: 50, orderBy: ...) { nodes { id name kind city
+  ``allOrganizations(first: 50, orderBy: PRIMARY_KEY_ASC) { nodes { id name kind city
   membershipsByTenantIdAndOrganizationId(first: 5) { nodes { id role
-  userByTenantIdAndUserId { id email } } } } }``.
+  userByTenantIdAndUserId { id email } } } } }``. PostGraphile 5 offers no ``NAME_ASC``
+  (it orders only by indexed columns, and the name's index is on ``lower(name)``), so
+  its page is in primary-key order where Coalition's is by name: the same amount of
+  work (50 rows off an index, each with 5 memberships), other organizations.
 - node: Coalition ``node(id:) { ... on Organization { id name kind city } }`` =
-  PostGraphile ``node(nodeId:)`` with the same fragment (each server's own global ID of
-  the same organization).
+  PostGraphile ``node(id:)`` with the same fragment (each server's own global ID of the
+  same organization; PostGraphile 5 calls its global ID ``id`` and the column ``rowId``).
 - count: ``organizations(first: 1) { totalCount }`` = ``allOrganizations(first: 1)
   { totalCount }`` (the bench partnership: 1,000 organizations).
 - demand: Coalition ``demandSignals(first: 20) { edges { node { id openings status
   occupation { code title } skills { level skill { id name } } } } }`` (as the demo
-  partnership's admin) = PostGraphile ``allDemandSignals(first: 20, orderBy: ...)
+  partnership's admin) = PostGraphile ``allDemandSignals(first: 20, orderBy:
+  CREATED_AT_DESC)
   { nodes { id openings status occupationByOccupationCode { socCode title }
   demandSignalSkillsByTenantIdAndSignalId { nodes { level skillBySkillId { id name } } }
   } }``.
@@ -804,6 +808,7 @@ async def run(args: argparse.Namespace) -> None:
             with server(run_pgl, env=pg_env, cwd=npm_folder, log=log) as pid:
                 wait_ready(url, tenant_header("list"), log)
                 names = postgraphile_names(url, tenant_header("list"))
+                print(f"PostGraphile's names: {json.dumps(names)}", flush=True)
                 order = names["org_order"]
                 first = post(
                     url,
