@@ -91,6 +91,12 @@ async def test_hostile_slugs_are_not_found(
 ) -> None:
     response = await http.get(f"/public/{slug}/{path.format(id=uuid.uuid4())}")
 
+    if not response.url.path.startswith("/public/"):
+        # ".." is resolved by the client: /public/../events is the web app's /events,
+        # which sends a stranger to sign in. Nothing public is served either way.
+        assert response.status_code == 303
+        assert response.headers["location"].startswith("/signin")
+        return
     assert response.status_code == 404
 
 
