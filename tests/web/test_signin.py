@@ -56,7 +56,7 @@ async def test_a_person_of_another_partnership_cannot_be_signed_in_to_this_one(
         owner_sessions,  # type: ignore[arg-type]
         email("admin", "metro-healthcare"),
     )
-    page = await web.get("/signin")
+    page = await web.get(f"/signin?partnership={LAKESHORE}")
     response = await web.post(
         "/signin/demo",
         data={"csrf": csrf_of(page.text), "tenant": lakeshore, "person": metro_person},
