@@ -38,7 +38,11 @@ def command(
     problem = unavailable(host, port)
     if problem is not None:
         raise fail(problem)
-    typer.echo(f"Coalition on http://{host}:{port}/graphql ({settings.env.value})", err=True)
+    typer.echo(
+        f"Coalition on http://{host}:{port}/ (the web app; the API at /graphql, "
+        f"{settings.env.value})",
+        err=True,
+    )
     # Several workers share /metrics through files (before they start and import it).
     prepare_multiprocess(workers, settings.data_dir)
     uvicorn.run(
