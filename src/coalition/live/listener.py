@@ -50,14 +50,17 @@ class Listener:
                     timeout=CONNECT_TIMEOUT,
                     server_settings={"application_name": APPLICATION_NAME},
                 )
-            except (OSError, TimeoutError, asyncpg.PostgresError) as error:
+            except Exception as error:  # any failure to connect: try again later
                 logger.warning("live updates: cannot connect (%s); again in %.1f s", error, delay)
             else:
                 delay = FIRST_DELAY
                 try:
                     await self._listen(connection)
-                except (OSError, TimeoutError, asyncpg.PostgresError) as error:
-                    logger.warning("live updates: the connection was lost (%s)", error)
+                except Exception as error:
+                    # Whatever the connection raised as it died (a dropped socket, asyncpg's
+                    # InterfaceError or InternalClientError mid-keepalive): connect again.
+                    # Only cancellation (the server stopping) ends the loop.
+                    logger.warning("live updates: the connection was lost (%r)", error)
                 finally:
                     self.connected.clear()
                     connection.terminate()
