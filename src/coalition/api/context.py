@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.types import Info as StrawberryInfo
 
 from coalition.api.loaders import Loaders
-from coalition.auth.authenticate import Authenticator
+from coalition.auth.authenticate import Authenticator, Identity, load_principal
 from coalition.auth.principal import Principal, public_principal
 from coalition.config import Settings
 from coalition.db.engine import SessionFactory
@@ -100,6 +100,22 @@ class Context:
 
 
 Info = StrawberryInfo[Context, None]
+
+
+async def open_as(
+    sessions: SessionFactory, identity: Identity
+) -> tuple[RequestTransaction, Principal]:
+    """The tenant transaction of a verified identity and its principal, loaded in it
+    (HTTP, WebSocket and in-process operations all start so); the transaction is
+    rolled back if the principal cannot be loaded (``Unauthenticated`` included)."""
+    transaction = RequestTransaction(sessions, identity.tenant_id)
+    try:
+        async with transaction.session() as session:
+            principal = await load_principal(session, identity)
+    except BaseException:
+        await transaction.finish(commit=False)
+        raise
+    return transaction, principal
 
 
 __all__ = ["Context", "Info", "LiveSource"]

@@ -33,13 +33,13 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from coalition.api import payload as payload_checks
-from coalition.api.context import Context
+from coalition.api.context import Context, open_as
 from coalition.api.errors import format_error, log_errors
 from coalition.api.graphiql import graphiql_page
 from coalition.api.observed import note_operation, note_result, note_tenant, note_unavailable
 from coalition.api.retry import MUTATION_INTERRUPTED, UNAVAILABLE, Backoff, retryable
 from coalition.audit.service import record_event
-from coalition.auth.authenticate import TENANT_HEADER, bearer_token, load_principal
+from coalition.auth.authenticate import TENANT_HEADER, bearer_token
 from coalition.auth.principal import Principal
 from coalition.config import Settings
 from coalition.db.engine import SessionFactory
@@ -180,16 +180,10 @@ async def _context(request: Request, request_id: str, document: DocumentNode | N
         )
     except Unauthenticated as error:
         raise _Rejected(_unauthenticated(error)) from None
-    transaction = RequestTransaction(state.sessions, identity.tenant_id)
     try:
-        async with transaction.session() as session:
-            principal = await load_principal(session, identity)
+        transaction, principal = await open_as(state.sessions, identity)
     except Unauthenticated as error:
-        await transaction.finish(commit=False)
         raise _Rejected(_unauthenticated(error)) from None
-    except BaseException:
-        await transaction.finish(commit=False)
-        raise
     return Context(
         settings=settings,
         request_id=request_id,

@@ -21,12 +21,12 @@ from typing import Any
 from graphql import GraphQLError, OperationType, get_operation_ast, parse
 from starlette.datastructures import State
 
-from coalition.api.context import Context
+from coalition.api.context import Context, open_as
 from coalition.api.endpoint import audit_denials, denials_of
 from coalition.api.errors import format_error, log_errors
 from coalition.api.retry import Backoff
-from coalition.auth.authenticate import Identity, load_principal
-from coalition.auth.principal import Principal, PrincipalKind
+from coalition.auth.authenticate import Identity
+from coalition.auth.principal import PrincipalKind
 from coalition.auth.scopes import USER_SCOPES
 from coalition.config import Settings
 from coalition.db.lost import is_connection_lost
@@ -59,14 +59,11 @@ def _is_query(query: str, operation_name: str | None) -> bool:
     return operation is not None and operation.operation is OperationType.QUERY
 
 
-async def _principal(
-    transaction: RequestTransaction, tenant_id: uuid.UUID, user_id: uuid.UUID
-) -> Principal:
-    identity = Identity(
+def person_identity(tenant_id: uuid.UUID, user_id: uuid.UUID) -> Identity:
+    """A signed-in person of a partnership, as a person's own token identifies them."""
+    return Identity(
         tenant_id=tenant_id, kind=PrincipalKind.USER, subject=str(user_id), scopes=USER_SCOPES
     )
-    async with transaction.session() as session:
-        return await load_principal(session, identity)
 
 
 async def _once(
@@ -80,12 +77,13 @@ async def _once(
     client_address: str | None,
 ) -> tuple[Context, Any]:
     settings: Settings = state.settings
-    transaction = RequestTransaction(state.sessions, tenant_id)
+    principal = None
+    if user_id is None:
+        transaction = RequestTransaction(state.sessions, tenant_id)
+    else:
+        transaction, principal = await open_as(state.sessions, person_identity(tenant_id, user_id))
     committed = False
     try:
-        principal = None
-        if user_id is not None:
-            principal = await _principal(transaction, tenant_id, user_id)
         context = Context(
             settings=settings,
             request_id=request_id,
@@ -165,4 +163,4 @@ async def execute(
     )
 
 
-__all__ = ["Answer", "Interrupted", "Unavailable", "execute"]
+__all__ = ["Answer", "Interrupted", "Unavailable", "execute", "person_identity"]

@@ -27,14 +27,14 @@ from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 
 from coalition.api import payload as payload_checks
-from coalition.api.context import Context, LiveSource
+from coalition.api.context import Context, LiveSource, open_as
 from coalition.api.errors import format_error, log_errors
 from coalition.audit.service import record_event
-from coalition.auth.authenticate import TENANT_HEADER, bearer_token, load_principal
+from coalition.auth.authenticate import TENANT_HEADER, bearer_token
 from coalition.auth.principal import Principal
 from coalition.config import Settings
 from coalition.db.lost import is_connection_lost
-from coalition.db.session import RequestTransaction, tenant_transaction
+from coalition.db.session import tenant_transaction
 from coalition.errors import Forbidden, Unauthenticated
 from coalition.observability import request_id_var
 
@@ -326,13 +326,7 @@ async def _context(
     """An operation's context, authenticated as an HTTP request is: the token verified,
     the principal loaded in the operation's first transaction."""
     identity = await live.authenticator.identify(live.token, tenant_slug=live.tenant_slug)
-    transaction = RequestTransaction(live.sessions, identity.tenant_id)
-    try:
-        async with transaction.session() as session:
-            principal = await load_principal(session, identity)
-    except BaseException:
-        await transaction.finish(commit=False)
-        raise
+    transaction, principal = await open_as(live.sessions, identity)
     return Context(
         settings=settings,
         request_id=request_id,

@@ -22,6 +22,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from coalition.api.inprocess import person_identity
 from coalition.auth.authenticate import SLUG, Identity, load_principal
 from coalition.auth.principal import PrincipalKind
 from coalition.auth.scopes import USER_SCOPES
@@ -160,13 +161,7 @@ async def demo_signin(request: Request) -> Response:
         )
     try:
         tenant_id, user_id = uuid.UUID(str(tenant)), uuid.UUID(str(person))
-        identity = Identity(
-            tenant_id=tenant_id,
-            kind=PrincipalKind.USER,
-            subject=str(user_id),
-            scopes=USER_SCOPES,
-        )
-        await _is_member(request, tenant_id, identity)
+        await _is_member(request, tenant_id, person_identity(tenant_id, user_id))
     except (ValueError, Unauthenticated):
         return RedirectResponse("/signin?error=1", status_code=303)
     sign_in(request, tenant_id, user_id)

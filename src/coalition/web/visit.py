@@ -303,60 +303,42 @@ def sign_out(request: Request) -> None:
 Handler = Callable[[Visit], Awaitable[Response]]
 
 
+# What a page says for each failure, the first match by class (TooLarge before BadForm);
+# a message of None shows the exception's own words.
+FAILURES: tuple[tuple[type[Exception], int, str, str | None], ...] = (
+    (Refused, 403, "Not for you", "Your role in the partnership does not let you see this page."),
+    (NotFound, 404, "Not found", "There is nothing here, or it is not yours to see."),
+    (TooLarge, 413, "File too large", None),
+    (BadForm, 400, "Form not accepted", None),
+    (
+        Interrupted,
+        503,
+        "Try again",
+        "The database stopped answering while your change was saved. "
+        "Check whether it was made before sending it again.",
+    ),
+    (
+        Exception,
+        503,
+        "Try again",
+        "The service is not reachable just now. Try again in a minute.",
+    ),
+)
+
+
 def _failure(request: Request, error: Exception, visit: Visit | None) -> Response:
-    if isinstance(error, Refused):
-        return render(
-            request,
-            "error.html",
-            status=403,
-            visit=visit,
-            title="Not for you",
-            message="Your role in the partnership does not let you see this page.",
-        )
-    if isinstance(error, NotFound):
-        return render(
-            request,
-            "error.html",
-            status=404,
-            visit=visit,
-            title="Not found",
-            message="There is nothing here, or it is not yours to see.",
-        )
-    if isinstance(error, TooLarge):
-        return render(
-            request,
-            "error.html",
-            status=413,
-            visit=visit,
-            title="File too large",
-            message=str(error),
-        )
-    if isinstance(error, BadForm):
-        return render(
-            request,
-            "error.html",
-            status=400,
-            visit=visit,
-            title="Form not accepted",
-            message=str(error),
-        )
-    if isinstance(error, Interrupted):
-        return render(
-            request,
-            "error.html",
-            status=503,
-            visit=visit,
-            title="Try again",
-            message="The database stopped answering while your change was saved. "
-            "Check whether it was made before sending it again.",
-        )
+    status, title, message = next(
+        (status, title, message)
+        for kind, status, title, message in FAILURES
+        if isinstance(error, kind)
+    )
     return render(
         request,
         "error.html",
-        status=503,
+        status=status,
         visit=visit,
-        title="Try again",
-        message="The service is not reachable just now. Try again in a minute.",
+        title=title,
+        message=str(error) if message is None else message,
     )
 
 
